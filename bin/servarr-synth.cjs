@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// The synth entry point for `npm run synth` and cdktf.json: compiles with tsc only when a
+// TypeScript source is newer than the last build, then runs the compiled app in this process
+// (`--build-only` stops after the build).
+"use strict";
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..");
+const stamp = path.join(root, "dist", ".build-stamp");
+const sources = ["main.ts", "servarr.config.ts", "tsconfig.json", "tsconfig.build.json", "constructs", "stacks", "compose", "bench"];
+
+function newestSource(entry) {
+  const full = path.join(root, entry);
+  const stat = fs.statSync(full, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return entry.endsWith(".ts") || entry.endsWith(".json") ? stat.mtimeMs : 0;
+  return fs.readdirSync(full).reduce((newest, child) => Math.max(newest, newestSource(path.join(entry, child))), 0);
+}
+
+const built = fs.statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+if (sources.some((s) => newestSource(s) > built)) {
+  execFileSync(
+    process.execPath,
+    [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json")],
+    {
+      stdio: "inherit",
+    },
+  );
+  fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
+if (!process.argv.includes("--build-only")) {
+  process.chdir(root);
+  require(path.join(root, "dist", "main.js"));
+}

@@ -1,0 +1,46 @@
+/**
+ * The part of the Compose specification servarr renders. Key order here is the order in
+ * the rendered file, so readers find image and networking first.
+ */
+export interface ComposeHealthcheck {
+  readonly test: readonly string[];
+  readonly interval?: string;
+  readonly timeout?: string;
+  readonly retries?: number;
+  readonly start_period?: string;
+}
+
+export interface ComposeDependency {
+  readonly condition: "service_started" | "service_healthy" | "service_completed_successfully";
+  readonly restart?: boolean;
+}
+
+export interface ComposeService {
+  image: string;
+  restart?: "no" | "always" | "unless-stopped" | "on-failure";
+  user?: string;
+  network_mode?: string;
+  networks?: Record<string, Record<string, never> | null> | readonly string[];
+  ports?: readonly string[];
+  depends_on?: Record<string, ComposeDependency>;
+  environment?: Record<string, string>;
+  volumes?: readonly string[];
+  command?: readonly string[];
+  cap_add?: readonly string[];
+  devices?: readonly string[];
+  healthcheck?: ComposeHealthcheck;
+  labels?: Record<string, string>;
+  [extra: string]: unknown;
+}
+
+export interface ComposeNetwork {
+  internal?: boolean;
+  name?: string;
+  [extra: string]: unknown;
+}
+
+export interface ComposeFile {
+  name: string;
+  services: Record<string, ComposeService>;
+  networks?: Record<string, ComposeNetwork>;
+}

@@ -1,0 +1,151 @@
+import type { Host } from "./host";
+import { IMAGES } from "./images";
+import { ServarrApp, type ServarrAppProps } from "./servarr-app";
+
+/** What a preset lets the config change: everything but the image's identity is overridable. */
+export type PresetOptions = Partial<ServarrAppProps>;
+
+/** A preset: the app's facts, declared once; the config adds exposure, VPN and overrides. */
+export type Preset = (host: Host, options?: PresetOptions) => ServarrApp;
+
+function preset(name: keyof typeof IMAGES, defaults: Omit<ServarrAppProps, "image">): Preset {
+  return (host, options = {}) => new ServarrApp(host, name, { image: IMAGES[name], ...defaults, ...options });
+}
+
+// UIDs are fixed per app (never derived from list positions) so reordering the config never
+// changes file ownership on the host. The group is the host's (13000 in the example).
+
+export const plex = preset("plex", {
+  description: "Organizes and streams the media library",
+  port: 32400,
+  healthPath: "/identity",
+  uid: 13001,
+  data: "media",
+  environment: { VERSION: "docker" },
+});
+
+export const seerr = preset("seerr", {
+  description: "Media discovery and requests (successor of Overseerr)",
+  port: 5055,
+  healthPath: "/api/v1/status",
+  identity: "user",
+  uid: 13002,
+  configPath: "/app/config",
+  talksTo: ["plex", "sonarr", "radarr"],
+});
+
+export const sonarr = preset("sonarr", {
+  description: "TV series management",
+  port: 8989,
+  healthPath: "/ping",
+  uid: 13003,
+  data: "all",
+});
+
+export const radarr = preset("radarr", {
+  description: "Movie management",
+  port: 7878,
+  healthPath: "/ping",
+  uid: 13004,
+  data: "all",
+});
+
+export const bazarr = preset("bazarr", {
+  description: "Subtitle downloader",
+  port: 6767,
+  uid: 13005,
+  data: "media",
+});
+
+export const prowlarr = preset("prowlarr", {
+  description: "Indexer manager",
+  port: 9696,
+  healthPath: "/ping",
+  uid: 13006,
+});
+
+export const flaresolverr = preset("flaresolverr", {
+  description: "Proxy that solves Cloudflare challenges for indexers",
+  port: 8191,
+  healthPath: "/health",
+  identity: "image",
+  configPath: null,
+});
+
+export const qbittorrent = preset("qbittorrent", {
+  description: "BitTorrent client",
+  port: 8080,
+  uid: 13007,
+  data: "downloads",
+  environment: { WEBUI_PORT: "8080" },
+});
+
+export const maintainerr = preset("maintainerr", {
+  description: "Removes watched or stale media by rules",
+  port: 6246,
+  identity: "user",
+  uid: 13008,
+  configPath: "/opt/data",
+  talksTo: ["plex", "seerr", "sonarr", "radarr", "tautulli"],
+});
+
+export const tautulli = preset("tautulli", {
+  description: "Plex usage monitoring and newsletters",
+  port: 8181,
+  healthPath: "/status",
+  uid: 13009,
+  talksTo: ["plex"],
+});
+
+export const wizarr = preset("wizarr", {
+  description: "User invitations and onboarding",
+  port: 5690,
+  uid: 13010,
+  configPath: "/data/database",
+  talksTo: ["plex"],
+});
+
+export const cloudflared = preset("cloudflared", {
+  description: "Cloudflare Tunnel connector (outbound only)",
+  role: "tunnel-connector",
+  identity: "image",
+  configPath: null,
+  secretEnv: ["TUNNEL_TOKEN"],
+  command: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
+});
+
+export interface GluetunOptions extends PresetOptions {
+  /** gluetun's VPN_SERVICE_PROVIDER, e.g. "airvpn", "mullvad", "protonvpn". */
+  readonly provider: string;
+}
+
+/** The VPN gateway: WireGuard, its firewall is the kill switch for every VPN-routed app. */
+export function gluetun(host: Host, { provider, ...options }: GluetunOptions): ServarrApp {
+  return preset("gluetun", {
+    description: "VPN gateway (WireGuard, firewall kill switch)",
+    role: "vpn-gateway",
+    identity: "image",
+    configPath: "/gluetun",
+    capAdd: ["NET_ADMIN"],
+    devices: ["/dev/net/tun:/dev/net/tun"],
+    environment: { VPN_SERVICE_PROVIDER: provider, VPN_TYPE: "wireguard" },
+    secretEnv: ["WIREGUARD_PRIVATE_KEY", "WIREGUARD_ADDRESSES"],
+  })(host, options);
+}
+
+export const kopia = preset("kopia", {
+  description: "Backups of every app's config to R2",
+  port: 51515,
+  identity: "image",
+  configPath: "/app/config",
+  // The repository password and the UI login come from .env (kopia reads them from these variables).
+  secretEnv: ["KOPIA_PASSWORD", "KOPIA_SERVER_USERNAME", "KOPIA_SERVER_PASSWORD"],
+  command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
+});
+
+export const uptimeKuma = preset("uptime-kuma", {
+  description: "Monitoring and the public status page",
+  port: 3001,
+  identity: "image",
+  configPath: "/app/data",
+});

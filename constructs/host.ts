@@ -1,0 +1,206 @@
+import { Construct } from "constructs";
+import type { ComposeFile } from "../compose/compose-spec";
+import { AccessControl } from "./access-control";
+import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
+import type { AppRole, ServarrApp } from "./servarr-app";
+import { Tunnel } from "./tunnel";
+import type { ImagePolicy } from "./validate-app-props";
+
+export interface CloudflareTarget {
+  /** Cloudflare account id (32 hex characters). */
+  readonly accountId: string;
+  /** Zone id of `domain` (32 hex characters). */
+  readonly zoneId: string;
+}
+
+export interface HostProps {
+  /** The zone every app hostname lives under, e.g. example.com. */
+  readonly domain: string;
+  readonly cloudflare: CloudflareTarget;
+  /** Emails of the people who may reach every private app (signed in through the IdP). */
+  readonly owners: readonly string[];
+  /** IANA time zone for every container, e.g. Europe/Berlin. */
+  readonly timezone: string;
+  /** Group shared by every app user and the /data tree (hardlinks need one group). */
+  readonly gid: number;
+  /** @default "servarr" */
+  readonly groupName?: string;
+  /** Host directory holding one sub-directory of state per app. */
+  readonly configRoot: string;
+  /** Host directory of the single /data tree (TRaSH layout: torrents/ and media/). */
+  readonly dataRoot: string;
+  /** @default "002" (group-writable, so every app can hardlink and move) */
+  readonly umask?: string;
+  /**
+   * LAN address LAN ports are published on. Unset publishes on every interface.
+   * @default every interface
+   */
+  readonly lanAddress?: string;
+  /**
+   * How strictly images must be pinned: "tag" (a version tag) or "digest" (tag@sha256).
+   * @default "tag"
+   */
+  readonly imagePolicy?: ImagePolicy;
+}
+
+const HEX32 = /^[a-f0-9]{32}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
+ * the shared literals (domain, owners, time zone, group, directories) set once for every app.
+ */
+export class Host extends Construct {
+  readonly name: string;
+  readonly domain: string;
+  readonly timezone: string;
+  readonly gid: number;
+  readonly groupName: string;
+  readonly configRoot: string;
+  readonly dataRoot: string;
+  readonly umask: string;
+  readonly imagePolicy: ImagePolicy;
+  readonly tunnel: Tunnel;
+  readonly access: AccessControl;
+  private readonly lanAddress?: string;
+  private readonly registered = new Map<string, ServarrApp>();
+
+  constructor(scope: Construct, name: string, props: HostProps) {
+    super(scope, name);
+    this.name = name;
+    this.domain = props.domain;
+    this.timezone = props.timezone;
+    this.gid = props.gid;
+    this.groupName = props.groupName ?? "servarr";
+    this.configRoot = props.configRoot.replace(/\/+$/, "");
+    this.dataRoot = props.dataRoot.replace(/\/+$/, "");
+    this.umask = props.umask ?? "002";
+    this.imagePolicy = props.imagePolicy ?? "tag";
+    this.lanAddress = props.lanAddress;
+    assertNoProblems(this, validateHostProps(name, props));
+
+    this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
+    this.access = new AccessControl(this, "access", {
+      accountId: props.cloudflare.accountId,
+      owners: props.owners,
+      namePrefix: name,
+    });
+    this.node.addValidation({ validate: () => this.validateApps().map(describeProblem) });
+  }
+
+  /** Called by every ServarrApp on construction. */
+  register(app: ServarrApp): void {
+    this.registered.set(app.name, app);
+  }
+
+  /** Every app, sorted by name: output order never depends on declaration order. */
+  get apps(): readonly ServarrApp[] {
+    return [...this.registered.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  app(name: string): ServarrApp | undefined {
+    return this.registered.get(name);
+  }
+
+  appWithRole(role: AppRole): ServarrApp | undefined {
+    return this.apps.find((a) => a.props.role === role);
+  }
+
+  /** Prefix of a published LAN port: `<lanAddress>:` or nothing. */
+  get lanBind(): string {
+    return this.lanAddress ? `${this.lanAddress}:` : "";
+  }
+
+  /** The compose project of this host, derived from its apps. */
+  composeProject(): ComposeFile {
+    return {
+      name: this.name,
+      services: Object.fromEntries(this.apps.map((a) => [a.name, a.composeService()])),
+    };
+  }
+
+  /** Whole-host rules: run at synth, after every app is declared. */
+  private validateApps(): Problem[] {
+    const apps = this.apps;
+    const problems: Problem[] = [];
+    const firstBy = (key: (a: ServarrApp) => readonly (string | number | undefined)[], field: string, allowed: string) => {
+      const seen = new Map<string | number, string>();
+      for (const app of apps) {
+        for (const value of key(app)) {
+          if (value === undefined) continue;
+          const other = seen.get(value);
+          if (other !== undefined)
+            problems.push({ field: `${app.name}.${field}`, value, allowed: `${allowed} (already used by ${other})` });
+          else seen.set(value, app.name);
+        }
+      }
+    };
+    firstBy((a) => a.routes.map((r) => r.hostname), "hostname", "a hostname no other app routes");
+    firstBy((a) => [a.props.uid], "uid", "a uid no other app uses");
+    firstBy((a) => [a.exposure.lanPort], "lanPort", "a LAN port no other app publishes");
+    firstBy((a) => [a.props.role], "role", "one app per role");
+    // VPN-routed apps share one network namespace: their ports must not collide.
+    firstBy((a) => (a.vpn || a.props.role === "vpn-gateway" ? [a.port] : []), "port", "a port free in the VPN gateway's namespace");
+
+    for (const app of apps) {
+      for (const peer of app.props.talksTo ?? []) {
+        if (!this.registered.has(peer))
+          problems.push({
+            field: `${app.name}.talksTo`,
+            value: peer,
+            allowed: `one of the host's apps: ${apps.map((a) => a.name).join(", ")}`,
+          });
+      }
+    }
+    if (!this.appWithRole("vpn-gateway")) {
+      for (const app of apps.filter((a) => a.vpn))
+        problems.push({ field: `${app.name}.vpn`, value: true, allowed: 'false, or add an app with role "vpn-gateway" (e.g. gluetun)' });
+    }
+    if (!this.appWithRole("tunnel-connector") && apps.some((a) => a.routes.length > 0))
+      problems.push({
+        field: "apps",
+        value: "(no tunnel connector)",
+        allowed: 'an app with role "tunnel-connector" (cloudflared) when any app is exposed',
+      });
+    return problems;
+  }
+}
+
+function validateHostProps(name: string, props: HostProps): Problem[] {
+  const problems: Array<Problem | undefined> = [
+    labelProblem("name", name),
+    DOMAIN.test(props.domain)
+      ? undefined
+      : { field: "domain", value: props.domain, allowed: "a lower-case DNS domain such as example.com" },
+    HEX32.test(props.cloudflare.accountId)
+      ? undefined
+      : { field: "cloudflare.accountId", value: props.cloudflare.accountId, allowed: "32 lower-case hex characters" },
+    HEX32.test(props.cloudflare.zoneId)
+      ? undefined
+      : { field: "cloudflare.zoneId", value: props.cloudflare.zoneId, allowed: "32 lower-case hex characters" },
+    props.owners.length > 0 ? undefined : { field: "owners", value: [], allowed: "at least one email" },
+    ...props.owners.map((o, i) => (EMAIL.test(o) ? undefined : { field: `owners[${i}]`, value: o, allowed: "an email address" })),
+    /^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(props.timezone)
+      ? undefined
+      : { field: "timezone", value: props.timezone, allowed: "an IANA time zone such as Europe/Berlin or Etc/UTC" },
+    Number.isInteger(props.gid) && props.gid >= 1000 && props.gid <= 60000
+      ? undefined
+      : { field: "gid", value: props.gid, allowed: "an integer from 1000 to 60000" },
+    props.groupName === undefined || DNS_LABEL.test(props.groupName)
+      ? undefined
+      : { field: "groupName", value: props.groupName, allowed: "a lower-case name: a-z, 0-9, '-'" },
+    ...(["configRoot", "dataRoot"] as const).map((f) =>
+      /^\/[\w./-]*$/.test(props[f]) && !props[f].split("/").includes("..")
+        ? undefined
+        : { field: f, value: props[f], allowed: "an absolute path on the host without '..' or spaces" },
+    ),
+    props.umask === undefined || /^0?[0-7]{3}$/.test(props.umask)
+      ? undefined
+      : { field: "umask", value: props.umask, allowed: "an octal umask such as 002" },
+    props.lanAddress === undefined || /^(\d{1,3})(\.\d{1,3}){3}$/.test(props.lanAddress)
+      ? undefined
+      : { field: "lanAddress", value: props.lanAddress, allowed: "an IPv4 address such as 192.168.1.10" },
+  ];
+  return problems.filter((p): p is Problem => p !== undefined);
+}

@@ -1,0 +1,202 @@
+import { Construct } from "constructs";
+import type { ComposeService } from "../compose/compose-spec";
+import { Exposure } from "./exposure";
+import type { Host } from "./host";
+import { assertNoProblems, ConfigError } from "./problems";
+import { validateAppProps } from "./validate-app-props";
+
+/** Which part of the single /data tree (TRaSH layout) an app mounts. */
+export type DataAccess = "none" | "media" | "downloads" | "all";
+
+/**
+ * How the container learns which user to run as:
+ * - linuxserver: PUID/PGID/UMASK environment (LinuxServer.io images),
+ * - user: Compose `user: uid:gid`,
+ * - image: the image's own user (root or a built-in one), e.g. the VPN gateway, which needs NET_ADMIN.
+ */
+export type Identity = "linuxserver" | "user" | "image";
+
+/**
+ * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
+ * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared).
+ */
+export type AppRole = "vpn-gateway" | "tunnel-connector";
+
+export interface ServarrAppProps {
+  /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
+  readonly image: string;
+  /**
+   * The container port of the app's web interface. Drives the ingress rule, the LAN port
+   * mapping, the healthcheck and the monitor.
+   * @default none (the app is not reachable over HTTP)
+   */
+  readonly port?: number;
+  /** @default Exposure.internal() */
+  readonly exposure?: Exposure;
+  /**
+   * More hostnames for the same port, e.g. a public status page next to a private admin UI.
+   * @default none
+   */
+  readonly alsoExpose?: readonly Exposure[];
+  /**
+   * Route all the app's traffic through the VPN gateway: it joins the gateway's network
+   * namespace, has no networks or ports of its own, and is reached at `http://<gateway>:<port>`.
+   * @default false
+   */
+  readonly vpn?: boolean;
+  /**
+   * A job this app does for the whole host; at most one app per role.
+   * @default none
+   */
+  readonly role?: AppRole;
+  /**
+   * Apps this one opens connections to (by name). Drives network segmentation.
+   * @default none
+   */
+  readonly talksTo?: readonly string[];
+  /** @default "none" */
+  readonly data?: DataAccess;
+  /** @default "linuxserver" */
+  readonly identity?: Identity;
+  /** The app's own user id on the host (owner of its config dir). Required unless identity is "image". */
+  readonly uid?: number;
+  /**
+   * Where the app keeps its state inside the container; the host's `<configRoot>/<name>` is
+   * mounted there and backed up. `null` for stateless apps.
+   * @default "/config"
+   */
+  readonly configPath?: string | null;
+  /**
+   * HTTP path that answers 200 without authentication when the app is healthy.
+   * @default none
+   */
+  readonly healthPath?: string;
+  /** Plain, non-secret environment. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Names of secret variables the app reads; their values live only in the host's `.env`. @default none */
+  readonly secretEnv?: readonly string[];
+  /** @default the image's command */
+  readonly command?: readonly string[];
+  /** @default none */
+  readonly capAdd?: readonly string[];
+  /** @default none */
+  readonly devices?: readonly string[];
+  /** One line for the summary and the README. */
+  readonly description?: string;
+}
+
+export interface AppRoute {
+  readonly hostname: string;
+  readonly exposure: Exposure;
+}
+
+const DATA_MOUNTS: Record<DataAccess, readonly string[]> = {
+  none: [],
+  media: ["media"],
+  downloads: ["torrents"],
+  all: [""],
+};
+
+/**
+ * One self-hosted app. This single construct fans out to every layer: its compose service,
+ * its tunnel ingress rule and proxied DNS record, its Access application, and (through the
+ * host) its networks, user, dirs and backups.
+ */
+export class ServarrApp extends Construct {
+  readonly name: string;
+  readonly host: Host;
+  readonly props: ServarrAppProps;
+  readonly exposure: Exposure;
+  readonly routes: readonly AppRoute[];
+
+  constructor(host: Host, name: string, props: ServarrAppProps) {
+    super(host, ServarrApp.uniqueId(host, name));
+    this.name = name;
+    this.host = host;
+    this.props = props;
+    this.exposure = props.exposure ?? Exposure.internal();
+    assertNoProblems(this, validateAppProps(name, props, host.imagePolicy));
+
+    this.routes = [this.exposure, ...(props.alsoExpose ?? [])]
+      .filter((e) => e.atEdge)
+      .map((exposure) => ({ hostname: `${exposure.subdomain ?? name}.${host.domain}`, exposure }));
+    host.register(this);
+    for (const route of this.routes) {
+      host.tunnel.route(this, {
+        hostname: route.hostname,
+        path: route.exposure.path,
+        service: () => this.originUrl,
+        owner: this.node.path,
+      });
+      if (route.exposure.kind === "private") {
+        host.access.protect(this, { hostname: route.hostname, allowEmails: route.exposure.allowEmails });
+      }
+    }
+  }
+
+  private static uniqueId(host: Host, name: string): string {
+    if (host.node.tryFindChild(name) !== undefined)
+      throw new ConfigError(`${host.node.path}/${name}`, [
+        { field: "name", value: name, allowed: "a name not used by another app or construct on this host" },
+      ]);
+    return name;
+  }
+
+  get vpn(): boolean {
+    return this.props.vpn === true;
+  }
+
+  get port(): number | undefined {
+    return this.props.port;
+  }
+
+  /**
+   * Where other containers (and cloudflared) reach the app: a VPN-routed app lives in the
+   * gateway's network namespace, so its port is reached through the gateway's name.
+   */
+  get originUrl(): string {
+    const via = this.vpn ? (this.host.appWithRole("vpn-gateway")?.name ?? this.name) : this.name;
+    return `http://${via}:${this.props.port}`;
+  }
+
+  /** Host directory holding the app's state, or undefined for stateless apps. */
+  get configDir(): string | undefined {
+    return this.props.configPath === null ? undefined : `${this.host.configRoot}/${this.name}`;
+  }
+
+  /** The compose service, derived from the props and the host's shared settings. */
+  composeService(): ComposeService {
+    const { props, host } = this;
+    const identity = props.identity ?? "linuxserver";
+    const environment: Record<string, string> = { TZ: host.timezone };
+    if (identity === "linuxserver") {
+      Object.assign(environment, { PUID: String(props.uid), PGID: String(host.gid), UMASK: host.umask });
+    }
+    Object.assign(environment, props.environment);
+    for (const name of props.secretEnv ?? []) environment[name] = `\${${name}:?${name} must be set in .env}`;
+
+    const gateway = this.vpn ? this.host.appWithRole("vpn-gateway") : undefined;
+    const lanPort = this.exposure.lanPort;
+    const volumes = [
+      ...(this.configDir ? [`${this.configDir}:${props.configPath ?? "/config"}`] : []),
+      ...DATA_MOUNTS[props.data ?? "none"].map((sub) => (sub ? `${host.dataRoot}/${sub}:/data/${sub}` : `${host.dataRoot}:/data`)),
+    ];
+    return {
+      image: props.image,
+      restart: "unless-stopped",
+      ...(identity === "user" ? { user: `${props.uid}:${host.gid}` } : {}),
+      ...(gateway
+        ? {
+            network_mode: `service:${gateway.name}`,
+            depends_on: { [gateway.name]: { condition: "service_healthy" as const, restart: true } },
+          }
+        : {}),
+      ...(lanPort !== undefined ? { ports: [`${host.lanBind}${lanPort}:${props.port}`] } : {}),
+      environment,
+      ...(volumes.length > 0 ? { volumes } : {}),
+      ...(props.command ? { command: props.command } : {}),
+      ...(props.capAdd ? { cap_add: props.capAdd } : {}),
+      ...(props.devices ? { devices: props.devices } : {}),
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import type { Host } from "../constructs/host";
+import type { SynthResult } from "./synth";
+
+/** The short human summary printed after a synth: apps, hostnames, exposure, counts. */
+export function summarize(result: SynthResult): string {
+  const lines: string[] = [];
+  for (const host of result.hosts) lines.push(...hostSummary(host));
+  for (const [name, json] of result.stacks) {
+    const counts = Object.entries(json.resource ?? {})
+      .map(([type, byName]) => [type, Object.keys(byName).length] as const)
+      .sort(([a], [b]) => a.localeCompare(b));
+    const total = counts.reduce((n, [, c]) => n + c, 0);
+    lines.push("", `stack ${name}: ${total} resources`);
+    for (const [type, count] of counts) lines.push(`  ${String(count).padStart(3)}  ${type}`);
+  }
+  lines.push("", result.written.length ? `bundle files updated: ${result.written.join(", ")}` : "bundle files: unchanged");
+  return lines.join("\n");
+}
+
+function hostSummary(host: Host): string[] {
+  const rows = host.apps.map((app) => [
+    app.name,
+    app.exposure.kind,
+    app.vpn ? `via ${host.appWithRole("vpn-gateway")?.name}` : "",
+    app.exposure.lanPort !== undefined ? `LAN ${app.exposure.lanPort}` : "",
+    app.routes.map((r) => `${r.hostname}${r.exposure.kind === "private" ? " (Access)" : ""}`).join(", "),
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  const edge = host.apps.flatMap((a) => a.routes);
+  return [
+    `host ${host.name}: ${host.apps.length} apps, ${edge.length} hostnames (${edge.filter((r) => r.exposure.kind === "private").length} behind Access)`,
+    ...rows.map(
+      (r) =>
+        `  ${r
+          .map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c))
+          .join("  ")
+          .trimEnd()}`,
+    ),
+  ];
+}

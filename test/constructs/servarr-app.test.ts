@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { Exposure } from "../../constructs/exposure";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
+import { addresses, exampleConfig, ingressRules, plus, resources, synth, withApps } from "../support";
+
+const jellyfin: ServarrAppProps = {
+  image: "lscr.io/linuxserver/jellyfin:10.11.3",
+  port: 8096,
+  uid: 13100,
+  data: "media",
+  exposure: Exposure.private(),
+};
+
+describe("fan-out: one construct reaches every layer", () => {
+  const before = synth();
+  const after = synth(plus((host) => new ServarrApp(host, "jellyfin", jellyfin)));
+
+  it("adds exactly one DNS record and one Access application", () => {
+    const added = addresses(after.json).filter((a) => !addresses(before.json).includes(a));
+    expect(added.map((a) => a.split(".")[0]).sort()).toEqual(["cloudflare_dns_record", "cloudflare_zero_trust_access_application"]);
+    const dns = Object.values(resources(after.json, "cloudflare_dns_record")).find((r) => r.name === "jellyfin.example.com");
+    expect(dns).toMatchObject({ type: "CNAME", proxied: true, ttl: 1 });
+    const accessApp = Object.values(resources(after.json, "cloudflare_zero_trust_access_application")).find(
+      (r) => (r.destinations as Array<{ uri: string }>)[0]?.uri === "jellyfin.example.com",
+    );
+    expect(accessApp).toBeDefined();
+  });
+
+  it("adds exactly one ingress rule, before the catch-all", () => {
+    const rulesBefore = ingressRules(before.json);
+    const rulesAfter = ingressRules(after.json);
+    expect(rulesAfter.filter((r) => !rulesBefore.some((b) => JSON.stringify(b) === JSON.stringify(r)))).toEqual([
+      { hostname: "jellyfin.example.com", service: "http://jellyfin:8096" },
+    ]);
+    expect(rulesAfter).toHaveLength(rulesBefore.length + 1);
+    expect(rulesAfter.at(-1)).toEqual({ service: "http_status:404" });
+  });
+
+  it("adds exactly its compose service and changes no other service", () => {
+    const servicesBefore = before.host.composeProject().services;
+    const servicesAfter = after.host.composeProject().services;
+    expect(Object.keys(servicesAfter).filter((s) => !(s in servicesBefore))).toEqual(["jellyfin"]);
+    for (const [name, service] of Object.entries(servicesBefore)) expect(servicesAfter[name]).toEqual(service);
+  });
+
+  it("changes no other resource", () => {
+    for (const [type, byName] of Object.entries(before.json.resource ?? {})) {
+      for (const [name, resource] of Object.entries(byName)) {
+        if (type === "cloudflare_zero_trust_tunnel_cloudflared_config") continue; // its ingress grew, checked above
+        expect(resources(after.json, type)[name], `${type}.${name}`).toEqual(resource);
+      }
+    }
+  });
+
+  it("does not depend on declaration order: addresses and output are identical", () => {
+    const reordered = synth(
+      withApps((host) => {
+        new ServarrApp(host, "jellyfin", jellyfin);
+        exampleConfig.apps(host);
+      }),
+    );
+    expect(reordered.json).toEqual(after.json);
+    expect(reordered.host.composeProject()).toEqual(after.host.composeProject());
+  });
+});
+
+describe("derived facts", () => {
+  const { host, json } = synth();
+
+  it("reaches a VPN-routed app through the gateway, on the app's own port", () => {
+    expect(ingressRules(json).find((r) => r.hostname === "sonarr.example.com")?.service).toBe("http://gluetun:8989");
+    expect(host.composeProject().services.sonarr).toMatchObject({
+      network_mode: "service:gluetun",
+      depends_on: { gluetun: { condition: "service_healthy", restart: true } },
+    });
+    expect(host.composeProject().services.sonarr?.ports).toBeUndefined();
+  });
+
+  it("publishes a port only where a LAN port is declared, on the LAN address", () => {
+    const published = Object.entries(host.composeProject().services).filter(([, s]) => s.ports);
+    expect(published).toEqual([["plex", expect.objectContaining({ ports: ["192.168.1.10:32400:32400"] })]]);
+  });
+
+  it("gives every stateful app its own config dir and the shared TZ/PGID", () => {
+    for (const app of host.apps) {
+      const service = host.composeProject().services[app.name];
+      expect(service?.environment?.TZ).toBe("Etc/UTC");
+      if (app.configDir) expect(service?.volumes).toContain(`${app.configDir}:${app.props.configPath ?? "/config"}`);
+      if (app.props.identity === undefined || app.props.identity === "linuxserver")
+        expect(service?.environment).toMatchObject({ PUID: String(app.props.uid), PGID: "13000", UMASK: "002" });
+    }
+  });
+
+  it("mounts the single /data tree by role (TRaSH layout)", () => {
+    const volumes = (name: string) => host.composeProject().services[name]?.volumes ?? [];
+    expect(volumes("sonarr")).toContain("/data:/data");
+    expect(volumes("qbittorrent")).toContain("/data/torrents:/data/torrents");
+    expect(volumes("plex")).toContain("/data/media:/data/media");
+    expect(volumes("seerr").some((v) => v.includes("/data:"))).toBe(false);
+  });
+
+  it("pins every image to a version", () => {
+    for (const service of Object.values(host.composeProject().services))
+      expect(service.image).toMatch(/:[\w][\w.-]*(@sha256:[a-f0-9]{64})?$/);
+  });
+
+  it("keeps secret values out of the compose file: only ${VAR} references", () => {
+    expect(host.composeProject().services.cloudflared?.environment?.TUNNEL_TOKEN).toBe("${TUNNEL_TOKEN:?TUNNEL_TOKEN must be set in .env}");
+  });
+
+  it("routes a path-restricted public hostname next to a private one for the same app", () => {
+    const rules = ingressRules(json).filter((r) => r.service === "http://uptime-kuma:3001");
+    expect(rules.map((r) => r.hostname).sort()).toEqual(["status.example.com", "uptime.example.com"]);
+    expect(rules.find((r) => r.hostname === "status.example.com")?.path).toBeDefined();
+  });
+});
