@@ -110,7 +110,7 @@ export const cloudflared = preset("cloudflared", {
   role: "tunnel-connector",
   identity: "image",
   configPath: null,
-  secretEnv: ["TUNNEL_TOKEN"],
+  secretEnv: { TUNNEL_TOKEN: "Cloudflare Tunnel connector token" },
   command: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
 });
 
@@ -129,7 +129,10 @@ export function gluetun(host: Host, { provider, ...options }: GluetunOptions): S
     capAdd: ["NET_ADMIN"],
     devices: ["/dev/net/tun:/dev/net/tun"],
     environment: { VPN_SERVICE_PROVIDER: provider, VPN_TYPE: "wireguard" },
-    secretEnv: ["WIREGUARD_PRIVATE_KEY", "WIREGUARD_ADDRESSES"],
+    secretEnv: {
+      WIREGUARD_PRIVATE_KEY: "WireGuard private key from the VPN provider's config generator",
+      WIREGUARD_ADDRESSES: "WireGuard interface address(es) from the VPN provider's config, e.g. 10.64.0.2/32",
+    },
   })(host, options);
 }
 
@@ -139,7 +142,11 @@ export const kopia = preset("kopia", {
   identity: "image",
   configPath: "/app/config",
   // The repository password and the UI login come from .env (kopia reads them from these variables).
-  secretEnv: ["KOPIA_PASSWORD", "KOPIA_SERVER_USERNAME", "KOPIA_SERVER_PASSWORD"],
+  secretEnv: {
+    KOPIA_PASSWORD: "Kopia repository encryption password (choose a long random one; losing it loses the backups)",
+    KOPIA_SERVER_USERNAME: "Login name for Kopia's web UI",
+    KOPIA_SERVER_PASSWORD: "Password for Kopia's web UI",
+  },
   command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
 });
 

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { ComposeFile } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
+import { HostSecrets } from "./host-secrets";
 import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
 import type { AppRole, ServarrApp } from "./servarr-app";
 import { Tunnel } from "./tunnel";
@@ -61,6 +62,7 @@ export class Host extends Construct {
   readonly dataRoot: string;
   readonly umask: string;
   readonly imagePolicy: ImagePolicy;
+  readonly secrets: HostSecrets;
   readonly tunnel: Tunnel;
   readonly access: AccessControl;
   private readonly lanAddress?: string;
@@ -80,7 +82,13 @@ export class Host extends Construct {
     this.lanAddress = props.lanAddress;
     assertNoProblems(this, validateHostProps(name, props));
 
+    this.secrets = new HostSecrets(this, "secrets");
     this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
+    this.secrets.provide(
+      "TUNNEL_TOKEN",
+      "Cloudflare Tunnel connector token (Terraform: the tunnel's token data source)",
+      this.tunnel.token,
+    );
     this.access = new AccessControl(this, "access", {
       accountId: props.cloudflare.accountId,
       owners: props.owners,

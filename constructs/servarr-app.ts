@@ -73,8 +73,12 @@ export interface ServarrAppProps {
   readonly healthPath?: string;
   /** Plain, non-secret environment. @default none */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Names of secret variables the app reads; their values live only in the host's `.env`. @default none */
-  readonly secretEnv?: readonly string[];
+  /**
+   * Secret variables the app reads, name → what it is. Values live only in Terraform
+   * (sensitive), GitHub secrets and the host's `.env`; compose only references them.
+   * @default none
+   */
+  readonly secretEnv?: Readonly<Record<string, string>>;
   /** @default the image's command */
   readonly command?: readonly string[];
   /** @default none */
@@ -121,6 +125,7 @@ export class ServarrApp extends Construct {
       .filter((e) => e.atEdge)
       .map((exposure) => ({ hostname: `${exposure.subdomain ?? name}.${host.domain}`, exposure }));
     host.register(this);
+    for (const [secret, description] of Object.entries(props.secretEnv ?? {})) host.secrets.require(secret, description);
     for (const route of this.routes) {
       host.tunnel.route(this, {
         hostname: route.hostname,
@@ -173,7 +178,7 @@ export class ServarrApp extends Construct {
       Object.assign(environment, { PUID: String(props.uid), PGID: String(host.gid), UMASK: host.umask });
     }
     Object.assign(environment, props.environment);
-    for (const name of props.secretEnv ?? []) environment[name] = `\${${name}:?${name} must be set in .env}`;
+    for (const name of Object.keys(props.secretEnv ?? {})) environment[name] = `\${${name}:?${name} must be set in .env}`;
 
     const gateway = this.vpn ? this.host.appWithRole("vpn-gateway") : undefined;
     const lanPort = this.exposure.lanPort;

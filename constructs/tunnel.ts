@@ -1,3 +1,4 @@
+import { DataCloudflareZeroTrustTunnelCloudflaredToken } from "@cdktf/provider-cloudflare/lib/data-cloudflare-zero-trust-tunnel-cloudflared-token";
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { ZeroTrustTunnelCloudflared } from "@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared";
 import { ZeroTrustTunnelCloudflaredConfigA } from "@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config";
@@ -32,6 +33,8 @@ export const CATCH_ALL_SERVICE = "http_status:404";
  */
 export class Tunnel extends Construct {
   readonly resource: ZeroTrustTunnelCloudflared;
+  /** The connector token cloudflared runs with (sensitive). */
+  readonly token: string;
   private readonly rules: IngressRule[] = [];
   private readonly props: TunnelProps;
 
@@ -46,6 +49,10 @@ export class Tunnel extends Construct {
       configSrc: "cloudflare",
       tunnelSecret: secret.base64,
     });
+    this.token = new DataCloudflareZeroTrustTunnelCloudflaredToken(this, "token", {
+      accountId: props.accountId,
+      tunnelId: this.resource.id,
+    }).token;
     new ZeroTrustTunnelCloudflaredConfigA(this, "config", {
       accountId: props.accountId,
       tunnelId: this.resource.id,

@@ -53,8 +53,8 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
     ...Object.keys(props.environment ?? {}).map((k) =>
       ENV_NAME.test(k) ? undefined : { field: `environment.${k}`, value: k, allowed: "an upper-case variable name" },
     ),
-    ...(props.secretEnv ?? []).map((k, i) =>
-      ENV_NAME.test(k) ? undefined : { field: `secretEnv[${i}]`, value: k, allowed: "an upper-case variable name" },
+    ...Object.keys(props.secretEnv ?? {}).map((k) =>
+      ENV_NAME.test(k) ? undefined : { field: `secretEnv.${k}`, value: k, allowed: "an upper-case variable name" },
     ),
     props.uid !== undefined && !(Number.isInteger(props.uid) && props.uid >= 1000 && props.uid <= 60000)
       ? { field: "uid", value: props.uid, allowed: "an integer from 1000 to 60000 (a regular, non-system user)" }

@@ -71,7 +71,7 @@ const appRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
     withApp("jellyfin", { environment: { tz: "x" } }),
     /environment.tz: "tz" is not allowed; allowed: an upper-case variable name/,
   ],
-  ["bad secret env name", withApp("jellyfin", { secretEnv: ["api-key"] }), /secretEnv\[0\]: "api-key" is not allowed/],
+  ["bad secret env name", withApp("jellyfin", { secretEnv: { "api-key": "x" } }), /secretEnv.api-key: "api-key" is not allowed/],
   ["talks to itself", withApp("jellyfin", { talksTo: ["jellyfin"] }), /talksTo: "jellyfin" is not allowed; allowed: other apps/],
   [
     "extra route without subdomain",

@@ -1,0 +1,79 @@
+import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { ConfigError } from "./problems";
+
+/** Where a host secret's value comes from. */
+export type SecretSource =
+  /** computed by Terraform from a resource (e.g. the tunnel token); never typed by a person */
+  | "terraform"
+  /** typed once by the owner into a sensitive Terraform variable (e.g. the VPN private key) */
+  | "variable";
+
+export interface HostSecret {
+  /** Environment variable name on the host (.env) and GitHub Actions secret name. */
+  readonly name: string;
+  /** Where the value comes from and what it is for: written next to it in .env.example. */
+  readonly description: string;
+  readonly source: SecretSource;
+  /** The value as a Terraform expression (sensitive); never a literal. */
+  readonly value: string;
+}
+
+const NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * The ONE list of secrets the host needs. Infrastructure declares the values Terraform
+ * computes; apps require the rest by name and each becomes a sensitive Terraform variable.
+ * Everything downstream (.env.example, GitHub Actions secrets, the deploy's .env) is derived
+ * from this list, so no secret is named in two places.
+ */
+export class HostSecrets extends Construct {
+  private readonly secrets = new Map<string, HostSecret>();
+
+  /** Declares a secret whose value Terraform computes. Infrastructure calls this before any app. */
+  provide(name: string, description: string, value: string): HostSecret {
+    this.checkName(name);
+    if (this.secrets.has(name))
+      throw new ConfigError(this.node.path, [{ field: "secrets", value: name, allowed: "a secret name declared once" }]);
+    const secret: HostSecret = { name, description, source: "terraform", value };
+    this.secrets.set(name, secret);
+    return secret;
+  }
+
+  /**
+   * A secret an app reads: the declared one when infrastructure provides it, otherwise a
+   * sensitive Terraform variable (`var.<name in lower case>`) the owner sets once.
+   */
+  require(name: string, description: string): HostSecret {
+    this.checkName(name);
+    const existing = this.secrets.get(name);
+    if (existing) return existing;
+    const variable = new TerraformVariable(this, name.toLowerCase(), {
+      type: "string",
+      sensitive: true,
+      nullable: false,
+      description,
+    });
+    // A plain, stable name: the owner (and the bootstrap stack) set it as TF_VAR-style input.
+    variable.overrideLogicalId(name.toLowerCase());
+    const secret: HostSecret = { name, description, source: "variable", value: variable.stringValue };
+    this.secrets.set(name, secret);
+    return secret;
+  }
+
+  /** Every secret, sorted by name. */
+  get all(): readonly HostSecret[] {
+    return [...this.secrets.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get(name: string): HostSecret | undefined {
+    return this.secrets.get(name);
+  }
+
+  private checkName(name: string): void {
+    if (!NAME.test(name))
+      throw new ConfigError(this.node.path, [
+        { field: "secrets", value: name, allowed: "an upper-case variable name such as TUNNEL_TOKEN" },
+      ]);
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ServarrApp } from "../../constructs/servarr-app";
+import { plus, synth } from "../support";
+
+describe("host secrets: one list, values only in Terraform", () => {
+  const { host, json } = synth();
+
+  it("lists every secret an app reads, once, sorted", () => {
+    const required = new Set(host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})));
+    expect(host.secrets.all.map((s) => s.name)).toEqual([...required].sort());
+  });
+
+  it("takes the tunnel token from Terraform, not from a person", () => {
+    const token = host.secrets.get("TUNNEL_TOKEN");
+    expect(token?.source).toBe("terraform");
+    expect(Object.keys(json.data?.cloudflare_zero_trust_tunnel_cloudflared_token ?? {})).toHaveLength(1);
+  });
+
+  it("makes every other secret a sensitive, non-nullable Terraform variable", () => {
+    const variables = json.variable as Record<string, { sensitive?: boolean; nullable?: boolean }>;
+    const fromVariables = host.secrets.all.filter((s) => s.source === "variable");
+    expect(fromVariables.length).toBeGreaterThan(0);
+    for (const secret of fromVariables)
+      expect(variables[secret.name.toLowerCase()], secret.name).toMatchObject({ sensitive: true, nullable: false, type: "string" });
+  });
+
+  it("shares one variable between apps that read the same secret", () => {
+    const twice = synth(
+      plus((h) => new ServarrApp(h, "backup2", { image: "kopia/kopia:0.22.3", identity: "image", secretEnv: { KOPIA_PASSWORD: "again" } })),
+    );
+    expect(twice.host.secrets.all.filter((s) => s.name === "KOPIA_PASSWORD")).toHaveLength(1);
+  });
+});
