@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds a tiny image (default tag servarr-standin:latest) from Debian's busybox-static, to
+# stand in for app images when no registry is reachable: sh, httpd, wget, nc, sleep and the
+# other applets, e.g. `httpd -f -p 8989 -h /www` for a web app on its port. Needs a running
+# engine (start-dockerd.sh). Quirk: this busybox's `wget -T` segfaults; bound a probe with
+# `timeout 3 wget -qO- URL` instead.
+set -euo pipefail
+tag=${1:-servarr-standin:latest}
+if ! { [[ -x /bin/busybox ]] && /bin/busybox --list | grep -qx httpd; }; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null
+fi
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/tmp" "$root/www"
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+  [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
+done
+echo ok >"$root/www/index.html"
+tar -C "$root" -c . | docker import --change 'ENV PATH=/bin' - "$tag" >/dev/null
+echo "$tag"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts a throwaway Docker engine for the tests and prints `export DOCKER_HOST=...`.
+#   eval "$(test/tools/start-dockerd.sh [STATE_DIR])"   stop: test/tools/stop-dockerd.sh [STATE_DIR]
+# Runs Debian's dockerd as root with the vfs storage driver and no iptables or default bridge
+# (what works in this sandbox); user-defined networks, embedded DNS and `internal: true`
+# isolation still work. Reuses an engine already answering on the same state directory.
+set -euo pipefail
+state=${1:-${TMPDIR:-/tmp}/servarr-dockerd}
+mkdir -p "$state"
+if ! command -v dockerd >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+fi
+sock="$state/docker.sock"
+if [[ -S $sock ]] && DOCKER_HOST="unix://$sock" docker info >/dev/null 2>&1; then
+  echo "export DOCKER_HOST=unix://$sock"
+  exit 0
+fi
+nohup dockerd --data-root "$state/data" --exec-root "$state/exec" --pidfile "$state/dockerd.pid" \
+  --host "unix://$sock" --storage-driver vfs --iptables=false --ip6tables=false --bridge=none \
+  >"$state/dockerd.log" 2>&1 &
+for _ in $(seq 1 60); do
+  if DOCKER_HOST="unix://$sock" docker info >/dev/null 2>&1; then
+    echo "export DOCKER_HOST=unix://$sock"
+    exit 0
+  fi
+  sleep 0.5
+done
+echo "start-dockerd: the engine did not come up; last log lines:" >&2
+tail -n 20 "$state/dockerd.log" >&2
+exit 1
