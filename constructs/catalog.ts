@@ -101,7 +101,7 @@ export const wizarr = preset("wizarr", {
   description: "User invitations and onboarding",
   port: 5690,
   uid: 13010,
-  configPath: "/data/database",
+  configPath: "/data",
   talksTo: ["plex"],
 });
 

@@ -1,21 +1,33 @@
 /**
- * Every image the catalog uses, pinned, in one place. Renovate bumps these lines through pull
- * requests (see renovate.json); nothing else in the repository names an image.
+ * Every image the catalog uses, pinned to a version tag and (where one was verifiable) the
+ * multi-arch digest, in one place. Renovate bumps these lines through pull requests (see
+ * renovate.json); nothing else in the repository names an image.
  */
 export const IMAGES = {
-  plex: "lscr.io/linuxserver/plex:1.42.2",
-  seerr: "ghcr.io/seerr-team/seerr:v3.0.1",
-  sonarr: "lscr.io/linuxserver/sonarr:4.0.16",
-  radarr: "lscr.io/linuxserver/radarr:6.0.4",
-  bazarr: "lscr.io/linuxserver/bazarr:1.5.3",
-  prowlarr: "lscr.io/linuxserver/prowlarr:2.3.0",
-  flaresolverr: "ghcr.io/flaresolverr/flaresolverr:v3.4.6",
-  qbittorrent: "lscr.io/linuxserver/qbittorrent:5.1.4",
-  maintainerr: "ghcr.io/maintainerr/maintainerr:2.19.0",
-  tautulli: "lscr.io/linuxserver/tautulli:2.16.0",
-  wizarr: "ghcr.io/wizarrrr/wizarr:2025.12.0",
-  cloudflared: "cloudflare/cloudflared:2025.11.1",
-  gluetun: "qmcgaw/gluetun:v3.40.3",
-  kopia: "kopia/kopia:0.22.3",
-  "uptime-kuma": "louislam/uptime-kuma:2.0.2",
+  plex: "lscr.io/linuxserver/plex:1.43.4@sha256:3f71bd6eb6a4478ac19b11c5d0ba9746a5eacad1976f9b99ed4a2c21767e57bb",
+  seerr: "ghcr.io/seerr-team/seerr:v3.5.0@sha256:27602401178d54f1964442287b9f23f67a3fa2252645ee8065839ea1c3f69e45",
+  sonarr: "lscr.io/linuxserver/sonarr:4.0.20@sha256:f247545d23ba8b233d6604575347e48a623fe6ad75dda02348bf81917f3b5c06",
+  radarr: "lscr.io/linuxserver/radarr:6.4.4@sha256:adb6c09d6b729ea5e642c99cea35af72702ef476bf4763f153299ac5db9f0b4f",
+  bazarr: "lscr.io/linuxserver/bazarr:v1.6.0-ls362@sha256:a20fb11a440d704a9d61c283aa26462aad33dc63223b173f8d8c77d33e8e9d59",
+  prowlarr: "lscr.io/linuxserver/prowlarr:2.5.2.5491-ls158@sha256:91844fa2c927ad6ede5630127183cc7868b175f6223e83e6a5da1fffea2aa782",
+  flaresolverr: "ghcr.io/flaresolverr/flaresolverr:v3.5.0@sha256:139dfee1c6f89249c8d665d1333a42e8ec74ec0a86bc6bb1c8461e10d3a66a47",
+  qbittorrent: "lscr.io/linuxserver/qbittorrent:5.2.3_v2.0.14-ls474@sha256:a00b6a597a3832a1814cde0ef60abc55c94644f3f80902c3432f6af6de8d4a96",
+  maintainerr: "ghcr.io/maintainerr/maintainerr:3.24.0@sha256:2ac67f176a77f1e78d66b24c1b0d108c587abe1063f46ce75cfaa4cd06516a80",
+  // No verifiable digest for a LinuxServer tautulli version tag yet: tag-pinned; Renovate adds the digest.
+  tautulli: "lscr.io/linuxserver/tautulli:v2.17.2-ls240",
+  wizarr: "ghcr.io/wizarrrr/wizarr:v2026.7.1@sha256:606f9b88b0303daae11f595e424756b588d9365021c53dcb4d1369f2efc0543c",
+  cloudflared: "cloudflare/cloudflared:2026.7.3@sha256:e39ee8da81ad5e05d77f38d2f51c60ca51bf2a8450ac3abab50c17fdb91d91bf",
+  gluetun: "qmcgaw/gluetun:v3.41.3@sha256:fa19cc76b2af13d57a8d3dc3066f2ada061b1c761b8aecf989b3877c0486e027",
+  kopia: "kopia/kopia:0.22.3@sha256:4dcc208c1b191770bf4d0854f8deec06b4a16b35be4b63abdcfa9755cee7960e",
+  "uptime-kuma": "louislam/uptime-kuma:2.5.5@sha256:c74379ac4509ce2d2c2633f509e67003ee2e45b6e995c5e43fc101f45a0e1fbe",
+} as const;
+
+/**
+ * Images of the host's support services (not apps with a UI), pinned the same way.
+ * Digests as published for these tags; kept here so Renovate bumps them with the rest.
+ */
+export const SUPPORT_IMAGES = {
+  socketProxy: "tecnativa/docker-socket-proxy:v0.5.0@sha256:1f5038b54f06c3e18422902cf00ba21803d1c97805aae032e5e6673d532d3459",
+  autoheal: "willfarrell/autoheal:1.2.0@sha256:31f580ef0279eaced5b38d631b08c474d70d8403c1c2fdd6ddcf2e879d5f3f7c",
+  diun: "crazymax/diun:4.33.0@sha256:e324b793eb32dfb7f74d3a39421ebf090141caaadee69b8f78da63112408ee25",
 } as const;
