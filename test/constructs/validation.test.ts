@@ -91,7 +91,7 @@ const appRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
   [
     "digest required by policy",
     { ...plus((host: Host) => new ServarrApp(host, "jellyfin", base)), host: { ...exampleConfig.host, imagePolicy: "digest" as const } },
-    /image: "lscr.io\/linuxserver\/plex:[^"]+" is not allowed; allowed: a digest-pinned image/,
+    /\[servarr\/servarr\/tautulli\] image: "lscr.io\/linuxserver\/tautulli:v2.17.2-ls240" is not allowed; allowed: a digest-pinned image/,
   ],
 ];
 
