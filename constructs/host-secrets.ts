@@ -9,12 +9,20 @@ export type SecretSource =
   /** typed once by the owner into a sensitive Terraform variable (e.g. the VPN private key) */
   | "variable";
 
+/**
+ * Who reads a secret:
+ * - host: containers on the host (written to the host's `.env` by the deploy) and GitHub,
+ * - ci: only the GitHub Actions workflows (e.g. the deploy's SSH key and Access token).
+ */
+export type SecretAudience = "host" | "ci";
+
 export interface HostSecret {
   /** Environment variable name on the host (.env) and GitHub Actions secret name. */
   readonly name: string;
   /** Where the value comes from and what it is for: written next to it in .env.example. */
   readonly description: string;
   readonly source: SecretSource;
+  readonly audience: SecretAudience;
   /** The value as a Terraform expression (sensitive); never a literal. */
   readonly value: string;
 }
@@ -31,11 +39,11 @@ export class HostSecrets extends Construct {
   private readonly secrets = new Map<string, HostSecret>();
 
   /** Declares a secret whose value Terraform computes. Infrastructure calls this before any app. */
-  provide(name: string, description: string, value: string): HostSecret {
+  provide(name: string, description: string, value: string, audience: SecretAudience = "host"): HostSecret {
     this.checkName(name);
     if (this.secrets.has(name))
       throw new ConfigError(this.node.path, [{ field: "secrets", value: name, allowed: "a secret name declared once" }]);
-    const secret: HostSecret = { name, description, source: "terraform", value };
+    const secret: HostSecret = { name, description, source: "terraform", audience, value };
     this.secrets.set(name, secret);
     return secret;
   }
@@ -44,7 +52,7 @@ export class HostSecrets extends Construct {
    * A secret an app reads: the declared one when infrastructure provides it, otherwise a
    * sensitive Terraform variable (`var.<name in lower case>`) the owner sets once.
    */
-  require(name: string, description: string): HostSecret {
+  require(name: string, description: string, audience: SecretAudience = "host"): HostSecret {
     this.checkName(name);
     const existing = this.secrets.get(name);
     if (existing) return existing;
@@ -56,7 +64,7 @@ export class HostSecrets extends Construct {
     });
     // A plain, stable name: the owner (and the bootstrap stack) set it as TF_VAR-style input.
     variable.overrideLogicalId(name.toLowerCase());
-    const secret: HostSecret = { name, description, source: "variable", value: variable.stringValue };
+    const secret: HostSecret = { name, description, source: "variable", audience, value: variable.stringValue };
     this.secrets.set(name, secret);
     return secret;
   }
@@ -64,6 +72,11 @@ export class HostSecrets extends Construct {
   /** Every secret, sorted by name. */
   get all(): readonly HostSecret[] {
     return [...this.secrets.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The secrets one audience reads, sorted by name. */
+  for(audience: SecretAudience): readonly HostSecret[] {
+    return this.all.filter((s) => s.audience === audience);
   }
 
   get(name: string): HostSecret | undefined {
