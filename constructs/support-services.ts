@@ -1,5 +1,5 @@
 import type { ComposeService } from "../compose/compose-spec";
-import { HEALTH_TIMING } from "./health";
+import { composeEscape, HEALTH_TIMING } from "./health";
 import type { Host } from "./host";
 import { SUPPORT_IMAGES } from "./images";
 import type { NetworkNode } from "./network-plan";
@@ -90,12 +90,12 @@ export function supportServices(host: Host): SupportService[] {
       service: {
         image: SUPPORT_IMAGES.autoheal,
         restart: "unless-stopped",
-        entrypoint: ["/bin/sh", "-c", restarterScript(host.name).replaceAll("$", "$$")],
+        entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(host.name))],
         environment: { TZ: host.timezone },
         read_only: true,
         depends_on: {
-          [SOCKET_PROXY]: { condition: "service_healthy" },
           [RESTART_PROXY]: { condition: "service_healthy" },
+          [SOCKET_PROXY]: { condition: "service_healthy" },
         },
       },
       node: { name: RESTARTER, talksTo: [SOCKET_PROXY, RESTART_PROXY], outside: false },
