@@ -56,6 +56,7 @@ describe("synthesize()", () => {
       "cdktf.out/stacks/servarr/cdk.tf.json",
       "compose/servarr/.env.example",
       "compose/servarr/compose.yaml",
+      "compose/servarr/networks.md",
     ]);
   });
 
