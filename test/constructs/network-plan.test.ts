@@ -20,7 +20,9 @@ const TALKS: Record<string, readonly string[]> = {
   "uptime-kuma": [...APPS.filter((a) => a !== "uptime-kuma"), "socket-proxy"],
   restarter: ["socket-proxy", "restart-proxy"],
   // Kopia's setup jobs are Kopia: they share its egress network with it and with each other.
-  ...Object.fromEntries(["kopia-connect", "kopia-create", "kopia-policy"].map((j) => [j, ["kopia", "kopia-connect", "kopia-create", "kopia-policy"]])),
+  ...Object.fromEntries(
+    ["kopia-connect", "kopia-create", "kopia-policy"].map((j) => [j, ["kopia", "kopia-connect", "kopia-create", "kopia-policy"]]),
+  ),
   ...Object.fromEntries(VPN.map((v) => [v, VPN])),
 };
 const expected = (a: string, b: string) => a === b || (TALKS[a]?.includes(b) ?? false) || (TALKS[b]?.includes(a) ?? false);
@@ -89,7 +91,9 @@ describe("network segmentation derived from talksTo", () => {
 
   it("an app with no relation and no egress gets no network at all (not the shared default)", () => {
     // Without a monitor (which talks to every app) nothing relates to it.
-    const { host: h } = synth(withApps((host) => new ServarrApp(host, "loner", { image: "busybox:1.37.0", identity: "image", configPath: null })));
+    const { host: h } = synth(
+      withApps((host) => new ServarrApp(host, "loner", { image: "busybox:1.37.0", identity: "image", configPath: null })),
+    );
     expect(h.composeProject().services.loner).toMatchObject({ network_mode: "none" });
     expect(h.networkPlan().networksOf("loner")).toEqual([]);
   });
@@ -97,8 +101,7 @@ describe("network segmentation derived from talksTo", () => {
   it("a relation to an app behind the VPN is a relation to the gateway", () => {
     const { host: h } = synth(
       plus(
-        (host) =>
-          new ServarrApp(host, "notifiarr", { image: "golift/notifiarr:0.8.3", port: 5454, uid: 13200, talksTo: ["sonarr"] }),
+        (host) => new ServarrApp(host, "notifiarr", { image: "golift/notifiarr:0.8.3", port: 5454, uid: 13200, talksTo: ["sonarr"] }),
         exampleConfig,
       ),
     );
