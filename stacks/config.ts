@@ -1,3 +1,4 @@
+import type { DeliveryProps } from "../constructs/delivery";
 import type { Host, HostProps } from "../constructs/host";
 
 export interface TerraformCloudConfig {
@@ -15,4 +16,6 @@ export interface ServarrConfig {
   readonly terraformCloud: TerraformCloudConfig;
   /** Declares the apps: one construct call each (see constructs/catalog.ts). */
   readonly apps: (host: Host) => void;
+  /** How changes reach the host (SSH login, checkout path, health deadline). @default DeliveryProps defaults */
+  readonly delivery?: DeliveryProps;
 }

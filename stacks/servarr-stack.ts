@@ -2,6 +2,7 @@ import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { Delivery } from "../constructs/delivery";
 import { Host } from "../constructs/host";
 import type { ServarrConfig } from "./config";
 
@@ -23,5 +24,6 @@ export class ServarrStack extends TerraformStack {
     new RandomProvider(this, "random", {});
     this.host = new Host(this, config.name, config.host);
     config.apps(this.host);
+    new Delivery(this.host, "delivery", config.delivery);
   }
 }

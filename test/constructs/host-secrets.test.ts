@@ -7,7 +7,7 @@ describe("host secrets: one list, values only in Terraform", () => {
 
   it("lists every secret an app reads, once, sorted", () => {
     const required = new Set(host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})));
-    expect(host.secrets.all.map((s) => s.name)).toEqual([...required].sort());
+    expect(host.secrets.for("host").map((s) => s.name)).toEqual([...required].sort());
   });
 
   it("takes the tunnel token from Terraform, not from a person", () => {

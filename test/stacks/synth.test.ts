@@ -55,6 +55,7 @@ describe("synthesize()", () => {
       "cdktf.out/manifest.json",
       "cdktf.out/stacks/servarr/cdk.tf.json",
       "compose/servarr/compose.yaml",
+      "compose/servarr/deploy.sh",
     ]);
   });
 
