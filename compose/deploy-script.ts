@@ -104,10 +104,16 @@ main() {
   chmod 600 "$incoming/.env"
 
   log "validating the compose file of $commit"
-  compose "$incoming" config --quiet || fail ${x.invalid} "the new compose file or .env is invalid; nothing was changed"
+  if ! compose "$incoming" config --quiet; then
+    rm -rf "$incoming"
+    fail ${x.invalid} "the new compose file or .env is invalid; nothing was changed"
+  fi
   if [[ \${SERVARR_DEPLOY_SKIP_PULL:-0} != 1 ]]; then
     log "pulling images"
-    compose "$incoming" pull --quiet || fail ${x.pullFailed} "pulling the new images failed; nothing was changed"
+    if ! compose "$incoming" pull --quiet; then
+      rm -rf "$incoming"
+      fail ${x.pullFailed} "pulling the new images failed; nothing was changed"
+    fi
   fi
 
   # previous = the last good deployment; keep it when redeploying the same files.
