@@ -68,6 +68,15 @@ describe("synthesize()", () => {
     expect(statSync(file).mtimeMs).toBe(before);
   });
 
+  it("writes the generated workflows under repoRoot, only when they changed", () => {
+    const dir = path.join(scratch, "repo");
+    const options = { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose"), repoRoot: dir };
+    const first = synthesize(exampleConfig, options);
+    expect(first.written).toEqual(expect.arrayContaining([".github/workflows/pull-request.yml", ".github/workflows/deploy.yml"]));
+    expect(statSync(path.join(dir, "compose/servarr/deploy.sh")).mode & 0o777).toBe(0o755);
+    expect(synthesize(exampleConfig, options).written).toEqual([]);
+  });
+
   it("leaves every previous output untouched when the config is bad", () => {
     const { dir } = run("failed");
     const before = tree(dir);
