@@ -92,6 +92,7 @@ main() {
     cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"
   fi
   printf '%s\\n' "$commit" >"$incoming/commit"
+  record "$commit started"
   if ((env_stdin)); then
     cat >"$incoming/.env"
   elif [[ -f $bundle_dir/.env ]]; then
@@ -106,12 +107,14 @@ main() {
   log "validating the compose file of $commit"
   if ! compose "$incoming" config --quiet; then
     rm -rf "$incoming"
+    record "$commit rejected: invalid compose file or .env"
     fail ${x.invalid} "the new compose file or .env is invalid; nothing was changed"
   fi
   if [[ \${SERVARR_DEPLOY_SKIP_PULL:-0} != 1 ]]; then
     log "pulling images"
     if ! compose "$incoming" pull --quiet; then
       rm -rf "$incoming"
+      record "$commit rejected: pull failed"
       fail ${x.pullFailed} "pulling the new images failed; nothing was changed"
     fi
   fi

@@ -55,6 +55,7 @@ main() {
     cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"
   fi
   printf '%s\n' "$commit" >"$incoming/commit"
+  record "$commit started"
   if ((env_stdin)); then
     cat >"$incoming/.env"
   elif [[ -f $bundle_dir/.env ]]; then
@@ -69,12 +70,14 @@ main() {
   log "validating the compose file of $commit"
   if ! compose "$incoming" config --quiet; then
     rm -rf "$incoming"
+    record "$commit rejected: invalid compose file or .env"
     fail 65 "the new compose file or .env is invalid; nothing was changed"
   fi
   if [[ ${SERVARR_DEPLOY_SKIP_PULL:-0} != 1 ]]; then
     log "pulling images"
     if ! compose "$incoming" pull --quiet; then
       rm -rf "$incoming"
+      record "$commit rejected: pull failed"
       fail 69 "pulling the new images failed; nothing was changed"
     fi
   fi

@@ -147,6 +147,7 @@ commit unhealthy compose_file v3 web2 9999
 commit invalid printf 'name: servarr\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n'
 commit v4 compose_file v4 web2 8080
 commit v5 compose_file v5 web2 8080
+commit v6 compose_file v6 web2 8080
 git -C "$work/seed" push -q origin HEAD:main
 git -C "$work/origin.git" symbolic-ref HEAD refs/heads/main
 chown -R "$user" "$work/origin.git"
@@ -287,17 +288,21 @@ kill -0 "$waiting" 2>/dev/null || fail "a deploy finished while another held the
 wait "$holder"
 wait "$waiting" || { cat "$work/out.${sha[v4]}"; fail "the waiting deploy failed after the lock was released"; }
 [[ $(deployed) == "${sha[v4]}" ]] || fail "the waiting deploy did not deploy v4"
-# Two deploys at once: both succeed, one after the other.
+# Two deploys at once, both changing the services: both succeed, and the history shows one
+# whole deploy after the other (start, end, start, end), never two starts in a row.
 deploy "${sha[v5]}" &
 first=$!
-deploy "${sha[v4]}" &
+deploy "${sha[v6]}" &
 second=$!
 wait "$first" || { cat "$work/out.${sha[v5]}"; fail "concurrent deploy of v5 failed"; }
-wait "$second" || { cat "$work/out.${sha[v4]}"; fail "concurrent deploy of v4 failed"; }
-waits=$(grep -ho 'lock acquired after [0-9]*s' "$work/out.${sha[v5]}" "$work/out.${sha[v4]}" | tr '\n' ',')
-last=$(tail -n 1 "$deploy_state/history" | cut -d' ' -f2)
-[[ $(deployed) == "$last" && $(content web1) == "$(git -C "$work/seed" log -1 --format=%s "$last")" ]] || fail "state after concurrent deploys is inconsistent"
-[[ $(grep -c ' deployed$' "$deploy_state/history") -ge 5 ]] || fail "history does not list every successful deploy"
-pass "held lock blocks a deploy; two concurrent deploys both succeed (${waits%,})" "$((SECONDS - start))s"
+wait "$second" || { cat "$work/out.${sha[v6]}"; fail "concurrent deploy of v6 failed"; }
+mapfile -t pair < <(tail -n 4 "$deploy_state/history" | cut -d' ' -f2-)
+a=${pair[0]%% *}
+b=${pair[2]%% *}
+[[ ${pair[0]} == "$a started" && ${pair[1]} == "$a deployed" && ${pair[2]} == "$b started" && ${pair[3]} == "$b deployed" && $a != "$b" ]] ||
+  fail "concurrent deploys interleaved: $(tail -n 4 "$deploy_state/history" | cut -d' ' -f3 | tr '\n' ' ')"
+[[ $(deployed) == "$b" && $(content web1) == "$(git -C "$work/seed" log -1 --format=%s "$b")" ]] || fail "state after concurrent deploys is inconsistent"
+waits=$(grep -ho 'lock acquired after [0-9]*s' "$work/out.${sha[v5]}" "$work/out.${sha[v6]}" | tr '\n' ',')
+pass "held lock blocks a deploy; 2 concurrent deploys run in turn (${waits%,})" "$((SECONDS - start))s"
 
 echo "deploy e2e: all checks passed in $((SECONDS - t0))s"
