@@ -18,6 +18,8 @@ export const DEPLOY_EXIT = {
   invalid: 65,
   /** pulling the new images failed: nothing was changed */
   pullFailed: 69,
+  /** the checkout could not fetch or check out the commit: nothing was changed */
+  checkoutFailed: 70,
   /** another deploy held the lock for too long */
   locked: 75,
 } as const;
@@ -49,7 +51,7 @@ ${generatedMarker("#")}
 #   SERVARR_DEPLOY_LOCK_TIMEOUT (seconds to wait for another deploy, default 900).
 # Exit codes: 0 deployed, ${x.rolledBack} unhealthy and rolled back, ${x.rollbackFailed} rollback failed too,
 #   ${x.invalid} invalid compose file or .env (nothing changed), ${x.pullFailed} pull failed (nothing changed),
-#   ${x.locked} lock timeout, ${x.usage} usage.
+#   ${x.checkoutFailed} fetch or checkout failed (nothing changed), ${x.locked} lock timeout, ${x.usage} usage.
 set -euo pipefail
 
 main() {
@@ -83,10 +85,13 @@ main() {
   if [[ -n $commit ]]; then
     local prefix
     prefix=$(git -C "$bundle_dir" rev-parse --show-prefix)
-    git -C "$bundle_dir" fetch --quiet origin "$commit"
-    git -C "$bundle_dir" checkout --quiet --detach "$commit"
     # The committed file, not the working tree: nothing edited on the host slips in.
-    git -C "$bundle_dir" show "$commit:\${prefix}compose.yaml" >"$incoming/compose.yaml"
+    if ! git -C "$bundle_dir" fetch --quiet origin "$commit" ||
+      ! git -C "$bundle_dir" checkout --quiet --detach "$commit" ||
+      ! git -C "$bundle_dir" show "$commit:\${prefix}compose.yaml" >"$incoming/compose.yaml"; then
+      rm -rf "$incoming"
+      fail ${x.checkoutFailed} "could not fetch or check out $commit; nothing was changed"
+    fi
   else
     commit=$(git -C "$bundle_dir" rev-parse HEAD 2>/dev/null || echo "working-tree")
     cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"

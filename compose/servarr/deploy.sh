@@ -12,7 +12,7 @@
 #   SERVARR_DEPLOY_LOCK_TIMEOUT (seconds to wait for another deploy, default 900).
 # Exit codes: 0 deployed, 1 unhealthy and rolled back, 2 rollback failed too,
 #   65 invalid compose file or .env (nothing changed), 69 pull failed (nothing changed),
-#   75 lock timeout, 64 usage.
+#   70 fetch or checkout failed (nothing changed), 75 lock timeout, 64 usage.
 set -euo pipefail
 
 main() {
@@ -46,10 +46,13 @@ main() {
   if [[ -n $commit ]]; then
     local prefix
     prefix=$(git -C "$bundle_dir" rev-parse --show-prefix)
-    git -C "$bundle_dir" fetch --quiet origin "$commit"
-    git -C "$bundle_dir" checkout --quiet --detach "$commit"
     # The committed file, not the working tree: nothing edited on the host slips in.
-    git -C "$bundle_dir" show "$commit:${prefix}compose.yaml" >"$incoming/compose.yaml"
+    if ! git -C "$bundle_dir" fetch --quiet origin "$commit" ||
+      ! git -C "$bundle_dir" checkout --quiet --detach "$commit" ||
+      ! git -C "$bundle_dir" show "$commit:${prefix}compose.yaml" >"$incoming/compose.yaml"; then
+      rm -rf "$incoming"
+      fail 70 "could not fetch or check out $commit; nothing was changed"
+    fi
   else
     commit=$(git -C "$bundle_dir" rev-parse HEAD 2>/dev/null || echo "working-tree")
     cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"
