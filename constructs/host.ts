@@ -67,6 +67,7 @@ export class Host extends Construct {
   readonly access: AccessControl;
   private readonly lanAddress?: string;
   private readonly registered = new Map<string, ServarrApp>();
+  private sorted?: readonly ServarrApp[];
 
   constructor(scope: Construct, name: string, props: HostProps) {
     super(scope, name);
@@ -100,11 +101,13 @@ export class Host extends Construct {
   /** Called by every ServarrApp on construction. */
   register(app: ServarrApp): void {
     this.registered.set(app.name, app);
+    this.sorted = undefined;
   }
 
   /** Every app, sorted by name: output order never depends on declaration order. */
   get apps(): readonly ServarrApp[] {
-    return [...this.registered.values()].sort((a, b) => a.name.localeCompare(b.name));
+    this.sorted ??= [...this.registered.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return this.sorted;
   }
 
   app(name: string): ServarrApp | undefined {
