@@ -7,7 +7,10 @@
 #  3. users, UIDs, GIDs, config dirs and /data dirs match what compose.yaml uses;
 #  4. sshd -T (effective config per user), visudo and sudo -l in the chroot: keys only, no root,
 #     AllowUsers, the deploy user forced into the gate and allowed nothing else;
-#  5. firewall.nft loaded into the kernel inside a fresh network namespace and read back.
+#  5. firewall.nft loaded into the kernel inside a fresh network namespace and read back;
+#  6. the same ruleset probed with real TCP connections between two network namespaces: a LAN
+#     peer reaches SSH and the declared LAN port, not an undeclared port; a non-LAN peer
+#     reaches nothing (the same probes all connect before the ruleset is loaded).
 # Not exercised (no booted systemd in a chroot; setup.sh prints "skip" for them): systemctl
 # enable/reload/start, mounting the data disk, loading the firewall on the host itself, apt
 # installs (the packages are part of the debootstrap) and first-boot.sh's Docker install.
@@ -140,4 +143,47 @@ while read -r name uid gid vols ports; do
 done <<<"$facts"
 allows=$(grep -c ' accept' <<<"$rules")
 echo "kernel accepted the ruleset: input drops by default, ssh from ${lan:-nowhere on the LAN} and the Docker networks, $published published LAN port(s) from the LAN only ($allows accept rules)"
+echo "== firewall: real connections from a LAN and a non-LAN peer (two network namespaces)"
+lan_port=$(awk '$5 != "-" { split($5, p, ","); print p[1]; exit }' <<<"$facts")
+[ -n "$lan_port" ] || fail "the example config declares no LAN port to probe"
+ssh_lan=$(grep -q 'ssh from the LAN' "$bundle/firewall.nft" && echo open || echo closed)
+hns=servarr-fw-host-$$ cns=servarr-fw-peer-$$
+ip netns add "$hns" && ip netns add "$cns"
+trap 'ip netns del "$hns" 2>/dev/null; ip netns del "$cns" 2>/dev/null; rm -rf "$work"' EXIT
+lan_host=${lan%.*/*}.10 lan_peer=${lan%.*/*}.20 # addresses inside the LAN CIDR (a /24 or larger)
+ip link add fwh0 netns "$hns" type veth peer name fwc0 netns "$cns"
+ip -n "$hns" addr add "$lan_host/24" dev fwh0 && ip -n "$hns" addr add 198.51.100.1/24 dev fwh0
+ip -n "$cns" addr add "$lan_peer/24" dev fwc0 && ip -n "$cns" addr add 198.51.100.2/24 dev fwc0
+for ns in "$hns" "$cns"; do ip -n "$ns" link set lo up && ip -n "$ns" link set "$([ "$ns" = "$hns" ] && echo fwh0 || echo fwc0)" up; done
+undeclared=8080
+ip netns exec "$hns" python3 -c '
+import select, socket, sys
+ls = []
+for port in sys.argv[1:]:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", int(port))); s.listen(); ls.append(s)
+while True:
+    for s in select.select(ls, [], [])[0]: s.accept()[0].close()' 22 "$lan_port" "$undeclared" &
+listener=$!
+until ip netns exec "$hns" ss -ltnH | grep -q ":$undeclared "; do kill -0 "$listener" || fail "listener died"; sleep 0.1; done
+probe() { ip netns exec "$cns" python3 -c '
+import socket, sys
+s = socket.socket(); s.settimeout(2); s.bind((sys.argv[1], 0))
+try:
+    s.connect((sys.argv[2], int(sys.argv[3]))); print("open")
+except OSError:
+    print("closed")' "$@"; }
+probes() {
+  printf 'lan:22=%s lan:%s=%s lan:%s=%s other:22=%s other:%s=%s\n' \
+    "$(probe "$lan_peer" "$lan_host" 22)" "$lan_port" "$(probe "$lan_peer" "$lan_host" "$lan_port")" \
+    "$undeclared" "$(probe "$lan_peer" "$lan_host" "$undeclared")" \
+    "$(probe 198.51.100.2 198.51.100.1 22)" "$lan_port" "$(probe 198.51.100.2 198.51.100.1 "$lan_port")"
+}
+without=$(probes)
+ip netns exec "$hns" nft -f "$bundle/firewall.nft"
+with=$(probes)
+kill "$listener"
+echo "without the ruleset: $without"
+echo "with the ruleset:    $with"
+[ "$without" = "lan:22=open lan:$lan_port=open lan:$undeclared=open other:22=open other:$lan_port=open" ] || fail "control probes"
+[ "$with" = "lan:22=$ssh_lan lan:$lan_port=open lan:$undeclared=closed other:22=closed other:$lan_port=closed" ] || fail "firewall behaviour"
 echo "host setup checks passed"
