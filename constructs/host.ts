@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { ComposeFile } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
+import { type Machine, type MachineProps, resolveMachine, validateMachineProps } from "./host-machine";
 import { HostSecrets } from "./host-secrets";
 import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
 import type { AppRole, ServarrApp } from "./servarr-app";
@@ -42,6 +43,8 @@ export interface HostProps {
    * @default "tag"
    */
   readonly imagePolicy?: ImagePolicy;
+  /** The machine itself: LAN, SSH, data disk, updates, checkout (drives setup.sh and first-boot.sh). */
+  readonly machine: MachineProps;
 }
 
 const HEX32 = /^[a-f0-9]{32}$/;
@@ -65,6 +68,7 @@ export class Host extends Construct {
   readonly secrets: HostSecrets;
   readonly tunnel: Tunnel;
   readonly access: AccessControl;
+  readonly machine: Machine;
   private readonly lanAddress?: string;
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
@@ -81,7 +85,8 @@ export class Host extends Construct {
     this.umask = props.umask ?? "002";
     this.imagePolicy = props.imagePolicy ?? "tag";
     this.lanAddress = props.lanAddress;
-    assertNoProblems(this, validateHostProps(name, props));
+    assertNoProblems(this, [...validateHostProps(name, props), ...validateMachineProps(props.machine, props)]);
+    this.machine = resolveMachine(props.machine);
 
     this.secrets = new HostSecrets(this, "secrets");
     this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });

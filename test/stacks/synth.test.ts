@@ -55,6 +55,10 @@ describe("synthesize()", () => {
       "cdktf.out/manifest.json",
       "cdktf.out/stacks/servarr/cdk.tf.json",
       "compose/servarr/compose.yaml",
+      "compose/servarr/deploy-gate.sh",
+      "compose/servarr/firewall.nft",
+      "compose/servarr/first-boot.sh",
+      "compose/servarr/setup.sh",
     ]);
   });
 
