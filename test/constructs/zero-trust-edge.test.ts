@@ -66,7 +66,7 @@ describe("shared policies and service tokens", () => {
     const sonarr = Object.values(resources(json, "cloudflare_zero_trust_access_application")).find(
       (a) => (a.destinations as Array<{ uri: string }>)[0]?.uri === "sonarr.example.com",
     );
-    expect((sonarr?.policies as Array<{ precedence: number }>).map((p) => p.precedence)).toEqual([1, 2]);
+    expect(((sonarr?.policies ?? []) as Array<{ precedence: number }>).map((p) => p.precedence)).toEqual([1, 2]);
     expect(JSON.stringify(sonarr?.policies)).toMatch(/token-uptime-monitor.*owners/);
   });
 
