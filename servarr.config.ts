@@ -14,6 +14,13 @@ export const config: ServarrConfig = {
     cloudflare: {
       accountId: "0123456789abcdef0123456789abcdef",
       zoneId: "fedcba9876543210fedcba9876543210",
+      teamName: "example-team",
+      backupBucket: { name: "servarr-backups", location: "weur" },
+    },
+    // Machine identities for Access. Bump clientSecretVersion to rotate a secret.
+    serviceTokens: {
+      "ci-deploy": { clientSecretVersion: 1 },
+      "uptime-monitor": { clientSecretVersion: 1, everyPrivateApp: true },
     },
     owners: ["owner@example.com"],
     timezone: "Etc/UTC",

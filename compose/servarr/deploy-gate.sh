@@ -10,7 +10,7 @@ set -euo pipefail
 umask 077
 checkout='/opt/servarr/repo'
 bundle='/opt/servarr/repo/compose/servarr'
-allowed=('KOPIA_PASSWORD' 'KOPIA_SERVER_PASSWORD' 'KOPIA_SERVER_USERNAME' 'TUNNEL_TOKEN' 'WIREGUARD_ADDRESSES' 'WIREGUARD_PRIVATE_KEY')
+allowed=('KOPIA_PASSWORD' 'KOPIA_S3_ACCESS_KEY_ID' 'KOPIA_S3_SECRET_ACCESS_KEY' 'KOPIA_SERVER_PASSWORD' 'KOPIA_SERVER_USERNAME' 'TUNNEL_TOKEN' 'WIREGUARD_ADDRESSES' 'WIREGUARD_PRIVATE_KEY')
 
 die() { echo "deploy-gate: $*" >&2; exit 1; }
 
