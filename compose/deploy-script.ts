@@ -7,6 +7,11 @@ export interface DeployScriptOptions {
   readonly healthTimeoutSeconds: number;
 }
 
+/** Where deploy.sh keeps the last good files, the deployed commit, its history and its lock. */
+export function deployStateDir(project: string): string {
+  return `/var/lib/servarr/deploy/${project}`;
+}
+
 /** Exit codes of deploy.sh, so callers (and tests) can tell the failures apart. */
 export const DEPLOY_EXIT = {
   /** the new services did not become healthy; the last good deployment runs again */
@@ -18,8 +23,6 @@ export const DEPLOY_EXIT = {
   invalid: 65,
   /** pulling the new images failed: nothing was changed */
   pullFailed: 69,
-  /** the checkout could not fetch or check out the commit: nothing was changed */
-  checkoutFailed: 70,
   /** another deploy held the lock for too long */
   locked: 75,
 } as const;
@@ -37,75 +40,53 @@ export const DEPLOY_EXIT = {
  */
 export function renderDeployScript(options: DeployScriptOptions): string {
   const x = DEPLOY_EXIT;
+  const stateDefault = deployStateDir(options.project);
   return `#!/usr/bin/env bash
 ${generatedMarker("#")}
 #
 # Deploys this compose bundle on the host: validate, pull, up, wait for health, roll back.
-#   deploy.sh [--commit SHA] [--env-stdin]
-#     --commit SHA   fetch SHA into this checkout, check it out and deploy its compose file
-#                    (default: the compose file in the working tree)
-#     --env-stdin    read the new .env from stdin (default: .env next to this script, or the
-#                    last deployed one)
-# Environment: SERVARR_DEPLOY_STATE_DIR (default \${XDG_STATE_HOME:-~/.local/state}/servarr/${options.project}),
+# Run by deploy-gate.sh (as root, after it checked out the commit and wrote .env), or by hand:
+#   deploy.sh          deploys compose.yaml and .env of this directory
+# Environment: SERVARR_DEPLOY_STATE_DIR (default ${stateDefault}),
 #   SERVARR_DEPLOY_SKIP_PULL=1 (offline), SERVARR_DEPLOY_TIMEOUT (seconds, default ${options.healthTimeoutSeconds}),
-#   SERVARR_DEPLOY_LOCK_TIMEOUT (seconds to wait for another deploy, default 900).
+#   SERVARR_DEPLOY_LOCK_TIMEOUT (seconds to wait for another deploy, default 900),
+#   SERVARR_DEPLOY_LOCK_HELD=1 (set by the gate: fd 9 already holds the state dir's lock).
 # Exit codes: 0 deployed, ${x.rolledBack} unhealthy and rolled back, ${x.rollbackFailed} rollback failed too,
 #   ${x.invalid} invalid compose file or .env (nothing changed), ${x.pullFailed} pull failed (nothing changed),
-#   ${x.checkoutFailed} fetch or checkout failed (nothing changed), ${x.locked} lock timeout, ${x.usage} usage.
+#   ${x.locked} lock timeout, ${x.usage} usage.
 set -euo pipefail
 
 main() {
   local project=${options.project}
-  local bundle_dir state_dir timeout commit="" env_stdin=0
+  local bundle_dir state_dir timeout commit
   bundle_dir=$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)
-  state_dir=\${SERVARR_DEPLOY_STATE_DIR:-\${XDG_STATE_HOME:-$HOME/.local/state}/servarr/$project}
+  state_dir=\${SERVARR_DEPLOY_STATE_DIR:-${stateDefault}}
   timeout=\${SERVARR_DEPLOY_TIMEOUT:-${options.healthTimeoutSeconds}}
-  while [[ $# -gt 0 ]]; do
-    case $1 in
-      --commit)
-        commit=\${2:-}
-        [[ $commit =~ ^[0-9a-f]{40}$ ]] || fail ${x.usage} "--commit needs a full commit SHA"
-        shift 2
-        ;;
-      --env-stdin) env_stdin=1 && shift ;;
-      *) fail ${x.usage} "unknown argument: $1" ;;
-    esac
-  done
+  [[ $# -eq 0 ]] || fail ${x.usage} "usage: deploy.sh (no arguments; see the header)"
 
   umask 077
   mkdir -p "$state_dir"
-  exec 9>"$state_dir/lock"
   local waited=$SECONDS
-  flock --wait "\${SERVARR_DEPLOY_LOCK_TIMEOUT:-900}" 9 || fail ${x.locked} "another deploy still holds $state_dir/lock"
-  log "lock acquired after $((SECONDS - waited))s"
+  if [[ \${SERVARR_DEPLOY_LOCK_HELD:-0} != 1 ]]; then
+    exec 9>"$state_dir/lock"
+    flock --wait "\${SERVARR_DEPLOY_LOCK_TIMEOUT:-900}" 9 || fail ${x.locked} "another deploy still holds $state_dir/lock"
+    log "lock acquired after $((SECONDS - waited))s"
+  fi
 
   local incoming=$state_dir/incoming current=$state_dir/current previous=$state_dir/previous
   rm -rf "$incoming"
   mkdir -p "$incoming"
-  if [[ -n $commit ]]; then
-    local prefix
-    prefix=$(git -C "$bundle_dir" rev-parse --show-prefix)
-    # The committed file, not the working tree: nothing edited on the host slips in.
-    if ! git -C "$bundle_dir" fetch --quiet origin "$commit" ||
-      ! git -C "$bundle_dir" checkout --quiet --detach "$commit" ||
-      ! git -C "$bundle_dir" show "$commit:\${prefix}compose.yaml" >"$incoming/compose.yaml"; then
-      rm -rf "$incoming"
-      fail ${x.checkoutFailed} "could not fetch or check out $commit; nothing was changed"
-    fi
-  else
-    commit=$(git -C "$bundle_dir" rev-parse HEAD 2>/dev/null || echo "working-tree")
-    cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"
-  fi
+  commit=$(git -C "$bundle_dir" rev-parse HEAD 2>/dev/null || echo "working-tree")
+  cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"
   printf '%s\\n' "$commit" >"$incoming/commit"
   record "$commit started"
-  if ((env_stdin)); then
-    cat >"$incoming/.env"
-  elif [[ -f $bundle_dir/.env ]]; then
+  if [[ -f $bundle_dir/.env ]]; then
     cp "$bundle_dir/.env" "$incoming/.env"
   elif [[ -f $current/.env ]]; then
     cp "$current/.env" "$incoming/.env"
   else
-    fail ${x.invalid} "no .env: pass it with --env-stdin (the CI deploy does)"
+    rm -rf "$incoming"
+    fail ${x.invalid} "no .env next to the compose file (the deploy gate writes it from the CI secrets)"
   fi
   chmod 600 "$incoming/.env"
 

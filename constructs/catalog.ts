@@ -22,6 +22,8 @@ export const plex = preset("plex", {
   uid: 13001,
   data: "media",
   environment: { VERSION: "docker" },
+  // Video through the CDN's cache breaks Cloudflare's terms and wastes the cache.
+  cacheBypass: true,
 });
 
 export const seerr = preset("seerr", {
@@ -112,6 +114,8 @@ export const cloudflared = preset("cloudflared", {
   configPath: null,
   secretEnv: { TUNNEL_TOKEN: "Cloudflare Tunnel connector token" },
   command: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
+  // The SSH ingress (ssh://host.docker.internal:22) reaches the host's own sshd.
+  extraHosts: ["host.docker.internal:host-gateway"],
 });
 
 export interface GluetunOptions extends PresetOptions {
@@ -136,19 +140,24 @@ export function gluetun(host: Host, { provider, ...options }: GluetunOptions): S
   })(host, options);
 }
 
-export const kopia = preset("kopia", {
-  description: "Backups of every app's config to R2",
-  port: 51515,
-  identity: "image",
-  configPath: "/app/config",
-  // The repository password and the UI login come from .env (kopia reads them from these variables).
-  secretEnv: {
-    KOPIA_PASSWORD: "Kopia repository encryption password (choose a long random one; losing it loses the backups)",
-    KOPIA_SERVER_USERNAME: "Login name for Kopia's web UI",
-    KOPIA_SERVER_PASSWORD: "Password for Kopia's web UI",
-  },
-  command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
-});
+/** Kopia: the bucket and endpoint come from the host's R2 backup bucket, written once. */
+export const kopia: Preset = (host, options = {}) =>
+  preset("kopia", {
+    description: "Backups of every app's config to R2",
+    port: 51515,
+    identity: "image",
+    configPath: "/app/config",
+    environment: { KOPIA_S3_BUCKET: host.backup.bucketName, KOPIA_S3_ENDPOINT: host.backup.endpointHost },
+    // The repository password, the UI login and the bucket's S3 credentials come from .env.
+    secretEnv: {
+      KOPIA_PASSWORD: "Kopia repository encryption password (choose a long random one; losing it loses the backups)",
+      KOPIA_SERVER_USERNAME: "Login name for Kopia's web UI",
+      KOPIA_SERVER_PASSWORD: "Password for Kopia's web UI",
+      KOPIA_S3_ACCESS_KEY_ID: "S3 access key id of the Kopia R2 bucket",
+      KOPIA_S3_SECRET_ACCESS_KEY: "S3 secret access key of the Kopia R2 bucket",
+    },
+    command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
+  })(host, options);
 
 export const uptimeKuma = preset("uptime-kuma", {
   description: "Monitoring and the public status page",

@@ -125,10 +125,11 @@ function deployJob(d: Delivery): Job {
 /**
  * The SSH deploy: pinned host key (StrictHostKeyChecking=yes against the known_hosts secret),
  * cloudflared as ProxyCommand, the host's secrets streamed as .env on stdin (never on a
- * command line, never echoed), then deploy.sh on the host.
+ * command line, never echoed). The only thing sent as the command is the commit: the deploy
+ * user's forced command (deploy-gate.sh, through sudo) checks it is on the deployed branch,
+ * checks it out, writes .env, runs setup.sh and deploy.sh.
  */
 export function deployStepScript(d: Delivery, hostSecrets: readonly string[]): string {
-  const remote = `${d.checkoutPath}/compose/${d.host.name}/deploy.sh`;
   return script(
     '[[ $DEPLOY_COMMIT =~ ^[0-9a-f]{40}$ ]] || { echo "::error::DEPLOY_COMMIT is not a commit SHA"; exit 1; }',
     "umask 077",
@@ -161,6 +162,6 @@ export function deployStepScript(d: Delivery, hostSecrets: readonly string[]): s
     "  done",
     "}",
     "env_lines >/dev/null",
-    `ssh -F "$ssh_dir/config" ${d.sshHostname} "${remote} --commit $DEPLOY_COMMIT --env-stdin" < <(env_lines)`,
+    `ssh -F "$ssh_dir/config" ${d.sshHostname} "$DEPLOY_COMMIT" < <(env_lines)`,
   );
 }

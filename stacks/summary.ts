@@ -1,10 +1,12 @@
+import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
+import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
 import type { Host } from "../constructs/host";
 import type { SynthResult } from "./synth";
 
 /** The short human summary printed after a synth: apps, hostnames, exposure, counts. */
 export function summarize(result: SynthResult): string {
   const lines: string[] = [];
-  for (const host of result.hosts) lines.push(...hostSummary(host));
+  for (const host of result.hosts) lines.push(...hostSummary(host), ...zeroTrustSummary(host));
   for (const [name, json] of result.stacks) {
     const counts = Object.entries(json.resource ?? {})
       .map(([type, byName]) => [type, Object.keys(byName).length] as const)
@@ -36,5 +38,21 @@ function hostSummary(host: Host): string[] {
           .join("  ")
           .trimEnd()}`,
     ),
+  ];
+}
+
+/** Per-layer counts of the edge, and the one console step Terraform cannot do. */
+function zeroTrustSummary(host: Host): string[] {
+  const all = host.node.findAll();
+  const hostnames = new Set(host.tunnel.ingressRules.map((r) => r.hostname));
+  const accessApps = all.filter((c) => c instanceof ZeroTrustAccessApplication).length;
+  const policies = all.filter((c) => c instanceof ZeroTrustAccessPolicy).length;
+  const shared = host.access.sharedPolicies.length;
+  const google = host.identityProvider.settings;
+  return [
+    `zero trust ${host.name}: ${hostnames.size} hostnames (SSH at ${host.ssh.hostname}), ${accessApps} Access apps, ` +
+      `${shared} shared policies (+${policies - shared} per-app), ${host.serviceTokens.all.length} service tokens (${host.serviceTokens.names.join(", ")})`,
+    `  Google OAuth web client (console step): JavaScript origin ${google.javascriptOrigin}`,
+    `                                          redirect URI      ${google.redirectUri}`,
   ];
 }

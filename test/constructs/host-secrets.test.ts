@@ -5,9 +5,23 @@ import { plus, synth } from "../support";
 describe("host secrets: one list, values only in Terraform", () => {
   const { host, json } = synth();
 
-  it("lists every secret an app reads, once, sorted", () => {
+  it("lists every secret an app reads, once, sorted: the host's .env holds exactly those", () => {
     const required = new Set(host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})));
     expect(host.secrets.for("host").map((s) => s.name)).toEqual([...required].sort());
+  });
+
+  it("keeps the machine identities' Access tokens for CI only (never in the host's .env)", () => {
+    expect(host.secrets.for("ci").map((s) => s.name)).toEqual([
+      "CF_ACCESS_CLIENT_ID",
+      "CF_ACCESS_CLIENT_SECRET",
+      "DEPLOY_SSH_KNOWN_HOSTS",
+      "DEPLOY_SSH_PRIVATE_KEY",
+      "UPTIME_ACCESS_CLIENT_ID",
+      "UPTIME_ACCESS_CLIENT_SECRET",
+    ]);
+    expect(host.secrets.all.filter((s) => s.audience === "ci" && s.name.includes("ACCESS")).every((s) => s.source === "terraform")).toBe(
+      true,
+    );
   });
 
   it("takes the tunnel token from Terraform, not from a person", () => {

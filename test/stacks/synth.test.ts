@@ -55,7 +55,11 @@ describe("synthesize()", () => {
       "cdktf.out/manifest.json",
       "cdktf.out/stacks/servarr/cdk.tf.json",
       "compose/servarr/compose.yaml",
+      "compose/servarr/deploy-gate.sh",
       "compose/servarr/deploy.sh",
+      "compose/servarr/firewall.nft",
+      "compose/servarr/first-boot.sh",
+      "compose/servarr/setup.sh",
     ]);
   });
 
@@ -110,6 +114,10 @@ describe("npm run synth (the real entry point)", () => {
     const out = execFileSync(process.execPath, [path.join(root, "bin/servarr-synth.cjs")], { cwd: root, encoding: "utf8" });
     expect(out).toMatch(/host servarr: 15 apps, 13 hostnames \(9 behind Access\)/);
     expect(out).toMatch(/stack servarr: \d+ resources/);
+    expect(out).toMatch(
+      /zero trust servarr: 14 hostnames \(SSH at ssh.example.com\), 10 Access apps, 3 shared policies \(\+0 per-app\), 2 service tokens/,
+    );
+    expect(out).toMatch(/redirect URI +https:\/\/example-team.cloudflareaccess.com\/cdn-cgi\/access\/callback/);
     expect(out).toMatch(/bundle files: unchanged/);
   });
 
