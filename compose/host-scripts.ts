@@ -482,7 +482,9 @@ main() {
   local state=\${SERVARR_DEPLOY_STATE_DIR:-${deployStateDir(host.name)}}
   mkdir -p "$state"
   exec 9>"$state/lock"
+  local waited=$SECONDS
   flock --wait "\${SERVARR_DEPLOY_LOCK_TIMEOUT:-900}" 9 || die "another deploy still holds $state/lock"
+  echo "deploy-gate: lock acquired after $((SECONDS - waited))s"
   export SERVARR_DEPLOY_LOCK_HELD=1
   git -C "$checkout" fetch --quiet origin ${q(m.branch)}
   git -C "$checkout" merge-base --is-ancestor "$commit" FETCH_HEAD || die "$commit is not on origin/${m.branch}"

@@ -38,7 +38,9 @@ main() {
   local state=${SERVARR_DEPLOY_STATE_DIR:-/var/lib/servarr/deploy/servarr}
   mkdir -p "$state"
   exec 9>"$state/lock"
+  local waited=$SECONDS
   flock --wait "${SERVARR_DEPLOY_LOCK_TIMEOUT:-900}" 9 || die "another deploy still holds $state/lock"
+  echo "deploy-gate: lock acquired after $((SECONDS - waited))s"
   export SERVARR_DEPLOY_LOCK_HELD=1
   git -C "$checkout" fetch --quiet origin 'main'
   git -C "$checkout" merge-base --is-ancestor "$commit" FETCH_HEAD || die "$commit is not on origin/main"

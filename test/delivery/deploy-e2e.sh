@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
 # End-to-end test of the deploy path, for real: the generated workflow's SSH deploy step runs
 # against a real sshd on 127.0.0.1 (Debian openssh-server, key auth, host key pinned through
-# known_hosts with StrictHostKeyChecking=yes) and drives the generated deploy.sh on a real
-# Docker engine with a small compose project (busybox httpd services with healthchecks).
+# known_hosts with StrictHostKeyChecking=yes) whose forced command for the deploy user is the
+# generated deploy-gate.sh through sudo, as setup.sh configures it; the gate checks out the
+# commit, writes .env and runs the generated deploy.sh on a real Docker engine with a small
+# compose project (busybox httpd services with healthchecks).
 # Checks: shellcheck of deploy.sh and every workflow `run:` script; a first deploy and an
 # update; a wrong host key is refused; failing health rolls back with the previous services
 # running; an invalid compose file is rejected with nothing changed; deploys serialize.
 #
-# Needs root (creates a deploy user, starts sshd and dockerd). Installs its Debian packages
-# when missing. The only stand-in is `cloudflared`: a script on PATH that checks the Access
-# service token arrives in its environment and pipes to the local sshd, as the real one pipes
-# through the tunnel.
+# Needs root (creates a deploy user and a sudoers entry, starts sshd and dockerd). Installs its
+# Debian packages when missing. Stand-ins: `cloudflared`, a script on PATH that checks the
+# Access service token arrives in its environment and pipes to the local sshd (the real one
+# pipes through the tunnel), and the bundle's setup.sh, which would reconfigure this machine
+# (test/host runs the real one in a chroot).
 #   test/delivery/deploy-e2e.sh        (DOCKERD_STATE=/tmp/dockerd-issue6 by default)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 state=${DOCKERD_STATE:-/tmp/dockerd-issue6}
-user=servarr-deploy
 t0=$SECONDS
 
-if ! command -v sshd >/dev/null && [[ ! -x /usr/sbin/sshd ]] || ! command -v shellcheck >/dev/null || ! command -v busybox >/dev/null; then
+if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/dev/null || ! command -v busybox >/dev/null; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server shellcheck docker.io busybox-static >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server sudo shellcheck docker.io busybox-static >/dev/null
 fi
 test/tools/install-compose-v2.sh >/dev/null
 
@@ -35,7 +37,8 @@ cleanup() {
     docker network ls -q --filter label=com.docker.compose.project=servarr | xargs -r docker network rm >/dev/null 2>&1 || true
   fi
   test/tools/stop-dockerd.sh "$state" || true
-  userdel "$user" 2>/dev/null || true
+  rm -f /etc/sudoers.d/servarr-e2e
+  if [[ -n ${user:-} ]]; then userdel "$user" 2>/dev/null || true; fi
   if [[ -n ${E2E_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -73,23 +76,18 @@ fs.writeFileSync(`${out}/run-count`, String(n));
 EOF
 [[ -f $work/deploy-step.sh ]] || fail "no deploy step with DEPLOY_SSH_PRIVATE_KEY in .github/workflows/deploy.yml"
 start=$SECONDS
-shellcheck compose/servarr/deploy.sh "$work"/run-*.sh
-pass "shellcheck deploy.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
+shellcheck compose/servarr/deploy.sh compose/servarr/deploy-gate.sh "$work"/run-*.sh
+pass "shellcheck deploy.sh, deploy-gate.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
+user=$(sed -n 's/^  User //p' "$work/deploy-step.sh")
+[[ -n $user ]] || fail "no User in the deploy step's ssh config"
 
 # --- engine, stand-in image, deploy user ---------------------------------------------------
 start=$SECONDS
 eval "$(test/tools/start-dockerd.sh "$state")"
 test/tools/make-standin-image.sh servarr-standin:e2e >/dev/null
-groupadd -f servarr-e2e-docker
-chgrp servarr-e2e-docker "${DOCKER_HOST#unix://}"
-chmod 660 "${DOCKER_HOST#unix://}"
-chmod 711 "$(dirname "${DOCKER_HOST#unix://}")"
 userdel "$user" 2>/dev/null || true
 # Password '*': no password login, but not "locked" (sshd without PAM refuses locked accounts).
-useradd --home-dir "$work/home" --create-home --shell /bin/bash --groups servarr-e2e-docker --password '*' "$user"
-install -d -o "$user" "$work/home/.docker/cli-plugins"
-install -m 755 "${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins/docker-compose" "$work/home/.docker/cli-plugins/"
-chown -R "$user" "$work/home/.docker"
+useradd --home-dir "$work/home" --create-home --shell /bin/bash --password '*' "$user"
 pass "engine, stand-in image, deploy user" "$((SECONDS - start))s"
 
 # --- the repository: origin, one commit per scenario, the host's checkout ------------------
@@ -97,7 +95,14 @@ git init -q --bare "$work/origin.git"
 git init -q "$work/seed"
 git -C "$work/seed" remote add origin "$work/origin.git"
 mkdir -p "$work/seed/compose/servarr"
+repo=$work/repo
+gate=$repo/compose/servarr/deploy-gate.sh
 cp compose/servarr/deploy.sh "$work/seed/compose/servarr/deploy.sh"
+# The gate as generated, with this test's checkout instead of /opt/servarr/repo.
+sed "s|'/opt/servarr/repo|'$repo|" compose/servarr/deploy-gate.sh >"$work/seed/compose/servarr/deploy-gate.sh"
+grep -q "^checkout='$repo'$" "$work/seed/compose/servarr/deploy-gate.sh" || fail "deploy-gate.sh does not set checkout=/opt/servarr/repo"
+printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/compose/servarr/setup.sh"
+chmod 755 "$work/seed/compose/servarr/"*.sh
 # compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
 # healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy).
 compose_file() {
@@ -150,9 +155,8 @@ commit v5 compose_file v5 web2 8080
 commit v6 compose_file v6 web2 8080
 git -C "$work/seed" push -q origin HEAD:main
 git -C "$work/origin.git" symbolic-ref HEAD refs/heads/main
-chown -R "$user" "$work/origin.git"
-runuser -u "$user" -- git clone -q "$work/origin.git" "$work/home/repo"
-deploy_state=$work/home/state
+git clone -q "$work/origin.git" "$repo"
+deploy_state=$work/state
 
 # --- sshd on loopback ------------------------------------------------------------------------
 mkdir -p "$work/sshd" "$work/client" /run/sshd
@@ -175,7 +179,20 @@ UsePAM no
 StrictModes no
 AllowUsers $user
 SetEnv DOCKER_HOST=$DOCKER_HOST SERVARR_DEPLOY_SKIP_PULL=1 SERVARR_DEPLOY_TIMEOUT=20 SERVARR_DEPLOY_STATE_DIR=$deploy_state
+# As setup.sh configures the host: the deploy user runs the gate and nothing else.
+Match User $user
+    DisableForwarding yes
+    PermitTTY no
+    ForceCommand /usr/bin/sudo -n $gate "\$SSH_ORIGINAL_COMMAND"
 EOF
+cat >"$work/sudoers" <<EOF
+$user ALL=(root) NOPASSWD: $gate
+# Test only: the engine's socket and the test's deploy settings reach deploy.sh.
+Defaults:$user env_keep += "DOCKER_HOST SERVARR_DEPLOY_SKIP_PULL SERVARR_DEPLOY_TIMEOUT SERVARR_DEPLOY_STATE_DIR"
+EOF
+visudo -cqf "$work/sudoers" || fail "test sudoers file is invalid"
+install -d -m 750 /etc/sudoers.d
+install -m 440 "$work/sudoers" /etc/sudoers.d/servarr-e2e
 /usr/sbin/sshd -t -f "$work/sshd/sshd_config"
 /usr/sbin/sshd -D -f "$work/sshd/sshd_config" -E "$work/sshd/sshd.log" &
 sshd_pid=$!
@@ -189,9 +206,8 @@ cat >"$work/bin/cloudflared" <<EOF
 exec busybox nc 127.0.0.1 $port
 EOF
 chmod 755 "$work/bin/cloudflared"
-# The step as generated, with the checkout path of this test's host.
-sed "s|/opt/servarr/repo/|$work/home/repo/|" "$work/deploy-step.sh" >"$work/deploy-step-local.sh"
-grep -q "$work/home/repo/compose/servarr/deploy.sh" "$work/deploy-step-local.sh" || fail "deploy step does not call <checkout>/compose/servarr/deploy.sh"
+# shellcheck disable=SC2016 # the literal text of the generated step
+grep -qF '"$DEPLOY_COMMIT" < <(env_lines)' "$work/deploy-step.sh" || fail "the deploy step does not send only the commit as the command"
 
 # Secret values with characters .env quoting must keep: $, #, spaces.
 declare -A secret
@@ -212,7 +228,7 @@ deploy() {
   )
   local name
   for name in "${!secret[@]}"; do envs+=("$name=${secret[$name]}"); done
-  env -i "${envs[@]}" bash "$work/deploy-step-local.sh" </dev/null >"$work/out.$1" 2>&1
+  env -i "${envs[@]}" bash "$work/deploy-step.sh" </dev/null >"$work/out.$1" 2>&1
 }
 no_secret_in() {
   local name
@@ -236,8 +252,8 @@ deploy "${sha[v2]}" || { cat "$work/out.${sha[v2]}"; fail "update to v2"; }
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "v2 services not healthy"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2"
 got=$(docker exec servarr-web1-1 sh -c 'printf %s "$TUNNEL_TOKEN"') || true; [[ $got == "${secret[TUNNEL_TOKEN]}" ]] || fail "TUNNEL_TOKEN did not reach the container intact (${#got} characters, expected ${#secret[TUNNEL_TOKEN]})"
-[[ $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
-[[ $(runuser -u "$user" -- git -C "$work/home/repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
+[[ $(stat -c %a "$repo/compose/servarr/.env") == 600 && $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
+[[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
 no_secret_in "$work/out.${sha[v1]}"
 no_secret_in "$work/out.${sha[v2]}"
 pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret printed" "$((SECONDS - start))s"
@@ -302,7 +318,7 @@ b=${pair[2]%% *}
 [[ ${pair[0]} == "$a started" && ${pair[1]} == "$a deployed" && ${pair[2]} == "$b started" && ${pair[3]} == "$b deployed" && $a != "$b" ]] ||
   fail "concurrent deploys interleaved: $(tail -n 4 "$deploy_state/history" | cut -d' ' -f3 | tr '\n' ' ')"
 [[ $(deployed) == "$b" && $(content web1) == "$(git -C "$work/seed" log -1 --format=%s "$b")" ]] || fail "state after concurrent deploys is inconsistent"
-waits=$(grep -ho 'lock acquired after [0-9]*s' "$work/out.${sha[v5]}" "$work/out.${sha[v6]}" | tr '\n' ',')
+waits=$(grep -ho 'lock acquired after [0-9]*s' "$work/out.${sha[v5]}" "$work/out.${sha[v6]}" | tr '\n' ',') || fail "no lock report in the deploy output"
 pass "held lock blocks a deploy; 2 concurrent deploys run in turn (${waits%,})" "$((SECONDS - start))s"
 
 echo "deploy e2e: all checks passed in $((SECONDS - t0))s"
