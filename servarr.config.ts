@@ -9,11 +9,16 @@ import type { ServarrConfig } from "./stacks/config";
 export const config: ServarrConfig = {
   name: "servarr",
   terraformCloud: { organization: "example-org", workspace: "servarr" },
+  // Public on the free plan gets a ruleset and the production environment; a private repository
+  // needs a paid plan for both (private + free allows only protection: "none").
+  github: { owner: "example-org", repository: "servarr", visibility: "public", plan: "free", protection: "ruleset" },
+  google: { projectId: "example-servarr" },
   host: {
     domain: "example.com",
     cloudflare: {
       accountId: "0123456789abcdef0123456789abcdef",
       zoneId: "fedcba9876543210fedcba9876543210",
+      teamName: "example",
     },
     owners: ["owner@example.com"],
     timezone: "Etc/UTC",

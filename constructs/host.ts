@@ -12,6 +12,8 @@ export interface CloudflareTarget {
   readonly accountId: string;
   /** Zone id of `domain` (32 hex characters). */
   readonly zoneId: string;
+  /** Zero Trust team name: sign-in happens at https://<teamName>.cloudflareaccess.com. */
+  readonly teamName: string;
 }
 
 export interface HostProps {

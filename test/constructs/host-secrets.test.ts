@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { DEPLOY_SECRETS } from "../../constructs/deploy-secrets";
 import { ServarrApp } from "../../constructs/servarr-app";
 import { plus, synth } from "../support";
 
 describe("host secrets: one list, values only in Terraform", () => {
   const { host, json } = synth();
 
-  it("lists every secret an app reads, once, sorted", () => {
+  it("lists every secret an app reads, once, sorted, for the host", () => {
     const required = new Set(host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})));
-    expect(host.secrets.all.map((s) => s.name)).toEqual([...required].sort());
+    expect(host.secrets.for("host").map((s) => s.name)).toEqual([...required].sort());
+  });
+
+  it("lists what the deploy needs for the workflows only", () => {
+    expect(host.secrets.for("ci").map((s) => s.name)).toEqual(Object.keys(DEPLOY_SECRETS).sort());
   });
 
   it("takes the tunnel token from Terraform, not from a person", () => {

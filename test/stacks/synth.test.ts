@@ -53,6 +53,7 @@ describe("synthesize()", () => {
     expect(tree(a.dir)).toEqual(tree(b.dir));
     expect(Object.keys(tree(a.dir)).sort()).toEqual([
       "cdktf.out/manifest.json",
+      "cdktf.out/stacks/bootstrap/cdk.tf.json",
       "cdktf.out/stacks/servarr/cdk.tf.json",
       "compose/servarr/compose.yaml",
     ]);
