@@ -1,4 +1,5 @@
 import type { Host } from "../constructs/host";
+import { setupSummary } from "./setup-summary";
 import type { SynthResult } from "./synth";
 
 /** The short human summary printed after a synth: apps, hostnames, exposure, counts. */
@@ -13,6 +14,7 @@ export function summarize(result: SynthResult): string {
     lines.push("", `stack ${name}: ${total} resources`);
     for (const [type, count] of counts) lines.push(`  ${String(count).padStart(3)}  ${type}`);
   }
+  lines.push(...setupSummary(result));
   lines.push("", result.written.length ? `bundle files updated: ${result.written.join(", ")}` : "bundle files: unchanged");
   return lines.join("\n");
 }

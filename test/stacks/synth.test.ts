@@ -101,6 +101,9 @@ describe("npm run synth (the real entry point)", () => {
     const out = execFileSync(process.execPath, [path.join(root, "bin/servarr-synth.cjs")], { cwd: root, encoding: "utf8" });
     expect(out).toMatch(/host servarr: 15 apps, 13 hostnames \(9 behind Access\)/);
     expect(out).toMatch(/stack servarr: \d+ resources/);
+    expect(out).toMatch(/stack bootstrap: \d+ resources/);
+    expect(out).toMatch(/Authorized redirect URI: +https:\/\/example\.cloudflareaccess\.com\/cdn-cgi\/access\/callback\n/);
+    expect(out).toMatch(/bootstrap inputs \(sensitive\): .*TF_VAR_tf_api_token/);
     expect(out).toMatch(/bundle files: unchanged/);
   });
 
