@@ -5,6 +5,7 @@ import { Repository } from "@cdktf/provider-github/lib/repository";
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { BranchProtectionKind, GitHubConfig } from "../stacks/config";
 import { assertNoProblems, type Problem } from "./problems";
@@ -76,8 +77,12 @@ export class GitHubRepo extends Construct {
       archiveOnDestroy: true,
       lifecycle: { preventDestroy: true },
     });
-    // It exists before the first apply (the owner pushed this code to it): adopt it.
-    this.repository.importFrom(props.repository);
+    // It exists before the first apply (the owner pushed this code to it): adopt it with an
+    // import block. Written directly rather than with importFrom(), which runs `terraform
+    // version` on every synth (~0.2 s) to check for >= 1.5; the workspace pins ~> 1.11.
+    TerraformStack.of(this).addOverride("import", [
+      { id: props.repository, to: `${this.repository.terraformResourceType}.${this.repository.friendlyUniqueId}` },
+    ]);
 
     this.protect(props.protection);
     if (environmentsAvailable(props)) {

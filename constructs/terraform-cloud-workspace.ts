@@ -45,6 +45,8 @@ export class TerraformCloudWorkspace extends Construct {
       queueAllRuns: false,
       fileTriggersEnabled: false,
       speculativeEnabled: true,
+      // Import blocks and write-only arguments need Terraform >= 1.11; stay on 1.x.
+      terraformVersion: "~> 1.11",
       tagNames: ["servarr"],
       lifecycle: { preventDestroy: true },
     });
