@@ -1,12 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { summarize } from "../../stacks/summary";
 import { synthesize, type TerraformJson } from "../../stacks/synth";
 import { exampleConfig } from "../support";
 
-const root = path.resolve(__dirname, "../..");
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-secrets-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -68,15 +67,22 @@ describe("secrets are sensitive end to end", () => {
   it("writes no secret value anywhere, even when every secret is in the environment (marker values)", () => {
     const inputs = [...result.stacks.values()].flatMap((j) => Object.keys(j.variable ?? {}));
     const names = [...new Set([...(host?.secrets.all.map((s) => s.name) ?? []), ...inputs.map((n) => n.toUpperCase()), "TF_API_TOKEN"])];
-    const env: Record<string, string> = { ...process.env, CDKTF_OUTDIR: path.join(scratch, "real/cdktf.out") };
-    const markers = names.map((n, i) => `SERVARR-LEAK-MARKER-${i}-${n}`);
+    const saved = { ...process.env };
     names.forEach((n, i) => {
-      env[n] = markers[i] as string;
-      env[`TF_VAR_${n.toLowerCase()}`] = markers[i] as string;
+      process.env[n] = `SERVARR-LEAK-MARKER-${i}-${n}`;
+      process.env[`TF_VAR_${n.toLowerCase()}`] = `SERVARR-LEAK-MARKER-${i}-${n}`;
     });
-    const stdout = execFileSync(process.execPath, [path.join(root, "bin/servarr-synth.cjs")], { cwd: root, env, encoding: "utf8" });
-    const written = [...files(path.join(scratch, "real/cdktf.out")), ...files(path.join(root, "compose", host?.name ?? ""))];
-    expect(written.some((f) => f.endsWith(path.join("stacks", "bootstrap", "cdk.tf.json")))).toBe(true);
-    for (const content of [stdout, ...written.map((f) => readFileSync(f, "utf8"))]) expect(content).not.toMatch(/SERVARR-LEAK-MARKER/);
+    try {
+      // What main.ts does: synthesize both stacks and the bundle, then print the summary.
+      const dir = path.join(scratch, "markers");
+      const marked = synthesize(exampleConfig, { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose") });
+      const written = files(dir);
+      expect(written.some((f) => f.endsWith(path.join("stacks", "bootstrap", "cdk.tf.json")))).toBe(true);
+      expect(written.some((f) => f.endsWith("compose.yaml"))).toBe(true);
+      for (const content of [summarize(marked), ...written.map((f) => readFileSync(f, "utf8"))])
+        expect(content).not.toMatch(/SERVARR-LEAK-MARKER/);
+    } finally {
+      process.env = saved;
+    }
   });
 });
