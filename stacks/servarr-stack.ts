@@ -4,6 +4,7 @@ import { CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { Host } from "../constructs/host";
 import type { ServarrConfig } from "./config";
+import { addIntegrations, type Integrations } from "./integrations";
 
 /**
  * The servarr stack: one Terraform Cloud workspace for every provider, because values cross
@@ -11,6 +12,7 @@ import type { ServarrConfig } from "./config";
  */
 export class ServarrStack extends TerraformStack {
   readonly host: Host;
+  readonly integrations: Integrations;
 
   constructor(scope: Construct, id: string, config: ServarrConfig) {
     super(scope, id);
@@ -23,5 +25,6 @@ export class ServarrStack extends TerraformStack {
     new RandomProvider(this, "random", {});
     this.host = new Host(this, config.name, config.host);
     config.apps(this.host);
+    this.integrations = addIntegrations(this, config, this.host);
   }
 }
