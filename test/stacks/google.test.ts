@@ -87,7 +87,9 @@ describe("off-host uptime checks", () => {
         expect(Object.keys(headers).sort()).toEqual(["CF-Access-Client-Id", "CF-Access-Client-Secret"]);
         // The uptime-monitor service token's own attributes: sensitive in the provider schema.
         expect(headers).toEqual({
-          "CF-Access-Client-Id": expect.stringMatching(/^\$\{cloudflare_zero_trust_access_service_token\.[\w-]*uptime-monitor[\w-]*\.client_id\}$/),
+          "CF-Access-Client-Id": expect.stringMatching(
+            /^\$\{cloudflare_zero_trust_access_service_token\.[\w-]*uptime-monitor[\w-]*\.client_id\}$/,
+          ),
           "CF-Access-Client-Secret": expect.stringMatching(
             /^\$\{cloudflare_zero_trust_access_service_token\.[\w-]*uptime-monitor[\w-]*\.client_secret\}$/,
           ),
