@@ -9,6 +9,10 @@ import type { ServarrConfig } from "./stacks/config";
 export const config: ServarrConfig = {
   name: "servarr",
   terraformCloud: { organization: "example-org", workspace: "servarr" },
+  // Public on the free plan gets a ruleset and the production environment; a private repository
+  // needs a paid plan for both (private + free allows only protection: "none").
+  github: { owner: "example-org", repository: "servarr", visibility: "public", plan: "free", protection: "ruleset" },
+  google: { projectId: "example-servarr" },
   host: {
     domain: "example.com",
     cloudflare: {

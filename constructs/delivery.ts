@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DEPLOY_SECRETS } from "./deploy-secrets";
 import type { Host } from "./host";
 import type { HostSecret } from "./host-secrets";
 import { assertNoProblems } from "./problems";
@@ -41,16 +42,9 @@ export class Delivery extends Construct {
         ? []
         : [{ field: "healthTimeoutSeconds", value: t, allowed: "an integer from 10 to 3600" }],
     );
-    this.sshPrivateKey = host.secrets.require(
-      "DEPLOY_SSH_PRIVATE_KEY",
-      `Private key (OpenSSH format) the merge workflow logs in with as ${this.sshUser}@${this.sshHostname}; its public half is in machine.deployKeys`,
-      "ci",
-    );
-    this.sshKnownHosts = host.secrets.require(
-      "DEPLOY_SSH_KNOWN_HOSTS",
-      `known_hosts line(s) pinning the host key of ${this.sshHostname} (\`ssh-keyscan\` output checked against \`ssh-keygen -lf\` on the host), so the deploy refuses any other host`,
-      "ci",
-    );
+    // The one declaration of the deploy's SSH secrets is DEPLOY_SECRETS; require() returns it.
+    this.sshPrivateKey = host.secrets.require("SSH_PRIVATE_KEY", DEPLOY_SECRETS.SSH_PRIVATE_KEY ?? "", "ci");
+    this.sshKnownHosts = host.secrets.require("SSH_KNOWN_HOSTS", DEPLOY_SECRETS.SSH_KNOWN_HOSTS ?? "", "ci");
   }
 
   get sshUser(): string {

@@ -5,6 +5,7 @@ import type { Construct } from "constructs";
 import { Delivery } from "../constructs/delivery";
 import { Host } from "../constructs/host";
 import type { ServarrConfig } from "./config";
+import { addIntegrations, type Integrations } from "./integrations";
 
 /**
  * The servarr stack: one Terraform Cloud workspace for every provider, because values cross
@@ -12,6 +13,7 @@ import type { ServarrConfig } from "./config";
  */
 export class ServarrStack extends TerraformStack {
   readonly host: Host;
+  readonly integrations: Integrations;
 
   constructor(scope: Construct, id: string, config: ServarrConfig) {
     super(scope, id);
@@ -25,5 +27,6 @@ export class ServarrStack extends TerraformStack {
     this.host = new Host(this, config.name, config.host);
     config.apps(this.host);
     new Delivery(this.host, "delivery", config.delivery);
+    this.integrations = addIntegrations(this, config, this.host);
   }
 }

@@ -1,6 +1,7 @@
 import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
 import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
 import type { Host } from "../constructs/host";
+import { setupSummary } from "./setup-summary";
 import type { SynthResult } from "./synth";
 
 /** The short human summary printed after a synth: apps, hostnames, exposure, counts. */
@@ -15,6 +16,7 @@ export function summarize(result: SynthResult): string {
     lines.push("", `stack ${name}: ${total} resources`);
     for (const [type, count] of counts) lines.push(`  ${String(count).padStart(3)}  ${type}`);
   }
+  lines.push(...setupSummary(result));
   lines.push("", result.written.length ? `bundle files updated: ${result.written.join(", ")}` : "bundle files: unchanged");
   return lines.join("\n");
 }
@@ -41,18 +43,15 @@ function hostSummary(host: Host): string[] {
   ];
 }
 
-/** Per-layer counts of the edge, and the one console step Terraform cannot do. */
+/** Per-layer counts of the edge (the console step's values are printed by setup-summary.ts). */
 function zeroTrustSummary(host: Host): string[] {
   const all = host.node.findAll();
   const hostnames = new Set(host.tunnel.ingressRules.map((r) => r.hostname));
   const accessApps = all.filter((c) => c instanceof ZeroTrustAccessApplication).length;
   const policies = all.filter((c) => c instanceof ZeroTrustAccessPolicy).length;
   const shared = host.access.sharedPolicies.length;
-  const google = host.identityProvider.settings;
   return [
     `zero trust ${host.name}: ${hostnames.size} hostnames (SSH at ${host.ssh.hostname}), ${accessApps} Access apps, ` +
       `${shared} shared policies (+${policies - shared} per-app), ${host.serviceTokens.all.length} service tokens (${host.serviceTokens.names.join(", ")})`,
-    `  Google OAuth web client (console step): JavaScript origin ${google.javascriptOrigin}`,
-    `                                          redirect URI      ${google.redirectUri}`,
   ];
 }

@@ -5,6 +5,7 @@ import { App } from "cdktf";
 import { renderBundle } from "../compose/bundle";
 import type { Host } from "../constructs/host";
 import { renderRepoFiles } from "../delivery/repo-files";
+import { BootstrapStack } from "./bootstrap-stack";
 import type { ServarrConfig } from "./config";
 import { ServarrStack } from "./servarr-stack";
 
@@ -37,6 +38,7 @@ export interface TerraformJson {
 export function buildApp(config: ServarrConfig, outdir: string): { app: App; hosts: Host[] } {
   const app = new App({ outdir });
   const servarr = new ServarrStack(app, "servarr", config);
+  new BootstrapStack(app, "bootstrap", config, servarr);
   return { app, hosts: [servarr.host] };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEPLOY_SECRETS } from "../../constructs/deploy-secrets";
 import { ServarrApp } from "../../constructs/servarr-app";
 import { plus, synth } from "../support";
 
@@ -10,17 +11,15 @@ describe("host secrets: one list, values only in Terraform", () => {
     expect(host.secrets.for("host").map((s) => s.name)).toEqual([...required].sort());
   });
 
-  it("keeps the machine identities' Access tokens for CI only (never in the host's .env)", () => {
-    expect(host.secrets.for("ci").map((s) => s.name)).toEqual([
-      "CF_ACCESS_CLIENT_ID",
-      "CF_ACCESS_CLIENT_SECRET",
-      "DEPLOY_SSH_KNOWN_HOSTS",
-      "DEPLOY_SSH_PRIVATE_KEY",
-      "UPTIME_ACCESS_CLIENT_ID",
-      "UPTIME_ACCESS_CLIENT_SECRET",
-    ]);
-    expect(host.secrets.all.filter((s) => s.audience === "ci" && s.name.includes("ACCESS")).every((s) => s.source === "terraform")).toBe(
-      true,
+  it("keeps the machine identities' Access tokens and the deploy's SSH material for CI only (never in the host's .env)", () => {
+    expect(host.secrets.for("ci").map((s) => s.name)).toEqual(
+      [
+        "CF_ACCESS_CLIENT_ID",
+        "CF_ACCESS_CLIENT_SECRET",
+        "UPTIME_ACCESS_CLIENT_ID",
+        "UPTIME_ACCESS_CLIENT_SECRET",
+        ...Object.keys(DEPLOY_SECRETS),
+      ].sort(),
     );
   });
 

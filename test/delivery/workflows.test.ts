@@ -1,14 +1,16 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Delivery } from "../../constructs/delivery";
+import type { Host } from "../../constructs/host";
 import { ACTIONS } from "../../delivery/actions";
 import { COMMENT_MARKER } from "../../delivery/pull-request-workflow";
 import { renderRepoFiles } from "../../delivery/repo-files";
 import { classifyStacks } from "../../delivery/stacks";
-import type { TerraformJson } from "../../stacks/synth";
+import { synthesize, type TerraformJson } from "../../stacks/synth";
 import { exampleConfig, synth } from "../support";
 
 const root = path.resolve(__dirname, "../..");
@@ -37,9 +39,13 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const { host, json } = synth();
-const stacks = new Map<string, TerraformJson>([["servarr", json]]);
-const files = renderRepoFiles([host], stacks);
+// Every stack the real pipeline synthesizes (servarr in Terraform Cloud, bootstrap local).
+const scratch = mkdtempSync(path.join(tmpdir(), "servarr-workflows-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const result = synthesize(exampleConfig, { outdir: path.join(scratch, "cdktf.out"), bundleRoot: path.join(scratch, "compose") });
+const host = result.hosts[0] as Host;
+const stacks = result.stacks;
+const files = renderRepoFiles(result.hosts, stacks);
 const text = (name: string) => files.get(`.github/workflows/${name}.yml`) ?? "";
 const workflow = (name: string) => parse(text(name)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
@@ -191,7 +197,8 @@ describe("deploy workflow", () => {
     expect(step?.env).toMatchObject({
       TUNNEL_SERVICE_TOKEN_ID: "${{ secrets.CF_ACCESS_CLIENT_ID }}",
       TUNNEL_SERVICE_TOKEN_SECRET: "${{ secrets.CF_ACCESS_CLIENT_SECRET }}",
-      DEPLOY_SSH_KNOWN_HOSTS: "${{ secrets.DEPLOY_SSH_KNOWN_HOSTS }}",
+      DEPLOY_SSH_PRIVATE_KEY: "${{ secrets.SSH_PRIVATE_KEY }}",
+      DEPLOY_SSH_KNOWN_HOSTS: "${{ secrets.SSH_KNOWN_HOSTS }}",
     });
     expect(run).toContain("ssh.example.com");
   });
@@ -213,16 +220,17 @@ describe("stacks in CI", () => {
   it("plans stacks with a Terraform Cloud backend and skips local-state ones, saying why", () => {
     const bootstrap = { terraform: { backend: { local: { path: "terraform.bootstrap.tfstate" } } } } as TerraformJson;
     const { cloud, local } = classifyStacks(new Map([...stacks, ["bootstrap", bootstrap]]));
+    expect(stacks.has("bootstrap")).toBe(true);
     expect(cloud.map((s) => [s.name, s.workspace])).toEqual([["servarr", "servarr"]]);
     expect(local).toEqual([{ name: "bootstrap", reason: expect.stringMatching(/local state/) }]);
   });
 });
 
 describe("Delivery", () => {
-  it("declares the SSH key and pinned known_hosts as CI-only secrets", () => {
+  it("reads the SSH key and pinned known_hosts from CI-only secrets", () => {
     const ci = host.secrets.for("ci").map((s) => s.name);
-    expect(ci).toEqual(expect.arrayContaining(["DEPLOY_SSH_KNOWN_HOSTS", "DEPLOY_SSH_PRIVATE_KEY"]));
-    expect(host.secrets.for("host").map((s) => s.name)).not.toContain("DEPLOY_SSH_PRIVATE_KEY");
+    expect(ci).toEqual(expect.arrayContaining(["SSH_KNOWN_HOSTS", "SSH_PRIVATE_KEY"]));
+    expect(host.secrets.for("host").map((s) => s.name)).not.toContain("SSH_PRIVATE_KEY");
     expect(Delivery.of(host)?.sshHostname).toBe("ssh.example.com");
   });
 

@@ -53,6 +53,7 @@ describe("synthesize()", () => {
     expect(tree(a.dir)).toEqual(tree(b.dir));
     expect(Object.keys(tree(a.dir)).sort()).toEqual([
       "cdktf.out/manifest.json",
+      "cdktf.out/stacks/bootstrap/cdk.tf.json",
       "cdktf.out/stacks/servarr/cdk.tf.json",
       "compose/servarr/compose.yaml",
       "compose/servarr/deploy-gate.sh",
@@ -117,7 +118,9 @@ describe("npm run synth (the real entry point)", () => {
     expect(out).toMatch(
       /zero trust servarr: 14 hostnames \(SSH at ssh.example.com\), 10 Access apps, 3 shared policies \(\+0 per-app\), 2 service tokens/,
     );
-    expect(out).toMatch(/redirect URI +https:\/\/example-team.cloudflareaccess.com\/cdn-cgi\/access\/callback/);
+    expect(out).toMatch(/stack bootstrap: \d+ resources/);
+    expect(out).toMatch(/Authorized redirect URI: +https:\/\/example-team\.cloudflareaccess\.com\/cdn-cgi\/access\/callback\n/);
+    expect(out).toMatch(/bootstrap inputs \(sensitive\): .*TF_VAR_tf_api_token/);
     expect(out).toMatch(/bundle files: unchanged/);
   });
 
