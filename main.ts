@@ -8,6 +8,7 @@ try {
   const result = synthesize(config, {
     outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
     bundleRoot: path.resolve("compose"),
+    repoRoot: path.resolve("."),
   });
   console.log(summarize(result));
 } catch (error) {

@@ -9,11 +9,22 @@ import type { ServarrConfig } from "./stacks/config";
 export const config: ServarrConfig = {
   name: "servarr",
   terraformCloud: { organization: "example-org", workspace: "servarr" },
+  // Public on the free plan gets a ruleset and the production environment; a private repository
+  // needs a paid plan for both (private + free allows only protection: "none").
+  github: { owner: "example-org", repository: "servarr", visibility: "public", plan: "free", protection: "ruleset" },
+  google: { projectId: "example-servarr" },
   host: {
     domain: "example.com",
     cloudflare: {
       accountId: "0123456789abcdef0123456789abcdef",
       zoneId: "fedcba9876543210fedcba9876543210",
+      teamName: "example-team",
+      backupBucket: { name: "servarr-backups", location: "weur" },
+    },
+    // Machine identities for Access. Bump clientSecretVersion to rotate a secret.
+    serviceTokens: {
+      "ci-deploy": { clientSecretVersion: 1 },
+      "uptime-monitor": { clientSecretVersion: 1, everyPrivateApp: true },
     },
     owners: ["owner@example.com"],
     timezone: "Etc/UTC",
@@ -21,6 +32,21 @@ export const config: ServarrConfig = {
     configRoot: "/opt/servarr/config",
     dataRoot: "/data",
     lanAddress: "192.168.1.10",
+    // The box itself (setup.sh, first-boot.sh). Example keys: replace them with your own public keys.
+    machine: {
+      lanCidr: "192.168.1.0/24",
+      sshFrom: "lan",
+      ownerUser: "owner",
+      ownerKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID4jkOqD/IKwGURdoCBUB/rY6IyYx4/PVEttnFi3duMY owner@example"],
+      deployUser: "deploy",
+      deployKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL1ErlxTnGFbFWiUYfDvzC3vcCYzKAjMWzdZ6oGcfMfa ci-deploy"],
+      dataDisk: { uuid: "0f3c2a1e-5b7d-4c89-9e21-3a4b5c6d7e8f", mountPoint: "/data", fsType: "ext4" },
+      rebootTime: "04:30",
+      livepatch: false,
+      repository: "https://github.com/example-org/servarr.git",
+      branch: "main",
+      checkoutDir: "/opt/servarr/repo",
+    },
   },
   apps: (host) => {
     // Public: the apps do their own sign-in, and people without a Google account use them.

@@ -9,7 +9,17 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const stamp = path.join(root, "dist", ".build-stamp");
-const sources = ["main.ts", "servarr.config.ts", "tsconfig.json", "tsconfig.build.json", "constructs", "stacks", "compose", "bench"];
+const sources = [
+  "main.ts",
+  "servarr.config.ts",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "constructs",
+  "stacks",
+  "compose",
+  "delivery",
+  "bench",
+];
 
 function newestSource(entry) {
   const full = path.join(root, entry);

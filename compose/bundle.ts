@@ -1,14 +1,21 @@
+import { Delivery } from "../constructs/delivery";
 import type { Host } from "../constructs/host";
+import { renderDeployScript } from "./deploy-script";
 import { renderNetworksMarkdown } from "./diagram";
+import { renderHostScripts } from "./host-scripts";
 import { generatedMarker, renderYaml } from "./render";
 
 /** Every file of a host's bundle (`compose/<host>/`), keyed by file name. */
 export function renderBundle(host: Host): ReadonlyMap<string, string> {
-  return new Map([
+  const files = new Map([
     ["compose.yaml", renderYaml(host.composeProject())],
     [".env.example", renderEnvExample(host)],
     ["networks.md", renderNetworksMarkdown(host)],
+    ...renderHostScripts(host),
   ]);
+  const delivery = Delivery.of(host);
+  if (delivery) files.set("deploy.sh", renderDeployScript({ project: host.name, healthTimeoutSeconds: delivery.healthTimeoutSeconds }));
+  return files;
 }
 
 const SOURCE: Record<string, string> = {

@@ -28,6 +28,7 @@ export interface ComposeService {
   command?: readonly string[];
   cap_add?: readonly string[];
   devices?: readonly string[];
+  extra_hosts?: readonly string[];
   healthcheck?: ComposeHealthcheck;
   labels?: Record<string, string>;
   [extra: string]: unknown;

@@ -1,6 +1,8 @@
 import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
 import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
 import { Construct } from "constructs";
+import type { GoogleIdentityProvider } from "./google-idp";
+import type { MachineIdentity, ServiceTokens } from "./service-tokens";
 
 export interface AccessControlProps {
   readonly accountId: string;
@@ -8,6 +10,9 @@ export interface AccessControlProps {
   readonly owners: readonly string[];
   /** Prefix of every Access object's name, so several hosts can share one account. */
   readonly namePrefix: string;
+  /** The only identity provider people sign in with. */
+  readonly identityProvider: GoogleIdentityProvider;
+  readonly serviceTokens: ServiceTokens;
 }
 
 export interface ProtectOptions {
@@ -15,15 +20,25 @@ export interface ProtectOptions {
   readonly hostname: string;
   /** People allowed on this app only, besides the owners. */
   readonly allowEmails: readonly string[];
+  /** Names of the host's service tokens allowed on this app (validated by the caller). */
+  readonly serviceTokens?: readonly string[];
+  /**
+   * Also admit the tokens declared with `everyPrivateApp` (the uptime monitor).
+   * @default true
+   */
+  readonly hostWideTokens?: boolean;
 }
 
 /**
- * Zero Trust Access for one host: account-level reusable policies shared by every private
- * app, and one Access application per guarded hostname that only references them.
+ * Zero Trust Access for one host: account-level reusable policies (the owners, one per
+ * service token) shared by every private app, and one Access application per guarded
+ * hostname that only references them. Only an app that lists extra people gets a policy
+ * of its own.
  */
 export class AccessControl extends Construct {
   readonly ownersPolicy: ZeroTrustAccessPolicy;
   private readonly props: AccessControlProps;
+  private readonly tokenPolicies = new Map<string, ZeroTrustAccessPolicy>();
 
   constructor(scope: Construct, id: string, props: AccessControlProps) {
     super(scope, id);
@@ -33,30 +48,66 @@ export class AccessControl extends Construct {
       name: `${props.namePrefix} owners`,
       decision: "allow",
       include: props.owners.map((email) => ({ email: { email } })),
+      // Signed in through Google, whatever other login methods the account has.
+      require: [{ loginMethod: { id: props.identityProvider.id } }],
     });
   }
 
-  /** One Access application guarding `hostname`, created in `scope` (the app it belongs to). */
+  /** Every shared policy created so far: the owners' and one per service token in use. */
+  get sharedPolicies(): readonly ZeroTrustAccessPolicy[] {
+    return [this.ownersPolicy, ...[...this.tokenPolicies.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => p)];
+  }
+
+  /**
+   * One Access application guarding `hostname`, created in `scope` (the app it belongs to).
+   * Precedence follows Access's own evaluation order: service-auth (non_identity) policies
+   * first, then the owners, then the app's extra people; numbered 1..n without gaps.
+   */
   protect(scope: Construct, options: ProtectOptions): ZeroTrustAccessApplication {
     const label = options.hostname.split(".")[0];
-    const policies = [{ id: this.ownersPolicy.id, precedence: 1 }];
+    const tokens = new Set(options.serviceTokens ?? []);
+    if (options.hostWideTokens !== false)
+      for (const token of this.props.serviceTokens.all) if (token.everyPrivateApp) tokens.add(token.name);
+    const policyIds = [...tokens].sort().map((name) => this.tokenPolicy(name).id);
+    policyIds.push(this.ownersPolicy.id);
     if (options.allowEmails.length > 0) {
       const extra = new ZeroTrustAccessPolicy(scope, `access-${label}-people`, {
         accountId: this.props.accountId,
         name: `${this.props.namePrefix} ${options.hostname} people`,
         decision: "allow",
         include: options.allowEmails.map((email) => ({ email: { email } })),
+        require: [{ loginMethod: { id: this.props.identityProvider.id } }],
       });
-      policies.push({ id: extra.id, precedence: policies.length + 1 });
+      policyIds.push(extra.id);
     }
     return new ZeroTrustAccessApplication(scope, `access-${label}`, {
       accountId: this.props.accountId,
       name: `${this.props.namePrefix} ${options.hostname}`,
       type: "self_hosted",
       destinations: [{ type: "public", uri: options.hostname }],
-      policies,
+      policies: policyIds.map((id, i) => ({ id, precedence: i + 1 })),
+      allowedIdps: [this.props.identityProvider.id],
+      autoRedirectToIdentity: true,
+      // Machines get a 401 instead of a redirect to the login page they cannot use.
+      ...(tokens.size > 0 ? { serviceAuth401Redirect: true } : {}),
       sessionDuration: "24h",
       appLauncherVisible: true,
     });
+  }
+
+  /** The shared non_identity policy admitting one service token, created on first use. */
+  private tokenPolicy(name: string): ZeroTrustAccessPolicy {
+    const existing = this.tokenPolicies.get(name);
+    if (existing) return existing;
+    const token: MachineIdentity | undefined = this.props.serviceTokens.get(name);
+    if (!token) throw new Error(`unknown service token ${name}: callers validate token names first`);
+    const policy = new ZeroTrustAccessPolicy(this, `token-${name}`, {
+      accountId: this.props.accountId,
+      name: `${this.props.namePrefix} machine ${name}`,
+      decision: "non_identity",
+      include: [{ serviceToken: { tokenId: token.id } }],
+    });
+    this.tokenPolicies.set(name, policy);
+    return policy;
   }
 }

@@ -32,14 +32,6 @@ export interface BackupSource {
   readonly containerDir: string;
 }
 
-/** The S3 (R2) settings Kopia's repository lives on, all from the host's .env. */
-export const KOPIA_S3_SECRETS = {
-  KOPIA_S3_BUCKET: "R2 bucket of the backup repository (the backup bucket's name)",
-  KOPIA_S3_ENDPOINT: "R2 S3 endpoint host, <account id>.r2.cloudflarestorage.com",
-  KOPIA_S3_ACCESS_KEY_ID: "R2 access key id of the backup token (the id of the R2 API token)",
-  KOPIA_S3_SECRET_ACCESS_KEY: "R2 secret access key of the backup token (sha256 of the R2 API token's value)",
-} as const;
-
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function backupPolicyProblems(policy: BackupPolicy | undefined): Problem[] {
@@ -73,7 +65,7 @@ export function backupSources(host: Host): BackupSource[] {
 const env = (name: string) => `\${${name}:?${name} must be set in .env}`;
 
 /**
- * One-shot jobs around the Kopia server, in Kopia's own image (distroless: exec form, no shell):
+ * One-shot jobs around the Kopia server (its environment names the bucket: KOPIA_S3_BUCKET, KOPIA_S3_ENDPOINT), in Kopia's own image (distroless: exec form, no shell):
  * `<kopia>-connect` connects to the R2 repository, `<kopia>-policy` writes the schedule and
  * retention for every source; the server starts only after both succeeded. `<kopia>-create`
  * (profile "init") creates the repository once on a new bucket.
@@ -81,7 +73,10 @@ const env = (name: string) => `\${${name}:?${name} must be set in .env}`;
 export function backupJobs(host: Host, kopia: ServarrApp): Record<string, ComposeService> {
   const policy = kopia.props.backupPolicy ?? DEFAULT_BACKUP_POLICY;
   const base = kopia.composeService();
-  const storage = ["s3", `--bucket=${env("KOPIA_S3_BUCKET")}`, `--endpoint=${env("KOPIA_S3_ENDPOINT")}`, "--region=auto"];
+  // Bucket and endpoint are the host's R2 backup bucket (plain values); the keys come from .env.
+  const bucket = base.environment?.KOPIA_S3_BUCKET;
+  const endpoint = base.environment?.KOPIA_S3_ENDPOINT;
+  const storage = ["s3", `--bucket=${bucket}`, `--endpoint=${endpoint}`, "--region=auto"];
   // Kopia names sources user@host:path; one fixed identity, stored in the shared repository
   // config, makes the server schedule the sources the policy job declared.
   const identity = [`--override-hostname=${host.name}`, `--override-username=${kopia.name}`];

@@ -1,4 +1,3 @@
-import { KOPIA_S3_SECRETS } from "./backups";
 import type { Host } from "./host";
 import { IMAGES } from "./images";
 import { ServarrApp, type ServarrAppProps } from "./servarr-app";
@@ -24,6 +23,8 @@ export const plex = preset("plex", {
   data: "media",
   environment: { VERSION: "docker" },
   egress: true,
+  // Video through the CDN's cache breaks Cloudflare's terms and wastes the cache.
+  cacheBypass: true,
 });
 
 export const seerr = preset("seerr", {
@@ -136,6 +137,8 @@ export const cloudflared = preset("cloudflared", {
   command: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
   // Distroless image: its own readiness check (200 once connected to the edge).
   healthCommand: ["cloudflared", "tunnel", "--metrics", "127.0.0.1:2000", "ready"],
+  // The SSH ingress (ssh://host.docker.internal:22) reaches the host's own sshd.
+  extraHosts: ["host.docker.internal:host-gateway"],
 });
 
 export interface GluetunOptions extends PresetOptions {
@@ -180,29 +183,28 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
   })(host, options);
 }
 
-const kopiaServer = preset("kopia", {
-  description: "Backups of every app's config to R2",
-  port: 51515,
-  role: "backup",
-  egress: true,
-  // Its own user in the host's group: it reads the (group-readable) config dirs, mounted read-only.
-  identity: "user",
-  uid: 13011,
-  configPath: "/app/config",
-  // The repository password and the UI login come from .env (kopia reads them from these variables).
-  secretEnv: {
-    KOPIA_PASSWORD: "Kopia repository encryption password (choose a long random one; losing it loses the backups)",
-    KOPIA_SERVER_USERNAME: "Login name for Kopia's web UI",
-    KOPIA_SERVER_PASSWORD: "Password for Kopia's web UI",
-  },
-  command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
-});
-
-/** Kopia: its server (UI) plus the jobs that connect the R2 repository and declare the schedule. */
-export const kopia: Preset = (host, options = {}) => {
-  for (const [name, description] of Object.entries(KOPIA_S3_SECRETS)) host.secrets.require(name, description);
-  return kopiaServer(host, options);
-};
+/** Kopia: the bucket and endpoint come from the host's R2 backup bucket, written once. */
+export const kopia: Preset = (host, options = {}) =>
+  preset("kopia", {
+    description: "Backups of every app's config to R2",
+    port: 51515,
+    role: "backup",
+    egress: true,
+    // Its own user in the host's group: it reads the (group-readable) config dirs, mounted read-only.
+    identity: "user",
+    uid: 13011,
+    configPath: "/app/config",
+    environment: { KOPIA_S3_BUCKET: host.backup.bucketName, KOPIA_S3_ENDPOINT: host.backup.endpointHost },
+    // The repository password, the UI login and the bucket's S3 credentials come from .env.
+    secretEnv: {
+      KOPIA_PASSWORD: "Kopia repository encryption password (choose a long random one; losing it loses the backups)",
+      KOPIA_SERVER_USERNAME: "Login name for Kopia's web UI",
+      KOPIA_SERVER_PASSWORD: "Password for Kopia's web UI",
+      KOPIA_S3_ACCESS_KEY_ID: "S3 access key id of the Kopia R2 bucket",
+      KOPIA_S3_SECRET_ACCESS_KEY: "S3 secret access key of the Kopia R2 bucket",
+    },
+    command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
+  })(host, options);
 
 export const uptimeKuma = preset("uptime-kuma", {
   description: "Monitoring and the public status page",

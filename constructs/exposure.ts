@@ -28,6 +28,12 @@ export interface PrivateOptions extends EdgeOptions {
    * @default only the owners
    */
   readonly allowEmails?: readonly string[];
+  /**
+   * Names of the host's service tokens (`serviceTokens` in the host config) admitted on this
+   * app, besides those declared with `everyPrivateApp`.
+   * @default none
+   */
+  readonly serviceTokens?: readonly string[];
 }
 
 export interface InternalOptions {
@@ -74,5 +80,9 @@ export class Exposure {
 
   get allowEmails(): readonly string[] {
     return this.options.allowEmails ?? [];
+  }
+
+  get serviceTokens(): readonly string[] {
+    return this.options.serviceTokens ?? [];
   }
 }

@@ -1,20 +1,36 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
+import { BackupBucket, type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
+import { GoogleIdentityProvider } from "./google-idp";
+import { type Machine, type MachineProps, resolveMachine, validateMachineProps } from "./host-machine";
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
 import type { AppRole, ServarrApp } from "./servarr-app";
+import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
+import { SshAccess, type SshOptions } from "./ssh-access";
 import { SOCKET_PROXY, type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
+import { ZoneHardening } from "./zone-hardening";
 
 export interface CloudflareTarget {
   /** Cloudflare account id (32 hex characters). */
   readonly accountId: string;
   /** Zone id of `domain` (32 hex characters). */
   readonly zoneId: string;
+  /** Zero Trust team name: the `<team>` of `<team>.cloudflareaccess.com` (Google's redirect URI uses it). */
+  readonly teamName: string;
+  /** The R2 bucket Kopia backs up to. */
+  readonly backupBucket: BackupBucketOptions;
+  /**
+   * Bot Fight Mode on the zone. It cannot be skipped for monitors or service tokens.
+   * @default false
+   */
+  readonly botFightMode?: boolean;
 }
 
 export interface HostProps {
@@ -45,6 +61,15 @@ export interface HostProps {
    * @default "tag"
    */
   readonly imagePolicy?: ImagePolicy;
+  /** The machine itself: LAN, SSH, data disk, updates, checkout (drives setup.sh and first-boot.sh). */
+  readonly machine: MachineProps;
+  /**
+   * Access service tokens (machine identities) by name; must include "ci-deploy" (the deploy
+   * over SSH) and "uptime-monitor" (off-host uptime checks).
+   */
+  readonly serviceTokens: Readonly<Record<string, ServiceTokenOptions>>;
+  /** SSH to the host through the tunnel. @default ssh.<domain> to host.docker.internal:22 */
+  readonly ssh?: SshOptions;
 }
 
 const HEX32 = /^[a-f0-9]{32}$/;
@@ -68,8 +93,15 @@ export class Host extends Construct {
   readonly secrets: HostSecrets;
   readonly tunnel: Tunnel;
   readonly access: AccessControl;
+  readonly machine: Machine;
+  readonly identityProvider: GoogleIdentityProvider;
+  readonly serviceTokens: ServiceTokens;
+  readonly backup: BackupBucket;
+  readonly zone: ZoneHardening;
+  readonly ssh: SshAccess;
   private readonly lanAddress?: string;
   private readonly registered = new Map<string, ServarrApp>();
+  private sorted?: readonly ServarrApp[];
 
   constructor(scope: Construct, name: string, props: HostProps) {
     super(scope, name);
@@ -83,7 +115,8 @@ export class Host extends Construct {
     this.umask = props.umask ?? "002";
     this.imagePolicy = props.imagePolicy ?? "tag";
     this.lanAddress = props.lanAddress;
-    assertNoProblems(this, validateHostProps(name, props));
+    assertNoProblems(this, [...validateHostProps(name, props), ...validateMachineProps(props.machine, props)]);
+    this.machine = resolveMachine(props.machine);
 
     this.secrets = new HostSecrets(this, "secrets");
     this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
@@ -92,22 +125,58 @@ export class Host extends Construct {
       "Cloudflare Tunnel connector token (Terraform: the tunnel's token data source)",
       this.tunnel.token,
     );
+    new TerraformOutput(this, "tunnel-token", {
+      value: this.tunnel.token,
+      sensitive: true,
+      description: "Cloudflare Tunnel connector token",
+    }).overrideLogicalId("tunnel_token");
+    const { accountId } = props.cloudflare;
+    this.identityProvider = new GoogleIdentityProvider(this, "google", { accountId, teamName: props.cloudflare.teamName, name: "Google" });
+    this.serviceTokens = new ServiceTokens(this, "service-tokens", { accountId, namePrefix: name, tokens: props.serviceTokens });
+    const ci = this.serviceTokens.required("ci-deploy");
+    this.secrets.provide("CF_ACCESS_CLIENT_ID", "Access service token id of the CI deploy (SSH through the tunnel)", ci.clientId, "ci");
+    this.secrets.provide("CF_ACCESS_CLIENT_SECRET", "Access service token secret of the CI deploy", ci.clientSecret, "ci");
+    const uptime = this.serviceTokens.required("uptime-monitor");
+    this.secrets.provide("UPTIME_ACCESS_CLIENT_ID", "Access service token id of the off-host uptime checks", uptime.clientId, "ci");
+    this.secrets.provide(
+      "UPTIME_ACCESS_CLIENT_SECRET",
+      "Access service token secret of the off-host uptime checks",
+      uptime.clientSecret,
+      "ci",
+    );
     this.access = new AccessControl(this, "access", {
-      accountId: props.cloudflare.accountId,
+      accountId,
       owners: props.owners,
       namePrefix: name,
+      identityProvider: this.identityProvider,
+      serviceTokens: this.serviceTokens,
     });
+    this.backup = new BackupBucket(this, "backup", { ...props.cloudflare.backupBucket, accountId, namePrefix: name });
+    this.secrets.provide(
+      "KOPIA_S3_ACCESS_KEY_ID",
+      "S3 access key id of the Kopia R2 bucket (Terraform: token id)",
+      this.backup.accessKeyId,
+    );
+    this.secrets.provide(
+      "KOPIA_S3_SECRET_ACCESS_KEY",
+      "S3 secret access key of the Kopia R2 bucket (Terraform: SHA-256 of the token value)",
+      this.backup.secretAccessKey,
+    );
+    this.zone = new ZoneHardening(this, "zone", { zoneId: props.cloudflare.zoneId, botFightMode: props.cloudflare.botFightMode });
+    this.ssh = new SshAccess(this, "ssh", props.ssh);
     this.node.addValidation({ validate: () => this.validateApps().map(describeProblem) });
   }
 
   /** Called by every ServarrApp on construction. */
   register(app: ServarrApp): void {
     this.registered.set(app.name, app);
+    this.sorted = undefined;
   }
 
   /** Every app, sorted by name: output order never depends on declaration order. */
   get apps(): readonly ServarrApp[] {
-    return [...this.registered.values()].sort((a, b) => a.name.localeCompare(b.name));
+    this.sorted ??= [...this.registered.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return this.sorted;
   }
 
   app(name: string): ServarrApp | undefined {
@@ -258,6 +327,12 @@ function validateHostProps(name: string, props: HostProps): Problem[] {
     HEX32.test(props.cloudflare.accountId)
       ? undefined
       : { field: "cloudflare.accountId", value: props.cloudflare.accountId, allowed: "32 lower-case hex characters" },
+    ...cloudflareProblems(props.cloudflare),
+    ...serviceTokenProblems(props.serviceTokens),
+    labelProblem("ssh.subdomain", props.ssh?.subdomain),
+    props.ssh?.target === undefined || /^[a-z0-9.-]+:\d{1,5}$/.test(props.ssh.target)
+      ? undefined
+      : { field: "ssh.target", value: props.ssh.target, allowed: "host:port as cloudflared sees it, e.g. host.docker.internal:22" },
     HEX32.test(props.cloudflare.zoneId)
       ? undefined
       : { field: "cloudflare.zoneId", value: props.cloudflare.zoneId, allowed: "32 lower-case hex characters" },
@@ -285,4 +360,71 @@ function validateHostProps(name: string, props: HostProps): Problem[] {
       : { field: "lanAddress", value: props.lanAddress, allowed: "an IPv4 address such as 192.168.1.10" },
   ];
   return problems.filter((p): p is Problem => p !== undefined);
+}
+
+const R2_BUCKET_NAME = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
+
+function cloudflareProblems(cf: CloudflareTarget): Array<Problem | undefined> {
+  const bucket = cf.backupBucket;
+  const days = bucket.abortMultipartUploadsAfterDays;
+  return [
+    DNS_LABEL.test(cf.teamName)
+      ? undefined
+      : {
+          field: "cloudflare.teamName",
+          value: cf.teamName,
+          allowed: "the Zero Trust team name: a DNS label, the <team> of <team>.cloudflareaccess.com",
+        },
+    R2_BUCKET_NAME.test(bucket.name)
+      ? undefined
+      : {
+          field: "cloudflare.backupBucket.name",
+          value: bucket.name,
+          allowed: "an R2 bucket name: 3-63 characters, a-z, 0-9 and '-', no leading or trailing '-'",
+        },
+    bucket.location === undefined || (R2_LOCATIONS as readonly string[]).includes(bucket.location)
+      ? undefined
+      : { field: "cloudflare.backupBucket.location", value: bucket.location, allowed: `one of ${R2_LOCATIONS.join(", ")}` },
+    bucket.jurisdiction === undefined || (R2_JURISDICTIONS as readonly string[]).includes(bucket.jurisdiction)
+      ? undefined
+      : { field: "cloudflare.backupBucket.jurisdiction", value: bucket.jurisdiction, allowed: `one of ${R2_JURISDICTIONS.join(", ")}` },
+    days === undefined || (Number.isInteger(days) && days >= 1 && days <= 365)
+      ? undefined
+      : { field: "cloudflare.backupBucket.abortMultipartUploadsAfterDays", value: days, allowed: "an integer from 1 to 365" },
+  ];
+}
+
+function serviceTokenProblems(tokens: Readonly<Record<string, ServiceTokenOptions>>): Array<Problem | undefined> {
+  return [
+    ...REQUIRED_SERVICE_TOKENS.map((name) =>
+      name in tokens
+        ? undefined
+        : {
+            field: "serviceTokens",
+            value: Object.keys(tokens),
+            allowed: `a record that declares "${name}" (required: ${REQUIRED_SERVICE_TOKENS.join(", ")})`,
+          },
+    ),
+    ...Object.entries(tokens).flatMap(([name, options]) => {
+      const version = options.clientSecretVersion;
+      const expires = options.previousClientSecretExpiresAt;
+      return [
+        labelProblem(`serviceTokens.${name}`, name),
+        version === undefined || (Number.isInteger(version) && version >= 1)
+          ? undefined
+          : {
+              field: `serviceTokens.${name}.clientSecretVersion`,
+              value: version,
+              allowed: "an integer from 1 (bump it to rotate the secret)",
+            },
+        expires === undefined || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(expires)
+          ? undefined
+          : {
+              field: `serviceTokens.${name}.previousClientSecretExpiresAt`,
+              value: expires,
+              allowed: "an RFC 3339 time such as 2027-01-31T00:00:00Z",
+            },
+      ];
+    }),
+  ];
 }

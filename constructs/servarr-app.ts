@@ -5,7 +5,7 @@ import { Exposure } from "./exposure";
 import { type HealthProbe, type ProbeRunner, renderHealthcheck } from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";
-import { validateAppProps } from "./validate-app-props";
+import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
 
 /** Which part of the single /data tree (TRaSH layout) an app mounts. */
 export type DataAccess = "none" | "media" | "downloads" | "all";
@@ -90,6 +90,13 @@ export interface ServarrAppProps {
   readonly capAdd?: readonly string[];
   /** @default none */
   readonly devices?: readonly string[];
+  /**
+   * Never cache this app's responses at the CDN (media streams, e.g. Plex).
+   * @default false (Cloudflare's default caching of static files)
+   */
+  readonly cacheBypass?: boolean;
+  /** Compose `extra_hosts`, e.g. `host.docker.internal:host-gateway`. @default none */
+  readonly extraHosts?: readonly string[];
   /** One line for the summary and the README. */
   readonly description?: string;
   /**
@@ -163,7 +170,7 @@ export class ServarrApp extends Construct {
     this.host = host;
     this.props = props;
     this.exposure = props.exposure ?? Exposure.internal();
-    assertNoProblems(this, validateAppProps(name, props, host.imagePolicy));
+    assertNoProblems(this, [...validateAppProps(name, props, host.imagePolicy), ...serviceTokenProblems(props, host.serviceTokens.names)]);
 
     this.routes = [this.exposure, ...(props.alsoExpose ?? [])]
       .filter((e) => e.atEdge)
@@ -178,8 +185,13 @@ export class ServarrApp extends Construct {
         owner: this.node.path,
       });
       if (route.exposure.kind === "private") {
-        host.access.protect(this, { hostname: route.hostname, allowEmails: route.exposure.allowEmails });
+        host.access.protect(this, {
+          hostname: route.hostname,
+          allowEmails: route.exposure.allowEmails,
+          serviceTokens: route.exposure.serviceTokens,
+        });
       }
+      if (props.cacheBypass) host.zone.bypassCache(route.hostname);
     }
   }
 
@@ -258,6 +270,7 @@ export class ServarrApp extends Construct {
       ...(props.command ? { command: props.command } : {}),
       ...(props.capAdd ? { cap_add: props.capAdd } : {}),
       ...(props.devices ? { devices: props.devices } : {}),
+      ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
       ...(health ? { healthcheck: renderHealthcheck(health), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
     };
   }

@@ -36,6 +36,7 @@ export class Tunnel extends Construct {
   /** The connector token cloudflared runs with (sensitive). */
   readonly token: string;
   private readonly rules: IngressRule[] = [];
+  private readonly hostnames = new Set<string>();
   private readonly props: TunnelProps;
 
   constructor(scope: Construct, id: string, props: TunnelProps) {
@@ -76,9 +77,9 @@ export class Tunnel extends Construct {
    * owner, not a position in a list).
    */
   route(scope: Construct, rule: IngressRule): DnsRecord | undefined {
-    const first = !this.rules.some((r) => r.hostname === rule.hostname);
     this.rules.push(rule);
-    if (!first) return undefined;
+    if (this.hostnames.has(rule.hostname)) return undefined;
+    this.hostnames.add(rule.hostname);
     return new DnsRecord(scope, `dns-${rule.hostname.split(".")[0]}`, {
       zoneId: this.props.zoneId,
       name: rule.hostname,

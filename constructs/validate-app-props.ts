@@ -118,3 +118,24 @@ function isRegex(pattern: string): boolean {
     return false;
   }
 }
+
+/** Service tokens an exposure admits must be declared on the host. */
+export function serviceTokenProblems(props: ServarrAppProps, declared: readonly string[]): Problem[] {
+  const exposures: Array<[string, Exposure | undefined]> = [
+    ["exposure", props.exposure],
+    ...(props.alsoExpose ?? []).map((e, i): [string, Exposure] => [`alsoExpose[${i}]`, e]),
+  ];
+  return exposures.flatMap(([field, exposure]) =>
+    (exposure?.serviceTokens ?? []).flatMap((token, i) =>
+      declared.includes(token)
+        ? []
+        : [
+            {
+              field: `${field}.serviceTokens[${i}]`,
+              value: token,
+              allowed: `a service token declared in the host's serviceTokens: ${declared.join(", ")}`,
+            },
+          ],
+    ),
+  );
+}

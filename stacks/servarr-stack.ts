@@ -2,8 +2,10 @@ import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { Delivery } from "../constructs/delivery";
 import { Host } from "../constructs/host";
 import type { ServarrConfig } from "./config";
+import { addIntegrations, type Integrations } from "./integrations";
 
 /**
  * The servarr stack: one Terraform Cloud workspace for every provider, because values cross
@@ -11,6 +13,7 @@ import type { ServarrConfig } from "./config";
  */
 export class ServarrStack extends TerraformStack {
   readonly host: Host;
+  readonly integrations: Integrations;
 
   constructor(scope: Construct, id: string, config: ServarrConfig) {
     super(scope, id);
@@ -23,5 +26,7 @@ export class ServarrStack extends TerraformStack {
     new RandomProvider(this, "random", {});
     this.host = new Host(this, config.name, config.host);
     config.apps(this.host);
+    new Delivery(this.host, "delivery", config.delivery);
+    this.integrations = addIntegrations(this, config, this.host);
   }
 }

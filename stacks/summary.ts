@@ -1,10 +1,13 @@
+import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
+import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
 import type { Host } from "../constructs/host";
+import { setupSummary } from "./setup-summary";
 import type { SynthResult } from "./synth";
 
 /** The short human summary printed after a synth: apps, hostnames, exposure, counts. */
 export function summarize(result: SynthResult): string {
   const lines: string[] = [];
-  for (const host of result.hosts) lines.push(...hostSummary(host));
+  for (const host of result.hosts) lines.push(...hostSummary(host), ...zeroTrustSummary(host));
   for (const [name, json] of result.stacks) {
     const counts = Object.entries(json.resource ?? {})
       .map(([type, byName]) => [type, Object.keys(byName).length] as const)
@@ -13,6 +16,7 @@ export function summarize(result: SynthResult): string {
     lines.push("", `stack ${name}: ${total} resources`);
     for (const [type, count] of counts) lines.push(`  ${String(count).padStart(3)}  ${type}`);
   }
+  lines.push(...setupSummary(result));
   lines.push("", result.written.length ? `bundle files updated: ${result.written.join(", ")}` : "bundle files: unchanged");
   return lines.join("\n");
 }
@@ -36,5 +40,18 @@ function hostSummary(host: Host): string[] {
           .join("  ")
           .trimEnd()}`,
     ),
+  ];
+}
+
+/** Per-layer counts of the edge (the console step's values are printed by setup-summary.ts). */
+function zeroTrustSummary(host: Host): string[] {
+  const all = host.node.findAll();
+  const hostnames = new Set(host.tunnel.ingressRules.map((r) => r.hostname));
+  const accessApps = all.filter((c) => c instanceof ZeroTrustAccessApplication).length;
+  const policies = all.filter((c) => c instanceof ZeroTrustAccessPolicy).length;
+  const shared = host.access.sharedPolicies.length;
+  return [
+    `zero trust ${host.name}: ${hostnames.size} hostnames (SSH at ${host.ssh.hostname}), ${accessApps} Access apps, ` +
+      `${shared} shared policies (+${policies - shared} per-app), ${host.serviceTokens.all.length} service tokens (${host.serviceTokens.names.join(", ")})`,
   ];
 }

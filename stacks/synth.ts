@@ -4,6 +4,8 @@ import path from "node:path";
 import { App } from "cdktf";
 import { renderBundle } from "../compose/bundle";
 import type { Host } from "../constructs/host";
+import { renderRepoFiles } from "../delivery/repo-files";
+import { BootstrapStack } from "./bootstrap-stack";
 import type { ServarrConfig } from "./config";
 import { ServarrStack } from "./servarr-stack";
 
@@ -12,12 +14,14 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Directory holding one bundle directory per host (compose/). */
   readonly bundleRoot: string;
+  /** Repository root: where generated repository files (.github/workflows/) go. Unset: not written. */
+  readonly repoRoot?: string;
 }
 
 export interface SynthResult {
   readonly stacks: ReadonlyMap<string, TerraformJson>;
   readonly hosts: readonly Host[];
-  /** Bundle files written because their content changed (relative to bundleRoot). */
+  /** Bundle files (relative to bundleRoot) and repository files (relative to repoRoot) written because their content changed. */
   readonly written: readonly string[];
 }
 
@@ -34,6 +38,7 @@ export interface TerraformJson {
 export function buildApp(config: ServarrConfig, outdir: string): { app: App; hosts: Host[] } {
   const app = new App({ outdir });
   const servarr = new ServarrStack(app, "servarr", config);
+  new BootstrapStack(app, "bootstrap", config, servarr);
   return { app, hosts: [servarr.host] };
 }
 
@@ -47,12 +52,14 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
   const scratch = mkdtempSync(path.join(tmpdir(), "servarr-synth-"));
   const staging = path.join(scratch, "out");
   let bundles: Array<{ dir: string; files: ReadonlyMap<string, string> }>;
+  let repoFiles: ReadonlyMap<string, string>;
   let hosts: Host[];
   try {
     const built = buildApp(config, staging);
     hosts = built.hosts;
     built.app.synth();
     bundles = hosts.map((host) => ({ dir: host.name, files: renderBundle(host) }));
+    repoFiles = renderRepoFiles(hosts, readStacks(staging));
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     throw error;
@@ -67,18 +74,21 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
   }
   rmSync(scratch, { recursive: true, force: true });
   const written: string[] = [];
-  for (const bundle of bundles) {
-    const dir = path.join(options.bundleRoot, bundle.dir);
-    mkdirSync(dir, { recursive: true });
-    for (const [name, content] of bundle.files) {
-      const file = path.join(dir, name);
-      if (existsSync(file) && readFileSync(file, "utf8") === content) continue;
-      writeFileSync(`${file}.tmp`, content, { mode: name.endsWith(".sh") ? 0o755 : 0o644 });
-      renameSync(`${file}.tmp`, file);
-      written.push(path.join(bundle.dir, name));
-    }
-  }
+  for (const bundle of bundles)
+    for (const [name, content] of bundle.files)
+      if (writeIfChanged(path.join(options.bundleRoot, bundle.dir, name), content)) written.push(path.join(bundle.dir, name));
+  if (options.repoRoot !== undefined)
+    for (const [name, content] of repoFiles) if (writeIfChanged(path.join(options.repoRoot, name), content)) written.push(name);
   return { stacks: readStacks(outdir), hosts, written };
+}
+
+/** Replaces a file by an atomic rename, only when its content changes; scripts are executable. */
+function writeIfChanged(file: string, content: string): boolean {
+  if (existsSync(file) && readFileSync(file, "utf8") === content) return false;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, content, { mode: file.endsWith(".sh") ? 0o755 : 0o644 });
+  renameSync(`${file}.tmp`, file);
+  return true;
 }
 
 export function readStacks(outdir: string): Map<string, TerraformJson> {

@@ -245,13 +245,14 @@ describe("backups", () => {
     );
   });
 
-  it("connects to the R2 repository from .env before the server starts; creating it is a one-off profile", () => {
+  it("connects to the host's R2 bucket (keys from .env) before the server starts; creating it is a one-off profile", () => {
     expect(service("kopia-connect").command).toEqual(
       expect.arrayContaining([
         "connect",
         "s3",
-        "--bucket=${KOPIA_S3_BUCKET:?KOPIA_S3_BUCKET must be set in .env}",
-        "--endpoint=${KOPIA_S3_ENDPOINT:?KOPIA_S3_ENDPOINT must be set in .env}",
+        `--bucket=${host.backup.bucketName}`,
+        `--endpoint=${host.backup.endpointHost}`,
+        "--override-hostname=servarr",
       ]),
     );
     expect(service("kopia-connect").environment?.AWS_SECRET_ACCESS_KEY).toBe(

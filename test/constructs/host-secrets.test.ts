@@ -1,15 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { KOPIA_S3_SECRETS } from "../../constructs/backups";
+import { DEPLOY_SECRETS } from "../../constructs/deploy-secrets";
 import { ServarrApp } from "../../constructs/servarr-app";
 import { plus, synth } from "../support";
 
 describe("host secrets: one list, values only in Terraform", () => {
   const { host, json } = synth();
 
-  it("lists every secret an app reads, once, sorted", () => {
-    // Apps' secretEnv, plus the R2 settings the kopia preset requires for its repository jobs.
-    const required = new Set([...host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})), ...Object.keys(KOPIA_S3_SECRETS)]);
-    expect(host.secrets.all.map((s) => s.name)).toEqual([...required].sort());
+  it("lists every secret an app reads, once, sorted: the host's .env holds exactly those", () => {
+    const required = new Set(host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})));
+    expect(host.secrets.for("host").map((s) => s.name)).toEqual([...required].sort());
+  });
+
+  it("keeps the machine identities' Access tokens and the deploy's SSH material for CI only (never in the host's .env)", () => {
+    expect(host.secrets.for("ci").map((s) => s.name)).toEqual(
+      [
+        "CF_ACCESS_CLIENT_ID",
+        "CF_ACCESS_CLIENT_SECRET",
+        "UPTIME_ACCESS_CLIENT_ID",
+        "UPTIME_ACCESS_CLIENT_SECRET",
+        ...Object.keys(DEPLOY_SECRETS),
+      ].sort(),
+    );
   });
 
   it("takes the tunnel token from Terraform, not from a person", () => {

@@ -15,9 +15,17 @@ describe("fan-out: one construct reaches every layer", () => {
   const before = synth();
   const after = synth(plus((host) => new ServarrApp(host, "jellyfin", jellyfin)));
 
-  it("adds exactly one DNS record and one Access application", () => {
+  it("adds exactly one DNS record, one Access application and one off-host uptime check", () => {
     const added = addresses(after.json).filter((a) => !addresses(before.json).includes(a));
-    expect(added.map((a) => a.split(".")[0]).sort()).toEqual(["cloudflare_dns_record", "cloudflare_zero_trust_access_application"]);
+    expect(added.map((a) => a.split(".")[0]).sort()).toEqual([
+      "cloudflare_dns_record",
+      "cloudflare_zero_trust_access_application",
+      "google_monitoring_uptime_check_config",
+    ]);
+    const check = Object.values(resources(after.json, "google_monitoring_uptime_check_config")).find(
+      (r) => (r.monitored_resource as { labels: { host: string } }).labels.host === "jellyfin.example.com",
+    );
+    expect(check).toMatchObject({ http_check: { mask_headers: true, use_ssl: true } });
     const dns = Object.values(resources(after.json, "cloudflare_dns_record")).find((r) => r.name === "jellyfin.example.com");
     expect(dns).toMatchObject({ type: "CNAME", proxied: true, ttl: 1 });
     const accessApp = Object.values(resources(after.json, "cloudflare_zero_trust_access_application")).find(
@@ -58,6 +66,7 @@ describe("fan-out: one construct reaches every layer", () => {
     for (const [type, byName] of Object.entries(before.json.resource ?? {})) {
       for (const [name, resource] of Object.entries(byName)) {
         if (type === "cloudflare_zero_trust_tunnel_cloudflared_config") continue; // its ingress grew, checked above
+        if (type === "google_monitoring_alert_policy") continue; // it now also watches the new check
         expect(resources(after.json, type)[name], `${type}.${name}`).toEqual(resource);
       }
     }

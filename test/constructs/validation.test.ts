@@ -139,14 +139,10 @@ const hostPropRules: Array<[string, Partial<typeof exampleConfig.host>, RegExp]>
   ["domain", { domain: "Example..com" }, /\[servarr\/servarr\] domain: "Example..com" is not allowed; allowed: a lower-case DNS domain/],
   [
     "account id",
-    { cloudflare: { accountId: "abc", zoneId: exampleConfig.host.cloudflare.zoneId } },
+    { cloudflare: { ...exampleConfig.host.cloudflare, accountId: "abc" } },
     /cloudflare.accountId: "abc" is not allowed; allowed: 32 lower-case hex characters/,
   ],
-  [
-    "zone id",
-    { cloudflare: { accountId: exampleConfig.host.cloudflare.accountId, zoneId: "ZONE" } },
-    /cloudflare.zoneId: "ZONE" is not allowed/,
-  ],
+  ["zone id", { cloudflare: { ...exampleConfig.host.cloudflare, zoneId: "ZONE" } }, /cloudflare.zoneId: "ZONE" is not allowed/],
   ["no owners", { owners: [] }, /owners: \[\] is not allowed; allowed: at least one email/],
   ["bad owner", { owners: ["owner"] }, /owners\[0\]: "owner" is not allowed; allowed: an email address/],
   ["time zone", { timezone: "not a zone" }, /timezone: "not a zone" is not allowed; allowed: an IANA time zone/],

@@ -53,10 +53,16 @@ describe("synthesize()", () => {
     expect(tree(a.dir)).toEqual(tree(b.dir));
     expect(Object.keys(tree(a.dir)).sort()).toEqual([
       "cdktf.out/manifest.json",
+      "cdktf.out/stacks/bootstrap/cdk.tf.json",
       "cdktf.out/stacks/servarr/cdk.tf.json",
       "compose/servarr/.env.example",
       "compose/servarr/compose.yaml",
+      "compose/servarr/deploy-gate.sh",
+      "compose/servarr/deploy.sh",
+      "compose/servarr/firewall.nft",
+      "compose/servarr/first-boot.sh",
       "compose/servarr/networks.md",
+      "compose/servarr/setup.sh",
     ]);
   });
 
@@ -67,6 +73,15 @@ describe("synthesize()", () => {
     const again = synthesize(exampleConfig, { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose") });
     expect(again.written).toEqual([]);
     expect(statSync(file).mtimeMs).toBe(before);
+  });
+
+  it("writes the generated workflows under repoRoot, only when they changed", () => {
+    const dir = path.join(scratch, "repo");
+    const options = { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose"), repoRoot: dir };
+    const first = synthesize(exampleConfig, options);
+    expect(first.written).toEqual(expect.arrayContaining([".github/workflows/pull-request.yml", ".github/workflows/deploy.yml"]));
+    expect(statSync(path.join(dir, "compose/servarr/deploy.sh")).mode & 0o777).toBe(0o755);
+    expect(synthesize(exampleConfig, options).written).toEqual([]);
   });
 
   it("leaves every previous output untouched when the config is bad", () => {
@@ -102,6 +117,12 @@ describe("npm run synth (the real entry point)", () => {
     const out = execFileSync(process.execPath, [path.join(root, "bin/servarr-synth.cjs")], { cwd: root, encoding: "utf8" });
     expect(out).toMatch(/host servarr: 15 apps, 13 hostnames \(9 behind Access\)/);
     expect(out).toMatch(/stack servarr: \d+ resources/);
+    expect(out).toMatch(
+      /zero trust servarr: 14 hostnames \(SSH at ssh.example.com\), 10 Access apps, 3 shared policies \(\+0 per-app\), 2 service tokens/,
+    );
+    expect(out).toMatch(/stack bootstrap: \d+ resources/);
+    expect(out).toMatch(/Authorized redirect URI: +https:\/\/example-team\.cloudflareaccess\.com\/cdn-cgi\/access\/callback\n/);
+    expect(out).toMatch(/bootstrap inputs \(sensitive\): .*TF_VAR_tf_api_token/);
     expect(out).toMatch(/bundle files: unchanged/);
   });
 

@@ -1,0 +1,181 @@
+import { generatedMarker } from "./render";
+
+export interface DeployScriptOptions {
+  /** Compose project name (the host's name). */
+  readonly project: string;
+  /** Seconds `docker compose up --wait` waits for every service to be healthy. */
+  readonly healthTimeoutSeconds: number;
+}
+
+/** Where deploy.sh keeps the last good files, the deployed commit, its history and its lock. */
+export function deployStateDir(project: string): string {
+  return `/var/lib/servarr/deploy/${project}`;
+}
+
+/** Exit codes of deploy.sh, so callers (and tests) can tell the failures apart. */
+export const DEPLOY_EXIT = {
+  /** the new services did not become healthy; the last good deployment runs again */
+  rolledBack: 1,
+  /** the new services did not become healthy and the last good deployment did not come back either */
+  rollbackFailed: 2,
+  usage: 64,
+  /** the new compose file (or .env) is invalid: nothing was changed */
+  invalid: 65,
+  /** pulling the new images failed: nothing was changed */
+  pullFailed: 69,
+  /** another deploy held the lock for too long */
+  locked: 75,
+} as const;
+
+/**
+ * deploy.sh: runs on the host, from the repository checkout, as the deploy user.
+ *
+ * One deploy at a time (flock). Under the lock it moves the checkout to the commit, snapshots
+ * that commit's compose file and the .env read from stdin into a staging directory, validates
+ * them, pulls, brings the project up and waits for every healthcheck. If a service does not
+ * become healthy it reinstates the last good compose file and .env and exits non-zero naming
+ * the failed services. It never prints a value from .env (no `set -x`, no `config` output).
+ * The body is one function so that the checkout replacing this file mid-run cannot change
+ * what bash executes.
+ */
+export function renderDeployScript(options: DeployScriptOptions): string {
+  const x = DEPLOY_EXIT;
+  const stateDefault = deployStateDir(options.project);
+  return `#!/usr/bin/env bash
+${generatedMarker("#")}
+#
+# Deploys this compose bundle on the host: validate, pull, up, wait for health, roll back.
+# Run by deploy-gate.sh (as root, after it checked out the commit and wrote .env), or by hand:
+#   deploy.sh          deploys compose.yaml and .env of this directory
+# Environment: SERVARR_DEPLOY_STATE_DIR (default ${stateDefault}),
+#   SERVARR_DEPLOY_SKIP_PULL=1 (offline), SERVARR_DEPLOY_TIMEOUT (seconds, default ${options.healthTimeoutSeconds}),
+#   SERVARR_DEPLOY_LOCK_TIMEOUT (seconds to wait for another deploy, default 900),
+#   SERVARR_DEPLOY_LOCK_HELD=1 (set by the gate: fd 9 already holds the state dir's lock).
+# Exit codes: 0 deployed, ${x.rolledBack} unhealthy and rolled back, ${x.rollbackFailed} rollback failed too,
+#   ${x.invalid} invalid compose file or .env (nothing changed), ${x.pullFailed} pull failed (nothing changed),
+#   ${x.locked} lock timeout, ${x.usage} usage.
+set -euo pipefail
+
+main() {
+  local project=${options.project}
+  local bundle_dir state_dir timeout commit
+  bundle_dir=$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)
+  state_dir=\${SERVARR_DEPLOY_STATE_DIR:-${stateDefault}}
+  timeout=\${SERVARR_DEPLOY_TIMEOUT:-${options.healthTimeoutSeconds}}
+  [[ $# -eq 0 ]] || fail ${x.usage} "usage: deploy.sh (no arguments; see the header)"
+
+  umask 077
+  mkdir -p "$state_dir"
+  local waited=$SECONDS
+  if [[ \${SERVARR_DEPLOY_LOCK_HELD:-0} != 1 ]]; then
+    exec 9>"$state_dir/lock"
+    flock --wait "\${SERVARR_DEPLOY_LOCK_TIMEOUT:-900}" 9 || fail ${x.locked} "another deploy still holds $state_dir/lock"
+    log "lock acquired after $((SECONDS - waited))s"
+  fi
+
+  local incoming=$state_dir/incoming current=$state_dir/current previous=$state_dir/previous
+  rm -rf "$incoming"
+  mkdir -p "$incoming"
+  commit=$(git -C "$bundle_dir" rev-parse HEAD 2>/dev/null || echo "working-tree")
+  cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"
+  printf '%s\\n' "$commit" >"$incoming/commit"
+  record "$commit started"
+  if [[ -f $bundle_dir/.env ]]; then
+    cp "$bundle_dir/.env" "$incoming/.env"
+  elif [[ -f $current/.env ]]; then
+    cp "$current/.env" "$incoming/.env"
+  else
+    rm -rf "$incoming"
+    fail ${x.invalid} "no .env next to the compose file (the deploy gate writes it from the CI secrets)"
+  fi
+  chmod 600 "$incoming/.env"
+
+  log "validating the compose file of $commit"
+  if ! compose "$incoming" config --quiet; then
+    rm -rf "$incoming"
+    record "$commit rejected: invalid compose file or .env"
+    fail ${x.invalid} "the new compose file or .env is invalid; nothing was changed"
+  fi
+  if [[ \${SERVARR_DEPLOY_SKIP_PULL:-0} != 1 ]]; then
+    log "pulling images"
+    if ! compose "$incoming" pull --quiet; then
+      rm -rf "$incoming"
+      record "$commit rejected: pull failed"
+      fail ${x.pullFailed} "pulling the new images failed; nothing was changed"
+    fi
+  fi
+
+  # previous = the last good deployment; keep it when redeploying the same files.
+  if [[ -f $current/compose.yaml ]] && ! same_files "$current" "$incoming"; then
+    rm -rf "$previous"
+    mv "$current" "$previous"
+  fi
+  rm -rf "$current"
+  mv "$incoming" "$current"
+
+  log "starting; waiting up to \${timeout}s for every service to be healthy"
+  local started=$SECONDS
+  if compose "$current" up --detach --remove-orphans --wait --wait-timeout "$timeout"; then
+    cp "$current/commit" "$state_dir/deployed-commit"
+    record "$commit deployed"
+    log "deployed $commit in $((SECONDS - started))s"
+    return 0
+  fi
+
+  local failed
+  failed=$(unhealthy "$current")
+  log "services not healthy after $((SECONDS - started))s: \${failed:-unknown}"
+  if [[ ! -f $previous/compose.yaml ]]; then
+    rm -rf "$current"
+    record "$commit failed (\${failed}); no previous deployment to return to"
+    fail ${x.rolledBack} "deploy of $commit failed: \${failed}; there is no previous deployment to return to"
+  fi
+  local good
+  good=$(cat "$previous/commit")
+  log "rolling back to $good"
+  rm -rf "$current"
+  cp -a "$previous" "$current"
+  if compose "$current" up --detach --remove-orphans --wait --wait-timeout "$timeout"; then
+    record "$commit failed (\${failed}); rolled back to $good"
+    fail ${x.rolledBack} "deploy of $commit failed: \${failed}; rolled back to $good"
+  fi
+  record "$commit failed (\${failed}); rollback to $good failed ($(unhealthy "$current"))"
+  fail ${x.rollbackFailed} "deploy of $commit failed: \${failed}; the rollback to $good is not healthy either: $(unhealthy "$current")"
+}
+
+compose() {
+  local dir=$1
+  shift
+  docker compose --project-name "$project" --project-directory "$bundle_dir" \\
+    --file "$dir/compose.yaml" --env-file "$dir/.env" "$@"
+}
+
+# Services that are not running, or running with a healthcheck that is not healthy.
+unhealthy() {
+  { compose "$1" ps --all --format '{{.Service}} {{.State}} {{.Health}}' 2>/dev/null || true; } |
+    awk '$2 != "running" || ($3 != "" && $3 != "healthy") { printf "%s%s (%s%s)", sep, $1, $2, ($3 == "" ? "" : ", " $3); sep = ", " }'
+}
+
+same_files() {
+  cmp -s "$1/compose.yaml" "$2/compose.yaml" && cmp -s "$1/.env" "$2/.env"
+}
+
+record() {
+  printf '%s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$state_dir/history"
+}
+
+log() {
+  printf 'deploy[%s]: %s\\n' "$project" "$*"
+}
+
+fail() {
+  local code=$1
+  shift
+  printf 'deploy[%s]: error: %s\\n' "$project" "$*" >&2
+  exit "$code"
+}
+
+main "$@"
+exit
+`;
+}

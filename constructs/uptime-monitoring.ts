@@ -1,0 +1,152 @@
+import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
+import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
+import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { Host } from "./host";
+import { assertNoProblems, type Problem } from "./problems";
+
+/** A Cloudflare Access service token, as Terraform expressions (sensitive). */
+export interface ServiceTokenCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface UptimeMonitoringProps {
+  readonly projectId: string;
+  /** Who gets the alert email. */
+  readonly alertEmail: string;
+  /** The token private hostnames are probed with; Access must admit it on every private app. */
+  readonly probeToken: ServiceTokenCredentials;
+  /** The Monitoring API must be on before checks are created. */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * How often each hostname is probed (from every checker region).
+   * @default "300s"
+   */
+  readonly period?: string;
+}
+
+/** One probe: the hostname, the path it requests and whether Access guards it. */
+export interface UptimeTarget {
+  readonly hostname: string;
+  readonly path: string;
+  readonly private: boolean;
+  readonly app: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Off-host monitoring: the monitor on the host cannot report that the host lost power or its
+ * tunnel. Google Cloud probes every hostname at the edge from several regions (private ones
+ * with the service-token headers, masked), and one alert policy emails the owner when a
+ * hostname fails from more than one region.
+ */
+export class UptimeMonitoring extends Construct {
+  readonly targets: readonly UptimeTarget[];
+  readonly checks: readonly MonitoringUptimeCheckConfig[];
+
+  constructor(scope: Construct, id: string, host: Host, props: UptimeMonitoringProps) {
+    super(scope, id);
+    const { targets, problems } = uptimeTargets(host);
+    if (!EMAIL.test(props.alertEmail)) problems.push({ field: "google.alertEmail", value: props.alertEmail, allowed: "an email address" });
+    assertNoProblems(this, problems);
+    this.targets = targets;
+
+    this.checks = targets.map(
+      (t) =>
+        new MonitoringUptimeCheckConfig(this, `check-${t.hostname.split(".")[0]}`, {
+          project: props.projectId,
+          displayName: `${host.name} ${t.hostname}`,
+          period: props.period ?? "300s",
+          timeout: "10s",
+          monitoredResource: { type: "uptime_url", labels: { project_id: props.projectId, host: t.hostname } },
+          httpCheck: {
+            path: t.path,
+            port: 443,
+            useSsl: true,
+            validateSsl: true,
+            requestMethod: "GET",
+            // 2xx only: a redirect could be Access sending the probe to its login page.
+            acceptedResponseStatusCodes: [{ statusClass: "STATUS_CLASS_2XX" }],
+            ...(t.private
+              ? {
+                  headers: { "CF-Access-Client-Id": props.probeToken.clientId, "CF-Access-Client-Secret": props.probeToken.clientSecret },
+                  // The API then never returns the header values (the token secret).
+                  maskHeaders: true,
+                }
+              : {}),
+          },
+          userLabels: { servarr_host: host.name },
+          dependsOn: props.dependsOn,
+        }),
+    );
+
+    const channel = new MonitoringNotificationChannel(this, "email", {
+      project: props.projectId,
+      displayName: `${host.name} owner`,
+      type: "email",
+      labels: { email_address: props.alertEmail },
+      dependsOn: props.dependsOn,
+    });
+    if (this.checks.length === 0) return;
+    const ids = this.checks.map((c) => `"${c.uptimeCheckId}"`).join(",");
+    new MonitoringAlertPolicy(this, "down", {
+      project: props.projectId,
+      displayName: `${host.name}: a hostname is down`,
+      combiner: "OR",
+      conditions: [
+        {
+          displayName: "uptime check failing from more than one region",
+          conditionThreshold: {
+            filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label.check_id=one_of(${ids})`,
+            comparison: "COMPARISON_GT",
+            thresholdValue: 1,
+            duration: "600s",
+            aggregations: [
+              {
+                alignmentPeriod: "1200s",
+                perSeriesAligner: "ALIGN_NEXT_OLDER",
+                crossSeriesReducer: "REDUCE_COUNT_FALSE",
+                groupByFields: ["resource.label.host"],
+              },
+            ],
+            trigger: { count: 1 },
+          },
+        },
+      ],
+      notificationChannels: [channel.name],
+      alertStrategy: { autoClose: "86400s" },
+      documentation: {
+        mimeType: "text/markdown",
+        content: `A hostname of ${host.name} failed its uptime check from more than one region: the host, its tunnel or the app is down.`,
+      },
+      userLabels: { servarr_host: host.name },
+    });
+  }
+}
+
+/**
+ * Every hostname at the edge with the path it is probed at: the app's health path (or "/").
+ * A path-restricted hostname is probed only when the health path falls inside its paths;
+ * otherwise the app must have another hostname that is probed, or the config is rejected.
+ */
+export function uptimeTargets(host: Host): { targets: UptimeTarget[]; problems: Problem[] } {
+  const targets: UptimeTarget[] = [];
+  const problems: Problem[] = [];
+  for (const app of host.apps) {
+    const path = app.props.healthPath ?? "/";
+    const probed = app.routes.filter((r) => r.exposure.path === undefined || new RegExp(r.exposure.path).test(path));
+    for (const route of probed)
+      if (!targets.some((t) => t.hostname === route.hostname))
+        targets.push({ hostname: route.hostname, path, private: route.exposure.kind === "private", app: app.name });
+    if (app.routes.length > 0 && probed.length === 0)
+      problems.push({
+        field: `${app.name}.healthPath`,
+        value: path,
+        allowed: `a path every hostname's path rule admits (${app.routes.map((r) => r.exposure.path).join(", ")}), so the uptime check can probe it`,
+      });
+  }
+  return { targets: targets.sort((a, b) => a.hostname.localeCompare(b.hostname)), problems };
+}

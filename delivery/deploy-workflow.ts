@@ -1,0 +1,167 @@
+import type { Delivery } from "../constructs/delivery";
+import { ACTIONS, RUNNER, uses } from "./actions";
+import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
+import type { CloudStack } from "./stacks";
+import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
+
+/** The GitHub environment the merge jobs run in (its protection rules gate production). */
+export const ENVIRONMENT = "production";
+
+/**
+ * Merge to main: apply every cloud stack in Terraform Cloud, then deploy each host over SSH
+ * through its tunnel. One run at a time and never cancelled halfway (a cancelled deploy could
+ * stop between `up` and the rollback).
+ */
+export function deployWorkflow(stacks: readonly CloudStack[], deliveries: readonly Delivery[]): Workflow {
+  const jobs: Record<string, Job> = { apply: applyJob(stacks) };
+  for (const d of deliveries) jobs[`deploy_${d.host.name.replace(/-/g, "_")}`] = deployJob(d);
+  return {
+    name: "deploy",
+    on: { push: { branches: ["main"] } },
+    permissions: {},
+    concurrency: { group: "deploy-production", "cancel-in-progress": false },
+    jobs,
+  };
+}
+
+function applyJob(stacks: readonly CloudStack[]): Job {
+  const steps: Step[] = [checkout(), ...installDependencies(), synth(), driftCheck()];
+  for (const s of stacks) {
+    const auth = { organization: s.organization, token: expr("secrets.TF_API_TOKEN") };
+    steps.push(
+      {
+        name: `Upload ${s.name} configuration`,
+        id: `upload_${s.key}`,
+        uses: uses(ACTIONS.tfcUploadConfiguration),
+        with: { ...auth, workspace: s.workspace, directory: s.directory },
+      },
+      {
+        name: `Plan ${s.name}`,
+        id: `run_${s.key}`,
+        uses: uses(ACTIONS.tfcCreateRun),
+        with: {
+          ...auth,
+          workspace: s.workspace,
+          configuration_version: expr(`steps.upload_${s.key}.outputs.configuration_version_id`),
+          message: `Apply ${expr("github.sha")} from GitHub Actions`,
+        },
+      },
+      {
+        // A plan without changes is not confirmable: nothing to apply.
+        name: `Apply ${s.name}`,
+        id: `apply_${s.key}`,
+        if: `fromJSON(steps.run_${s.key}.outputs.payload).data.attributes.actions.IsConfirmable`,
+        uses: uses(ACTIONS.tfcApplyRun),
+        with: { ...auth, run: expr(`steps.run_${s.key}.outputs.run_id`), comment: `Apply ${expr("github.sha")} from GitHub Actions` },
+      },
+    );
+  }
+  steps.push({
+    name: "Fail unless every stack is applied or unchanged",
+    env: Object.fromEntries(
+      stacks.flatMap((s) => [
+        [`PLAN_STATUS_${s.key.toUpperCase()}`, expr(`steps.run_${s.key}.outputs.run_status`)],
+        [`APPLY_STATUS_${s.key.toUpperCase()}`, expr(`steps.apply_${s.key}.outputs.run_status`)],
+      ]),
+    ),
+    run: script(
+      "failed=0",
+      ...stacks.map(
+        (s) =>
+          `if [[ \${APPLY_STATUS_${s.key.toUpperCase()}:-} != applied && $PLAN_STATUS_${s.key.toUpperCase()} != planned_and_finished ]]; then echo "::error::${s.name}: plan '$PLAN_STATUS_${s.key.toUpperCase()}', apply '\${APPLY_STATUS_${s.key.toUpperCase()}:-skipped}'"; failed=1; fi`,
+      ),
+      'exit "$failed"',
+    ),
+  });
+  return {
+    name: "apply in Terraform Cloud",
+    "runs-on": RUNNER,
+    environment: ENVIRONMENT,
+    permissions: { contents: "read" },
+    "timeout-minutes": 60,
+    steps,
+  };
+}
+
+/** Cloudflare's signed apt repository: apt checks the packages against its key. */
+const INSTALL_CLOUDFLARED = script(
+  "sudo install -d -m 0755 /usr/share/keyrings",
+  "curl -fsSL https://pkg.cloudflare.com/cloudflare-main.gpg | sudo tee /usr/share/keyrings/cloudflare-main.gpg >/dev/null",
+  "echo 'deb [signed-by=/usr/share/keyrings/cloudflare-main.gpg] https://pkg.cloudflare.com/cloudflared any main' | sudo tee /etc/apt/sources.list.d/cloudflared.list >/dev/null",
+  "sudo apt-get update -qq",
+  "sudo apt-get install -y -qq cloudflared",
+  "cloudflared --version",
+);
+
+function deployJob(d: Delivery): Job {
+  const hostSecrets = d.host.secrets.for("host").map((s) => s.name);
+  return {
+    name: `deploy ${d.host.name} over SSH`,
+    "runs-on": RUNNER,
+    needs: ["apply"],
+    environment: ENVIRONMENT,
+    // The host fetches the commit itself; this job reads nothing from the repository.
+    permissions: {},
+    "timeout-minutes": 30,
+    steps: [
+      { name: "Install cloudflared", run: INSTALL_CLOUDFLARED },
+      {
+        name: `Deploy ${expr("github.sha")} to ${d.sshHostname}`,
+        env: {
+          DEPLOY_COMMIT: expr("github.sha"),
+          DEPLOY_SSH_PRIVATE_KEY: expr(`secrets.${d.sshPrivateKey.name}`),
+          DEPLOY_SSH_KNOWN_HOSTS: expr(`secrets.${d.sshKnownHosts.name}`),
+          // cloudflared reads the Access service token from these, never from its command line.
+          TUNNEL_SERVICE_TOKEN_ID: expr("secrets.CF_ACCESS_CLIENT_ID"),
+          TUNNEL_SERVICE_TOKEN_SECRET: expr("secrets.CF_ACCESS_CLIENT_SECRET"),
+          ...Object.fromEntries(hostSecrets.map((name) => [name, expr(`secrets.${name}`)])),
+        },
+        run: deployStepScript(d, hostSecrets),
+      },
+    ],
+  };
+}
+
+/**
+ * The SSH deploy: pinned host key (StrictHostKeyChecking=yes against the known_hosts secret),
+ * cloudflared as ProxyCommand, the host's secrets streamed as .env on stdin (never on a
+ * command line, never echoed). The only thing sent as the command is the commit: the deploy
+ * user's forced command (deploy-gate.sh, through sudo) checks it is on the deployed branch,
+ * checks it out, writes .env, runs setup.sh and deploy.sh.
+ */
+export function deployStepScript(d: Delivery, hostSecrets: readonly string[]): string {
+  return script(
+    '[[ $DEPLOY_COMMIT =~ ^[0-9a-f]{40}$ ]] || { echo "::error::DEPLOY_COMMIT is not a commit SHA"; exit 1; }',
+    "umask 077",
+    'ssh_dir=$(mktemp -d "${RUNNER_TEMP:-/tmp}/ssh.XXXXXX")',
+    "trap 'rm -rf \"$ssh_dir\"' EXIT",
+    'printf \'%s\\n\' "$DEPLOY_SSH_PRIVATE_KEY" >"$ssh_dir/key"',
+    'printf \'%s\\n\' "$DEPLOY_SSH_KNOWN_HOSTS" >"$ssh_dir/known_hosts"',
+    'cat >"$ssh_dir/config" <<CONFIG',
+    `Host ${d.sshHostname}`,
+    `  User ${d.sshUser}`,
+    "  IdentityFile $ssh_dir/key",
+    "  IdentitiesOnly yes",
+    "  UserKnownHostsFile $ssh_dir/known_hosts",
+    "  GlobalKnownHostsFile /dev/null",
+    "  StrictHostKeyChecking yes",
+    "  UpdateHostKeys no",
+    "  BatchMode yes",
+    "  ProxyCommand cloudflared access ssh --hostname %h",
+    "CONFIG",
+    "# The host's secrets as .env lines; single quotes keep $ and # literal for compose.",
+    "env_lines() {",
+    "  local name value",
+    `  for name in ${hostSecrets.join(" ")}; do`,
+    "    value=${!name:-}",
+    `    if [[ -z $value || $value == *"'"* || $value == *$'\\n'* ]]; then`,
+    '      echo "::error::secret $name is empty or contains a single quote or a newline" >&2',
+    "      return 1",
+    "    fi",
+    `    printf "%s='%s'\\n" "$name" "$value"`,
+    "  done",
+    "}",
+    "env_lines >/dev/null",
+    `ssh -F "$ssh_dir/config" ${d.sshHostname} "$DEPLOY_COMMIT" < <(env_lines)`,
+  );
+}

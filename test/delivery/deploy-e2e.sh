@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# End-to-end test of the deploy path, for real: the generated workflow's SSH deploy step runs
+# against a real sshd on 127.0.0.1 (Debian openssh-server, key auth, host key pinned through
+# known_hosts with StrictHostKeyChecking=yes) whose forced command for the deploy user is the
+# generated deploy-gate.sh through sudo, as setup.sh configures it; the gate checks out the
+# commit, writes .env and runs the generated deploy.sh on a real Docker engine with a small
+# compose project (busybox httpd services with healthchecks).
+# Checks: shellcheck of deploy.sh and every workflow `run:` script; a first deploy and an
+# update; a wrong host key is refused; failing health rolls back with the previous services
+# running; an invalid compose file is rejected with nothing changed; deploys serialize.
+#
+# Needs root (creates a deploy user and a sudoers entry, starts sshd and dockerd). Installs its
+# Debian packages when missing. Stand-ins: `cloudflared`, a script on PATH that checks the
+# Access service token arrives in its environment and pipes to the local sshd (the real one
+# pipes through the tunnel), and the bundle's setup.sh, which would reconfigure this machine
+# (test/host runs the real one in a chroot).
+#   test/delivery/deploy-e2e.sh        (DOCKERD_STATE=/tmp/dockerd-issue6 by default)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+state=${DOCKERD_STATE:-/tmp/dockerd-issue6}
+t0=$SECONDS
+
+if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/dev/null || ! command -v busybox >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server sudo shellcheck docker.io busybox-static >/dev/null
+fi
+test/tools/install-compose-v2.sh >/dev/null
+
+work=$(mktemp -d /tmp/deploy-e2e.XXXXXX)
+chmod 755 "$work"
+sshd_pid=""
+cleanup() {
+  if [[ -n $sshd_pid ]]; then kill "$sshd_pid" 2>/dev/null || true; fi
+  if [[ -n ${DOCKER_HOST:-} ]]; then
+    docker ps -aq --filter label=com.docker.compose.project=servarr | xargs -r docker rm -f >/dev/null 2>&1 || true
+    docker network ls -q --filter label=com.docker.compose.project=servarr | xargs -r docker network rm >/dev/null 2>&1 || true
+  fi
+  test/tools/stop-dockerd.sh "$state" || true
+  rm -f /etc/sudoers.d/servarr-e2e
+  if [[ -n ${user:-} ]]; then userdel "$user" 2>/dev/null || true; fi
+  if [[ -n ${E2E_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL $*" >&2
+  exit 1
+}
+pass() { printf 'ok   %-58s %s\n' "$1" "$2"; }
+
+# --- the generated files under test --------------------------------------------------------
+npm run --silent synth >/dev/null
+node - "$work" <<'EOF'
+// Writes every `run:` script of the generated workflows, and the deploy step's script plus the
+// names of the host secrets it sends, for the shell checks below.
+const fs = require("node:fs");
+const { parse } = require("yaml");
+const out = process.argv[2];
+let n = 0;
+for (const file of ["pull-request", "deploy"]) {
+  const workflow = parse(fs.readFileSync(`.github/workflows/${file}.yml`, "utf8"));
+  for (const [jobName, job] of Object.entries(workflow.jobs))
+    job.steps.forEach((step, i) => {
+      if (!step.run) return;
+      fs.writeFileSync(`${out}/run-${file}-${jobName}-${i}.sh`, `#!/usr/bin/env bash\n${step.run}`);
+      n++;
+      if (step.env && "DEPLOY_SSH_PRIVATE_KEY" in step.env) {
+        fs.writeFileSync(`${out}/deploy-step.sh`, `#!/usr/bin/env bash\n${step.run}`);
+        const names = Object.keys(step.env).filter((k) => !/^(DEPLOY_|TUNNEL_SERVICE_TOKEN_)/.test(k));
+        fs.writeFileSync(`${out}/host-secrets`, `${names.join("\n")}\n`);
+      }
+    });
+}
+fs.writeFileSync(`${out}/run-count`, String(n));
+EOF
+[[ -f $work/deploy-step.sh ]] || fail "no deploy step with DEPLOY_SSH_PRIVATE_KEY in .github/workflows/deploy.yml"
+start=$SECONDS
+shellcheck compose/servarr/deploy.sh compose/servarr/deploy-gate.sh "$work"/run-*.sh
+pass "shellcheck deploy.sh, deploy-gate.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
+user=$(sed -n 's/^  User //p' "$work/deploy-step.sh")
+[[ -n $user ]] || fail "no User in the deploy step's ssh config"
+
+# --- engine, stand-in image, deploy user ---------------------------------------------------
+start=$SECONDS
+eval "$(test/tools/start-dockerd.sh "$state")"
+test/tools/make-standin-image.sh servarr-standin:e2e >/dev/null
+userdel "$user" 2>/dev/null || true
+# Password '*': no password login, but not "locked" (sshd without PAM refuses locked accounts).
+useradd --home-dir "$work/home" --create-home --shell /bin/bash --password '*' "$user"
+pass "engine, stand-in image, deploy user" "$((SECONDS - start))s"
+
+# --- the repository: origin, one commit per scenario, the host's checkout ------------------
+git init -q --bare "$work/origin.git"
+git init -q "$work/seed"
+git -C "$work/seed" remote add origin "$work/origin.git"
+mkdir -p "$work/seed/compose/servarr"
+repo=$work/repo
+gate=$repo/compose/servarr/deploy-gate.sh
+cp compose/servarr/deploy.sh "$work/seed/compose/servarr/deploy.sh"
+# The gate as generated, with this test's checkout instead of /opt/servarr/repo.
+sed "s|'/opt/servarr/repo|'$repo|" compose/servarr/deploy-gate.sh >"$work/seed/compose/servarr/deploy-gate.sh"
+grep -q "^checkout='$repo'$" "$work/seed/compose/servarr/deploy-gate.sh" || fail "deploy-gate.sh does not set checkout=/opt/servarr/repo"
+printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/compose/servarr/setup.sh"
+chmod 755 "$work/seed/compose/servarr/"*.sh
+# compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
+# healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy).
+compose_file() {
+  cat <<YAML
+name: servarr
+services:
+  web1:
+    image: servarr-standin:e2e
+    command: ["sh", "-c", "echo \$\$CONTENT >/www/index.html && exec httpd -f -p 8080 -h /www"]
+    environment:
+      CONTENT: $1
+      TUNNEL_TOKEN: \${TUNNEL_TOKEN:?TUNNEL_TOKEN is required}
+      WIREGUARD_PRIVATE_KEY: \${WIREGUARD_PRIVATE_KEY:?WIREGUARD_PRIVATE_KEY is required}
+    restart: unless-stopped
+    healthcheck:
+      test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:$3/ >/dev/null"]
+      interval: 1s
+      timeout: 4s
+      retries: 3
+YAML
+  if [[ -n $2 ]]; then
+    cat <<YAML
+  $2:
+    image: servarr-standin:e2e
+    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+    restart: unless-stopped
+    healthcheck:
+      test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:8080/ >/dev/null"]
+      interval: 1s
+      timeout: 4s
+      retries: 3
+YAML
+  fi
+}
+declare -A sha
+commit() {
+  local name=$1
+  shift
+  "$@" >"$work/seed/compose/servarr/compose.yaml"
+  git -C "$work/seed" add -A
+  git -C "$work/seed" -c user.name=e2e -c user.email=e2e@example.com commit -qm "$name"
+  sha[$name]=$(git -C "$work/seed" rev-parse HEAD)
+}
+commit v1 compose_file v1 "" 8080
+commit v2 compose_file v2 web2 8080
+commit unhealthy compose_file v3 web2 9999
+commit invalid printf 'name: servarr\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n'
+commit v4 compose_file v4 web2 8080
+commit v5 compose_file v5 web2 8080
+commit v6 compose_file v6 web2 8080
+git -C "$work/seed" push -q origin HEAD:main
+git -C "$work/origin.git" symbolic-ref HEAD refs/heads/main
+git clone -q "$work/origin.git" "$repo"
+deploy_state=$work/state
+
+# --- sshd on loopback ------------------------------------------------------------------------
+mkdir -p "$work/sshd" "$work/client" /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$work/sshd/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$work/sshd/other_host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$work/client/id"
+install -d -m 755 "$work/sshd/keys"
+install -m 644 "$work/client/id.pub" "$work/sshd/keys/$user"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$work/sshd/sshd_config" <<EOF
+ListenAddress 127.0.0.1
+Port $port
+HostKey $work/sshd/host_key
+PidFile $work/sshd/sshd.pid
+AuthorizedKeysFile $work/sshd/keys/%u
+AuthenticationMethods publickey
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowUsers $user
+SetEnv DOCKER_HOST=$DOCKER_HOST SERVARR_DEPLOY_SKIP_PULL=1 SERVARR_DEPLOY_TIMEOUT=20 SERVARR_DEPLOY_STATE_DIR=$deploy_state
+# As setup.sh configures the host: the deploy user runs the gate and nothing else.
+Match User $user
+    DisableForwarding yes
+    PermitTTY no
+    ForceCommand /usr/bin/sudo -n $gate "\$SSH_ORIGINAL_COMMAND"
+EOF
+cat >"$work/sudoers" <<EOF
+$user ALL=(root) NOPASSWD: $gate
+# Test only: the engine's socket and the test's deploy settings reach deploy.sh.
+Defaults:$user env_keep += "DOCKER_HOST SERVARR_DEPLOY_SKIP_PULL SERVARR_DEPLOY_TIMEOUT SERVARR_DEPLOY_STATE_DIR"
+EOF
+visudo -cqf "$work/sudoers" || fail "test sudoers file is invalid"
+install -d -m 750 /etc/sudoers.d
+install -m 440 "$work/sudoers" /etc/sudoers.d/servarr-e2e
+/usr/sbin/sshd -t -f "$work/sshd/sshd_config"
+/usr/sbin/sshd -D -f "$work/sshd/sshd_config" -E "$work/sshd/sshd.log" &
+sshd_pid=$!
+
+# The stand-in for `cloudflared access ssh --hostname %h`: same arguments, token from env.
+mkdir -p "$work/bin"
+cat >"$work/bin/cloudflared" <<EOF
+#!/bin/sh
+[ "\$*" = "access ssh --hostname ssh.example.com" ] || { echo "cloudflared stand-in: unexpected arguments: \$*" >&2; exit 2; }
+[ -n "\$TUNNEL_SERVICE_TOKEN_ID" ] && [ -n "\$TUNNEL_SERVICE_TOKEN_SECRET" ] || { echo "cloudflared stand-in: no service token in env" >&2; exit 2; }
+exec busybox nc 127.0.0.1 $port
+EOF
+chmod 755 "$work/bin/cloudflared"
+# shellcheck disable=SC2016 # the literal text of the generated step
+grep -qF '"$DEPLOY_COMMIT" < <(env_lines)' "$work/deploy-step.sh" || fail "the deploy step does not send only the commit as the command"
+
+# Secret values with characters .env quoting must keep: $, #, spaces.
+declare -A secret
+while read -r name; do
+  secret[$name]="val\$ue #$name $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+done <"$work/host-secrets"
+[[ -n ${secret[TUNNEL_TOKEN]:-} ]] || fail "TUNNEL_TOKEN is not among the host secrets the deploy step sends"
+known_hosts="ssh.example.com $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
+access_id="e2e-id.access"
+access_secret="e2e-access-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+
+# deploy COMMIT [KNOWN_HOSTS]: runs the workflow step; its output goes to $work/out.
+deploy() {
+  local -a envs=(
+    "PATH=$work/bin:$PATH" "RUNNER_TEMP=$work" "DEPLOY_COMMIT=$1"
+    "DEPLOY_SSH_PRIVATE_KEY=$(cat "$work/client/id")" "DEPLOY_SSH_KNOWN_HOSTS=${2:-$known_hosts}"
+    "TUNNEL_SERVICE_TOKEN_ID=$access_id" "TUNNEL_SERVICE_TOKEN_SECRET=$access_secret"
+  )
+  local name
+  for name in "${!secret[@]}"; do envs+=("$name=${secret[$name]}"); done
+  env -i "${envs[@]}" bash "$work/deploy-step.sh" </dev/null >"$work/out.$1" 2>&1
+}
+no_secret_in() {
+  local name
+  for name in "${!secret[@]}"; do
+    ! grep -qF "${secret[$name]}" "$1" || fail "the value of $name appears in the deploy output"
+  done
+  ! grep -qF "$access_secret" "$1" || fail "the Access service token secret appears in the deploy output"
+}
+deployed() { cat "$deploy_state/deployed-commit"; }
+content() { docker exec "servarr-$1-1" timeout 3 wget -qO- http://127.0.0.1:8080/; }
+health() { docker inspect --format '{{.State.Status}}/{{.State.Health.Status}}' "servarr-$1-1"; }
+ids() { docker ps -q --filter label=com.docker.compose.project=servarr | sort | tr '\n' ' '; }
+
+# --- 1. first deploy, then an update ---------------------------------------------------------
+start=$SECONDS
+deploy "${sha[v1]}" || { cat "$work/out.${sha[v1]}"; fail "first deploy"; }
+v1_time=$((SECONDS - start))
+start=$SECONDS
+deploy "${sha[v2]}" || { cat "$work/out.${sha[v2]}"; fail "update to v2"; }
+[[ $(deployed) == "${sha[v2]}" ]] || fail "deployed-commit is not v2"
+[[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "v2 services not healthy"
+[[ $(content web1) == v2 ]] || fail "web1 does not serve v2"
+got=$(docker exec servarr-web1-1 sh -c 'printf %s "$TUNNEL_TOKEN"') || true; [[ $got == "${secret[TUNNEL_TOKEN]}" ]] || fail "TUNNEL_TOKEN did not reach the container intact (${#got} characters, expected ${#secret[TUNNEL_TOKEN]})"
+[[ $(stat -c %a "$repo/compose/servarr/.env") == 600 && $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
+[[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
+no_secret_in "$work/out.${sha[v1]}"
+no_secret_in "$work/out.${sha[v2]}"
+pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret printed" "$((SECONDS - start))s"
+
+# --- 2. a host key other than the pinned one is refused -------------------------------------
+start=$SECONDS
+if deploy "${sha[v4]}" "ssh.example.com $(cut -d' ' -f1,2 "$work/sshd/other_host_key.pub")"; then fail "deploy with a wrong pinned host key succeeded"; fi
+grep -q "Host key verification failed" "$work/out.${sha[v4]}" || { cat "$work/out.${sha[v4]}"; fail "no host key verification failure"; }
+[[ $(deployed) == "${sha[v2]}" ]] || fail "a refused connection changed the deployment"
+pass "wrong host key refused (StrictHostKeyChecking=yes), nothing changed" "$((SECONDS - start))s"
+
+# --- 3. failing health rolls back -------------------------------------------------------------
+start=$SECONDS
+status=0
+deploy "${sha[unhealthy]}" || status=$?
+[[ $status == 1 ]] || { cat "$work/out.${sha[unhealthy]}"; fail "unhealthy deploy exited $status, expected 1"; }
+grep -q "error: deploy of ${sha[unhealthy]} failed: web1 (running, unhealthy); rolled back to ${sha[v2]}" "$work/out.${sha[unhealthy]}" ||
+  { cat "$work/out.${sha[unhealthy]}"; fail "the failure report does not name web1 and the rollback"; }
+[[ $(deployed) == "${sha[v2]}" ]] || fail "deployed-commit changed after a rollback"
+[[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "previous services not healthy after the rollback"
+[[ $(content web1) == v2 ]] || fail "web1 does not serve v2 after the rollback"
+no_secret_in "$work/out.${sha[unhealthy]}"
+pass "unhealthy web1 -> exit 1, rolled back, v2 running and healthy" "$((SECONDS - start))s"
+
+# --- 4. an invalid compose file is rejected with nothing changed ------------------------------
+start=$SECONDS
+before=$(ids)
+status=0
+deploy "${sha[invalid]}" || status=$?
+[[ $status == 65 ]] || { cat "$work/out.${sha[invalid]}"; fail "invalid compose exited $status, expected 65"; }
+grep -q "nothing was changed" "$work/out.${sha[invalid]}" || fail "no 'nothing was changed' in the report"
+[[ $(ids) == "$before" ]] || fail "containers changed after an invalid compose file"
+[[ $(deployed) == "${sha[v2]}" && $(content web1) == v2 ]] || fail "deployment changed after an invalid compose file"
+cmp -s "$deploy_state/current/compose.yaml" <(git -C "$work/seed" show "${sha[v2]}:compose/servarr/compose.yaml") || fail "current compose file is not v2's"
+pass "invalid compose file -> exit 65, same containers, v2 still current" "$((SECONDS - start))s"
+
+# --- 5. deploys serialize on the lock ---------------------------------------------------------
+start=$SECONDS
+# While someone holds the lock, a deploy waits and changes nothing.
+flock "$deploy_state/lock" sleep 3 &
+holder=$!
+sleep 0.5
+deploy "${sha[v4]}" &
+waiting=$!
+sleep 1.5
+kill -0 "$waiting" 2>/dev/null || fail "a deploy finished while another held the lock"
+[[ $(deployed) == "${sha[v2]}" && ! -e $deploy_state/incoming ]] || fail "a deploy touched the state while another held the lock"
+wait "$holder"
+wait "$waiting" || { cat "$work/out.${sha[v4]}"; fail "the waiting deploy failed after the lock was released"; }
+[[ $(deployed) == "${sha[v4]}" ]] || fail "the waiting deploy did not deploy v4"
+# Two deploys at once, both changing the services: both succeed, and the history shows one
+# whole deploy after the other (start, end, start, end), never two starts in a row.
+deploy "${sha[v5]}" &
+first=$!
+deploy "${sha[v6]}" &
+second=$!
+wait "$first" || { cat "$work/out.${sha[v5]}"; fail "concurrent deploy of v5 failed"; }
+wait "$second" || { cat "$work/out.${sha[v6]}"; fail "concurrent deploy of v6 failed"; }
+mapfile -t pair < <(tail -n 4 "$deploy_state/history" | cut -d' ' -f2-)
+a=${pair[0]%% *}
+b=${pair[2]%% *}
+[[ ${pair[0]} == "$a started" && ${pair[1]} == "$a deployed" && ${pair[2]} == "$b started" && ${pair[3]} == "$b deployed" && $a != "$b" ]] ||
+  fail "concurrent deploys interleaved: $(tail -n 4 "$deploy_state/history" | cut -d' ' -f3 | tr '\n' ' ')"
+[[ $(deployed) == "$b" && $(content web1) == "$(git -C "$work/seed" log -1 --format=%s "$b")" ]] || fail "state after concurrent deploys is inconsistent"
+waits=$(grep -ho 'lock acquired after [0-9]*s' "$work/out.${sha[v5]}" "$work/out.${sha[v6]}" | tr '\n' ',') || fail "no lock report in the deploy output"
+pass "held lock blocks a deploy; 2 concurrent deploys run in turn (${waits%,})" "$((SECONDS - start))s"
+
+echo "deploy e2e: all checks passed in $((SECONDS - t0))s"

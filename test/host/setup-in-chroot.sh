@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Real-program checks of the generated host scripts (compose/servarr/*.sh, firewall.nft):
+#  1. shellcheck on every generated script (and this one);
+#  2. setup.sh run twice as root in a throwaway Debian bookworm root fs (debootstrap + chroot):
+#     the second run reports no "changed" step and changes nothing (manifest of users, groups,
+#     dirs, modes, owners and managed files before/after);
+#  3. users, UIDs, GIDs, config dirs and /data dirs match what compose.yaml uses;
+#  4. sshd -T (effective config per user), visudo and sudo -l in the chroot: keys only, no root,
+#     AllowUsers, the deploy user forced into the gate and allowed nothing else;
+#  5. firewall.nft loaded into the kernel inside a fresh network namespace and read back;
+#  6. the same ruleset probed with real TCP connections between two network namespaces: a LAN
+#     peer reaches SSH and the declared LAN port, not an undeclared port; a non-LAN peer
+#     reaches nothing (the same probes all connect before the ruleset is loaded).
+# Not exercised (no booted systemd in a chroot; setup.sh prints "skip" for them): systemctl
+# enable/reload/start, mounting the data disk, loading the firewall on the host itself, apt
+# installs (the packages are part of the debootstrap) and first-boot.sh's Docker install.
+# Needs root and the Debian packages debootstrap, shellcheck, nftables. Set
+# SERVARR_ROOTFS_CACHE=/some/file.tar to reuse a root fs between local runs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bundle=compose/servarr
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+echo "== shellcheck"
+shellcheck -x "$bundle"/*.sh test/host/*.sh
+echo "shellcheck: $(find "$bundle" -name '*.sh' | wc -l) generated scripts clean"
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "SKIP: the chroot and network-namespace checks need root (debootstrap, chroot, unshare)"
+  exit 0
+fi
+
+work=$(mktemp -d /tmp/servarr-host-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+root=$work/rootfs
+echo "== debian root fs"
+if [ -n "${SERVARR_ROOTFS_CACHE:-}" ] && [ -f "$SERVARR_ROOTFS_CACHE" ]; then
+  mkdir "$root" && tar -C "$root" -xf "$SERVARR_ROOTFS_CACHE"
+else
+  debootstrap --variant=minbase --include=openssh-server,sudo,nftables,unattended-upgrades bookworm "$root" >"$work/debootstrap.log" 2>&1 ||
+    { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
+  [ -z "${SERVARR_ROOTFS_CACHE:-}" ] || tar -C "$root" -cf "$SERVARR_ROOTFS_CACHE" .
+fi
+
+# Facts the model put in the bundle, read back with the repository's own YAML parser.
+facts=$(node -e '
+  const { parse } = require("yaml");
+  const fs = require("node:fs");
+  const c = parse(fs.readFileSync(process.argv[1], "utf8"));
+  for (const [name, s] of Object.entries(c.services)) {
+    const env = s.environment ?? {};
+    const id = s.user ? s.user.split(":") : env.PUID ? [env.PUID, env.PGID] : ["-", "-"];
+    const vols = (s.volumes ?? []).map((v) => v.split(":")[0]).join(",") || "-";
+    const ports = (s.ports ?? []).map((p) => p.split(":").at(-2)).join(",") || "-";
+    console.log([name, id[0], id[1], vols, ports].join(" "));
+  }' "$bundle/compose.yaml")
+checkout=$(sed -n "s/^checkout='\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
+[ -n "$checkout" ] || fail "no checkout path in deploy-gate.sh"
+mkdir -p "$root$checkout/compose"
+cp -a "$bundle" "$root$checkout/compose/"
+
+manifest() {
+  chroot "$root" bash -c '
+    cat /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/fstab
+    find /data /opt/servarr /home /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr \
+      -printf "%p %u %g %m %y\n" 2>/dev/null | sort
+    find /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr -type f -print0 | sort -z | xargs -0 sha256sum'
+}
+setup="$checkout/compose/servarr/setup.sh"
+
+echo "== setup.sh, first run"
+chroot "$root" "$setup" >"$work/run1.log" || { cat "$work/run1.log"; fail "first run"; }
+grep -c '^changed' "$work/run1.log" | xargs -I{} echo "first run: {} steps changed"
+grep '^skip' "$work/run1.log" || true
+manifest >"$work/before"
+
+echo "== setup.sh, second run (must change nothing)"
+chroot "$root" "$setup" >"$work/run2.log" || { cat "$work/run2.log"; fail "second run"; }
+manifest >"$work/after"
+if grep '^changed' "$work/run2.log"; then fail "second run reported changes"; fi
+diff -u "$work/before" "$work/after" || fail "second run changed the file system"
+echo "second run: $(tail -1 "$work/run2.log"); manifest of $(wc -l <"$work/after") lines identical"
+
+echo "== users, groups and dirs as compose.yaml expects"
+group=$(grep -o "^ensure_group '[^']*' [0-9]*" "$bundle/setup.sh" | cut -d"'" -f2)
+checked=0
+while read -r name uid gid vols ports; do
+  if [ "$uid" != "-" ]; then
+    entry=$(chroot "$root" getent passwd "$name") || fail "no user $name for service $name"
+    [ "$(cut -d: -f3 <<<"$entry")" = "$uid" ] || fail "user $name has uid $(cut -d: -f3 <<<"$entry"), compose says $uid"
+    [ "$(cut -d: -f4 <<<"$entry")" = "$gid" ] || fail "user $name has gid $(cut -d: -f4 <<<"$entry"), compose says $gid"
+    [ "$(chroot "$root" getent group "$gid" | cut -d: -f1)" = "$group" ] || fail "gid $gid is not group $group"
+  fi
+  for vol in ${vols//,/ }; do
+    [ "$vol" = "-" ] && continue
+    have=$(chroot "$root" stat -c '%U %G %a' "$vol") || fail "$name mounts $vol, which setup.sh did not create"
+    case $vol in
+      /data*) want="root $group 2775" ;;
+      *) want="$([ "$uid" = "-" ] && echo root || echo "$name") $group 750" ;;
+    esac
+    [ "$have" = "$want" ] || fail "$vol is '$have', want '$want'"
+    checked=$((checked + 1))
+  done
+done <<<"$facts"
+echo "users/uids/gids of $(grep -vc ' - - ' <<<"$facts") services and $checked mounted dirs match compose.yaml"
+
+echo "== ssh and sudo, as sshd and sudo read them"
+owner=$(sed -n 's/^AllowUsers \([^ ]*\) \([^ ]*\)$/\1/p' "$root/etc/ssh/sshd_config.d/10-servarr.conf")
+deploy=$(sed -n 's/^AllowUsers \([^ ]*\) \([^ ]*\)$/\2/p' "$root/etc/ssh/sshd_config.d/10-servarr.conf")
+effective() { chroot "$root" sshd -T -C "user=$1,host=client,addr=192.0.2.1" | grep -iE "^$2 " || true; }
+for user in "$owner" "$deploy"; do
+  [ "$(effective "$user" passwordauthentication)" = "passwordauthentication no" ] || fail "password login for $user"
+  [ "$(effective "$user" permitrootlogin)" = "permitrootlogin no" ] || fail "root login"
+  [ "$(effective "$user" authenticationmethods)" = "authenticationmethods publickey" ] || fail "not keys-only for $user"
+  [ "$(effective "$user" allowusers | sort | tr '\n' ' ')" = "allowusers $deploy allowusers $owner " ] || fail "AllowUsers"
+done
+[ "$(effective "$owner" forcecommand)" = "forcecommand none" ] || fail "the owner is forced into a command"
+effective "$deploy" forcecommand | grep -q "deploy-gate.sh" || fail "the deploy user is not forced into the gate"
+[ "$(effective "$deploy" permittty)" = "permittty no" ] || fail "the deploy user gets a tty"
+chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $checkout/compose/servarr/deploy-gate.sh" || fail "sudo rule for the gate"
+[ "$(chroot "$root" sudo -l -U "$deploy" | grep -c NOPASSWD)" = 1 ] || fail "the deploy user may run more than the gate"
+if chroot --userspec="$deploy" "$root" sudo -n /bin/true 2>/dev/null; then fail "the deploy user can sudo /bin/true"; fi
+out=$(chroot --userspec="$deploy" "$root" sudo -n "$checkout/compose/servarr/deploy-gate.sh" 'HEAD; id' 2>&1) && fail "the gate accepted 'HEAD; id'"
+grep -q "usage:" <<<"$out" || fail "the gate did not refuse a non-commit argument: $out"
+echo "sshd -T: keys only, no root, AllowUsers $owner $deploy, $deploy forced into the gate; sudo: the gate only, no password"
+
+echo "== firewall: loaded into a fresh network namespace and read back"
+rules=$(unshare --net sh -c "nft -f '$bundle/firewall.nft' && nft list table inet servarr_host")
+lan=$(sed -n 's/.*ip saddr \([0-9./]*\) tcp dport 22 accept.*/\1/p' <<<"$rules" | head -1)
+grep -q 'hook input priority filter; policy drop;' <<<"$rules" || fail "input policy is not drop"
+grep -q 'hook forward priority filter; policy accept;' <<<"$rules" || fail "forward chain missing"
+grep -q 'ct status dnat drop' <<<"$rules" || fail "undeclared published ports are not dropped"
+if grep -q 'ssh from the LAN' "$bundle/firewall.nft"; then [ -n "$lan" ] || fail "ssh from the LAN missing"; fi
+published=0
+while read -r name uid gid vols ports; do
+  for port in ${ports//,/ }; do
+    [ "$port" = "-" ] && continue
+    grep -q "ip saddr $lan tcp dport $port accept" <<<"$rules" || fail "$name's LAN port $port not allowed from $lan (input)"
+    grep -q "ct status dnat ip saddr $lan meta l4proto tcp ct original proto-dst $port accept" <<<"$rules" ||
+      fail "$name's published port $port not allowed from $lan (forward)"
+    published=$((published + 1))
+  done
+done <<<"$facts"
+allows=$(grep -c ' accept' <<<"$rules")
+echo "kernel accepted the ruleset: input drops by default, ssh from ${lan:-nowhere on the LAN} and the Docker networks, $published published LAN port(s) from the LAN only ($allows accept rules)"
+echo "== firewall: real connections from a LAN and a non-LAN peer (two network namespaces)"
+lan_port=$(awk '$5 != "-" { split($5, p, ","); print p[1]; exit }' <<<"$facts")
+[ -n "$lan_port" ] || fail "the example config declares no LAN port to probe"
+ssh_lan=$(grep -q 'ssh from the LAN' "$bundle/firewall.nft" && echo open || echo closed)
+hns=servarr-fw-host-$$ cns=servarr-fw-peer-$$
+ip netns add "$hns" && ip netns add "$cns"
+trap 'ip netns del "$hns" 2>/dev/null; ip netns del "$cns" 2>/dev/null; rm -rf "$work"' EXIT
+lan_host=${lan%.*/*}.10 lan_peer=${lan%.*/*}.20 # addresses inside the LAN CIDR (a /24 or larger)
+ip link add fwh0 netns "$hns" type veth peer name fwc0 netns "$cns"
+ip -n "$hns" addr add "$lan_host/24" dev fwh0 && ip -n "$hns" addr add 198.51.100.1/24 dev fwh0
+ip -n "$cns" addr add "$lan_peer/24" dev fwc0 && ip -n "$cns" addr add 198.51.100.2/24 dev fwc0
+for ns in "$hns" "$cns"; do ip -n "$ns" link set lo up && ip -n "$ns" link set "$([ "$ns" = "$hns" ] && echo fwh0 || echo fwc0)" up; done
+undeclared=8080
+ip netns exec "$hns" python3 -c '
+import select, socket, sys
+ls = []
+for port in sys.argv[1:]:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", int(port))); s.listen(); ls.append(s)
+while True:
+    for s in select.select(ls, [], [])[0]: s.accept()[0].close()' 22 "$lan_port" "$undeclared" &
+listener=$!
+until ip netns exec "$hns" ss -ltnH | grep -q ":$undeclared "; do kill -0 "$listener" || fail "listener died"; sleep 0.1; done
+probe() { ip netns exec "$cns" python3 -c '
+import socket, sys
+s = socket.socket(); s.settimeout(2); s.bind((sys.argv[1], 0))
+try:
+    s.connect((sys.argv[2], int(sys.argv[3]))); print("open")
+except OSError:
+    print("closed")' "$@"; }
+probes() {
+  printf 'lan:22=%s lan:%s=%s lan:%s=%s other:22=%s other:%s=%s\n' \
+    "$(probe "$lan_peer" "$lan_host" 22)" "$lan_port" "$(probe "$lan_peer" "$lan_host" "$lan_port")" \
+    "$undeclared" "$(probe "$lan_peer" "$lan_host" "$undeclared")" \
+    "$(probe 198.51.100.2 198.51.100.1 22)" "$lan_port" "$(probe 198.51.100.2 198.51.100.1 "$lan_port")"
+}
+without=$(probes)
+ip netns exec "$hns" nft -f "$bundle/firewall.nft"
+with=$(probes)
+kill "$listener"
+echo "without the ruleset: $without"
+echo "with the ruleset:    $with"
+[ "$without" = "lan:22=open lan:$lan_port=open lan:$undeclared=open other:22=open other:$lan_port=open" ] || fail "control probes"
+[ "$with" = "lan:22=$ssh_lan lan:$lan_port=open lan:$undeclared=closed other:22=closed other:$lan_port=closed" ] || fail "firewall behaviour"
+echo "host setup checks passed"

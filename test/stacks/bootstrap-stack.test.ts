@@ -1,0 +1,119 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { TerraformVariable, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { BOOTSTRAP_STATE, BootstrapStack, PROVIDER_CREDENTIALS } from "../../stacks/bootstrap-stack";
+import type { ServarrConfig } from "../../stacks/config";
+import { ServarrStack } from "../../stacks/servarr-stack";
+import type { TerraformJson } from "../../stacks/synth";
+import { exampleConfig, resources } from "../support";
+
+const root = path.resolve(__dirname, "../..");
+
+function synthBoth(config: ServarrConfig = exampleConfig, extra?: (servarr: ServarrStack) => void) {
+  const app = Testing.app();
+  const servarr = new ServarrStack(app, "servarr", config);
+  extra?.(servarr);
+  const bootstrap = new BootstrapStack(app, "bootstrap", config, servarr);
+  const json = JSON.parse(Testing.synth(bootstrap, true)) as TerraformJson;
+  const servarrJson = JSON.parse(Testing.synth(servarr, true)) as TerraformJson;
+  return { servarr, bootstrap, json, servarrJson };
+}
+
+type TfeVariable = { key: string; category: string; sensitive: boolean; value: string; workspace_id: string };
+
+describe("the bootstrap stack", () => {
+  const { bootstrap, json, servarrJson } = synthBoth();
+  const tfeVariables = Object.values(resources(json, "tfe_variable")) as unknown as TfeVariable[];
+  const inputs = json.variable as Record<string, { sensitive?: boolean; nullable?: boolean; default?: unknown }>;
+
+  it("keeps its state outside cdktf.out (every synth replaces it) in a git-ignored file", () => {
+    expect(json.terraform?.backend).toEqual({ local: { path: BOOTSTRAP_STATE } });
+    const state = path.resolve(root, "cdktf.out/stacks/bootstrap", BOOTSTRAP_STATE);
+    expect(path.relative(path.join(root, "cdktf.out"), state).startsWith("..")).toBe(true);
+    expect(execFileSync("git", ["check-ignore", state], { cwd: root, encoding: "utf8" }).trim()).toBe(state);
+  });
+
+  it("creates the one workspace the servarr stack's cloud backend names (one place in the config)", () => {
+    const workspaces = Object.values(resources(json, "tfe_workspace"));
+    expect(workspaces).toEqual([
+      expect.objectContaining({
+        name: exampleConfig.terraformCloud.workspace,
+        organization: exampleConfig.terraformCloud.organization,
+        auto_apply: false,
+        file_triggers_enabled: false,
+        working_directory: "",
+      }),
+    ]);
+    expect(servarrJson.terraform?.cloud).toMatchObject({
+      organization: exampleConfig.terraformCloud.organization,
+      workspaces: { name: exampleConfig.terraformCloud.workspace },
+    });
+    expect(Object.values(resources(json, "tfe_workspace_settings"))).toEqual([expect.objectContaining({ execution_mode: "remote" })]);
+  });
+
+  it("gives the workspace the provider credentials as sensitive environment variables", () => {
+    const env = tfeVariables.filter((v) => v.category === "env");
+    expect(env.map((v) => v.key).sort()).toEqual(["CLOUDFLARE_API_TOKEN", "GITHUB_TOKEN", "GOOGLE_CREDENTIALS"]);
+    expect(Object.keys(PROVIDER_CREDENTIALS).sort()).toEqual(env.map((v) => v.key).sort());
+  });
+
+  it("gives it every variable the servarr stack declares, by the same name, and nothing else", () => {
+    const terraform = tfeVariables.filter((v) => v.category === "terraform").map((v) => v.key);
+    expect(terraform.sort()).toEqual(Object.keys(servarrJson.variable ?? {}).sort());
+    expect(terraform).toEqual(expect.arrayContaining(["kopia_password", "ssh_private_key", "wireguard_private_key"]));
+  });
+
+  it("marks every tfe variable sensitive and sets it from a sensitive, non-nullable input without a default", () => {
+    expect(tfeVariables.length).toBeGreaterThan(3);
+    for (const v of tfeVariables) {
+      expect(v.sensitive, v.key).toBe(true);
+      const input = /^\$\{var\.([a-z0-9_]+)\}$/.exec(v.value)?.[1] as string;
+      expect(input, v.value).toBe(v.key.toLowerCase());
+      expect(inputs[input]).toMatchObject({ sensitive: true, nullable: false });
+      expect(inputs[input]?.default).toBeUndefined();
+    }
+    expect(Object.keys(inputs).sort()).toEqual(bootstrap.inputs.map((i) => i.name).sort());
+  });
+
+  it("gives the workflows TF_API_TOKEN (from an input) and the organization and workspace names", () => {
+    expect(Object.values(resources(json, "github_actions_secret"))).toEqual([
+      expect.objectContaining({
+        repository: exampleConfig.github.repository,
+        secret_name: "TF_API_TOKEN",
+        plaintext_value: "${var.tf_api_token}",
+      }),
+    ]);
+    const vars = Object.values(resources(json, "github_actions_variable")) as Array<{ variable_name: string; value: string }>;
+    expect(Object.fromEntries(vars.map((v) => [v.variable_name, v.value]))).toEqual({
+      TF_CLOUD_ORGANIZATION: exampleConfig.terraformCloud.organization,
+      TF_WORKSPACE: exampleConfig.terraformCloud.workspace,
+    });
+  });
+
+  it("shares no Actions secret or variable name with the servarr stack (each has one owner)", () => {
+    const names = (j: TerraformJson) => [
+      ...Object.values(resources(j, "github_actions_secret")).map((s) => s.secret_name),
+      ...Object.values(resources(j, "github_actions_variable")).map((s) => s.variable_name),
+    ];
+    const servarrNames = new Set(names(servarrJson));
+    expect(names(json).filter((n) => servarrNames.has(n))).toEqual([]);
+  });
+
+  it("rejects a servarr variable that is not a secret (settings belong in the config)", () => {
+    expect(() =>
+      synthBoth(exampleConfig, (servarr) => new TerraformVariable(servarr, "plain_setting", { type: "string", default: "x" })),
+    ).toThrow(/variables.plain_setting: "plain_setting" is not allowed; allowed: a sensitive variable without a default/);
+  });
+
+  it("rejects a bad organization or workspace name", () => {
+    const config = { ...exampleConfig, terraformCloud: { organization: "example org", workspace: "servarr" } };
+    expect(() => synthBoth(config)).toThrow(/\[bootstrap\/workspace\] terraformCloud.organization: "example org" is not allowed/);
+  });
+
+  it("README's first-time setup lists every input as TF_VAR_<name>", () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    for (const input of bootstrap.inputs) expect(readme, input.name).toContain(`TF_VAR_${input.name}`);
+  });
+});

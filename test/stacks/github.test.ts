@@ -1,0 +1,164 @@
+import { Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { DEPLOY_ENVIRONMENT, GITHUB_ACTIONS_APP_ID, PLAN_CHECK } from "../../constructs/github-repo";
+import type { GitHubConfig } from "../../stacks/config";
+import { ServarrStack } from "../../stacks/servarr-stack";
+import { exampleConfig, resources, synth } from "../support";
+
+const withGitHub = (github: Partial<GitHubConfig>) => ({ ...exampleConfig, github: { ...exampleConfig.github, ...github } });
+const one = (json: Parameters<typeof resources>[0], type: string) => {
+  const all = Object.values(resources(json, type));
+  expect(all, type).toHaveLength(1);
+  return all[0] as Record<string, unknown>;
+};
+
+describe("the GitHub repository", () => {
+  const { json } = synth();
+
+  it("is adopted, not created, with squash merges only, branch deletion and vulnerability alerts", () => {
+    const repo = one(json, "github_repository");
+    expect(repo).toMatchObject({
+      name: exampleConfig.github.repository,
+      visibility: exampleConfig.github.visibility,
+      allow_squash_merge: true,
+      allow_merge_commit: false,
+      allow_rebase_merge: false,
+      delete_branch_on_merge: true,
+      vulnerability_alerts: true,
+      archive_on_destroy: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(json.import).toEqual([{ id: exampleConfig.github.repository, to: expect.stringMatching(/^github_repository\./) }]);
+  });
+
+  it("takes its visibility from the config", () => {
+    const priv = synth(withGitHub({ visibility: "private", plan: "paid" }));
+    expect(one(priv.json, "github_repository").visibility).toBe("private");
+  });
+});
+
+describe("default branch protection: an explicit choice", () => {
+  it("ruleset: the default branch changes only through a PR whose plan check (from Actions) passed", () => {
+    const ruleset = one(synth(withGitHub({ protection: "ruleset" })).json, "github_repository_ruleset");
+    expect(ruleset).toMatchObject({
+      target: "branch",
+      enforcement: "active",
+      conditions: { ref_name: { include: ["~DEFAULT_BRANCH"] } },
+      rules: {
+        deletion: true,
+        non_fast_forward: true,
+        pull_request: { required_approving_review_count: 0 },
+        required_status_checks: {
+          strict_required_status_checks_policy: true,
+          required_check: [{ context: PLAN_CHECK, integration_id: GITHUB_ACTIONS_APP_ID }],
+        },
+      },
+    });
+    expect(ruleset.bypass_actors).toBeUndefined();
+  });
+
+  it("branch-protection: the classic rule on the default branch, admins included", () => {
+    const { json } = synth(withGitHub({ protection: "branch-protection", defaultBranch: "trunk" }));
+    expect(resources(json, "github_repository_ruleset")).toEqual({});
+    expect(one(json, "github_branch_protection")).toMatchObject({
+      pattern: "trunk",
+      enforce_admins: true,
+      allows_deletions: false,
+      allows_force_pushes: false,
+      required_status_checks: [{ strict: true, contexts: [PLAN_CHECK] }],
+      required_pull_request_reviews: [{ required_approving_review_count: 0 }],
+    });
+  });
+
+  it("none: no protection at all (a private repository on the free plan)", () => {
+    const { json } = synth(withGitHub({ visibility: "private", plan: "free", protection: "none" }));
+    expect(resources(json, "github_repository_ruleset")).toEqual({});
+    expect(resources(json, "github_branch_protection")).toEqual({});
+  });
+
+  it.each([
+    [
+      { visibility: "private", plan: "free", protection: "ruleset" },
+      /github.protection: "ruleset" is not allowed; allowed: "none" for a private repository on the free plan/,
+    ],
+    [{ protection: "rules" }, /github.protection: "rules" is not allowed; allowed: "ruleset", "branch-protection" or "none"/],
+    [{ visibility: "internal" }, /github.visibility: "internal" is not allowed; allowed: "public" or "private"/],
+    [{ plan: "team" }, /github.plan: "team" is not allowed; allowed: "free" or "paid"/],
+    [{ owner: "-bad" }, /github.owner: "-bad" is not allowed/],
+    [{ repository: "a b" }, /github.repository: "a b" is not allowed/],
+    [{ defaultBranch: "main branch" }, /github.defaultBranch: "main branch" is not allowed/],
+  ] as Array<[Partial<GitHubConfig>, RegExp]>)("rejects %o with path, field, value and what is allowed", (github, message) => {
+    let error: unknown;
+    try {
+      synth(withGitHub(github));
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).toMatch(message);
+    expect(String(error)).toMatch(/\[servarr\/repo\]/);
+  });
+});
+
+describe("the production environment", () => {
+  it("exists where GitHub offers it and deploys only from the default branch", () => {
+    for (const github of [
+      { visibility: "public", plan: "free" },
+      { visibility: "private", plan: "paid" },
+    ] as const) {
+      const { json } = synth(withGitHub({ ...github, protection: "none" }));
+      expect(one(json, "github_repository_environment")).toMatchObject({
+        environment: DEPLOY_ENVIRONMENT,
+        deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+      });
+      expect(one(json, "github_repository_environment_deployment_policy")).toMatchObject({ branch_pattern: "main" });
+    }
+  });
+
+  it("is absent on a private repository on the free plan (GitHub has no environments there)", () => {
+    const { json } = synth(withGitHub({ visibility: "private", plan: "free", protection: "none" }));
+    expect(resources(json, "github_repository_environment")).toEqual({});
+  });
+});
+
+describe("Actions secrets and variables: one list", () => {
+  const { host, json } = synth();
+  const secrets = Object.values(resources(json, "github_actions_secret")) as Array<{ secret_name: string; plaintext_value: string }>;
+  const variables = Object.values(resources(json, "github_actions_variable")) as Array<{ variable_name: string; value: string }>;
+
+  it("makes every host secret (audience host and ci) an Actions secret, and nothing else", () => {
+    expect(secrets.map((s) => s.secret_name).sort()).toEqual(host.secrets.all.map((s) => s.name));
+  });
+
+  it("covers every name .env.example lists (the host audience)", () => {
+    const names = new Set(secrets.map((s) => s.secret_name));
+    for (const s of host.secrets.for("host")) expect(names.has(s.name), s.name).toBe(true);
+  });
+
+  it("sets each value from Terraform: the sensitive variable or the resource attribute, never a literal", () => {
+    const variableDefs = json.variable as Record<string, { sensitive?: boolean }>;
+    for (const s of secrets) {
+      const secret = host.secrets.get(s.secret_name);
+      if (secret?.source === "variable") {
+        expect(s.plaintext_value).toBe(`\${var.${s.secret_name.toLowerCase()}}`);
+        expect(variableDefs[s.secret_name.toLowerCase()]?.sensitive, s.secret_name).toBe(true);
+      } else expect(s.plaintext_value, s.secret_name).toMatch(/^\$\{(sha256\()?(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+\.[a-z0-9_]+\)?\}$/);
+    }
+  });
+
+  it("publishes only non-secret values as variables", () => {
+    expect(Object.fromEntries(variables.map((v) => [v.variable_name, v.value]))).toEqual({
+      SERVARR_DOMAIN: "example.com",
+      SERVARR_BUNDLE_DIR: `compose/${host.name}`,
+      SERVARR_PUBLIC_HOSTNAMES: "join.example.com plex.example.com requests.example.com status.example.com",
+    });
+    const secretNames = new Set(secrets.map((s) => s.secret_name));
+    for (const v of variables) expect(secretNames.has(v.variable_name)).toBe(false);
+  });
+
+  it("refuses a secret declared after the repository was built (it would miss GitHub)", () => {
+    const app = Testing.app();
+    const stack = new ServarrStack(app, "servarr", exampleConfig);
+    stack.host.secrets.require("LATE_SECRET", "declared too late");
+    expect(() => Testing.synth(stack, true)).toThrow(/secrets: \["LATE_SECRET"\] declared after the GitHub repository was built/);
+  });
+});
