@@ -50,7 +50,8 @@ facts=$(node -e '
   for (const [name, s] of Object.entries(c.services)) {
     const env = s.environment ?? {};
     const id = s.user ? s.user.split(":") : env.PUID ? [env.PUID, env.PGID] : ["-", "-"];
-    const vols = (s.volumes ?? []).map((v) => v.split(":")[0]).join(",") || "-";
+    // Read-only mounts (the backup app reads every config dir) are marked ro:
+    const vols = (s.volumes ?? []).map((v) => (v.endsWith(":ro") ? "ro:" : "") + v.split(":")[0]).join(",") || "-";
     const ports = (s.ports ?? []).map((p) => p.split(":").at(-2)).join(",") || "-";
     console.log([name, id[0], id[1], vols, ports].join(" "));
   }' "$bundle/compose.yaml")
@@ -85,19 +86,28 @@ echo "== users, groups and dirs as compose.yaml expects"
 group=$(grep -o "^ensure_group '[^']*' [0-9]*" "$bundle/setup.sh" | cut -d"'" -f2)
 checked=0
 while read -r name uid gid vols ports; do
+  user=-
   if [ "$uid" != "-" ]; then
-    entry=$(chroot "$root" getent passwd "$name") || fail "no user $name for service $name"
+    # A service runs as its app's user (an app's helper jobs, e.g. kopia-connect, as the app's).
+    entry=$(chroot "$root" getent passwd "$uid") || fail "no user with uid $uid for service $name"
+    user=$(cut -d: -f1 <<<"$entry")
+    case $name in "$user" | "$user"-*) ;; *) fail "service $name runs as $user" ;; esac
     [ "$(cut -d: -f3 <<<"$entry")" = "$uid" ] || fail "user $name has uid $(cut -d: -f3 <<<"$entry"), compose says $uid"
     [ "$(cut -d: -f4 <<<"$entry")" = "$gid" ] || fail "user $name has gid $(cut -d: -f4 <<<"$entry"), compose says $gid"
     [ "$(chroot "$root" getent group "$gid" | cut -d: -f1)" = "$group" ] || fail "gid $gid is not group $group"
   fi
   for vol in ${vols//,/ }; do
     [ "$vol" = "-" ] && continue
+    readonly_mount=${vol%%/*}
+    vol=${vol#ro:}
+    [ "$vol" = /var/run/docker.sock ] && continue # the engine's socket (socket proxies only), not setup.sh's
     have=$(chroot "$root" stat -c '%U %G %a' "$vol") || fail "$name mounts $vol, which setup.sh did not create"
     case $vol in
       /data*) want="root $group 2775" ;;
-      *) want="$([ "$uid" = "-" ] && echo root || echo "$name") $group 750" ;;
+      *) want="$([ "$uid" = "-" ] && echo root || echo "$user") $group 750" ;;
     esac
+    # Another app's dir, read through the shared group: any owner, group-readable.
+    [ "$readonly_mount" = "ro:" ] && want="$(cut -d' ' -f1 <<<"$have") $group 750"
     [ "$have" = "$want" ] || fail "$vol is '$have', want '$want'"
     checked=$((checked + 1))
   done
