@@ -13,6 +13,8 @@ fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/tmp" "$root/www"
+chmod 0755 "$root" "$root/www" # mktemp makes 0700: services with `user:` could not even exec /bin/sh
+chmod 1777 "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list); do
   [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
