@@ -167,7 +167,10 @@ export async function recovery(project: Project, plan: Plan, limitMs: number): P
   const total = back === undefined ? undefined : (Date.now() - start) / 1000;
   const failures: string[] = [];
   if (restarted === undefined) failures.push(`the engine did not restart ${gateway}`);
-  if (total === undefined) failures.push(`dependents still unreachable after ${limitMs / 1000} s`);
+  if (total === undefined) {
+    const answered = await project.fetchAll(probe.from, probe.urls);
+    failures.push(`still unreachable after ${limitMs / 1000} s: ${probe.urls.filter((u) => !answered.has(u)).join(", ")}`);
+  }
   return result(
     "recovery",
     failures,
