@@ -121,18 +121,23 @@ export async function gluetun(project: Project, plan: Plan): Promise<CheckResult
   const id = await project.inspect<string>(gateway, ".Id");
   const gatewayNs = netnsOf(await project.inspect<number>(gateway, ".State.Pid"));
   const failures: string[] = [];
+  const wrong = new Set<string>();
   for (const app of plan.vpnApps) {
     const mode = await project.inspect<string>(app, ".HostConfig.NetworkMode");
     const networks = Object.keys((await project.inspect<Record<string, unknown> | null>(app, ".NetworkSettings.Networks")) ?? {});
     const ns = netnsOf(await project.inspect<number>(app, ".State.Pid"));
-    if (mode !== `container:${id}`) failures.push(`${app} network mode is ${mode}`);
-    if (networks.length > 0) failures.push(`${app} has networks ${networks.join(",")}`);
-    if (ns !== gatewayNs) failures.push(`${app} is in ${ns}, ${gateway} in ${gatewayNs}`);
+    const problems = [
+      mode === `container:${id}` ? "" : `${app} network mode is ${mode}`,
+      networks.length === 0 ? "" : `${app} has networks ${networks.join(",")}`,
+      ns === gatewayNs ? "" : `${app} is in ${ns}, ${gateway} in ${gatewayNs}`,
+    ].filter(Boolean);
+    if (problems.length > 0) wrong.add(app);
+    failures.push(...problems);
   }
   return result(
     "gluetun",
     failures,
-    `${plan.vpnApps.length - new Set(failures.map((f) => f.split(" ")[0])).size}/${plan.vpnApps.length} VPN apps share ${gateway}'s ${gatewayNs} and have no network of their own`,
+    `${plan.vpnApps.length - wrong.size}/${plan.vpnApps.length} VPN apps share ${gateway}'s ${gatewayNs} and have no network of their own`,
   );
 }
 
