@@ -24,6 +24,7 @@ const { values } = parseArgs({
   options: {
     work: { type: "string" },
     image: { type: "string" },
+    "socket-image": { type: "string" },
     socket: { type: "string" },
     outside: { type: "string" },
     netns: { type: "string" },
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
 
   const standIn = standInProject(generated, plan, {
     image: need("image"),
+    socketImage: need("socket-image"),
     hostRoot: path.join(work, "host"),
     www: path.join(work, "www"),
     engineSocket: need("socket"),

@@ -8,7 +8,13 @@ import { standInProject } from "./standin";
 const { host, json } = synth();
 const generated = host.composeProject();
 const plan = buildPlan(host, generated, json);
-const options = { image: "standin:test", hostRoot: "/tmp/e2e/host", www: "/tmp/e2e/www", engineSocket: "/tmp/e2e/docker.sock" };
+const options = {
+  image: "standin:test",
+  socketImage: "standin:test-docker",
+  hostRoot: "/tmp/e2e/host",
+  www: "/tmp/e2e/www",
+  engineSocket: "/tmp/e2e/docker.sock",
+};
 const standIn = standInProject(generated, plan, options);
 
 describe("e2e plan", () => {
