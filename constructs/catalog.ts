@@ -1,3 +1,4 @@
+import { KOPIA_S3_SECRETS } from "./backups";
 import type { Host } from "./host";
 import { IMAGES } from "./images";
 import { ServarrApp, type ServarrAppProps } from "./servarr-app";
@@ -22,6 +23,7 @@ export const plex = preset("plex", {
   uid: 13001,
   data: "media",
   environment: { VERSION: "docker" },
+  egress: true,
 });
 
 export const seerr = preset("seerr", {
@@ -32,6 +34,7 @@ export const seerr = preset("seerr", {
   uid: 13002,
   configPath: "/app/config",
   talksTo: ["plex", "sonarr", "radarr"],
+  egress: true,
 });
 
 export const sonarr = preset("sonarr", {
@@ -40,6 +43,8 @@ export const sonarr = preset("sonarr", {
   healthPath: "/ping",
   uid: 13003,
   data: "all",
+  egress: true,
+  talksTo: ["prowlarr", "qbittorrent"],
 });
 
 export const radarr = preset("radarr", {
@@ -48,6 +53,8 @@ export const radarr = preset("radarr", {
   healthPath: "/ping",
   uid: 13004,
   data: "all",
+  egress: true,
+  talksTo: ["prowlarr", "qbittorrent"],
 });
 
 export const bazarr = preset("bazarr", {
@@ -55,6 +62,8 @@ export const bazarr = preset("bazarr", {
   port: 6767,
   uid: 13005,
   data: "media",
+  egress: true,
+  talksTo: ["sonarr", "radarr"],
 });
 
 export const prowlarr = preset("prowlarr", {
@@ -62,6 +71,8 @@ export const prowlarr = preset("prowlarr", {
   port: 9696,
   healthPath: "/ping",
   uid: 13006,
+  egress: true,
+  talksTo: ["flaresolverr", "sonarr", "radarr"],
 });
 
 export const flaresolverr = preset("flaresolverr", {
@@ -70,6 +81,9 @@ export const flaresolverr = preset("flaresolverr", {
   healthPath: "/health",
   identity: "image",
   configPath: null,
+  egress: true,
+  // A slim Python image: no curl or wget.
+  healthRunner: "python",
 });
 
 export const qbittorrent = preset("qbittorrent", {
@@ -78,6 +92,10 @@ export const qbittorrent = preset("qbittorrent", {
   uid: 13007,
   data: "downloads",
   environment: { WEBUI_PORT: "8080" },
+  egress: true,
+  healthPath: "/",
+  // The VPN provider's forwarded port becomes the listening port for incoming peers.
+  vpnPortEnv: "TORRENTING_PORT",
 });
 
 export const maintainerr = preset("maintainerr", {
@@ -87,6 +105,8 @@ export const maintainerr = preset("maintainerr", {
   uid: 13008,
   configPath: "/opt/data",
   talksTo: ["plex", "seerr", "sonarr", "radarr", "tautulli"],
+  egress: true,
+  healthPath: "/api/health/live",
 });
 
 export const tautulli = preset("tautulli", {
@@ -95,6 +115,7 @@ export const tautulli = preset("tautulli", {
   healthPath: "/status",
   uid: 13009,
   talksTo: ["plex"],
+  egress: true,
 });
 
 export const wizarr = preset("wizarr", {
@@ -103,6 +124,7 @@ export const wizarr = preset("wizarr", {
   uid: 13010,
   configPath: "/data",
   talksTo: ["plex"],
+  egress: true,
 });
 
 export const cloudflared = preset("cloudflared", {
@@ -112,15 +134,27 @@ export const cloudflared = preset("cloudflared", {
   configPath: null,
   secretEnv: { TUNNEL_TOKEN: "Cloudflare Tunnel connector token" },
   command: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
+  // Distroless image: its own readiness check (200 once connected to the edge).
+  healthCommand: ["cloudflared", "tunnel", "--metrics", "127.0.0.1:2000", "ready"],
 });
 
 export interface GluetunOptions extends PresetOptions {
   /** gluetun's VPN_SERVICE_PROVIDER, e.g. "airvpn", "mullvad", "protonvpn". */
   readonly provider: string;
+  /**
+   * The port the VPN provider forwards to you (e.g. AirVPN's static port): opened in gluetun's
+   * firewall (FIREWALL_VPN_INPUT_PORTS) and used by the torrent client as its listening port.
+   * @default none (no incoming peer connections)
+   */
+  readonly forwardedPort?: number;
 }
 
-/** The VPN gateway: WireGuard, its firewall is the kill switch for every VPN-routed app. */
-export function gluetun(host: Host, { provider, ...options }: GluetunOptions): ServarrApp {
+/**
+ * The VPN gateway: WireGuard, its firewall is the kill switch for every VPN-routed app. The
+ * firewall is on by default and only a deliberately scary variable turns it off; servarr never
+ * sets one (a test checks), and opens only the forwarded port and the namespace's app ports.
+ */
+export function gluetun(host: Host, { provider, forwardedPort, ...options }: GluetunOptions): ServarrApp {
   return preset("gluetun", {
     description: "VPN gateway (WireGuard, firewall kill switch)",
     role: "vpn-gateway",
@@ -128,7 +162,17 @@ export function gluetun(host: Host, { provider, ...options }: GluetunOptions): S
     configPath: "/gluetun",
     capAdd: ["NET_ADMIN"],
     devices: ["/dev/net/tun:/dev/net/tun"],
-    environment: { VPN_SERVICE_PROVIDER: provider, VPN_TYPE: "wireguard" },
+    environment: {
+      VPN_SERVICE_PROVIDER: provider,
+      VPN_TYPE: "wireguard",
+      HEALTH_SERVER_ADDRESS: "127.0.0.1:9999",
+      HTTP_CONTROL_SERVER_ADDRESS: ":8000",
+    },
+    healthCommand: ["/gluetun-entrypoint", "healthcheck"],
+    // Served by gluetun's own process on its loopback: a VPN-routed app sees it only while it
+    // lives in gluetun's current namespace.
+    namespaceProbe: "http://127.0.0.1:9999",
+    ...(forwardedPort !== undefined ? { vpnInputPort: forwardedPort } : {}),
     secretEnv: {
       WIREGUARD_PRIVATE_KEY: "WireGuard private key from the VPN provider's config generator",
       WIREGUARD_ADDRESSES: "WireGuard interface address(es) from the VPN provider's config, e.g. 10.64.0.2/32",
@@ -136,10 +180,14 @@ export function gluetun(host: Host, { provider, ...options }: GluetunOptions): S
   })(host, options);
 }
 
-export const kopia = preset("kopia", {
+const kopiaServer = preset("kopia", {
   description: "Backups of every app's config to R2",
   port: 51515,
-  identity: "image",
+  role: "backup",
+  egress: true,
+  // Its own user in the host's group: it reads the (group-readable) config dirs, mounted read-only.
+  identity: "user",
+  uid: 13011,
   configPath: "/app/config",
   // The repository password and the UI login come from .env (kopia reads them from these variables).
   secretEnv: {
@@ -150,9 +198,18 @@ export const kopia = preset("kopia", {
   command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
 });
 
+/** Kopia: its server (UI) plus the jobs that connect the R2 repository and declare the schedule. */
+export const kopia: Preset = (host, options = {}) => {
+  for (const [name, description] of Object.entries(KOPIA_S3_SECRETS)) host.secrets.require(name, description);
+  return kopiaServer(host, options);
+};
+
 export const uptimeKuma = preset("uptime-kuma", {
   description: "Monitoring and the public status page",
   port: 3001,
+  role: "monitor",
+  egress: true,
+  healthPath: "/",
   identity: "image",
   configPath: "/app/data",
 });

@@ -1,9 +1,12 @@
 import { Construct } from "constructs";
-import type { ComposeFile } from "../compose/compose-spec";
+import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
+import { type BackupSource, backupJobs, backupSources } from "./backups";
 import { HostSecrets } from "./host-secrets";
+import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
 import type { AppRole, ServarrApp } from "./servarr-app";
+import { SOCKET_PROXY, type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 
@@ -122,10 +125,72 @@ export class Host extends Construct {
 
   /** The compose project of this host, derived from its apps. */
   composeProject(): ComposeFile {
+    const services: Record<string, ComposeService> = Object.fromEntries(this.apps.map((a) => [a.name, a.composeService()]));
+    for (const s of supportServices(this)) services[s.name] = { ...s.service, ...this.networkingOf(s.name) };
+    const backup = this.appWithRole("backup");
+    if (backup) {
+      const jobs = backupJobs(this, backup);
+      Object.assign(services, jobs);
+      const policyJob = Object.keys(jobs).find((n) => n.endsWith("-policy"));
+      const server = services[backup.name] as ComposeService;
+      if (policyJob) server.depends_on = { ...server.depends_on, [policyJob]: { condition: "service_completed_successfully" } };
+    }
+    const networks: Record<string, ComposeNetwork> = Object.fromEntries(
+      this.networkPlan().networks.map((n) => [n.name, { internal: n.internal }]),
+    );
     return {
       name: this.name,
-      services: Object.fromEntries(this.apps.map((a) => [a.name, a.composeService()])),
+      services: Object.fromEntries(Object.entries(services).sort(([a], [b]) => a.localeCompare(b))),
+      networks,
     };
+  }
+
+  /**
+   * Who shares a network with whom, derived from talksTo (plus the tunnel connector's exposed
+   * apps, the monitor's every app, the restarter's proxies). See constructs/network-plan.ts.
+   */
+  networkPlan(): NetworkPlan {
+    return new NetworkPlan(this.networkNodes());
+  }
+
+  /** Every app's config dir as the backup app mounts it (read-only). */
+  backupSources(): BackupSource[] {
+    return backupSources(this);
+  }
+
+  /** The support services (socket proxies, restarter) of this host. */
+  supportServices(): SupportService[] {
+    return supportServices(this);
+  }
+
+  private networkNodes(): NetworkNode[] {
+    const apps = this.apps;
+    const gateway = this.appWithRole("vpn-gateway");
+    const backup = this.appWithRole("backup");
+    const nodes: NetworkNode[] = apps.map((app) => {
+      const talksTo = new Set(app.props.talksTo ?? []);
+      if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
+      if (app.props.role === "monitor") {
+        for (const a of apps) if (a !== app) talksTo.add(a.name);
+        talksTo.add(SOCKET_PROXY);
+      }
+      return {
+        name: app.name,
+        talksTo: [...talksTo].sort(),
+        outside: app.needsOutside,
+        ...(app.vpn && gateway ? { via: { service: gateway.name, mode: "namespace" as const } } : {}),
+      };
+    });
+    nodes.push(...supportServices(this).map((s) => s.node));
+    if (backup)
+      for (const job of ["connect", "create", "policy"])
+        nodes.push({ name: `${backup.name}-${job}`, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });
+    return nodes;
+  }
+
+  private networkingOf(service: string): Pick<ComposeService, "networks" | "network_mode"> {
+    const networks = this.networkPlan().networksOf(service);
+    return networks.length > 0 ? { networks } : { network_mode: "none" };
   }
 
   /** Whole-host rules: run at synth, after every app is declared. */
@@ -151,6 +216,15 @@ export class Host extends Construct {
     // VPN-routed apps share one network namespace: their ports must not collide.
     firstBy((a) => (a.vpn || a.props.role === "vpn-gateway" ? [a.port] : []), "port", "a port free in the VPN gateway's namespace");
 
+    const backup = this.appWithRole("backup");
+    const reserved = new Map<string, string>([
+      ...supportServices(this).map((s) => [s.name, "a support service"] as const),
+      ...(backup ? ["connect", "create", "policy"].map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
+    ]);
+    for (const app of apps) {
+      const owner = reserved.get(app.name);
+      if (owner) problems.push({ field: `${app.name}.name`, value: app.name, allowed: `a name not taken by ${owner}` });
+    }
     for (const app of apps) {
       for (const peer of app.props.talksTo ?? []) {
         if (!this.registered.has(peer))

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import type { ComposeService } from "../compose/compose-spec";
+import type { BackupPolicy } from "./backups";
 import { Exposure } from "./exposure";
+import { type HealthProbe, type ProbeRunner, renderHealthcheck } from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";
 import { validateAppProps } from "./validate-app-props";
@@ -18,9 +20,12 @@ export type Identity = "linuxserver" | "user" | "image";
 
 /**
  * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
- * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared).
+ * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared); talks to every exposed app,
+ * - monitor: checks every app (uptime-kuma); talks to every app and reads container states
+ *   through the read-only Docker socket proxy,
+ * - backup: backs up every app's config dir (kopia), mounted read-only.
  */
-export type AppRole = "vpn-gateway" | "tunnel-connector";
+export type AppRole = "vpn-gateway" | "tunnel-connector" | "monitor" | "backup";
 
 export interface ServarrAppProps {
   /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
@@ -87,6 +92,45 @@ export interface ServarrAppProps {
   readonly devices?: readonly string[];
   /** One line for the summary and the README. */
   readonly description?: string;
+  /**
+   * The app needs the internet (metadata, sign-in, notifications...): it gets a routed network
+   * of its own. VPN-routed apps reach the internet only through the gateway whatever this says.
+   * The VPN gateway and the tunnel connector always have egress.
+   * @default false (peers only)
+   */
+  readonly egress?: boolean;
+  /**
+   * How the healthcheck of `healthPath` runs inside the image (see constructs/health.ts).
+   * @default "shell"
+   */
+  readonly healthRunner?: ProbeRunner;
+  /**
+   * An exec-form healthcheck of the image itself, for images without a shell (distroless)
+   * or with a better built-in check. Replaces the `healthPath` probe.
+   * @default none
+   */
+  readonly healthCommand?: readonly string[];
+  /**
+   * VPN gateway only: a URL on 127.0.0.1 served by the gateway's own process. Every VPN-routed
+   * app probes it in its healthcheck, so an app left in a dead namespace after the engine
+   * restarted the gateway turns unhealthy (and the restarter restarts it).
+   * @default none
+   */
+  readonly namespaceProbe?: string;
+  /**
+   * VPN gateway only: the port the VPN provider forwards to this host (torrent incoming
+   * connections); opened in the gateway's firewall and handed to the app with `vpnPortEnv`.
+   * @default none
+   */
+  readonly vpnInputPort?: number;
+  /**
+   * VPN-routed app: environment variable through which it learns the gateway's `vpnInputPort`
+   * (qBittorrent: TORRENTING_PORT).
+   * @default none
+   */
+  readonly vpnPortEnv?: string;
+  /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
+  readonly backupPolicy?: BackupPolicy;
 }
 
 export interface AppRoute {
@@ -180,12 +224,23 @@ export class ServarrApp extends Construct {
     Object.assign(environment, props.environment);
     for (const name of Object.keys(props.secretEnv ?? {})) environment[name] = `\${${name}:?${name} must be set in .env}`;
 
+    if (props.role === "vpn-gateway") {
+      // gluetun's firewall: the forwarded port in from the VPN, the namespace's app ports in from peers.
+      if (props.vpnInputPort !== undefined) environment.FIREWALL_VPN_INPUT_PORTS = String(props.vpnInputPort);
+      const ports = host.apps.filter((a) => a.vpn && a.port !== undefined).map((a) => a.port);
+      if (ports.length > 0) environment.FIREWALL_INPUT_PORTS = ports.join(",");
+    }
     const gateway = this.vpn ? this.host.appWithRole("vpn-gateway") : undefined;
+    const inputPort = gateway?.props.vpnInputPort;
+    if (props.vpnPortEnv && inputPort !== undefined) environment[props.vpnPortEnv] = String(inputPort);
     const lanPort = this.exposure.lanPort;
     const volumes = [
       ...(this.configDir ? [`${this.configDir}:${props.configPath ?? "/config"}`] : []),
       ...DATA_MOUNTS[props.data ?? "none"].map((sub) => (sub ? `${host.dataRoot}/${sub}:/data/${sub}` : `${host.dataRoot}:/data`)),
+      ...(props.role === "backup" ? host.backupSources().map((s) => `${s.hostDir}:${s.containerDir}:ro`) : []),
     ];
+    const networks = gateway ? [] : host.networkPlan().networksOf(this.name);
+    const health = this.healthProbe;
     return {
       image: props.image,
       restart: "unless-stopped",
@@ -196,12 +251,39 @@ export class ServarrApp extends Construct {
             depends_on: { [gateway.name]: { condition: "service_healthy" as const, restart: true } },
           }
         : {}),
+      ...(gateway ? {} : networks.length > 0 ? { networks } : { network_mode: "none" }),
       ...(lanPort !== undefined ? { ports: [`${host.lanBind}${lanPort}:${props.port}`] } : {}),
       environment,
       ...(volumes.length > 0 ? { volumes } : {}),
       ...(props.command ? { command: props.command } : {}),
       ...(props.capAdd ? { cap_add: props.capAdd } : {}),
       ...(props.devices ? { devices: props.devices } : {}),
+      ...(health ? { healthcheck: renderHealthcheck(health), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
     };
   }
+
+  /**
+   * The app's healthcheck in typed form: its own command, or HTTP probes of its `healthPath`
+   * plus, for a VPN-routed app, the gateway's namespace probe. Undefined when the app has none.
+   */
+  get healthProbe(): HealthProbe | undefined {
+    const { props } = this;
+    if (props.healthCommand) return { kind: "command", command: props.healthCommand };
+    const gateway = this.vpn ? this.host.appWithRole("vpn-gateway") : undefined;
+    const probes = [
+      ...(props.healthPath && props.port !== undefined ? [{ url: `http://127.0.0.1:${props.port}${props.healthPath}` }] : []),
+      ...(gateway?.props.namespaceProbe ? [{ url: gateway.props.namespaceProbe }] : []),
+    ];
+    return probes.length > 0 ? { kind: "http", probes, runner: props.healthRunner ?? "shell" } : undefined;
+  }
+
+  /** Needs a routed network of its own: declared egress, a host role that needs it, or a LAN port. */
+  get needsOutside(): boolean {
+    if (this.vpn) return false;
+    const role = this.props.role;
+    return this.props.egress === true || role === "vpn-gateway" || role === "tunnel-connector" || this.exposure.lanPort !== undefined;
+  }
 }
+
+/** Label the restarter looks for: only containers carrying it are restarted when unhealthy. */
+export const AUTOHEAL_LABEL = "servarr.autoheal";

@@ -1,3 +1,4 @@
+import { backupPolicyProblems } from "./backups";
 import type { Exposure } from "./exposure";
 import { labelProblem, type Problem, portProblem } from "./problems";
 import type { ServarrAppProps } from "./servarr-app";
@@ -89,6 +90,22 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
     if (e.lanPort !== undefined)
       problems.push({ field: `alsoExpose[${i}].lanPort`, value: e.lanPort, allowed: "unset: a LAN port belongs to the main exposure" });
   });
+  problems.push(...backupPolicyProblems(props.backupPolicy), portProblem("vpnInputPort", props.vpnInputPort));
+  if (props.backupPolicy && props.role !== "backup")
+    problems.push({ field: "backupPolicy", value: "(set)", allowed: 'only on the app with role "backup" (kopia)' });
+  for (const field of ["namespaceProbe", "vpnInputPort"] as const)
+    if (props[field] !== undefined && props.role !== "vpn-gateway")
+      problems.push({ field, value: props[field], allowed: 'unset: only the app with role "vpn-gateway" has it' });
+  if (props.namespaceProbe !== undefined && !/^http:\/\/127\.0\.0\.1:\d+(\/\S*)?$/.test(props.namespaceProbe))
+    problems.push({ field: "namespaceProbe", value: props.namespaceProbe, allowed: "an http://127.0.0.1:<port>/<path> URL" });
+  if (props.vpnPortEnv !== undefined && !(props.vpn && ENV_NAME.test(props.vpnPortEnv)))
+    problems.push({
+      field: "vpnPortEnv",
+      value: props.vpnPortEnv,
+      allowed: "an upper-case variable name, on a VPN-routed app (vpn: true)",
+    });
+  if (props.healthCommand !== undefined && props.healthCommand.length === 0)
+    problems.push({ field: "healthCommand", value: [], allowed: "a non-empty exec-form command, or unset" });
   if (props.talksTo?.includes(name)) problems.push({ field: "talksTo", value: name, allowed: "other apps: an app always reaches itself" });
   return problems.filter((p): p is Problem => p !== undefined);
 }
