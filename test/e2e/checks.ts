@@ -83,13 +83,14 @@ export async function isolation(project: Project, plan: Plan, outside: string): 
   for (const { networks } of attached.values())
     for (const n of networks)
       if (!internal.has(n)) internal.set(n, (await docker("network", "inspect", "-f", "{{.Internal}}", n)) === "true");
-  const egress = (s: string) => (attached.get(s)?.networks ?? []).some((n) => internal.get(n) === false);
+  // The model says which namespaces may leave the host; the engine must agree, both ways.
+  const egress = (s: string) => plan.positions.get(s)?.egress === true;
   for (const service of plan.positions.keys())
     add(
       service,
       `http://${outside}/`,
       egress(service),
-      egress(service) ? `${service} has no egress (probe control)` : `${service} reaches ${outside}`,
+      egress(service) ? `${service} has no egress (the model gives it some)` : `${service} reaches ${outside}`,
     );
 
   let count = 0;
@@ -107,8 +108,8 @@ export async function isolation(project: Project, plan: Plan, outside: string): 
     "isolation",
     failures,
     `${plan.isolatedPairs.length} unrelated pairs of namespaces isolated by name and IP, ${plan.relations.length} declared relations answer, ` +
-      `${internalOnly.length} containers on internal-only networks (${internalNets}/${internal.size} networks internal) cannot reach ${outside}, ` +
-      `${plan.positions.size - internalOnly.length} others can (${count} probes)`,
+      `${internalOnly.length} namespaces without egress in the model cannot reach ${outside}, ${plan.positions.size - internalOnly.length} with egress can ` +
+      `(${internalNets}/${internal.size} networks internal; ${count} probes)`,
   );
 }
 
@@ -187,9 +188,10 @@ export async function recovery(project: Project, plan: Plan, limitMs: number): P
 /** The stand-in the health check breaks: the first app with its own namespace, a port and a healthcheck. */
 export async function healthTarget(project: Project, plan: Plan): Promise<string | undefined> {
   for (const position of plan.positions.values()) {
-    if (position.service === plan.gateway || position.service === plan.connector || position.ports.size === 0) continue;
-    const hc = await project.inspect<unknown>(position.service, ".Config.Healthcheck");
-    if (hc) return position.service;
+    const service = position.service;
+    if (service === plan.gateway || service === plan.connector || !plan.apps.includes(service) || position.ports.size === 0) continue;
+    const hc = await project.inspect<unknown>(service, ".Config.Healthcheck");
+    if (hc) return service;
   }
   return undefined;
 }

@@ -1,15 +1,14 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import type { ComposeFile } from "../../compose/compose-spec";
+import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
 import type { Host } from "../../constructs/host";
-import type { ServarrApp } from "../../constructs/servarr-app";
 import type { TerraformJson } from "../../stacks/synth";
 
 /**
  * What the e2e run expects, derived from the model (the Host and its apps) and the synthesized
  * files: nothing here names an app or a port.
  *
- * A "position" is a network namespace: an app's own, or the VPN gateway's, which every
+ * A "position" is a network namespace: a service's own, or the VPN gateway's, which every
  * VPN-routed app joins. Reachability is a property of positions, so isolation is checked
  * between positions.
  */
@@ -20,9 +19,11 @@ export interface Position {
   readonly apps: readonly string[];
   /** Declared ports answering in it, with the app serving each. */
   readonly ports: ReadonlyMap<number, string>;
+  /** The model gives it a routed network (internet access). */
+  readonly egress: boolean;
 }
 
-/** One declared connection: `from` (a position) must reach `app` at `url`. */
+/** One declared relation, one way: `from` (a position) must reach `app` (in position `to`) at `url`. */
 export interface Relation {
   readonly from: string;
   readonly app: string;
@@ -40,6 +41,8 @@ export interface Plan {
   readonly isolatedPairs: readonly (readonly [string, string])[];
   readonly gateway?: string;
   readonly vpnApps: readonly string[];
+  /** The model's apps (the other services are support services and jobs). */
+  readonly apps: readonly string[];
   readonly connector?: string;
   /** Ingress origins of the synthesized tunnel config, in rule order, without the catch-all. */
   readonly ingress: readonly string[];
@@ -62,48 +65,84 @@ export function ingressOrigins(json: TerraformJson): string[] {
   return configs[0].config.ingress.map((r) => r.service).filter((s) => /^https?:\/\//.test(s));
 }
 
-/** Does the model declare that `a` opens connections to `b`? */
-function declares(a: ServarrApp, b: ServarrApp): boolean {
-  if ((a.props.talksTo ?? []).includes(b.name)) return true;
-  // The tunnel connector forwards every edge hostname to its app.
-  return a.props.role === "tunnel-connector" && b.routes.length > 0;
+const URL_IN_TEXT = /https?:\/\/([\w.-]+):(\d+)(\/[^\s"'?#;,)}\]]*)?/g;
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1"]);
+
+/** URLs in a service's healthcheck command: [url, host, port, path]. */
+export function healthcheckUrls(service: ComposeService): RegExpMatchArray[] {
+  return [...(service.healthcheck?.test ?? []).join(" ").matchAll(URL_IN_TEXT)];
 }
 
+/** Ports a service's healthcheck probes in its own namespace (localhost). */
+export function localProbePorts(service: ComposeService): number[] {
+  return healthcheckUrls(service)
+    .filter((m) => LOCAL_HOSTS.has(m[1]))
+    .map((m) => Number(m[2]));
+}
+
+/** Services that run for good: not behind a profile, not a one-shot job another service waits for. */
+export function longRunning(compose: ComposeFile): string[] {
+  const oneShot = new Set(
+    Object.values(compose.services).flatMap((s) =>
+      Object.entries(s.depends_on ?? {})
+        .filter(([, d]) => d.condition === "service_completed_successfully")
+        .map(([n]) => n),
+    ),
+  );
+  return Object.entries(compose.services)
+    .filter(([name, s]) => !oneShot.has(name) && !(Array.isArray(s.profiles) && s.profiles.length > 0))
+    .map(([name]) => name)
+    .sort();
+}
+
+/**
+ * The expectations. Relations and egress come from the model's network plan
+ * (`host.networkPlan()`: `related` is derived from talksTo and the implicit edges of the
+ * connector, the monitor and the restarter; `hasEgress` from the apps' needs), never from the
+ * rendered networks, so the engine is compared with the model. An app's ports are its declared
+ * port; a support service's are the ports its healthcheck probes on localhost.
+ */
 export function buildPlan(host: Host, compose: ComposeFile, terraform: TerraformJson): Plan {
+  const networkPlan = host.networkPlan();
   const gateway = host.appWithRole("vpn-gateway");
   const connector = host.appWithRole("tunnel-connector");
-  const positionOf = new Map(host.apps.map((a) => [a.name, a.vpn && gateway ? gateway.name : a.name]));
+  const services = longRunning(compose);
+  const positionOf = new Map(services.map((s) => [s, networkPlan.endpoint(s)]));
   const positions = new Map<string, Position>();
-  for (const app of host.apps) {
-    const service = positionOf.get(app.name) ?? app.name;
-    const position = positions.get(service) ?? { service, apps: [], ports: new Map<number, string>() };
-    (position.apps as string[]).push(app.name);
-    if (app.port !== undefined) (position.ports as Map<number, string>).set(app.port, app.name);
-    positions.set(service, position);
+  for (const service of services) {
+    const owner = positionOf.get(service) ?? service;
+    const position = positions.get(owner) ?? {
+      service: owner,
+      apps: [],
+      ports: new Map<number, string>(),
+      egress: networkPlan.hasEgress(owner),
+    };
+    (position.apps as string[]).push(service);
+    const app = host.app(service);
+    const ports = app ? (app.port === undefined ? [] : [app.port]) : localProbePorts(compose.services[service]);
+    for (const port of ports) (position.ports as Map<number, string>).set(port, service);
+    positions.set(owner, position);
   }
   for (const position of positions.values())
-    (position.apps as string[]).sort((a, b) => (a === position.service ? -1 : b === position.service ? 1 : 0));
+    (position.apps as string[]).sort((a, b) => (a === position.service ? -1 : b === position.service ? 1 : a.localeCompare(b)));
 
+  const names = [...positions.keys()].sort();
   const relations: Relation[] = [];
-  const related = new Set<string>();
-  const key = (p: string, q: string) => [p, q].sort().join("|");
-  for (const a of host.apps) {
-    for (const b of host.apps) {
-      if (a === b || !declares(a, b)) continue;
-      const from = positionOf.get(a.name) ?? a.name;
-      const to = positionOf.get(b.name) ?? b.name;
-      if (from === to) continue; // one namespace: nothing between them to segment
-      related.add(key(from, to));
-      if (b.port !== undefined) relations.push({ from, app: b.name, to, url: b.originUrl });
+  const isolatedPairs: [string, string][] = [];
+  for (const [i, p] of names.entries()) {
+    for (const q of names.slice(i + 1)) {
+      if (!networkPlan.related(p, q)) {
+        isolatedPairs.push([p, q]);
+        continue;
+      }
+      // A shared network works both ways: each side must answer the other on every port.
+      for (const [from, to] of [
+        [p, q],
+        [q, p],
+      ])
+        for (const [port, app] of positions.get(to)?.ports ?? []) relations.push({ from, app, to, url: `http://${to}:${port}` });
     }
   }
-  const names = [...positions.keys()].sort();
-  const isolatedPairs = names.flatMap((p, i) =>
-    names
-      .slice(i + 1)
-      .filter((q) => !related.has(key(p, q)))
-      .map((q) => [p, q] as const),
-  );
 
   return {
     project: compose.name,
@@ -113,6 +152,7 @@ export function buildPlan(host: Host, compose: ComposeFile, terraform: Terraform
     isolatedPairs,
     gateway: gateway?.name,
     vpnApps: host.apps.filter((a) => a.vpn).map((a) => a.name),
+    apps: host.apps.map((a) => a.name),
     connector: connector?.name,
     ingress: ingressOrigins(terraform),
   };

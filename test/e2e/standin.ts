@@ -1,5 +1,5 @@
 import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
-import type { Plan } from "./plan";
+import { healthcheckUrls, localProbePorts, longRunning, type Plan } from "./plan";
 
 export interface StandInOptions {
   /** Tag of the busybox stand-in image (test/tools/make-standin-image.sh). */
@@ -28,18 +28,7 @@ export interface StandInProject {
   readonly substitutions: readonly string[];
 }
 
-const URL_IN_TEXT = /https?:\/\/([\w.-]+):(\d+)(\/[^\s"'?#]*)?/g;
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1"]);
 const DOCKER_SOCKET = "/var/run/docker.sock";
-
-function healthcheckText(service: ComposeService): string {
-  return (service.healthcheck?.test ?? []).join(" ");
-}
-
-/** Ports a service's healthcheck probes on its own namespace (localhost). */
-function localProbePorts(service: ComposeService): number[] {
-  return [...healthcheckText(service).matchAll(URL_IN_TEXT)].filter((m) => LOCAL_HOSTS.has(m[1])).map((m) => Number(m[2]));
-}
 
 /**
  * The generated project with every image replaced by the busybox stand-in. Kept exactly as
@@ -85,17 +74,11 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
         name,
         [...new Set(localProbePorts(service))].sort((a, b) => a - b),
       );
-  const oneShot = new Set(
-    Object.values(generated.services).flatMap((s) =>
-      Object.entries(s.depends_on ?? {})
-        .filter(([, d]) => d.condition === "service_completed_successfully")
-        .map(([n]) => n),
-    ),
-  );
+  const running = new Set(longRunning(generated));
 
   const paths = new Set<string>(["/index.html"]);
   for (const service of Object.values(generated.services))
-    for (const m of healthcheckText(service).matchAll(URL_IN_TEXT)) if (m[3] && m[3] !== "/") paths.add(m[3]);
+    for (const m of healthcheckUrls(service)) if (m[3] && m[3] !== "/") paths.add(m[3]);
 
   const env: Record<string, string> = {};
   const hostDirs = new Set<string>();
@@ -117,7 +100,7 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
     const { command: _command, entrypoint: _entrypoint, ...kept } = service;
     let role: string;
     let entry: Pick<ComposeService, "entrypoint" | "command">;
-    if (oneShot.has(name)) {
+    if (!running.has(name)) {
       role = "one-shot job: exits 0 at once (its work needs the real image)";
       entry = { entrypoint: ["/bin/sh", "-c", "exit 0"] };
     } else if (mountsSocket) {
@@ -168,7 +151,7 @@ function isShellScript(entrypoint: unknown): boolean {
 export function standInHealthcheck(service: ComposeService, served: readonly number[]): ComposeService["healthcheck"] {
   const hc = service.healthcheck;
   if (!hc || hc.test[0] === "CMD-SHELL" || hc.test[0] === "NONE") return hc;
-  const urls = [...healthcheckText(service).matchAll(URL_IN_TEXT)].map((m) => m[0]);
+  const urls = healthcheckUrls(service).map((m) => m[0]);
   const targets = urls.length > 0 ? urls : served.map((p) => `http://127.0.0.1:${p}/`);
   const test = targets.length > 0 ? targets.map((u) => `wget -q -O /dev/null ${u}`).join(" && ") : "kill -0 1";
   return { ...hc, test: ["CMD-SHELL", test] };
