@@ -51,11 +51,16 @@ export class Project {
 
   /**
    * Fetches every URL from inside a service's container, all at once, each bounded by
-   * `timeout 3` (busybox `wget -T` segfaults). Resolves to the URLs that answered.
+   * `timeout 3` (busybox `wget -T` segfaults). Resolves to the URLs that gave an HTTP answer.
    */
   async fetchAll(service: string, urls: readonly string[]): Promise<Set<string>> {
     if (urls.length === 0) return new Set();
-    const probes = urls.map((u) => `(timeout 3 wget -qO- '${u}' >/dev/null 2>&1 && echo 'ok ${u}') &`).join("\n");
+    // Any HTTP response counts (an API may answer 404 at /): wget exits 0, or says the server returned an error.
+    const probes = urls
+      .map(
+        (u) => `(out=$(timeout 3 wget -q -O /dev/null '${u}' 2>&1) || echo "$out" | grep -q 'server returned error' && echo 'ok ${u}') &`,
+      )
+      .join("\n");
     const result = await this.exec(service, `${probes}\nwait`);
     return new Set(
       result.stdout
