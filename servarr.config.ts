@@ -30,13 +30,21 @@ export const config: ServarrConfig = {
     // Admin UIs: behind Cloudflare Access.
     catalog.tautulli(host, { exposure: Exposure.private() });
     catalog.maintainerr(host, { exposure: Exposure.private() });
-    catalog.kopia(host, { exposure: Exposure.private({ subdomain: "backup" }) });
+    catalog.kopia(host, {
+      exposure: Exposure.private({ subdomain: "backup" }),
+      // Every app's config dir, snapshotted nightly to R2; how many snapshots of each age to keep.
+      backupPolicy: {
+        snapshotTimes: ["03:30"],
+        retention: { latest: 10, hourly: 0, daily: 14, weekly: 8, monthly: 12, annual: 2 },
+      },
+    });
     catalog.uptimeKuma(host, {
       exposure: Exposure.private({ subdomain: "uptime" }),
       alsoExpose: [Exposure.public({ subdomain: "status", path: "^/(status|api/status-page|assets|upload|icon)" })],
     });
     // Downloading: every byte leaves through the VPN gateway.
-    catalog.gluetun(host, { provider: "airvpn" });
+    // forwardedPort: the port your VPN provider forwards to you (AirVPN: Client Area, Ports).
+    catalog.gluetun(host, { provider: "airvpn", forwardedPort: 47123 });
     catalog.sonarr(host, { vpn: true, exposure: Exposure.private() });
     catalog.radarr(host, { vpn: true, exposure: Exposure.private() });
     catalog.bazarr(host, { vpn: true, exposure: Exposure.private() });

@@ -1,4 +1,5 @@
 import type { Host } from "../constructs/host";
+import { renderNetworksMarkdown } from "./diagram";
 import { generatedMarker, renderYaml } from "./render";
 
 /** Every file of a host's bundle (`compose/<host>/`), keyed by file name. */
@@ -6,6 +7,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
   return new Map([
     ["compose.yaml", renderYaml(host.composeProject())],
     [".env.example", renderEnvExample(host)],
+    ["networks.md", renderNetworksMarkdown(host)],
   ]);
 }
 

@@ -91,10 +91,11 @@ export function backupJobs(host: Host, kopia: ServarrApp): Record<string, Compos
     AWS_ACCESS_KEY_ID: env("KOPIA_S3_ACCESS_KEY_ID"),
     AWS_SECRET_ACCESS_KEY: env("KOPIA_S3_SECRET_ACCESS_KEY"),
   };
-  const job = (command: string[], extra: Partial<ComposeService> = {}): ComposeService => ({
+  const plan = host.networkPlan();
+  const job = (name: string, command: string[], extra: Partial<ComposeService> = {}): ComposeService => ({
     image: base.image,
     ...(base.user ? { user: base.user } : {}),
-    ...(base.networks ? { networks: base.networks } : {}),
+    networks: plan.networksOf(name),
     ...extra,
     environment,
     volumes: (base.volumes ?? []).filter((v) => !v.endsWith(":ro")),
@@ -102,9 +103,10 @@ export function backupJobs(host: Host, kopia: ServarrApp): Record<string, Compos
   });
   const r = policy.retention;
   return {
-    [`${kopia.name}-connect`]: job(["repository", "connect", ...storage, ...identity]),
-    [`${kopia.name}-create`]: job(["repository", "create", ...storage, ...identity], { profiles: ["init"] }),
+    [`${kopia.name}-connect`]: job(`${kopia.name}-connect`, ["repository", "connect", ...storage, ...identity]),
+    [`${kopia.name}-create`]: job(`${kopia.name}-create`, ["repository", "create", ...storage, ...identity], { profiles: ["init"] }),
     [`${kopia.name}-policy`]: job(
+      `${kopia.name}-policy`,
       [
         "policy",
         "set",

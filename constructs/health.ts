@@ -27,7 +27,7 @@ export const HEALTH_TIMING = { interval: "30s", timeout: "10s", retries: 3, star
 
 /** Compose interpolates `$`: a literal dollar in a command is written `$$`. */
 export function composeEscape(text: string): string {
-  return text.replaceAll("$", "$$");
+  return text.replaceAll("$", () => "$$");
 }
 
 function shellProbe(url: string): string {

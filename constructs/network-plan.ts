@@ -101,6 +101,8 @@ export class NetworkPlan {
   related(a: string, b: string): boolean {
     const ea = this.endpoint(a);
     const eb = this.endpoint(b);
+    const helped = (s: string) => (this.nodes.get(s)?.via?.mode === "egress" ? this.nodes.get(s)?.via?.service : undefined);
+    if (helped(a) !== undefined && helped(a) === helped(b)) return true; // helpers of one app share its egress network
     return ea === eb || (this.edges.get(ea)?.has(eb) ?? false);
   }
 
@@ -114,6 +116,13 @@ export class NetworkPlan {
     const eb = this.endpoint(b);
     if (ea === eb) return true;
     return this.networks.some((n) => n.members.includes(ea) && n.members.includes(eb));
+  }
+
+  /** Every related pair of endpoints, each once (sorted), as the plan derived it from talksTo. */
+  relations(): Array<readonly [string, string]> {
+    const pairs: Array<readonly [string, string]> = [];
+    for (const [a, set] of this.edges) for (const b of set) if (a < b) pairs.push([a, b]);
+    return pairs.sort((x, y) => `${x[0]} ${x[1]}`.localeCompare(`${y[0]} ${y[1]}`));
   }
 
   /** Whether the service has a routed network (internet access) of its own or through its endpoint. */

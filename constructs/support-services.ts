@@ -1,5 +1,5 @@
 import type { ComposeService } from "../compose/compose-spec";
-import { HEALTH_TIMING } from "./health";
+import { composeEscape, HEALTH_TIMING } from "./health";
 import type { Host } from "./host";
 import { SUPPORT_IMAGES } from "./images";
 import type { NetworkNode } from "./network-plan";
@@ -43,7 +43,10 @@ function socketProxy(allow: Record<string, string>): ComposeService {
  * same script: list this project's unhealthy containers that carry the autoheal label through
  * the read-only proxy, restart each through the restart-only proxy.
  */
-export function restarterScript(project: string, interval = RESTARTER_INTERVAL_SECONDS): string {
+export function restarterScript(
+  project: string,
+  { read = `http://${SOCKET_PROXY}:2375`, write = `http://${RESTART_PROXY}:2375`, interval = RESTARTER_INTERVAL_SECONDS } = {},
+): string {
   const filters = encodeURIComponent(
     JSON.stringify({ health: ["unhealthy"], label: [`${AUTOHEAL_LABEL}=true`, `com.docker.compose.project=${project}`] }),
   );
@@ -51,10 +54,10 @@ export function restarterScript(project: string, interval = RESTARTER_INTERVAL_S
     "set -u",
     `echo "restarter: restarting unhealthy containers of ${project} every ${interval}s"`,
     "while :; do",
-    `  ids=$(wget -q -O - "http://${SOCKET_PROXY}:2375/containers/json?filters=${filters}" | grep -o '"Id":"[0-9a-f]*"' | cut -d '"' -f 4)`,
+    `  ids=$(wget -q -O - "${read}/containers/json?filters=${filters}" | grep -o '"Id":"[0-9a-f]*"' | cut -d '"' -f 4)`,
     "  for id in $ids; do",
     '    echo "restarter: $id is unhealthy, restarting"',
-    `    wget -q -O /dev/null --post-data '' "http://${RESTART_PROXY}:2375/containers/$id/restart?t=30" || echo "restarter: restart of $id failed"`,
+    `    wget -q -O /dev/null --post-data '' "${write}/containers/$id/restart?t=30" || echo "restarter: restart of $id failed"`,
     "  done",
     `  sleep ${interval}`,
     "done",
@@ -90,12 +93,12 @@ export function supportServices(host: Host): SupportService[] {
       service: {
         image: SUPPORT_IMAGES.autoheal,
         restart: "unless-stopped",
-        entrypoint: ["/bin/sh", "-c", restarterScript(host.name).replaceAll("$", "$$")],
+        entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(host.name))],
         environment: { TZ: host.timezone },
         read_only: true,
         depends_on: {
-          [SOCKET_PROXY]: { condition: "service_healthy" },
           [RESTART_PROXY]: { condition: "service_healthy" },
+          [SOCKET_PROXY]: { condition: "service_healthy" },
         },
       },
       node: { name: RESTARTER, talksTo: [SOCKET_PROXY, RESTART_PROXY], outside: false },

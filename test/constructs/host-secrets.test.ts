@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { KOPIA_S3_SECRETS } from "../../constructs/backups";
 import { ServarrApp } from "../../constructs/servarr-app";
 import { plus, synth } from "../support";
 
@@ -6,7 +7,8 @@ describe("host secrets: one list, values only in Terraform", () => {
   const { host, json } = synth();
 
   it("lists every secret an app reads, once, sorted", () => {
-    const required = new Set(host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})));
+    // Apps' secretEnv, plus the R2 settings the kopia preset requires for its repository jobs.
+    const required = new Set([...host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})), ...Object.keys(KOPIA_S3_SECRETS)]);
     expect(host.secrets.all.map((s) => s.name)).toEqual([...required].sort());
   });
 

@@ -54,7 +54,9 @@ describe("synthesize()", () => {
     expect(Object.keys(tree(a.dir)).sort()).toEqual([
       "cdktf.out/manifest.json",
       "cdktf.out/stacks/servarr/cdk.tf.json",
+      "compose/servarr/.env.example",
       "compose/servarr/compose.yaml",
+      "compose/servarr/networks.md",
     ]);
   });
 

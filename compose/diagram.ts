@@ -1,0 +1,46 @@
+import type { Host } from "../constructs/host";
+import { generatedMarker } from "./render";
+
+/**
+ * The host's network zones as a Mermaid flowchart, derived from the network plan: one line per
+ * declared relation (a shared internal network), a dotted arrow to the internet per egress
+ * network, and the VPN gateway's namespace as one box (its apps have no networks of their own).
+ */
+export function networkDiagram(host: Host): string {
+  const plan = host.networkPlan();
+  const gateway = host.appWithRole("vpn-gateway");
+  const id = (name: string) => name.replaceAll("-", "_");
+  const lines = ["flowchart LR", "  internet((internet))"];
+  if (gateway) {
+    const members = host.apps.filter((a) => a.vpn).map((a) => a.name);
+    lines.push(`  subgraph ns_${id(gateway.name)} [${gateway.name} namespace: VPN only]`);
+    for (const name of [gateway.name, ...members]) lines.push(`    ${id(name)}[${name}]`);
+    lines.push("  end");
+  }
+  for (const [a, b] of plan.relations()) lines.push(`  ${id(a)} --- ${id(b)}`);
+  for (const n of plan.networks.filter((n) => !n.internal)) {
+    const owner = n.members.find((m) => `${m}-egress` === n.name) ?? n.members[0];
+    const label = owner === gateway?.name ? "-- WireGuard -->" : "-.->";
+    lines.push(`  ${id(owner as string)} ${label} internet`);
+  }
+  return lines.join("\n");
+}
+
+/** networks.md in the bundle: the diagram with a short legend. */
+export function renderNetworksMarkdown(host: Host): string {
+  const plan = host.networkPlan();
+  return [
+    generatedMarker("<!--").concat(" -->"),
+    `# Network zones of ${host.name}`,
+    "",
+    "A line is a declared relation (`talksTo`, the tunnel connector's exposed apps, the monitor's every app):",
+    "the two services share an `internal: true` network (Kopia's setup jobs share only Kopia's egress network).",
+    "A dotted arrow is a service's own egress network.",
+    `Services with no line between them share no network. ${plan.networks.length} networks in all.`,
+    "",
+    "```mermaid",
+    networkDiagram(host),
+    "```",
+    "",
+  ].join("\n");
+}
