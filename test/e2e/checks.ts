@@ -107,7 +107,7 @@ export async function isolation(project: Project, plan: Plan, outside: string): 
   return result(
     "isolation",
     failures,
-    `${plan.isolatedPairs.length} unrelated pairs of namespaces isolated by name and IP, ${plan.relations.length} declared relations answer, ` +
+    `${plan.isolatedPairs.length} unrelated pairs of namespaces ${failures.length === 0 ? "isolated" : "probed"} by name and IP, ${plan.relations.length} declared relations ${failures.length === 0 ? "answer" : "probed"}, ` +
       `${internalOnly.length} namespaces without egress in the model cannot reach ${outside}, ${plan.positions.size - internalOnly.length} with egress can ` +
       `(${internalNets}/${internal.size} networks internal; ${count} probes)`,
   );
