@@ -1,0 +1,177 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { ComposeFile } from "../../compose/compose-spec";
+import { renderYaml } from "../../compose/render";
+import { config } from "../../servarr.config";
+import { buildApp } from "../../stacks/synth";
+import { breakExtraNetwork, breakIngressPort } from "./breaks";
+import { type CheckResult, gluetun, health, isolation, reach, recovery } from "./checks";
+import { Project, run } from "./docker";
+import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
+import { standInProject } from "./standin";
+
+/**
+ * The e2e run (test/e2e/run.sh prepares the engine): renders the generated project with
+ * stand-ins, brings it up, prints one line per check and per negative control, exits 1 on
+ * any failure. `--break ingress-port|extra-network` plants one broken promise first: the run
+ * must then fail.
+ */
+const BREAKS = ["ingress-port", "extra-network"] as const;
+type Break = (typeof BREAKS)[number];
+
+const { values } = parseArgs({
+  options: {
+    work: { type: "string" },
+    image: { type: "string" },
+    "socket-image": { type: "string" },
+    socket: { type: "string" },
+    outside: { type: "string" },
+    netns: { type: "string" },
+    break: { type: "string" },
+    limit: { type: "string", default: "240" },
+  },
+});
+
+function need(name: keyof typeof values): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new Error(`missing --${name}`);
+  return value;
+}
+
+/** The isolation check, run after one unrelated app joins a network of another, must fail naming that pair. */
+async function extraNetworkControl(
+  project: Project,
+  compose: ComposeFile,
+  plan: Plan,
+  work: string,
+  outside: string,
+): Promise<CheckResult> {
+  const name = "control extra-network";
+  let b: ReturnType<typeof breakExtraNetwork>;
+  try {
+    b = breakExtraNetwork(compose, plan);
+  } catch (error) {
+    return { name, ok: false, failures: [String(error)], line: `FAIL ${name}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const brokenFile = path.join(work, "compose.extra-network.yaml");
+  writeFileSync(brokenFile, renderYaml(b.compose));
+  await new Project(plan.project, brokenFile).compose("up", "-d", "--no-deps", "--wait", b.from);
+  const leak = await isolation(project, plan, outside);
+  const named = leak.failures.filter((f) => f.startsWith(`${b.from} reaches ${b.to} `) || f.startsWith(`${b.to} reaches ${b.from} `));
+  const ok = !leak.ok && named.length > 0;
+  return {
+    name,
+    ok,
+    failures: ok ? [] : ["isolation did not report the planted leak"],
+    line: `${ok ? "PASS" : "FAIL"} ${name}: with ${b.from} also on ${b.network}, isolation fails: ${named.join("; ") || "(no leak named)"}`,
+  };
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const work = need("work");
+  const outside = need("outside");
+  const limitMs = Number(values.limit) * 1000;
+  const planted = values.break as Break | undefined;
+  if (planted !== undefined && !BREAKS.includes(planted)) throw new Error(`--break: one of ${BREAKS.join(", ")}, not ${planted}`);
+
+  // The model and what synth wrote from it: the committed bundle and cdktf.out.
+  const { hosts } = buildApp(config, path.join(work, "cdktf-unused"));
+  const host = hosts[0];
+  const generated = readCompose(path.resolve("compose", host.name, "compose.yaml"));
+  let plan = buildPlan(host, generated, readTerraform(path.resolve("cdktf.out", "stacks", "servarr", "cdk.tf.json")));
+
+  const standIn = standInProject(generated, plan, {
+    image: need("image"),
+    socketImage: need("socket-image"),
+    hostRoot: path.join(work, "host"),
+    www: path.join(work, "www"),
+    engineSocket: need("socket"),
+  });
+  for (const line of standIn.substitutions) console.log(`  stand-in ${line}`);
+  for (const dir of standIn.hostDirs) mkdirSync(dir, { recursive: true, mode: 0o777 });
+  for (const page of standIn.paths) {
+    const file = path.join(work, "www", page);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, "ok\n", { mode: 0o644 });
+  }
+  writeFileSync(
+    path.join(work, ".env"),
+    Object.entries(standIn.env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+  );
+  let compose = standIn.compose;
+  if (planted === "ingress-port") {
+    const { ingress, broken } = breakIngressPort(plan);
+    plan = { ...plan, ingress };
+    console.log(`  --break ingress-port: the tunnel config now says ${broken}`);
+  }
+  if (planted === "extra-network") {
+    const b = breakExtraNetwork(compose, plan);
+    compose = b.compose;
+    console.log(`  --break extra-network: ${b.from} joins ${b.network} (a network of ${b.to}; no declared relation)`);
+  }
+  const file = path.join(work, "compose.yaml");
+  writeFileSync(file, renderYaml(compose));
+
+  // The host's LAN address(es) from published ports exist in the engine's namespace, so ports stay as generated.
+  const lan = new Set(
+    Object.values(compose.services).flatMap((s) =>
+      (s.ports ?? [])
+        .map((p) => p.split(":"))
+        .filter((p) => p.length === 3)
+        .map((p) => p[0]),
+    ),
+  );
+  for (const address of lan) await run("ip", ["-n", need("netns"), "addr", "add", `${address}/32`, "dev", "lo"]);
+
+  const project = new Project(plan.project, file);
+  const up = Date.now();
+  await project.compose("up", "-d", "--wait", "--wait-timeout", String(limitMs / 1000));
+  console.log(`  up: ${Object.keys(compose.services).length} services healthy/running in ${((Date.now() - up) / 1000).toFixed(1)} s`);
+
+  const results: CheckResult[] = [];
+  const report = (r: CheckResult) => {
+    results.push(r);
+    console.log(r.line);
+  };
+  report(await reach(project, plan));
+  report(await isolation(project, plan, outside));
+  report(await gluetun(project, plan));
+  // Independent containers, one restarter: the two slow checks run side by side.
+  const [recovered, healed] = await Promise.all([recovery(project, plan, limitMs), health(project, plan, limitMs)]);
+  report(recovered);
+  report(healed);
+
+  if (planted === undefined) {
+    // Negative controls: the same checks, fed one broken promise each, must fail.
+    const { ingress, broken } = breakIngressPort(plan);
+    const wrong = await reach(project, { ...plan, ingress });
+    report({
+      name: "control ingress-port",
+      ok: !wrong.ok && wrong.failures.some((f) => f.includes(broken)),
+      failures: wrong.ok ? ["reach passed with a wrong ingress port"] : [],
+      line: `${!wrong.ok ? "PASS" : "FAIL"} control ingress-port: with ${broken} in the tunnel config, reach fails: ${wrong.failures.filter((f) => f.includes(broken)).join("; ")}`,
+    });
+    report(await extraNetworkControl(project, compose, plan, work, outside));
+  }
+
+  const failed = results.filter((r) => !r.ok);
+  console.log(
+    `${failed.length === 0 ? "PASS" : "FAIL"} e2e: ${results.length - failed.length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      (failed.length > 0 ? ` (failed: ${failed.map((r) => r.name).join(", ")})` : ""),
+  );
+  return failed.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`e2e: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

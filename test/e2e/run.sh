@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `npm run test:e2e [-- --break ingress-port|extra-network]`: proves the generated compose
+# project on a real Docker engine with busybox stand-ins (checks in test/e2e/checks.ts).
+# Needs root. Everything it starts is removed on exit, even on failure.
+#
+# The engine runs in its own network namespace, with Docker's iptables rules on (they are
+# private to the namespace): without them the engine enforces neither `internal: true` nor the
+# isolation between networks, and the isolation check would test nothing. A second namespace,
+# "outside", stands for the internet: one busybox httpd at OUTSIDE, reachable only through the
+# engine's NAT, is the target of the egress probes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+began=$(date +%s)
+id=${SERVARR_E2E_ID:-e2e$$}
+ns="servarr-$id"
+wan="servarr-$id-wan"
+state="/tmp/dockerd-$id"
+work=$(mktemp -d "/tmp/servarr-$id.XXXXXX")
+image="servarr-standin:$id"
+outside=203.0.113.1 # TEST-NET-3: an address no real network uses
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [[ -S $state/docker.sock ]]; then
+    export DOCKER_HOST="unix://$state/docker.sock"
+    [[ -f $work/compose.yaml ]] && docker compose -f "$work/compose.yaml" down -v -t 2 >/dev/null 2>&1
+  fi
+  test/tools/stop-dockerd.sh "$state"
+  for n in "$wan" "$ns"; do
+    pids=$(ip netns pids "$n" 2>/dev/null)
+    [[ -n $pids ]] && kill $pids 2>/dev/null
+    ip netns del "$n" 2>/dev/null
+  done
+  rm -rf "$work" "$state"
+  echo "e2e: total $(($(date +%s) - began)) s, cleaned up (exit $rc)"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+echo "== e2e: tools"
+test/tools/install-compose-v2.sh >/dev/null
+npm run --silent synth >/dev/null # the checks read what synth writes: cdktf.out/ and compose/
+node node_modules/typescript/bin/tsc -p tsconfig.e2e.json
+
+echo "== e2e: namespaces ($ns, outside $outside in $wan)"
+ip netns add "$ns"
+ip netns add "$wan"
+ip link add "${id}a" type veth peer name "${id}b"
+ip link set "${id}a" netns "$ns"
+ip link set "${id}b" netns "$wan"
+ip -n "$ns" addr add 203.0.113.2/24 dev "${id}a"
+ip -n "$wan" addr add "$outside/24" dev "${id}b"
+for n in "$ns" "$wan"; do ip -n "$n" link set lo up; done
+ip -n "$ns" link set "${id}a" up
+ip -n "$wan" link set "${id}b" up
+ip -n "$ns" route add default via "$outside"
+mkdir -p "$work/outside"
+echo outside >"$work/outside/index.html"
+nsenter --net="/run/netns/$wan" busybox httpd -p 80 -h "$work/outside"
+
+echo "== e2e: engine and stand-in image"
+eval "$(SERVARR_DOCKERD_NETNS=$ns test/tools/start-dockerd.sh "$state")"
+test/tools/make-standin-image.sh "$image" >/dev/null
+STANDIN_WITH_DOCKER_CLI=1 test/tools/make-standin-image.sh "$image-docker" >/dev/null
+
+echo "== e2e: checks"
+node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-docker" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" "$@"

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { synth } from "../support";
+import { breakIngressPort } from "./breaks";
+import { buildPlan } from "./plan";
+import { standInProject } from "./standin";
+
+// The parts of the e2e harness that need no engine: what it expects and what it runs.
+const { host, json } = synth();
+const generated = host.composeProject();
+const plan = buildPlan(host, generated, json);
+const options = {
+  image: "standin:test",
+  socketImage: "standin:test-docker",
+  hostRoot: "/tmp/e2e/host",
+  www: "/tmp/e2e/www",
+  engineSocket: "/tmp/e2e/docker.sock",
+};
+const standIn = standInProject(generated, plan, options);
+
+describe("e2e plan", () => {
+  it("puts every VPN app in the gateway's namespace and every other service in its own", () => {
+    for (const app of host.apps) expect(plan.positionOf.get(app.name)).toBe(app.vpn ? "gluetun" : app.name);
+  });
+
+  it("expects every talksTo edge to work, at the origin URL the model derives", () => {
+    const seerr = host.app("seerr");
+    for (const peer of seerr?.props.talksTo ?? []) {
+      const target = host.app(peer);
+      expect(plan.relations).toContainEqual({ from: "seerr", app: peer, to: plan.positionOf.get(peer), url: target?.originUrl });
+    }
+    expect(plan.relations.find((r) => r.from === "seerr" && r.app === "sonarr")?.url).toBe("http://gluetun:8989");
+  });
+
+  it("isolates the pairs of namespaces with no talksTo edge (explicit or implicit) either way", () => {
+    const members = (p: string) => host.apps.filter((a) => plan.positionOf.get(a.name) === p);
+    const declared = (p: string, q: string) =>
+      members(p).some((a) => members(q).some((b) => a.props.talksTo?.includes(b.name) || b.props.talksTo?.includes(a.name)));
+    for (const [p, q] of plan.isolatedPairs) expect(declared(p, q), `${p}/${q}`).toBe(false);
+    expect(plan.isolatedPairs).toContainEqual(["kopia", "plex"]);
+    expect(plan.isolatedPairs).toContainEqual(["plex", "socket-proxy"]);
+    // Implicit edges: the connector reaches what it exposes, the monitor everything, the restarter its proxies.
+    const pairs = new Set(plan.isolatedPairs.map((p) => p.join("|")));
+    for (const pair of ["cloudflared|gluetun", "gluetun|uptime-kuma", "restarter|socket-proxy"]) expect(pairs.has(pair), pair).toBe(false);
+  });
+
+  it("reads the ingress origins of the synthesized tunnel config, catch-all excluded", () => {
+    const routed = host.apps.filter((a) => a.routes.length > 0);
+    expect(new Set(plan.ingress)).toEqual(new Set(routed.map((a) => a.originUrl)));
+  });
+});
+
+describe("stand-in project", () => {
+  it("keeps networking, dependencies, restart, user, ports, capabilities, devices and labels as generated", () => {
+    const kept = [
+      "networks",
+      "network_mode",
+      "depends_on",
+      "restart",
+      "user",
+      "ports",
+      "cap_add",
+      "devices",
+      "environment",
+      "labels",
+      "read_only",
+      "tmpfs",
+    ];
+    for (const [name, service] of Object.entries(generated.services)) {
+      for (const key of kept) expect(standIn.compose.services[name][key], `${name}.${key}`).toEqual(service[key]);
+    }
+    expect(standIn.compose.networks).toEqual(generated.networks);
+  });
+
+  it("replaces image and command, and serves each app's declared port from its own container", () => {
+    for (const app of host.apps) {
+      const service = standIn.compose.services[app.name];
+      expect(service.image).toBe("standin:test");
+      expect(service.command).toBeUndefined();
+      if (app.port !== undefined) {
+        expect(standIn.served.get(app.name)).toContain(app.port);
+        expect((service.entrypoint as string[])[2]).toContain(`httpd -p ${app.port} -h /www`);
+      }
+    }
+    // VPN apps each serve their own port inside the gateway's namespace, never one another's.
+    const inGateway = host.apps.filter((a) => plan.positionOf.get(a.name) === "gluetun").flatMap((a) => standIn.served.get(a.name) ?? []);
+    expect(new Set(inGateway).size).toBe(inGateway.length);
+  });
+
+  it("moves host paths under the temp root and fills every required variable with a dummy", () => {
+    for (const service of Object.values(standIn.compose.services)) {
+      for (const volume of service.volumes ?? []) expect(volume).toMatch(/^\/tmp\/e2e\//);
+    }
+    const required = Object.values(generated.services).flatMap((s) =>
+      Object.values(s.environment ?? {}).flatMap((v) => [...v.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1])),
+    );
+    expect(Object.keys(standIn.env).sort()).toEqual([...new Set(required)].sort());
+    for (const value of Object.values(standIn.env)) expect(value).toMatch(/^e2e-dummy-/);
+  });
+});
+
+describe("stand-in healthchecks", () => {
+  it("keeps every shell-form healthcheck and the timing of all", () => {
+    for (const [name, service] of Object.entries(generated.services)) {
+      const hc = standIn.compose.services[name].healthcheck;
+      if (service.healthcheck?.test[0] === "CMD-SHELL") expect(hc, name).toEqual(service.healthcheck);
+      else if (service.healthcheck) expect({ ...hc, test: [] }, name).toEqual({ ...service.healthcheck, test: [] });
+    }
+  });
+
+  it("probes the same URLs with wget when the generated check needs python3", () => {
+    const flaresolverr = generated.services.flaresolverr.healthcheck?.test ?? [];
+    expect(flaresolverr[1]).toBe("python3");
+    expect(standIn.compose.services.flaresolverr.healthcheck?.test).toEqual([
+      "CMD-SHELL",
+      "wget -q -O /dev/null http://127.0.0.1:8191/health && wget -q -O /dev/null http://127.0.0.1:9999",
+    ]);
+  });
+
+  it("has the gateway serve the namespace probe every VPN app runs, so a dead namespace fails it", () => {
+    const probe = new URL(host.appWithRole("vpn-gateway")?.props.namespaceProbe ?? "");
+    expect(standIn.served.get("gluetun")).toContain(Number(probe.port));
+    for (const app of plan.vpnApps) expect(standIn.served.get(app)).not.toContain(Number(probe.port));
+  });
+
+  it("forwards the socket proxies to the engine, keeps the restarter's script, lets one-shot jobs succeed", () => {
+    for (const name of ["socket-proxy", "restart-proxy"]) {
+      expect(standIn.compose.services[name].image).toBe("standin:test-docker");
+      expect((standIn.compose.services[name].entrypoint as string[])[2]).toContain("nc -ll -p 2375 -e docker system dial-stdio");
+      expect(standIn.compose.services[name].volumes).toContain("/tmp/e2e/docker.sock:/var/run/docker.sock:ro");
+    }
+    expect(standIn.compose.services.restarter.entrypoint).toEqual(generated.services.restarter.entrypoint);
+    for (const job of ["kopia-connect", "kopia-policy"])
+      expect(standIn.compose.services[job].entrypoint).toEqual(["/bin/sh", "-c", "exit 0"]);
+  });
+});
+
+describe("planted breaks", () => {
+  it("ingress-port changes one origin through the gateway to a port nobody serves there", () => {
+    const { ingress, broken } = breakIngressPort(plan);
+    const changed = ingress.filter((u, i) => u !== plan.ingress[i]);
+    expect(changed).toEqual([broken]);
+    const url = new URL(broken);
+    expect(url.hostname).toBe("gluetun");
+    expect(plan.positions.get("gluetun")?.ports.has(Number(url.port))).toBe(false);
+  });
+});

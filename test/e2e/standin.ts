@@ -1,0 +1,163 @@
+import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
+import { healthcheckUrls, localProbePorts, longRunning, type Plan } from "./plan";
+
+export interface StandInOptions {
+  /** Tag of the busybox stand-in image (test/tools/make-standin-image.sh). */
+  readonly image: string;
+  /** The same with the docker CLI (STANDIN_WITH_DOCKER_CLI=1), for services that mount the Docker socket. */
+  readonly socketImage: string;
+  /** Directory standing in for the host's root: host paths of volumes are moved under it. */
+  readonly hostRoot: string;
+  /** Directory served by every stand-in's httpd (mounted at /www). */
+  readonly www: string;
+  /** Socket of the throwaway engine, for services that mount the Docker socket. */
+  readonly engineSocket: string;
+}
+
+export interface StandInProject {
+  readonly compose: ComposeFile;
+  /** HTTP ports each service's own stand-in process listens on. */
+  readonly served: ReadonlyMap<string, readonly number[]>;
+  /** URL paths the stand-ins must answer (healthchecks, health paths): files to create under `www`. */
+  readonly paths: readonly string[];
+  /** Dummy values for the `${VAR:?...}` references (the .env the deploy would write). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Host directories the redirected volumes need. */
+  readonly hostDirs: readonly string[];
+  /** One line per substitution, for the run's log. */
+  readonly substitutions: readonly string[];
+}
+
+const DOCKER_SOCKET = "/var/run/docker.sock";
+
+/**
+ * The generated project with every image replaced by the busybox stand-in. Kept exactly as
+ * generated: networks, network_mode, depends_on, restart, user, ports, cap_add, devices,
+ * environment, labels, read_only, tmpfs, and every shell-form healthcheck. Replaced, because a
+ * stand-in cannot do it:
+ * - image: the real images cannot be pulled here (no registry);
+ * - entrypoint/command, by what the service is:
+ *   - an app: `httpd` on each port it serves (its declared port; the namespace owner also
+ *     serves ports its members probe on localhost that no app declares), under a shell that
+ *     stays PID 1, so killing httpd leaves the container running (unhealthy) and killing
+ *     PID 1 stops it;
+ *   - a service mounting the Docker socket (the socket proxies): `nc` forwards each port its
+ *     healthcheck probes to the engine's API (`docker system dial-stdio`), unfiltered;
+ *   - a generated `sh -c` script (the restarter): kept, busybox runs it;
+ *   - a one-shot job others wait for (`service_completed_successfully`): exits 0;
+ * - exec-form healthchecks (python3, an image's binary): see `standInHealthcheck`;
+ * - volumes: host paths move under `hostRoot` (the real ones belong to the host); the Docker
+ *   socket becomes the throwaway engine's; `/www` (the pages httpd serves) is added;
+ * - `${VAR:?...}` values: dummies in a generated .env (the real ones are secrets).
+ */
+export function standInProject(generated: ComposeFile, plan: Plan, options: StandInOptions): StandInProject {
+  const served = new Map<string, number[]>();
+  for (const position of plan.positions.values()) {
+    const declared = new Set(position.ports.keys());
+    for (const app of position.apps) {
+      const service = generated.services[app];
+      if (!service) throw new Error(`the model's app ${app} has no service in the generated compose file`);
+      const own = [...position.ports].filter(([, owner]) => owner === app).map(([port]) => port);
+      // A port a member probes on localhost that no app declares is served by the namespace's
+      // owner (e.g. the gateway's own server, probed by every VPN app to detect a dead namespace).
+      const probed = position.apps.flatMap((member) => localProbePorts(generated.services[member] ?? { image: "" }));
+      const undeclared = app === position.service ? probed.filter((p) => !declared.has(p)) : [];
+      served.set(
+        app,
+        [...new Set([...own, ...undeclared])].sort((a, b) => a - b),
+      );
+    }
+  }
+  for (const [name, service] of Object.entries(generated.services))
+    if (!served.has(name))
+      served.set(
+        name,
+        [...new Set(localProbePorts(service))].sort((a, b) => a - b),
+      );
+  const running = new Set(longRunning(generated));
+
+  const paths = new Set<string>(["/index.html"]);
+  for (const service of Object.values(generated.services))
+    for (const m of healthcheckUrls(service)) if (m[3] && m[3] !== "/") paths.add(m[3]);
+
+  const env: Record<string, string> = {};
+  const hostDirs = new Set<string>();
+  const substitutions: string[] = [];
+  const services: Record<string, ComposeService> = {};
+  for (const [name, service] of Object.entries(generated.services)) {
+    for (const value of Object.values(service.environment ?? {}))
+      for (const m of value.matchAll(/\$\{(\w+):\?/g)) env[m[1]] = `e2e-dummy-${m[1].toLowerCase()}`;
+    const ports = served.get(name) ?? [];
+    const volumes = (service.volumes ?? []).map((volume) => {
+      const [source, ...rest] = volume.split(":");
+      if (!source.startsWith("/")) return volume;
+      if (source === DOCKER_SOCKET) return [options.engineSocket, ...rest].join(":");
+      hostDirs.add(`${options.hostRoot}${source}`);
+      return [`${options.hostRoot}${source}`, ...rest].join(":");
+    });
+    const mountsSocket = (service.volumes ?? []).some((v) => v.split(":")[0] === DOCKER_SOCKET);
+    const script = isShellScript(service.entrypoint);
+    const { command: _command, entrypoint: _entrypoint, ...kept } = service;
+    let role: string;
+    let entry: Pick<ComposeService, "entrypoint" | "command">;
+    if (!running.has(name)) {
+      role = "one-shot job: exits 0 at once (its work needs the real image)";
+      entry = { entrypoint: ["/bin/sh", "-c", "exit 0"] };
+    } else if (mountsSocket) {
+      role = `forwards ${ports.join(",") || "(no port)"} to the engine's Docker API (no filtering: the proxy's rules are the real image's)`;
+      entry = { entrypoint: ["/bin/sh", "-c", idle(ports.map((p) => `nc -ll -p ${p} -e docker system dial-stdio &`))] };
+    } else if (script) {
+      role = "runs its generated shell script as is";
+      entry = { entrypoint: service.entrypoint, ...(service.command ? { command: service.command } : {}) };
+    } else {
+      role = `httpd on ${ports.length > 0 ? ports.join(",") : "(no port)"}`;
+      entry = { entrypoint: ["/bin/sh", "-c", idle(ports.map((p) => `httpd -p ${p} -h /www;`))] };
+    }
+    const healthcheck = standInHealthcheck(service, ports);
+    services[name] = {
+      ...kept,
+      image: mountsSocket ? options.socketImage : options.image,
+      ...entry,
+      ...(healthcheck ? { healthcheck } : {}),
+      volumes: [...volumes, `${options.www}:/www:ro`],
+    };
+    substitutions.push(
+      `${name}: ${service.image.split("@")[0]} -> stand-in; ${role}` +
+        (volumes.length > 0 ? `; ${volumes.length} host volume(s) redirected` : "") +
+        (healthcheck && healthcheck !== service.healthcheck ? `; image-specific healthcheck -> ${healthcheck.test.join(" ")}` : ""),
+    );
+  }
+  return {
+    compose: { ...generated, services },
+    served,
+    paths: [...paths].sort(),
+    env,
+    hostDirs: [...hostDirs].sort(),
+    substitutions,
+  };
+}
+
+/** A `sh -c` script of the bundle (e.g. the restarter's loop): busybox runs it unchanged. */
+function isShellScript(entrypoint: unknown): boolean {
+  return Array.isArray(entrypoint) && ["/bin/sh", "sh"].includes(entrypoint[0]) && entrypoint[1] === "-c";
+}
+
+/**
+ * The healthcheck a stand-in can run: the generated one when it is a shell command (busybox
+ * runs it: `curl ... || wget ...` falls through to wget); an exec-form check needs the image's
+ * own program (python3, a binary), so the stand-in probes the same URLs with wget, or, with no
+ * URL in it, the ports it serves. Timing fields stay as generated.
+ */
+export function standInHealthcheck(service: ComposeService, served: readonly number[]): ComposeService["healthcheck"] {
+  const hc = service.healthcheck;
+  if (!hc || hc.test[0] === "CMD-SHELL" || hc.test[0] === "NONE") return hc;
+  const urls = healthcheckUrls(service).map((m) => m[0]);
+  const targets = urls.length > 0 ? urls : served.map((p) => `http://127.0.0.1:${p}/`);
+  const test = targets.length > 0 ? targets.map((u) => `wget -q -O /dev/null ${u}`).join(" && ") : "kill -0 1";
+  return { ...hc, test: ["CMD-SHELL", test] };
+}
+
+/** PID 1 of a stand-in: starts its servers, then idles; exits at once on TERM so `down` is quick ($$ is Compose's escape for $). */
+function idle(starts: readonly string[]): string {
+  return `trap 'exit 0' TERM INT; ${starts.join(" ")} while :; do sleep 1 & wait $$!; done`;
+}
