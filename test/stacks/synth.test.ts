@@ -123,7 +123,7 @@ describe("npm run synth (the real entry point)", () => {
     expect(out).toMatch(/stack bootstrap: \d+ resources/);
     expect(out).toMatch(/Authorized redirect URI: +https:\/\/example-team\.cloudflareaccess\.com\/cdn-cgi\/access\/callback\n/);
     expect(out).toMatch(/bootstrap inputs \(sensitive\): .*TF_VAR_tf_api_token/);
-    expect(out).toMatch(/bundle files: unchanged/);
+    expect(out).toMatch(/generated files \(host bundle, workflows\): unchanged/);
   });
 
   it("exits non-zero with the message and no stack trace when the config is bad", () => {
