@@ -17,7 +17,10 @@ export function summarize(result: SynthResult): string {
     for (const [type, count] of counts) lines.push(`  ${String(count).padStart(3)}  ${type}`);
   }
   lines.push(...setupSummary(result));
-  lines.push("", result.written.length ? `generated files updated: ${result.written.join(", ")}` : "generated files (host bundle, workflows): unchanged");
+  lines.push(
+    "",
+    result.written.length ? `generated files updated: ${result.written.join(", ")}` : "generated files (host bundle, workflows): unchanged",
+  );
   return lines.join("\n");
 }
 

@@ -20,17 +20,6 @@ type Check = {
 describe("Google sign-in: what Terraform can manage", () => {
   const { json } = synth();
 
-  it("outputs the exact origin and redirect URI the console's OAuth client must list", () => {
-    expect(googleOAuthClientSettings("acme")).toEqual({
-      javascriptOrigin: "https://acme.cloudflareaccess.com",
-      redirectUri: "https://acme.cloudflareaccess.com/cdn-cgi/access/callback",
-    });
-    expect(json.output).toMatchObject({
-      google_oauth_javascript_origin: { value: "https://example-team.cloudflareaccess.com" },
-      google_oauth_redirect_uri: { value: "https://example-team.cloudflareaccess.com/cdn-cgi/access/callback" },
-    });
-  });
-
   it("turns on the project's APIs and never turns them off on destroy", () => {
     const services = Object.values(resources(json, "google_project_service"));
     expect(services.map((s) => s.service).sort()).toEqual([
