@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
-import { googleOAuthClientSettings } from "../../constructs/google-idp";
 import { exampleConfig, resources, synth, withApps } from "../support";
 
 type Check = {
