@@ -170,3 +170,40 @@ export function conform(
     }
   return violations;
 }
+
+/** A bare resource address, the only form Terraform's JSON syntax takes in replace_triggered_by. */
+const ADDRESS = /^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Lifecycle meta-arguments Terraform itself checks: replace_triggered_by names resources of the
+ * same stack as bare addresses; ignore_changes names attributes the resource sets.
+ */
+export function lifecycleProblems(json: { resource?: Record<string, Record<string, Json>> }): Violation[] {
+  const violations: Violation[] = [];
+  const source = "hashicorp/terraform v1.11 (checked with terraform validate on terraform_data stand-ins)";
+  const exists = (address: string) => {
+    const [type, name] = address.split(".");
+    return type !== undefined && name !== undefined && json.resource?.[type]?.[name] !== undefined;
+  };
+  for (const [type, byName] of Object.entries(json.resource ?? {}))
+    for (const [name, config] of Object.entries(byName)) {
+      const resource = config as Record<string, Json> & { lifecycle?: { ignore_changes?: unknown; replace_triggered_by?: unknown } };
+      const address = `${type}.${name}`;
+      for (const ref of (resource.lifecycle?.replace_triggered_by as string[] | undefined) ?? [])
+        if (!ADDRESS.test(ref) || !exists(ref))
+          violations.push({
+            address,
+            problem: `replace_triggered_by ${JSON.stringify(ref)} is not the bare address of a resource in this stack`,
+            source,
+          });
+      const ignored = resource.lifecycle?.ignore_changes;
+      for (const attr of Array.isArray(ignored) ? (ignored as string[]) : [])
+        if (!isSet(resource[attr.split(/[.[]/)[0] as string]))
+          violations.push({
+            address,
+            problem: `ignore_changes ${JSON.stringify(attr)} names an attribute the resource does not set`,
+            source,
+          });
+    }
+  return violations;
+}
