@@ -70,7 +70,9 @@ export function typesOf(json: TerraformJson): string[] {
 export function requiredGrants(stacks: ReadonlyMap<string, TerraformJson>): Map<string, Map<Credential, string[]>> {
   const missing = [...stacks.values()].flatMap(typesOf).filter((t) => !(t in PERMISSIONS));
   if (missing.length > 0)
-    throw new Error(`stacks/permissions.ts: no permission entry for ${[...new Set(missing)].sort().join(", ")}: add what its credential needs`);
+    throw new Error(
+      `stacks/permissions.ts: no permission entry for ${[...new Set(missing)].sort().join(", ")}: add what its credential needs`,
+    );
   const result = new Map<string, Map<Credential, string[]>>();
   for (const [name, json] of [...stacks].sort(([a], [b]) => a.localeCompare(b))) {
     const byCredential = new Map<Credential, Set<string>>();
@@ -79,10 +81,7 @@ export function requiredGrants(stacks: ReadonlyMap<string, TerraformJson>): Map<
         if (g.credential === "none") continue;
         byCredential.set(g.credential, (byCredential.get(g.credential) ?? new Set()).add(g.grant));
       }
-    result.set(
-      name,
-      new Map([...byCredential].sort(([a], [b]) => a.localeCompare(b)).map(([c, grants]) => [c, [...grants].sort()])),
-    );
+    result.set(name, new Map([...byCredential].sort(([a], [b]) => a.localeCompare(b)).map(([c, grants]) => [c, [...grants].sort()])));
   }
   return result;
 }

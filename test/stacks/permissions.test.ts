@@ -85,7 +85,10 @@ describe("service token expiry is watched", () => {
   });
 
   const run = (expiry: string) => {
-    const r = spawnSync("bash", ["-c", EXPIRY_CHECK], { env: { PATH: process.env.PATH, EXPIRY: expiry, WARN_DAYS: "30" }, encoding: "utf8" });
+    const r = spawnSync("bash", ["-c", EXPIRY_CHECK], {
+      env: { PATH: process.env.PATH, EXPIRY: expiry, WARN_DAYS: "30" },
+      encoding: "utf8",
+    });
     return { status: r.status, out: r.stdout + r.stderr };
   };
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -98,7 +101,10 @@ describe("service token expiry is watched", () => {
     expect(soon.out).toMatch(/::error::service token uptime-monitor expires .* \(1[12] days\)/);
     expect(soon.out).not.toMatch(/::error::service token ci-deploy/);
     expect(run("")).toMatchObject({ status: 1, out: expect.stringMatching(/variable SERVARR_SERVICE_TOKEN_EXPIRY is empty/) });
-    expect(run(JSON.stringify({ "ci-deploy": "not a date" }))).toMatchObject({ status: 1, out: expect.stringMatching(/unreadable expiry/) });
+    expect(run(JSON.stringify({ "ci-deploy": "not a date" }))).toMatchObject({
+      status: 1,
+      out: expect.stringMatching(/unreadable expiry/),
+    });
     expect(execFileSync("bash", ["-n", "-c", EXPIRY_CHECK]).toString()).toBe("");
   });
 });
