@@ -127,6 +127,15 @@ describe("broken copies fail, naming the rule", () => {
     ]);
   });
 
+  it("one entry-point ruleset per zone and phase: a second cache-settings ruleset is refused", () => {
+    const copy = clone(servarr) as { resource: { cloudflare_ruleset: Record<string, unknown> } };
+    const [first] = Object.values(copy.resource.cloudflare_ruleset);
+    copy.resource.cloudflare_ruleset.another = clone(first);
+    expect(problems(copy as TerraformJson)).toEqual([
+      expect.stringMatching(/another: a second entry-point ruleset for phase http_request_cache_settings/),
+    ]);
+  });
+
   it("a type with no entry fails the suite, so a new construct cannot skip it", () => {
     const copy = clone(servarr) as { resource: Record<string, Record<string, unknown>> };
     copy.resource.cloudflare_zero_trust_gateway_policy = { p: { account_id: "x" } };

@@ -168,6 +168,31 @@ export function conform(
           for (const problem of check(rule, stripped)) violations.push({ address: `${prefix}.${name}`, problem, source: entry.source });
       }
     }
+  return [...violations, ...entryPointProblems(json)];
+}
+
+/**
+ * Across resources: a zone (or account) has one entry-point ruleset per phase; kinds "zone" and
+ * "root" are entry points (the API refuses a second; the provider's sweeper in
+ * cloudflare/terraform-provider-cloudflare@v5.14.0:internal/services/ruleset/ruleset_test.go
+ * sorts them so). Two constructs that each add one for the same phase would fail at apply.
+ */
+export function entryPointProblems(json: { resource?: Record<string, Record<string, Json>> }): Violation[] {
+  const seen = new Map<string, string>();
+  const violations: Violation[] = [];
+  for (const [name, config] of Object.entries(json.resource?.cloudflare_ruleset ?? {})) {
+    const r = config as { kind?: string; phase?: string; zone_id?: string; account_id?: string };
+    if (r.kind !== "zone" && r.kind !== "root") continue;
+    const key = `${r.zone_id ?? r.account_id} ${r.phase}`;
+    const first = seen.get(key);
+    if (first)
+      violations.push({
+        address: `cloudflare_ruleset.${name}`,
+        problem: `a second entry-point ruleset for phase ${r.phase} (the first is ${first}): add rules to that one`,
+        source: "cloudflare/terraform-provider-cloudflare@v5.14.0:internal/services/ruleset",
+      });
+    else seen.set(key, `cloudflare_ruleset.${name}`);
+  }
   return violations;
 }
 
