@@ -127,6 +127,23 @@ describe("broken copies fail, naming the rule", () => {
     ]);
   });
 
+  it("RequiresOtherStringAttributeToBeOneOf, ObjectSizeAtMost, MinItems, AtLeastOneOf", () => {
+    expect(broken(servarr, "cloudflare_zero_trust_access_application", (r) => Object.assign(r, { type: "saas" }))).toContainEqual(
+      expect.stringMatching(/destinations is only allowed when type is one of self_hosted, ssh/),
+    );
+    const twoSelectors = broken(servarr, "cloudflare_zero_trust_access_policy", (r) => {
+      (r.include as Array<Record<string, unknown>>)[0] = { email: { email: "a@example.com" }, everyone: {} };
+    });
+    expect(twoSelectors).toEqual([expect.stringMatching(/include: sets email, everyone; at most 1 allowed per element/)]);
+    const noChecks = broken(servarr, "github_repository_ruleset", (r) => {
+      (r.rules as { required_status_checks: { required_check: unknown[] } }).required_status_checks.required_check = [];
+    });
+    expect(noChecks).toContainEqual(expect.stringMatching(/required_check: at least 1 element/));
+    expect(broken(servarr, "google_monitoring_uptime_check_config", (r) => Object.assign(r, { http_check: {} }))).toEqual([
+      expect.stringMatching(/at least one of auth_info, port, headers, path, use_ssl, mask_headers \(found 0\)/),
+    ]);
+  });
+
   it("one entry-point ruleset per zone and phase: a second cache-settings ruleset is refused", () => {
     const copy = clone(servarr) as { resource: { cloudflare_ruleset: Record<string, unknown> } };
     const [first] = Object.values(copy.resource.cloudflare_ruleset);

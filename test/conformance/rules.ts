@@ -131,10 +131,13 @@ export function check(rule: Rule, resource: Json): string[] {
       return objectsAt(resource, rule.path)
         .filter((o) => Object.values(o).filter(isSet).length > rule.max)
         .map((o) => `${rule.path}: sets ${Object.keys(o).join(", ")}; at most ${rule.max} allowed per element`);
-    case "minItems":
-      return valuesAt(resource, rule.path)
+    case "minItems": {
+      const [parent, leaf] = split(rule.path);
+      return objectsAt(resource, parent)
+        .map((o) => o[leaf])
         .filter((v) => Array.isArray(v) && v.length < rule.min)
         .map(() => `${rule.path}: at least ${rule.min} element(s)`);
+    }
   }
 }
 

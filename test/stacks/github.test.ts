@@ -152,7 +152,9 @@ describe("Actions secrets and variables: one list", () => {
       SERVARR_BUNDLE_DIR: `compose/${host.name}`,
       SERVARR_PUBLIC_HOSTNAMES: "join.example.com plex.example.com requests.example.com status.example.com",
       // Expiry dates are not secret (the token-expiry workflow reads them).
-      SERVARR_SERVICE_TOKEN_EXPIRY: expect.stringMatching(/^\$\{jsonencode\(\{"ci-deploy" = .+\.expires_at, "uptime-monitor" = .+\.expires_at\}\)\}$/),
+      SERVARR_SERVICE_TOKEN_EXPIRY: expect.stringMatching(
+        /^\$\{jsonencode\(\{"ci-deploy" = .+\.expires_at, "uptime-monitor" = .+\.expires_at\}\)\}$/,
+      ),
     });
     const secretNames = new Set(secrets.map((s) => s.secret_name));
     for (const v of variables) expect(secretNames.has(v.variable_name)).toBe(false);
