@@ -104,6 +104,17 @@ describe("broken copies", () => {
     expect(lifecycleProblems(j).map((v) => v.problem)).toEqual([expect.stringMatching(/is not the bare address of a resource/)]);
   });
 
+  it("a depends_on or import naming a resource that does not exist is refused", () => {
+    const j = copy() as TerraformJson & { import: Array<{ to: string }> };
+    const check = firstCheck(j) as Resource & { depends_on?: string[] };
+    check.depends_on = ["google_project_service.gone"];
+    j.import = [{ to: "github_repository.gone" }];
+    expect(lifecycleProblems(j).map((v) => v.problem)).toEqual([
+      'depends_on "google_project_service.gone" is not the bare address of a resource in this stack',
+      'import to "github_repository.gone" is not a resource of this stack',
+    ]);
+  });
+
   it("ignoring an attribute the resource does not set is refused", () => {
     const j = copy();
     const check = firstCheck(j);
@@ -118,11 +129,14 @@ function standIns(json: TerraformJson): object {
   const out: Record<string, unknown> = {};
   for (const [type, byName] of Object.entries(json.resource ?? {}))
     for (const [name, config] of Object.entries(byName)) {
-      const lifecycle = (config as Resource).lifecycle;
-      const triggers = lifecycle?.replace_triggered_by?.map((ref) =>
-        ref.replace(/[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+/, (a) => `terraform_data.${id(a)}`),
-      );
-      out[id(`${type}.${name}`)] = { input: "x", ...(triggers ? { lifecycle: { replace_triggered_by: triggers } } : {}) };
+      const { lifecycle, depends_on } = config as Resource & { depends_on?: string[] };
+      const standIn = (ref: string) => ref.replace(/[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+/, (a) => `terraform_data.${id(a)}`);
+      const triggers = lifecycle?.replace_triggered_by?.map(standIn);
+      out[id(`${type}.${name}`)] = {
+        input: "x",
+        ...(triggers ? { lifecycle: { replace_triggered_by: triggers } } : {}),
+        ...(depends_on ? { depends_on: depends_on.map(standIn) } : {}),
+      };
     }
   return { resource: { terraform_data: out } };
 }
@@ -136,7 +150,7 @@ const terraform = (() => {
   }
 })();
 
-describe.skipIf(!terraform)("terraform validate (real binary, offline) on the lifecycle syntax", () => {
+describe.skipIf(!terraform)("terraform validate (real binary, offline) on the lifecycle and depends_on syntax", () => {
   const validate = (json: object) => {
     const dir = mkdtempSync(path.join(scratch, "tf-"));
     writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(json));

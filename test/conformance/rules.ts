@@ -206,7 +206,11 @@ const ADDRESS = /^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+$/;
  * Lifecycle meta-arguments Terraform itself checks: replace_triggered_by names resources of the
  * same stack as bare addresses; ignore_changes names attributes the resource sets.
  */
-export function lifecycleProblems(json: { resource?: Record<string, Record<string, Json>> }): Violation[] {
+export function lifecycleProblems(json: {
+  resource?: Record<string, Record<string, Json>>;
+  data?: Record<string, Record<string, Json>>;
+  import?: unknown;
+}): Violation[] {
   const violations: Violation[] = [];
   const source = "hashicorp/terraform v1.11 (checked with terraform validate on terraform_data stand-ins)";
   const exists = (address: string) => {
@@ -224,6 +228,17 @@ export function lifecycleProblems(json: { resource?: Record<string, Record<strin
             problem: `replace_triggered_by ${JSON.stringify(ref)} is not the bare address of a resource in this stack`,
             source,
           });
+      for (const ref of (resource.depends_on as string[] | undefined) ?? []) {
+        const data = ref.startsWith("data.");
+        const [t, n] = (data ? ref.slice(5) : ref).split(".");
+        const known = data ? json.data?.[t as string]?.[n as string] !== undefined : exists(ref);
+        if (!ADDRESS.test(data ? ref.slice(5) : ref) || !known)
+          violations.push({
+            address,
+            problem: `depends_on ${JSON.stringify(ref)} is not the bare address of a resource in this stack`,
+            source,
+          });
+      }
       const ignored = resource.lifecycle?.ignore_changes;
       for (const attr of Array.isArray(ignored) ? (ignored as string[]) : [])
         if (!isSet(resource[attr.split(/[.[]/)[0] as string]))
@@ -233,5 +248,8 @@ export function lifecycleProblems(json: { resource?: Record<string, Record<strin
             source,
           });
     }
+  for (const block of Array.isArray(json.import) ? (json.import as Array<{ to?: string }>) : [])
+    if (!block.to || !ADDRESS.test(block.to) || !exists(block.to))
+      violations.push({ address: "import", problem: `import to ${JSON.stringify(block.to)} is not a resource of this stack`, source });
   return violations;
 }
