@@ -7,14 +7,10 @@ import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/li
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { REQUIRED_CHECKS } from "../delivery/required-checks";
 import type { BranchProtectionKind, GitHubConfig } from "../stacks/config";
 import { assertNoProblems, type Problem } from "./problems";
 
-/**
- * The status check every change to the default branch must pass: the job name of the pull
- * request workflow that runs the Terraform Cloud plan (.github/workflows must use exactly this).
- */
-export const PLAN_CHECK = "plan";
 /** The GitHub Actions app: only a check reported by Actions satisfies the rule, not one any app posts. */
 export const GITHUB_ACTIONS_APP_ID = 15368;
 /** The environment the deploy job runs in. */
@@ -144,7 +140,7 @@ export class GitHubRepo extends Construct {
           pullRequest: { requiredApprovingReviewCount: 0, dismissStaleReviewsOnPush: true, requiredReviewThreadResolution: true },
           requiredStatusChecks: {
             strictRequiredStatusChecksPolicy: true,
-            requiredCheck: [{ context: PLAN_CHECK, integrationId: GITHUB_ACTIONS_APP_ID }],
+            requiredCheck: REQUIRED_CHECKS.map((context) => ({ context, integrationId: GITHUB_ACTIONS_APP_ID })),
           },
         },
       });
@@ -157,7 +153,7 @@ export class GitHubRepo extends Construct {
         allowsForcePushes: false,
         requireConversationResolution: true,
         requiredPullRequestReviews: [{ requiredApprovingReviewCount: 0, dismissStaleReviews: true }],
-        requiredStatusChecks: [{ strict: true, contexts: [PLAN_CHECK] }],
+        requiredStatusChecks: [{ strict: true, contexts: [...REQUIRED_CHECKS] }],
       });
     }
   }

@@ -1,7 +1,7 @@
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
-import type { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import type { Host } from "./host";
 import { assertNoProblems, type Problem } from "./problems";
@@ -10,7 +10,18 @@ import { assertNoProblems, type Problem } from "./problems";
 export interface ServiceTokenCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
+  /** The token resource: when it changes (a rotation) or is replaced, the checks that send it are replaced. */
+  readonly resource: TerraformResource;
 }
+
+/**
+ * What a private check ignores when Terraform compares it with the API: with `mask_headers`
+ * the API returns every header value as "******" and the provider stores that
+ * (hashicorp/terraform-provider-google@v6.50.0:google/services/monitoring/
+ * resource_monitoring_uptime_check_config.go: the headers flattener returns the API's value),
+ * so without this every plan would "change" the token back.
+ */
+export const MASKED_HEADERS_IGNORED = ["http_check[0].headers"] as const;
 
 export interface UptimeMonitoringProps {
   readonly projectId: string;
@@ -80,6 +91,11 @@ export class UptimeMonitoring extends Construct {
           },
           userLabels: { servarr_host: host.name },
           dependsOn: props.dependsOn,
+          // Masked headers never match what was sent: ignore them, and send new ones by
+          // replacing the check whenever the token changes (bump its clientSecretVersion).
+          ...(t.private
+            ? { lifecycle: { ignoreChanges: [...MASKED_HEADERS_IGNORED], replaceTriggeredBy: [address(props.probeToken.resource)] } }
+            : {}),
         }),
     );
 
@@ -125,6 +141,15 @@ export class UptimeMonitoring extends Construct {
       userLabels: { servarr_host: host.name },
     });
   }
+}
+
+/**
+ * A resource's address as a bare reference. cdktf renders a resource object here as
+ * "${type.name}", which Terraform 1.11 rejects in JSON `replace_triggered_by` ("Invalid
+ * character"); the bare form is valid (both checked with `terraform validate` here).
+ */
+function address(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }
 
 /**

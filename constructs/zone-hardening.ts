@@ -2,7 +2,7 @@ import { BotManagement } from "@cdktf/provider-cloudflare/lib/bot-management";
 import { Ruleset } from "@cdktf/provider-cloudflare/lib/ruleset";
 import { ZoneDnssec } from "@cdktf/provider-cloudflare/lib/zone-dnssec";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
-import { Lazy } from "cdktf";
+import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 
 export interface ZoneHardeningProps {
@@ -14,6 +14,9 @@ export interface ZoneHardeningProps {
    */
   readonly botFightMode?: boolean;
 }
+
+/** The output holding the DS record the owner publishes at the registrar. */
+export const DNSSEC_DS_OUTPUT = "dnssec_ds_record";
 
 /** Zone settings servarr enforces, one `ZoneSetting` each (id → value). */
 export const ZONE_SETTINGS: Readonly<Record<string, string>> = {
@@ -32,11 +35,21 @@ export const ZONE_SETTINGS: Readonly<Record<string, string>> = {
 export class ZoneHardening extends Construct {
   private readonly props: ZoneHardeningProps;
   private readonly bypassed: string[] = [];
+  readonly dnssec: ZoneDnssec;
 
   constructor(scope: Construct, id: string, props: ZoneHardeningProps) {
     super(scope, id);
     this.props = props;
-    new ZoneDnssec(this, "dnssec", { zoneId: props.zoneId, status: "active" });
+    // The API reports "pending" until the DS record is published at the registrar (and
+    // "active" after); the provider stores what it reads, so comparing `status` would plan
+    // "pending → active" on every run until then. Terraform turns DNSSEC on at creation and
+    // then leaves the status to the registrar step (the DS record is an output and the synth
+    // summary says where to put it).
+    this.dnssec = new ZoneDnssec(this, "dnssec", { zoneId: props.zoneId, status: "active", lifecycle: { ignoreChanges: ["status"] } });
+    new TerraformOutput(this, "dnssec-ds", {
+      value: this.dnssec.ds,
+      description: "DS record to add at the domain's registrar (unless Cloudflare is the registrar): DNSSEC stays pending until then",
+    }).overrideLogicalId(DNSSEC_DS_OUTPUT);
     for (const [settingId, value] of Object.entries(ZONE_SETTINGS)) {
       // The provider types `value` as an object, but the API takes each setting's own type.
       new ZoneSetting(this, settingId, { zoneId: props.zoneId, settingId, value: value as unknown as Record<string, string> });

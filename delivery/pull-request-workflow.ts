@@ -1,5 +1,6 @@
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
+import { PULL_REQUEST_JOBS } from "./required-checks";
 import type { CloudStack, LocalStack } from "./stacks";
 import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
 
@@ -22,7 +23,7 @@ export function pullRequestWorkflow(stacks: { cloud: readonly CloudStack[]; loca
     concurrency: { group: `pull-request-${expr("github.event.pull_request.number")}`, "cancel-in-progress": true },
     jobs: {
       check: {
-        name: "lint, typecheck, test, synth",
+        name: PULL_REQUEST_JOBS.check,
         "runs-on": RUNNER,
         permissions: { contents: "read" },
         "timeout-minutes": 20,
@@ -95,7 +96,7 @@ function planJob(stacks: readonly CloudStack[]): Job {
     ),
   });
   return {
-    name: "speculative plan in Terraform Cloud",
+    name: PULL_REQUEST_JOBS.plan,
     "runs-on": RUNNER,
     needs: ["check"],
     // Pull requests from forks get no secrets: nothing to plan with.
@@ -119,7 +120,7 @@ function commentJob(stacks: { cloud: readonly CloudStack[]; local: readonly Loca
     for (const field of ["add", "change", "destroy", "run_link", "run_status"])
       env[`PLAN_${s.key}_${field}`] = expr(`needs.plan.outputs.${s.key}_${field}`);
   return {
-    name: "pull request comment",
+    name: PULL_REQUEST_JOBS.comment,
     "runs-on": RUNNER,
     needs: ["check", "plan"],
     if: `always() && ${fromSameRepo}`,

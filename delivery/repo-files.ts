@@ -4,6 +4,7 @@ import type { TerraformJson } from "../stacks/synth";
 import { deployWorkflow } from "./deploy-workflow";
 import { pullRequestWorkflow } from "./pull-request-workflow";
 import { classifyStacks } from "./stacks";
+import { tokenExpiryWorkflow } from "./token-expiry-workflow";
 import { renderWorkflow } from "./workflow-spec";
 
 /** Generated files outside the host bundles, keyed by path relative to the repository root. */
@@ -13,5 +14,6 @@ export function renderRepoFiles(hosts: readonly Host[], stacks: ReadonlyMap<stri
   return new Map([
     [".github/workflows/pull-request.yml", renderWorkflow(pullRequestWorkflow(classified))],
     [".github/workflows/deploy.yml", renderWorkflow(deployWorkflow(classified.cloud, deliveries))],
+    [".github/workflows/token-expiry.yml", renderWorkflow(tokenExpiryWorkflow())],
   ]);
 }

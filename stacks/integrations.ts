@@ -1,11 +1,13 @@
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { Fn } from "cdktf";
 import type { Construct } from "constructs";
 import { requireDeploySecrets } from "../constructs/deploy-secrets";
 import { type ActionsValue, GitHubRepo } from "../constructs/github-repo";
 import { GoogleSso } from "../constructs/google-sso";
 import type { Host } from "../constructs/host";
 import { UptimeMonitoring } from "../constructs/uptime-monitoring";
+import { TOKEN_EXPIRY_VARIABLE } from "../delivery/token-expiry-workflow";
 import type { ServarrConfig } from "./config";
 
 export interface Integrations {
@@ -50,6 +52,11 @@ export function actionsVariables(host: Host): ActionsValue[] {
       name: "SERVARR_PUBLIC_HOSTNAMES",
       description: "Public hostnames (space-separated) for a smoke test after the deploy",
       value: [...new Set(publicHostnames)].sort().join(" "),
+    },
+    {
+      name: TOKEN_EXPIRY_VARIABLE,
+      description: "When each Access service token expires (JSON), read by the token-expiry workflow",
+      value: Fn.jsonencode(Object.fromEntries(host.serviceTokens.all.map((t) => [t.name, t.expiresAt]))),
     },
   ];
 }

@@ -72,9 +72,10 @@ describe("shared policies and service tokens", () => {
 
   it("declares the two required tokens with a rotatable secret and sensitive outputs", () => {
     const tokens = Object.values(resources(json, "cloudflare_zero_trust_access_service_token"));
-    expect(tokens.map((t) => [t.name, t.client_secret_version])).toEqual([
-      ["servarr ci-deploy", 1],
-      ["servarr uptime-monitor", 1],
+    // Version 1 is the provider's default and is left out: it may only be set with an expiry.
+    expect(tokens.map((t) => [t.name, t.client_secret_version, t.previous_client_secret_expires_at])).toEqual([
+      ["servarr ci-deploy", undefined, undefined],
+      ["servarr uptime-monitor", undefined, undefined],
     ]);
     for (const name of ["ci_deploy", "uptime_monitor"])
       for (const part of ["client_id", "client_secret"])

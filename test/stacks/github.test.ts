@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { DEPLOY_ENVIRONMENT, GITHUB_ACTIONS_APP_ID, PLAN_CHECK } from "../../constructs/github-repo";
+import { DEPLOY_ENVIRONMENT, GITHUB_ACTIONS_APP_ID } from "../../constructs/github-repo";
+import { REQUIRED_CHECKS } from "../../delivery/required-checks";
 import type { GitHubConfig } from "../../stacks/config";
 import { ServarrStack } from "../../stacks/servarr-stack";
 import { exampleConfig, resources, synth } from "../support";
@@ -50,7 +51,7 @@ describe("default branch protection: an explicit choice", () => {
         pull_request: { required_approving_review_count: 0 },
         required_status_checks: {
           strict_required_status_checks_policy: true,
-          required_check: [{ context: PLAN_CHECK, integration_id: GITHUB_ACTIONS_APP_ID }],
+          required_check: REQUIRED_CHECKS.map((context) => ({ context, integration_id: GITHUB_ACTIONS_APP_ID })),
         },
       },
     });
@@ -65,7 +66,7 @@ describe("default branch protection: an explicit choice", () => {
       enforce_admins: true,
       allows_deletions: false,
       allows_force_pushes: false,
-      required_status_checks: [{ strict: true, contexts: [PLAN_CHECK] }],
+      required_status_checks: [{ strict: true, contexts: REQUIRED_CHECKS }],
       required_pull_request_reviews: [{ required_approving_review_count: 0 }],
     });
   });
@@ -150,6 +151,10 @@ describe("Actions secrets and variables: one list", () => {
       SERVARR_DOMAIN: "example.com",
       SERVARR_BUNDLE_DIR: `compose/${host.name}`,
       SERVARR_PUBLIC_HOSTNAMES: "join.example.com plex.example.com requests.example.com status.example.com",
+      // Expiry dates are not secret (the token-expiry workflow reads them).
+      SERVARR_SERVICE_TOKEN_EXPIRY: expect.stringMatching(
+        /^\$\{jsonencode\(\{"ci-deploy" = .+\.expires_at, "uptime-monitor" = .+\.expires_at\}\)\}$/,
+      ),
     });
     const secretNames = new Set(secrets.map((s) => s.secret_name));
     for (const v of variables) expect(secretNames.has(v.variable_name)).toBe(false);

@@ -1,0 +1,141 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Host } from "../constructs/host";
+import type { ServarrConfig } from "./config";
+import { buildApp, readStacks, type TerraformJson } from "./synth";
+
+/**
+ * The mechanical steps of first-time setup (`npm run setup -- <step>`), each a function the
+ * CLI (stacks/setup-cli.ts) calls and the tests call directly. None prints a secret value.
+ * Bad input: a SetupError naming what is wrong, and nothing written.
+ */
+export class SetupError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "SetupError";
+  }
+}
+
+/** What the steps read from the model: the host and the synthesized stacks. */
+export interface Model {
+  readonly config: ServarrConfig;
+  readonly host: Host;
+  readonly stacks: ReadonlyMap<string, TerraformJson>;
+}
+
+export function loadModel(config: ServarrConfig): Model {
+  const outdir = mkdtempSync(path.join(tmpdir(), "servarr-setup-"));
+  try {
+    const { app, hosts } = buildApp(config, outdir);
+    app.synth();
+    return { config, host: hosts[0] as Host, stacks: readStacks(outdir) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A new ed25519 key pair for the deploy user: `<dir>/deploy_key` (private, 0600) and `.pub`.
+ * Returns the public line for `machine.deployKeys`. Refuses to replace an existing key.
+ */
+export function generateDeployKey(dir: string, comment: string): string {
+  const file = path.join(dir, "deploy_key");
+  if (existsSync(file) || existsSync(`${file}.pub`))
+    throw new SetupError([`${file} exists: not replacing a key (remove it first if you really want a new one)`]);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { stdio: ["ignore", "ignore", "pipe"] });
+  return readFileSync(`${file}.pub`, "utf8").trim();
+}
+
+/**
+ * The known_hosts line the deploy pins: the host's ed25519 key as scanned at `address`
+ * (its LAN address, before the tunnel is up), under the name the deploy connects to
+ * (`ssh.<domain>`), not the address it was scanned at.
+ */
+export function knownHostsLine(sshHostname: string, address: string, port = 22): string {
+  let scanned: string;
+  try {
+    scanned = execFileSync("ssh-keyscan", ["-T", "5", "-t", "ed25519", "-p", String(port), address], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch {
+    scanned = "";
+  }
+  const line = scanned.split("\n").find((l) => /^\S+ ssh-ed25519 [A-Za-z0-9+/=]+$/.test(l.trim()));
+  if (!line) throw new SetupError([`no ed25519 host key from ${address}:${port}: is sshd running there and reachable?`]);
+  const [, type, key] = line.trim().split(" ");
+  return `${sshHostname} ${type} ${key}`;
+}
+
+/** Terraform outputs from a state file (`terraform state pull`) or from `terraform output -json`. */
+export function readOutputs(text: string): ReadonlyMap<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new SetupError([
+      "the outputs file is not JSON: give `terraform state pull` or `terraform output -json` of the servarr workspace",
+    ]);
+  }
+  const record = parsed as { outputs?: Record<string, { value?: unknown }> } & Record<string, { value?: unknown }>;
+  const outputs = record.outputs && typeof record.outputs === "object" && !("value" in record.outputs) ? record.outputs : record;
+  return new Map(Object.entries(outputs).map(([name, o]) => [name, o?.value]));
+}
+
+/** A host secret's source for a manual start: a Terraform output or the owner's TF_VAR_ input. */
+export type EnvSource = { readonly output: string } | { readonly variable: string };
+
+/**
+ * Where each variable of the host's `.env` comes from, derived from the model: a secret
+ * Terraform computes is read from the output with the same expression; a secret the owner
+ * types is the bootstrap input TF_VAR_<name> they already set.
+ */
+export function envSources(model: Model): Map<string, EnvSource> {
+  const outputs = (model.stacks.get("servarr")?.output ?? {}) as Record<string, { value?: unknown }>;
+  const sources = new Map<string, EnvSource>();
+  const problems: string[] = [];
+  for (const secret of model.host.secrets.for("host")) {
+    const synthesized = secretExpression(model, secret.name);
+    const variable = /^\$\{var\.([a-z0-9_]+)\}$/.exec(synthesized ?? "")?.[1];
+    const output = Object.entries(outputs).find(([, o]) => o.value === synthesized)?.[0];
+    if (variable) sources.set(secret.name, { variable });
+    else if (output) sources.set(secret.name, { output });
+    else problems.push(`${secret.name}: no Terraform output carries it (declare one next to the secret)`);
+  }
+  if (problems.length > 0) throw new SetupError(problems);
+  return sources;
+}
+
+/** The value expression of a host secret as synthesized (the GitHub secret of the same name). */
+function secretExpression(model: Model, name: string): string | undefined {
+  const secrets = (model.stacks.get("servarr")?.resource?.github_actions_secret ?? {}) as Record<
+    string,
+    { secret_name?: string; plaintext_value?: string }
+  >;
+  return Object.values(secrets).find((s) => s.secret_name === name)?.plaintext_value;
+}
+
+/**
+ * The first `.env` for a manual start on the host: every host secret, from the outputs or the
+ * owner's TF_VAR_ inputs, quoted as the deploy gate writes them. Written 0600, never over an
+ * existing file; on any problem nothing is written.
+ */
+export function writeFirstEnv(model: Model, outputs: ReadonlyMap<string, unknown>, env: NodeJS.ProcessEnv, file: string): string[] {
+  if (existsSync(file)) throw new SetupError([`${file} exists: not replacing it`]);
+  const lines: string[] = [];
+  const problems: string[] = [];
+  for (const [name, source] of envSources(model)) {
+    const value = "output" in source ? outputs.get(source.output) : env[`TF_VAR_${source.variable}`];
+    const from = "output" in source ? `output ${source.output}` : `TF_VAR_${source.variable}`;
+    if (typeof value !== "string" || value === "") problems.push(`${name}: ${from} is missing or empty`);
+    else if (value.includes("'") || value.includes("\n")) problems.push(`${name}: ${from} contains a single quote or a newline`);
+    else lines.push(`${name}='${value}'`);
+  }
+  if (problems.length > 0) throw new SetupError(problems);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600, flag: "wx" });
+  return [...envSources(model).keys()];
+}
