@@ -21,8 +21,7 @@ export type Identity = "linuxserver" | "user" | "image";
 /**
  * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
  * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared); talks to every exposed app,
- * - monitor: checks every app (uptime-kuma); talks to every app and reads container states
- *   through the read-only Docker socket proxy,
+ * - monitor: checks every app over HTTP (uptime-kuma); talks to every app, never to the Docker API,
  * - backup: backs up every app's config dir (kopia), mounted read-only.
  */
 export type AppRole = "vpn-gateway" | "tunnel-connector" | "monitor" | "backup";

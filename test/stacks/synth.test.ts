@@ -63,6 +63,7 @@ describe("synthesize()", () => {
       "compose/servarr/first-boot.sh",
       "compose/servarr/networks.md",
       "compose/servarr/setup.sh",
+      "compose/servarr/socket-proxy.haproxy.cfg",
     ]);
   });
 
