@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { ComposeService } from "../compose/compose-spec";
 import type { BackupPolicy } from "./backups";
 import { Exposure } from "./exposure";
-import { type HealthProbe, type ProbeRunner, renderHealthcheck } from "./health";
+import { type HealthProbe, healthRoutePath, type ProbeRunner, renderHealthcheck } from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
@@ -188,6 +188,7 @@ export class ServarrApp extends Construct {
           hostname: route.hostname,
           allowEmails: route.exposure.allowEmails,
           serviceTokens: route.exposure.serviceTokens,
+          healthPath: healthRoutePath(props.healthPath),
         });
       }
       if (props.cacheBypass) host.zone.bypassCache(route.hostname);

@@ -415,3 +415,12 @@ describe("real tools accept the bundle", () => {
     expect(res.status).toBe(0);
   });
 });
+
+describe("cloudflared's metrics", () => {
+  it("listen on loopback only, exactly where its readiness check reads them", () => {
+    const cf = service("cloudflared");
+    const metrics = (args: readonly string[] | undefined) => args?.[args.indexOf("--metrics") + 1];
+    expect(metrics(cf.command)).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(metrics(cf.healthcheck?.test)).toBe(metrics(cf.command));
+  });
+});

@@ -121,7 +121,15 @@ export async function proxy(
   const id = await project.inspect<string>(own, ".Id");
   const ownName = project.container(own);
   const foreign = `other-${own}-1`;
-  await docker("create", "--name", foreign, "--label", "servarr.autoheal=true", await project.inspect<string>(own, ".Config.Image"));
+  await docker(
+    "create",
+    "--name",
+    foreign,
+    "--label",
+    "servarr.autoheal=true",
+    await project.inspect<string>(own, ".Config.Image"),
+    "/bin/sh",
+  );
   const failures: string[] = [];
   const calls = proxyCalls(api, { name: ownName, id }, foreign);
   const before = (await docker("ps", "-aq")).split("\n").length;
