@@ -108,7 +108,7 @@ function proxyService(api: DockerApiClient, config: string): ComposeService {
     cap_drop: ["ALL"],
     security_opt: ["no-new-privileges:true"],
     mem_limit: "64m",
-    // HAProxy needs a few; the bound leaves room for probes run inside the container (the e2e's).
+    // HAProxy runs one thread per CPU by default: room for a many-core host.
     pids_limit: 128,
     // The bind-mounted config is not part of compose.yaml: its hash is, so a new config recreates the proxy.
     labels: { "servarr.config-sha256": configHash(config) },
@@ -149,7 +149,8 @@ export function supportServices(host: Host): SupportService[] {
         cap_drop: ["ALL"],
         security_opt: ["no-new-privileges:true"],
         mem_limit: "32m",
-        pids_limit: 128,
+        // The loop runs a handful of processes at a time.
+        pids_limit: 32,
         depends_on: { [SOCKET_PROXY]: { condition: "service_healthy" } },
       },
       node: { name: RESTARTER, talksTo: [SOCKET_PROXY], outside: false },

@@ -160,7 +160,9 @@ export async function proxy(
       failures.push(`the proxy allows restarting ${container}, which is not a container of ${project.name} (${owner})`);
   }
   if (after !== before) failures.push(`the engine has ${after - before} more containers after the table`);
-  const direct = await engineGet(engineSocket, `/containers/${ownName}/json`);
+  // The control: what inspect, refused above, hands out straight from the engine for this project.
+  const ids = (await docker("ps", "-q", "--filter", `label=com.docker.compose.project=${project.name}`)).split("\n").filter(Boolean);
+  const direct = (await Promise.all(ids.map((i) => engineGet(engineSocket, `/containers/${i}/json`)))).join("\n");
   const visible = markers.filter((m) => direct.includes(m)).length;
   await docker("rm", "-f", foreign);
   const allowed = calls.filter((c) => c.allowed).length;
@@ -173,7 +175,7 @@ export async function proxy(
       `${ok ? "PASS" : "FAIL"} ${name}: from ${api.client}, ${allowed} allowed calls answered by the engine ` +
       `(${restartable.length} restart rules, each a container of ${project.name}), ` +
       `${calls.length - allowed} forbidden calls refused by haproxy (403); ${leaks} of ${markers.length} secret markers in any answer ` +
-      `(control: the engine's own inspect of ${ownName} shows ${visible})` +
+      `(control: the engine's own inspect of the ${ids.length} containers shows ${visible})` +
       (ok ? "" : ` — ${failures.slice(0, 8).join("; ")}${failures.length > 8 ? `; +${failures.length - 8} more` : ""}`),
   };
 }

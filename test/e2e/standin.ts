@@ -32,6 +32,8 @@ export interface StandInProject {
 }
 
 const DOCKER_SOCKET = "/var/run/docker.sock";
+/** Processes the harness's parallel probes need inside one container. */
+const PROBE_PIDS = 1024;
 
 /**
  * The generated project with every image replaced by the busybox stand-in. Kept exactly as
@@ -53,6 +55,7 @@ const DOCKER_SOCKET = "/var/run/docker.sock";
  *   socket becomes the throwaway engine's; relative paths (bundle files) stay, the caller copies
  *   them next to the compose file; `/www` (the pages httpd serves) is added;
  * - `${VAR:?...}` values: dummies in a generated .env (the real ones are secrets).
+ * - pids_limit: raised to PROBE_PIDS when lower: the harness's probes run inside the containers.
  */
 export function standInProject(generated: ComposeFile, plan: Plan, options: StandInOptions): StandInProject {
   const served = new Map<string, number[]>();
@@ -120,8 +123,12 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
       entry = { entrypoint: ["/bin/sh", "-c", idle(ports.map((p) => `httpd -p ${p} -h /www;`))] };
     }
     const healthcheck = standInHealthcheck(service, ports);
+    // The harness probes from inside containers, dozens of wget at once: a generated pids limit
+    // sized for the real program would refuse the probes' processes (seen: the restarter's 32).
+    const pids = typeof service.pids_limit === "number" ? { pids_limit: Math.max(service.pids_limit, PROBE_PIDS) } : {};
     services[name] = {
       ...kept,
+      ...pids,
       image: mountsSocket ? options.socketImage : options.image,
       ...entry,
       ...(healthcheck ? { healthcheck } : {}),
@@ -130,7 +137,10 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
     substitutions.push(
       `${name}: ${service.image.split("@")[0]} -> stand-in; ${role}` +
         (volumes.length > 0 ? `; ${volumes.length} host volume(s) redirected` : "") +
-        (healthcheck && healthcheck !== service.healthcheck ? `; image-specific healthcheck -> ${healthcheck.test.join(" ")}` : ""),
+        (healthcheck && healthcheck !== service.healthcheck ? `; image-specific healthcheck -> ${healthcheck.test.join(" ")}` : "") +
+        (pids.pids_limit !== undefined && pids.pids_limit !== service.pids_limit
+          ? `; pids_limit ${service.pids_limit} -> ${pids.pids_limit} for the probes`
+          : ""),
     );
   }
   return {
