@@ -104,6 +104,7 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
       hostDirs.add(`${options.hostRoot}${source}`);
       return [`${options.hostRoot}${source}`, ...rest].join(":");
     });
+    const redirected = (service.volumes ?? []).filter((v) => v.startsWith("/")).length;
     const mountsSocket = (service.volumes ?? []).some((v) => v.split(":")[0] === DOCKER_SOCKET);
     const script = isShellScript(service.entrypoint);
     const { command: _command, entrypoint: _entrypoint, ...kept } = service;
@@ -136,7 +137,7 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
     };
     substitutions.push(
       `${name}: ${service.image.split("@")[0]} -> stand-in; ${role}` +
-        (volumes.length > 0 ? `; ${volumes.length} host volume(s) redirected` : "") +
+        (redirected > 0 ? `; ${redirected} host volume(s) redirected` : "") +
         (healthcheck && healthcheck !== service.healthcheck ? `; image-specific healthcheck -> ${healthcheck.test.join(" ")}` : "") +
         (pids.pids_limit !== undefined && pids.pids_limit !== service.pids_limit
           ? `; pids_limit ${service.pids_limit} -> ${pids.pids_limit} for the probes`
