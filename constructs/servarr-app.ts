@@ -188,7 +188,7 @@ export class ServarrApp extends Construct {
           hostname: route.hostname,
           allowEmails: route.exposure.allowEmails,
           serviceTokens: route.exposure.serviceTokens,
-          healthPath: healthRoutePath(props.healthPath),
+          healthPath: healthRoutePath(props.healthPath, route.exposure.path),
         });
       }
       if (props.cacheBypass) host.zone.bypassCache(route.hostname);

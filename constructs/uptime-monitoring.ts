@@ -141,7 +141,9 @@ export function uptimeTargets(host: Host): { targets: UptimeTarget[]; problems: 
     const reachable = app.routes.filter((r) => r.exposure.path === undefined || new RegExp(r.exposure.path).test(path));
     // The monitor's token opens only health routes (access-control.ts): a private hostname
     // without one is not probed off-host (its app has no unauthenticated health path).
-    const probed = reachable.filter((r) => r.exposure.kind !== "private" || healthRoutePath(app.props.healthPath) !== undefined);
+    const probed = reachable.filter(
+      (r) => r.exposure.kind !== "private" || healthRoutePath(app.props.healthPath, r.exposure.path) !== undefined,
+    );
     for (const route of probed)
       if (!targets.some((t) => t.hostname === route.hostname))
         targets.push({ hostname: route.hostname, path, private: route.exposure.kind === "private", app: app.name });

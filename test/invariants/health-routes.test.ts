@@ -1,8 +1,10 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests edit untyped synthesized JSON to break it on purpose
 import { describe, expect, it } from "vitest";
+import { Exposure } from "../../constructs/exposure";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import type { TerraformJson } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
-import { exampleConfig, synth } from "../support";
+import { exampleConfig, plus, synth } from "../support";
 import { monitorTokenOpensHealthRoutesOnly } from "./health-route-invariants";
 
 const MONITOR = "uptime-monitor";
@@ -69,5 +71,27 @@ describe("invariant: the monitor token opens health routes only, on broken copie
     const problems = check(tf);
     if (process.env.SHOW_VIOLATIONS) console.log(problems);
     expect(problems).not.toEqual([]);
+  });
+});
+
+describe("health routes of private apps", () => {
+  const uris = (json: TerraformJson) =>
+    (Object.values(json.resource?.cloudflare_zero_trust_access_application ?? {}) as any[]).map((a) => a.destinations[0].uri);
+  const jellyfin = (props: Partial<ServarrAppProps>) =>
+    plus((host) => new ServarrApp(host, "jellyfin", { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100, ...props }));
+
+  it.each([
+    ["a health path", { healthPath: "/health", exposure: Exposure.private() }, ["jellyfin.example.com", "jellyfin.example.com/health"]],
+    ["the health path /", { healthPath: "/", exposure: Exposure.private() }, ["jellyfin.example.com"]],
+    ["no health path", { exposure: Exposure.private() }, ["jellyfin.example.com"]],
+  ])("an app with %s gets Access applications on exactly its hostname and health route", (_, props, expected) => {
+    const config = jellyfin(props as Partial<ServarrAppProps>);
+    const { json } = synth(config);
+    expect(
+      uris(json)
+        .filter((u) => u.startsWith("jellyfin."))
+        .sort(),
+    ).toEqual(expected);
+    expect(monitorTokenOpensHealthRoutesOnly(json, { namePrefix: config.name, token: MONITOR })).toEqual([]);
   });
 });
