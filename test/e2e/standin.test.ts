@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { restarterApi, unhealthyListQuery } from "../../constructs/support-services";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
 import { buildPlan } from "./plan";
+import { proxyCalls } from "./proxy";
 import { standInProject } from "./standin";
 
 // The parts of the e2e harness that need no engine: what it expects and what it runs.
@@ -143,5 +145,28 @@ describe("planted breaks", () => {
     const url = new URL(broken);
     expect(url.hostname).toBe("gluetun");
     expect(plan.positions.get("gluetun")?.ports.has(Number(url.port))).toBe(false);
+  });
+});
+
+describe("the proxy check's table", () => {
+  const api = restarterApi(host);
+  const own = { name: "servarr-sonarr-1", id: "a".repeat(64) };
+  const calls = proxyCalls(api, own, "other-sonarr-1");
+  const key = (c: { method: string; target: string }) => `${c.method} ${c.target}`;
+
+  it("sends the model's calls as allowed, except the restarts of other apps (one restart is enough)", () => {
+    const allowed = calls.filter((c) => c.allowed).map(key);
+    expect(allowed).toEqual([
+      "GET /_ping",
+      `GET /containers/json?${unhealthyListQuery(host.name)}`,
+      "POST /containers/servarr-sonarr-1/restart?t=30",
+    ]);
+  });
+
+  it("expects a refusal for calls the rules do not list, and for none they do", () => {
+    const rules = new Set(api.calls.map((c) => `${c.method} ${c.query === undefined ? c.path : `${c.path}?${c.query}`}`));
+    const refused = calls.filter((c) => !c.allowed);
+    expect(refused.length).toBeGreaterThanOrEqual(40);
+    for (const c of refused) expect(rules.has(key(c)), key(c)).toBe(false);
   });
 });
