@@ -12,6 +12,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     [".env.example", renderEnvExample(host)],
     ["networks.md", renderNetworksMarkdown(host)],
     ...renderHostScripts(host),
+    ...host.supportServices().flatMap((s) => [...(s.files ?? [])]),
   ]);
   const delivery = Delivery.of(host);
   if (delivery) files.set("deploy.sh", renderDeployScript({ project: host.name, healthTimeoutSeconds: delivery.healthTimeoutSeconds }));

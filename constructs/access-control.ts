@@ -23,17 +23,27 @@ export interface ProtectOptions {
   /** Names of the host's service tokens allowed on this app (validated by the caller). */
   readonly serviceTokens?: readonly string[];
   /**
-   * Also admit the tokens declared with `everyPrivateApp` (the uptime monitor).
+   * Admit the tokens declared with `everyPrivateApp` (the uptime monitor) on `healthPath`.
    * @default true
    */
   readonly hostWideTokens?: boolean;
+  /**
+   * The app's health route (see healthRoutePath in health.ts): the host-wide tokens are admitted
+   * there, through an Access application scoped to `<hostname><healthPath>`, and nowhere else.
+   * @default none (the host-wide tokens are admitted nowhere on this hostname)
+   */
+  readonly healthPath?: string;
 }
 
 /**
  * Zero Trust Access for one host: account-level reusable policies (the owners, one per
  * service token) shared by every private app, and one Access application per guarded
  * hostname that only references them. Only an app that lists extra people gets a policy
- * of its own.
+ * of its own. The host-wide machine identities (the uptime monitor) are admitted only on
+ * each app's health route, through a second Access application scoped to that path (Access
+ * picks the most specific path; Cloudflare provider 5.14.0,
+ * internal/services/zero_trust_access_application/schema.go: a public destination's `uri`
+ * "can include a domain and path").
  */
 export class AccessControl extends Construct {
   readonly ownersPolicy: ZeroTrustAccessPolicy;
@@ -66,8 +76,9 @@ export class AccessControl extends Construct {
   protect(scope: Construct, options: ProtectOptions): ZeroTrustAccessApplication {
     const label = options.hostname.split(".")[0];
     const tokens = new Set(options.serviceTokens ?? []);
-    if (options.hostWideTokens !== false)
-      for (const token of this.props.serviceTokens.all) if (token.everyPrivateApp) tokens.add(token.name);
+    const hostWide = this.props.serviceTokens.all.filter((t) => t.everyPrivateApp).map((t) => t.name);
+    if (options.hostWideTokens !== false && options.healthPath !== undefined && hostWide.length > 0)
+      this.protectHealthRoute(scope, label, `${options.hostname}${options.healthPath}`, hostWide);
     const policyIds = [...tokens].sort().map((name) => this.tokenPolicy(name).id);
     policyIds.push(this.ownersPolicy.id);
     if (options.allowEmails.length > 0) {
@@ -92,6 +103,21 @@ export class AccessControl extends Construct {
       ...(tokens.size > 0 ? { serviceAuth401Redirect: true } : {}),
       sessionDuration: "24h",
       appLauncherVisible: true,
+    });
+  }
+
+  /** An Access application for one path only, admitting only the given machine identities. */
+  private protectHealthRoute(scope: Construct, label: string, uri: string, tokens: readonly string[]): ZeroTrustAccessApplication {
+    return new ZeroTrustAccessApplication(scope, `access-${label}-health`, {
+      accountId: this.props.accountId,
+      name: `${this.props.namePrefix} ${uri}`,
+      type: "self_hosted",
+      destinations: [{ type: "public", uri }],
+      policies: [...tokens].sort().map((name, i) => ({ id: this.tokenPolicy(name).id, precedence: i + 1 })),
+      allowedIdps: [this.props.identityProvider.id],
+      serviceAuth401Redirect: true,
+      sessionDuration: "24h",
+      appLauncherVisible: false,
     });
   }
 

@@ -128,15 +128,18 @@ export const wizarr = preset("wizarr", {
   egress: true,
 });
 
+/** cloudflared's metrics server, which its readiness check reads: loopback only, no peer needs it. */
+const CLOUDFLARED_METRICS = "127.0.0.1:2000";
+
 export const cloudflared = preset("cloudflared", {
   description: "Cloudflare Tunnel connector (outbound only)",
   role: "tunnel-connector",
   identity: "image",
   configPath: null,
   secretEnv: { TUNNEL_TOKEN: "Cloudflare Tunnel connector token" },
-  command: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
-  // Distroless image: its own readiness check (200 once connected to the edge).
-  healthCommand: ["cloudflared", "tunnel", "--metrics", "127.0.0.1:2000", "ready"],
+  command: ["tunnel", "--no-autoupdate", "--metrics", CLOUDFLARED_METRICS, "run"],
+  // Distroless image: its own readiness check (200 once connected to the edge), in its own namespace.
+  healthCommand: ["cloudflared", "tunnel", "--metrics", CLOUDFLARED_METRICS, "ready"],
   // The SSH ingress (ssh://host.docker.internal:22) reaches the host's own sshd.
   extraHosts: ["host.docker.internal:host-gateway"],
 });

@@ -30,7 +30,7 @@ export interface PrivateOptions extends EdgeOptions {
   readonly allowEmails?: readonly string[];
   /**
    * Names of the host's service tokens (`serviceTokens` in the host config) admitted on this
-   * app, besides those declared with `everyPrivateApp`.
+   * app (the whole app), besides those declared with `everyPrivateApp` (on its health route only).
    * @default none
    */
   readonly serviceTokens?: readonly string[];

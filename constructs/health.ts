@@ -48,3 +48,15 @@ export function renderHealthcheck(probe: HealthProbe): ComposeHealthcheck {
         : ["CMD-SHELL", probe.probes.map((p) => `{ ${shellProbe(p.url)}; }`).join(" && ")];
   return { test, ...HEALTH_TIMING };
 }
+
+/**
+ * The path a machine identity admitted "on every private app" (the uptime monitor) may open on
+ * its own on a hostname: the app's declared health path, unless that is "/" (the whole app) or
+ * absent, or the hostname's path rule (`routePath`, a regular expression) does not admit it.
+ * Access scopes an application to it (access-control.ts) and the off-host checks probe it
+ * (uptime-monitoring.ts): one fact, two readers.
+ */
+export function healthRoutePath(healthPath: string | undefined, routePath?: string): string | undefined {
+  if (healthPath === undefined || healthPath === "/") return undefined;
+  return routePath === undefined || new RegExp(routePath).test(healthPath) ? healthPath : undefined;
+}

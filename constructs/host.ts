@@ -12,7 +12,7 @@ import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Proble
 import type { AppRole, ServarrApp } from "./servarr-app";
 import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
-import { SOCKET_PROXY, type SupportService, supportServices } from "./support-services";
+import { type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 import { ZoneHardening } from "./zone-hardening";
@@ -216,7 +216,7 @@ export class Host extends Construct {
 
   /**
    * Who shares a network with whom, derived from talksTo (plus the tunnel connector's exposed
-   * apps, the monitor's every app, the restarter's proxies). See constructs/network-plan.ts.
+   * apps, the monitor's every app, the restarter's proxy). See constructs/network-plan.ts.
    */
   networkPlan(): NetworkPlan {
     return new NetworkPlan(this.networkNodes());
@@ -227,7 +227,7 @@ export class Host extends Construct {
     return backupSources(this);
   }
 
-  /** The support services (socket proxies, restarter) of this host. */
+  /** The support services (the restarter and its Docker API proxy) of this host. */
   supportServices(): SupportService[] {
     return supportServices(this);
   }
@@ -239,10 +239,8 @@ export class Host extends Construct {
     const nodes: NetworkNode[] = apps.map((app) => {
       const talksTo = new Set(app.props.talksTo ?? []);
       if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
-      if (app.props.role === "monitor") {
-        for (const a of apps) if (a !== app) talksTo.add(a.name);
-        talksTo.add(SOCKET_PROXY);
-      }
+      // The monitor checks apps over HTTP only: no Docker API proxy (support-services.ts).
+      if (app.props.role === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),

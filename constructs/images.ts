@@ -28,7 +28,10 @@ export const IMAGES = {
  * Digests as published for these tags; kept here so Renovate bumps them with the rest.
  */
 export const SUPPORT_IMAGES = {
-  socketProxy: "tecnativa/docker-socket-proxy:v0.5.0@sha256:1f5038b54f06c3e18422902cf00ba21803d1c97805aae032e5e6673d532d3459",
+  // The official HAProxy image (the program tecnativa's proxy wraps), run with servarr's own
+  // generated rules. This digest of 3.2.23-alpine is the one three independent public files pin
+  // (read 2026-11-27); the tag is rebuilt with Alpine updates, so Renovate moves the digest on.
+  socketProxy: "haproxy:3.2.23-alpine@sha256:0666a2c2f41d341084ed2da85392b48cdcd766adfa28231f31305724ed5c6ea5",
   autoheal: "willfarrell/autoheal:1.2.0@sha256:31f580ef0279eaced5b38d631b08c474d70d8403c1c2fdd6ddcf2e879d5f3f7c",
   diun: "crazymax/diun:4.33.0@sha256:e324b793eb32dfb7f74d3a39421ebf090141caaadee69b8f78da63112408ee25",
 } as const;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { ComposeService } from "../compose/compose-spec";
 import type { BackupPolicy } from "./backups";
 import { Exposure } from "./exposure";
-import { type HealthProbe, type ProbeRunner, renderHealthcheck } from "./health";
+import { type HealthProbe, healthRoutePath, type ProbeRunner, renderHealthcheck } from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
@@ -21,8 +21,7 @@ export type Identity = "linuxserver" | "user" | "image";
 /**
  * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
  * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared); talks to every exposed app,
- * - monitor: checks every app (uptime-kuma); talks to every app and reads container states
- *   through the read-only Docker socket proxy,
+ * - monitor: checks every app over HTTP (uptime-kuma); talks to every app, never to the Docker API,
  * - backup: backs up every app's config dir (kopia), mounted read-only.
  */
 export type AppRole = "vpn-gateway" | "tunnel-connector" | "monitor" | "backup";
@@ -189,6 +188,7 @@ export class ServarrApp extends Construct {
           hostname: route.hostname,
           allowEmails: route.exposure.allowEmails,
           serviceTokens: route.exposure.serviceTokens,
+          healthPath: healthRoutePath(props.healthPath, route.exposure.path),
         });
       }
       if (props.cacheBypass) host.zone.bypassCache(route.hostname);

@@ -25,8 +25,9 @@ export interface ServiceTokenOptions {
    */
   readonly duration?: string;
   /**
-   * Admitted on every private app, not only where an exposure lists it (e.g. the uptime
-   * monitor, so off-host checks reach every admin UI's health path).
+   * Admitted on every private app's health route only (an Access application scoped to the
+   * app's health path), not only where an exposure lists it: the uptime monitor, so off-host
+   * checks reach each admin UI's health path and nothing else.
    * @default false
    */
   readonly everyPrivateApp?: boolean;

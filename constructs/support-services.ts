@@ -1,4 +1,13 @@
 import type { ComposeService } from "../compose/compose-spec";
+import {
+  configHash,
+  DOCKER_API_PORT,
+  DOCKER_SOCKET_PATH,
+  type DockerApiClient,
+  HAPROXY_CONFIG_PATH,
+  proxyConfigFile,
+  renderHaproxyConfig,
+} from "./docker-api-proxy";
 import { composeEscape, HEALTH_TIMING } from "./health";
 import type { Host } from "./host";
 import { SUPPORT_IMAGES } from "./images";
@@ -10,54 +19,44 @@ export interface SupportService {
   readonly name: string;
   readonly service: ComposeService;
   readonly node: NetworkNode;
+  /** Files of the host bundle the service reads (name in the bundle → content). */
+  readonly files?: ReadonlyMap<string, string>;
 }
 
 export const SOCKET_PROXY = "socket-proxy";
-export const RESTART_PROXY = "restart-proxy";
 export const RESTARTER = "restarter";
 
 /** How often the restarter looks for unhealthy containers. */
 export const RESTARTER_INTERVAL_SECONDS = 20;
+/** Seconds the engine gives a container to stop when the restarter restarts it. */
+export const RESTART_STOP_SECONDS = 30;
 
-const SOCKET = "/var/run/docker.sock:/var/run/docker.sock:ro";
+/** Compose v2's name of a service's (single) container. */
+export const containerName = (project: string, service: string) => `${project}-${service}-1`;
 
-/** Docker socket proxies allow nothing unless enabled (tecnativa's haproxy rules). */
-function socketProxy(allow: Record<string, string>): ComposeService {
-  return {
-    image: SUPPORT_IMAGES.socketProxy,
-    restart: "unless-stopped",
-    environment: { EVENTS: "0", PING: "1", VERSION: "1", ...allow },
-    volumes: [SOCKET],
-    read_only: true,
-    tmpfs: ["/run", "/tmp"],
-    healthcheck: {
-      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:2375/_ping"],
-      ...HEALTH_TIMING,
-      start_period: "10s",
-    },
-  };
+/** The restarter's one listing: this project's unhealthy containers that carry the autoheal label. */
+export function unhealthyListQuery(project: string): string {
+  const filters = { health: ["unhealthy"], label: [`${AUTOHEAL_LABEL}=true`, `com.docker.compose.project=${project}`] };
+  return `filters=${encodeURIComponent(JSON.stringify(filters))}`;
 }
 
 /**
- * The restarter's loop, busybox-only (sh, wget, grep, cut, sleep) so the e2e stand-in runs the
- * same script: list this project's unhealthy containers that carry the autoheal label through
- * the read-only proxy, restart each through the restart-only proxy.
+ * The restarter's loop, busybox-only (sh, wget, grep, cut, tr, sleep) so the e2e stand-in runs
+ * the same script: list this project's unhealthy labelled containers through its proxy, restart
+ * each BY NAME (the proxy allows restarts of this project's names only, never of an id).
  */
 export function restarterScript(
   project: string,
-  { read = `http://${SOCKET_PROXY}:2375`, write = `http://${RESTART_PROXY}:2375`, interval = RESTARTER_INTERVAL_SECONDS } = {},
+  { proxy = `http://${SOCKET_PROXY}:${DOCKER_API_PORT}`, interval = RESTARTER_INTERVAL_SECONDS } = {},
 ): string {
-  const filters = encodeURIComponent(
-    JSON.stringify({ health: ["unhealthy"], label: [`${AUTOHEAL_LABEL}=true`, `com.docker.compose.project=${project}`] }),
-  );
   return [
     "set -u",
     `echo "restarter: restarting unhealthy containers of ${project} every ${interval}s"`,
     "while :; do",
-    `  ids=$(wget -q -O - "${read}/containers/json?filters=${filters}" | grep -o '"Id":"[0-9a-f]*"' | cut -d '"' -f 4)`,
-    "  for id in $ids; do",
-    '    echo "restarter: $id is unhealthy, restarting"',
-    `    wget -q -O /dev/null --post-data '' "${write}/containers/$id/restart?t=30" || echo "restarter: restart of $id failed"`,
+    `  names=$(wget -q -O - "${proxy}/containers/json?${unhealthyListQuery(project)}" | grep -o '"Names":\\["/[^"]*"' | cut -d / -f 2 | tr -d '"')`,
+    "  for name in $names; do",
+    '    echo "restarter: $name is unhealthy, restarting"',
+    `    wget -q -O /dev/null --post-data '' "${proxy}/containers/$name/restart?t=${RESTART_STOP_SECONDS}" || echo "restarter: restart of $name failed"`,
     "  done",
     `  sleep ${interval}`,
     "done",
@@ -66,27 +65,78 @@ export function restarterScript(
 }
 
 /**
- * The self-healing layer and the socket proxy:
- * - socket-proxy: read-only Docker API (GET on /containers only), for the monitor's container
- *   checks and the restarter's listing;
- * - restart-proxy: only POST /containers/<id>/{stop,restart,kill}; the restarter's write path.
- *   tecnativa's CONTAINERS=1 would also allow POST /containers/create (root on the host), so
- *   listing and restarting go through two proxies and neither can create a container;
+ * What the restarter may ask the engine, derived from the model: its listing, and a restart of
+ * each container that carries the autoheal label (the apps with a healthcheck), by name. Nothing
+ * else: no inspect (it hands out every container's environment), no create, no exec, no
+ * container of another project, no version prefix, no other query.
+ */
+export function restarterApi(host: Host): DockerApiClient {
+  const restartable = host.apps.filter((a) => a.healthProbe !== undefined).map((a) => containerName(host.name, a.name));
+  return {
+    client: RESTARTER,
+    proxy: SOCKET_PROXY,
+    calls: [
+      { method: "GET", path: "/_ping", why: "the proxy's own healthcheck: the engine answers" },
+      {
+        method: "GET",
+        path: "/containers/json",
+        query: unhealthyListQuery(host.name),
+        why: `the restarter's listing: unhealthy containers of ${host.name} labelled ${AUTOHEAL_LABEL}=true`,
+      },
+      ...restartable.map((name) => ({
+        method: "POST" as const,
+        path: `/containers/${name}/restart`,
+        query: `t=${RESTART_STOP_SECONDS}`,
+        why: `restart ${name} when it is unhealthy`,
+      })),
+    ],
+  };
+}
+
+/**
+ * A client's Docker API proxy: HAProxy with the generated rules (constructs/docker-api-proxy.ts).
+ * It runs as root only because the engine's socket is root's (mode 0660); with every capability
+ * dropped, root can open the socket it owns and nothing more. Root filesystem read-only.
+ */
+function proxyService(api: DockerApiClient, config: string): ComposeService {
+  return {
+    image: SUPPORT_IMAGES.socketProxy,
+    restart: "unless-stopped",
+    user: "0:0",
+    volumes: [`${DOCKER_SOCKET_PATH}:${DOCKER_SOCKET_PATH}:ro`, `./${proxyConfigFile(api)}:${HAPROXY_CONFIG_PATH}:ro`],
+    read_only: true,
+    cap_drop: ["ALL"],
+    security_opt: ["no-new-privileges:true"],
+    mem_limit: "64m",
+    // HAProxy runs one thread per CPU by default: room for a many-core host.
+    pids_limit: 128,
+    // The bind-mounted config is not part of compose.yaml: its hash is, so a new config recreates the proxy.
+    labels: { "servarr.config-sha256": configHash(config) },
+    healthcheck: {
+      test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${DOCKER_API_PORT}/_ping`],
+      ...HEALTH_TIMING,
+      start_period: "10s",
+    },
+  };
+}
+
+/**
+ * The self-healing layer:
+ * - socket-proxy: the restarter's Docker API proxy (the only container that mounts the socket);
  * - restarter: restarts unhealthy containers (the engine itself never does), which also
  *   recovers VPN-routed apps left in a dead namespace after the gateway was restarted.
- * No other container mounts the Docker socket.
+ * The monitor gets no proxy: it checks apps over HTTP, and each container's health is already
+ * its healthcheck, acted on by the restarter.
  */
 export function supportServices(host: Host): SupportService[] {
+  const api = restarterApi(host);
+  const config = renderHaproxyConfig(api);
   return [
     {
       name: SOCKET_PROXY,
-      service: socketProxy({ CONTAINERS: "1", POST: "0" }),
+      service: proxyService(api, config),
       node: { name: SOCKET_PROXY, talksTo: [], outside: false },
-    },
-    {
-      name: RESTART_PROXY,
-      service: socketProxy({ CONTAINERS: "0", POST: "1", ALLOW_RESTARTS: "1" }),
-      node: { name: RESTART_PROXY, talksTo: [], outside: false },
+      files: new Map([[proxyConfigFile(api), config]]),
     },
     {
       name: RESTARTER,
@@ -96,12 +146,14 @@ export function supportServices(host: Host): SupportService[] {
         entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(host.name))],
         environment: { TZ: host.timezone },
         read_only: true,
-        depends_on: {
-          [RESTART_PROXY]: { condition: "service_healthy" },
-          [SOCKET_PROXY]: { condition: "service_healthy" },
-        },
+        cap_drop: ["ALL"],
+        security_opt: ["no-new-privileges:true"],
+        mem_limit: "32m",
+        // The loop runs a handful of processes at a time.
+        pids_limit: 32,
+        depends_on: { [SOCKET_PROXY]: { condition: "service_healthy" } },
       },
-      node: { name: RESTARTER, talksTo: [SOCKET_PROXY, RESTART_PROXY], outside: false },
+      node: { name: RESTARTER, talksTo: [SOCKET_PROXY], outside: false },
     },
   ];
 }

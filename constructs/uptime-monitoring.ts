@@ -3,6 +3,7 @@ import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monito
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
 import type { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { healthRoutePath } from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, type Problem } from "./problems";
 
@@ -162,11 +163,16 @@ export function uptimeTargets(host: Host): { targets: UptimeTarget[]; problems: 
   const problems: Problem[] = [];
   for (const app of host.apps) {
     const path = app.props.healthPath ?? "/";
-    const probed = app.routes.filter((r) => r.exposure.path === undefined || new RegExp(r.exposure.path).test(path));
+    const reachable = app.routes.filter((r) => r.exposure.path === undefined || new RegExp(r.exposure.path).test(path));
+    // The monitor's token opens only health routes (access-control.ts): a private hostname
+    // without one is not probed off-host (its app has no unauthenticated health path).
+    const probed = reachable.filter(
+      (r) => r.exposure.kind !== "private" || healthRoutePath(app.props.healthPath, r.exposure.path) !== undefined,
+    );
     for (const route of probed)
       if (!targets.some((t) => t.hostname === route.hostname))
         targets.push({ hostname: route.hostname, path, private: route.exposure.kind === "private", app: app.name });
-    if (app.routes.length > 0 && probed.length === 0)
+    if (app.routes.length > 0 && reachable.length === 0)
       problems.push({
         field: `${app.name}.healthPath`,
         value: path,

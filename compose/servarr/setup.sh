@@ -250,6 +250,10 @@ PubkeyAuthentication yes
 AuthenticationMethods publickey
 AllowUsers owner deploy
 AuthorizedKeysFile /etc/ssh/servarr-keys/%u .ssh/authorized_keys
+# Out of the distribution's defaults, what ssh-audit flags: NIST curves, SHA-1, 64-bit tags, encrypt-and-MAC.
+KexAlgorithms -ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521
+HostKeyAlgorithms -ecdsa-sha2-*,ecdsa-sha2-*-cert-v01@openssh.com,sk-ecdsa-sha2-*
+MACs -umac-64*,hmac-sha1*,umac-128@openssh.com,hmac-sha2-256,hmac-sha2-512
 
 # The deploy user runs the deploy gate and nothing else: no shell, no forwarding, no own keys.
 Match User deploy

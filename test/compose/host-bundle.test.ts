@@ -10,10 +10,11 @@ import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
 import { DEFAULT_BACKUP_POLICY } from "../../constructs/backups";
 import * as catalog from "../../constructs/catalog";
+import { configHash, renderHaproxyConfig } from "../../constructs/docker-api-proxy";
 import { Exposure } from "../../constructs/exposure";
 import { IMAGES, SUPPORT_IMAGES } from "../../constructs/images";
 import { ServarrApp } from "../../constructs/servarr-app";
-import { restarterScript } from "../../constructs/support-services";
+import { restarterApi, restarterScript } from "../../constructs/support-services";
 import { plus, synth, withApps } from "../support";
 
 const root = path.resolve(__dirname, "../..");
@@ -51,7 +52,6 @@ describe("healthchecks and self-healing", () => {
         "prowlarr",
         "qbittorrent",
         "radarr",
-        "restart-proxy",
         "seerr",
         "socket-proxy",
         "sonarr",
@@ -109,43 +109,55 @@ describe("healthchecks and self-healing", () => {
 });
 
 describe("the Docker socket", () => {
-  it("is mounted only by the two socket proxies, read-only", () => {
+  it("is mounted only by the restarter's proxy, which runs HAProxy with the bundle's generated config", () => {
     const mounting = Object.entries(compose.services).filter(([, s]) => (s.volumes ?? []).some((v) => v.includes("docker.sock")));
-    expect(mounting.map(([n]) => n).sort()).toEqual(["restart-proxy", "socket-proxy"]);
-    for (const [, s] of mounting) expect(s.volumes).toContain("/var/run/docker.sock:/var/run/docker.sock:ro");
+    expect(mounting.map(([n]) => n)).toEqual(["socket-proxy"]);
+    const proxy = service("socket-proxy");
+    expect(proxy.image).toBe(SUPPORT_IMAGES.socketProxy);
+    expect(proxy.volumes).toEqual([
+      "/var/run/docker.sock:/var/run/docker.sock:ro",
+      "./socket-proxy.haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro",
+    ]);
+    const config = bundle.get("socket-proxy.haproxy.cfg") as string;
+    expect(config).toBe(renderHaproxyConfig(restarterApi(host)));
+    // A changed config changes compose.yaml, so the deploy recreates the proxy.
+    expect(proxy.labels?.["servarr.config-sha256"]).toBe(configHash(config));
   });
 
-  it("socket-proxy only reads containers; restart-proxy only stops/restarts/kills: neither can create one", () => {
-    const enabled = (name: string) =>
-      Object.entries(service(name).environment ?? {})
-        .filter(([, v]) => v === "1")
-        .map(([k]) => k)
-        .sort();
-    expect(enabled("socket-proxy")).toEqual(["CONTAINERS", "PING", "VERSION"]);
-    expect(service("socket-proxy").environment?.POST).toBe("0");
-    expect(enabled("restart-proxy")).toEqual(["ALLOW_RESTARTS", "PING", "POST", "VERSION"]);
-    expect(service("restart-proxy").environment?.CONTAINERS).toBe("0");
-    for (const name of ["socket-proxy", "restart-proxy"]) expect(service(name).image).toBe(SUPPORT_IMAGES.socketProxy);
+  it("the proxy runs with every capability dropped, read-only, no new privileges, bounded", () => {
+    for (const name of ["socket-proxy", "restarter"]) {
+      const s = service(name);
+      expect(s.cap_drop, name).toEqual(["ALL"]);
+      expect(s.read_only, name).toBe(true);
+      expect(s.security_opt, name).toEqual(["no-new-privileges:true"]);
+      expect(s.mem_limit, name).toBeDefined();
+      expect(s.pids_limit, name).toBeDefined();
+    }
+  });
+
+  it("the monitor has no way to the Docker API: it shares no network with the proxy", () => {
+    expect(host.networkPlan().related("uptime-kuma", "socket-proxy")).toBe(false);
+    expect(host.networkPlan().related("restarter", "socket-proxy")).toBe(true);
   });
 });
 
 describe("restarter loop (real busybox sh and wget against a fake Docker API)", () => {
   const busybox = spawnSync("busybox", ["--list"], { encoding: "utf8" });
   const available = busybox.status === 0 && busybox.stdout.split("\n").includes("wget");
-  it.skipIf(!available)("restarts exactly the unhealthy containers the read-only proxy lists, through the restart proxy", async () => {
+  it.skipIf(!available)("restarts exactly the unhealthy containers its proxy lists, by name", async () => {
     const seen: string[] = [];
     let listQuery = "";
     const server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url?.split("?")[0]}`);
-      if (req.method === "GET" && req.url?.startsWith("/read/containers/json")) {
+      if (req.method === "GET" && req.url?.startsWith("/proxy/containers/json")) {
         listQuery = decodeURIComponent(req.url.split("filters=")[1] ?? "");
         res.end(
           JSON.stringify([
-            { Id: "aaa111", Names: ["/servarr-sonarr-1"] },
-            { Id: "bbb222", Names: ["/servarr-radarr-1"] },
+            { Id: "aaa111", Names: ["/servarr-sonarr-1"], State: "running" },
+            { Id: "bbb222", Names: ["/servarr-radarr-1"], State: "running" },
           ]),
         );
-      } else if (req.method === "POST" && req.url?.startsWith("/write/containers/")) {
+      } else if (req.method === "POST" && req.url?.startsWith("/proxy/containers/")) {
         res.statusCode = 204;
         res.end();
       } else {
@@ -155,7 +167,7 @@ describe("restarter loop (real busybox sh and wget against a fake Docker API)", 
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const script = restarterScript("servarr", { read: `${base}/read`, write: `${base}/write`, interval: 1 });
+    const script = restarterScript("servarr", { proxy: `${base}/proxy`, interval: 1 });
     const child = spawn("busybox", ["sh", "-c", script], { stdio: "pipe" });
     let output = "";
     child.stdout.on("data", (d) => {
@@ -174,16 +186,17 @@ describe("restarter loop (real busybox sh and wget against a fake Docker API)", 
       child.kill();
       server.close();
     }
+    // By name, never by id: the proxy admits restarts of this project's container names only.
     expect(seen.slice(0, 3)).toEqual([
-      "GET /read/containers/json",
-      "POST /write/containers/aaa111/restart",
-      "POST /write/containers/bbb222/restart",
+      "GET /proxy/containers/json",
+      "POST /proxy/containers/servarr-sonarr-1/restart",
+      "POST /proxy/containers/servarr-radarr-1/restart",
     ]);
     expect(JSON.parse(listQuery)).toEqual({
       health: ["unhealthy"],
       label: ["servarr.autoheal=true", "com.docker.compose.project=servarr"],
     });
-    expect(output).toContain("restarter: aaa111 is unhealthy, restarting");
+    expect(output).toContain("restarter: servarr-sonarr-1 is unhealthy, restarting");
   });
   if (!available) it("is skipped: busybox is not installed (apt-get install busybox-static; .ci/run installs it)", () => {});
 });
@@ -400,5 +413,14 @@ describe("real tools accept the bundle", () => {
     );
     expect(res.stdout + res.stderr).not.toMatch(/warning|error/);
     expect(res.status).toBe(0);
+  });
+});
+
+describe("cloudflared's metrics", () => {
+  it("listen on loopback only, exactly where its readiness check reads them", () => {
+    const cf = service("cloudflared");
+    const metrics = (args: readonly string[] | undefined) => args?.[args.indexOf("--metrics") + 1];
+    expect(metrics(cf.command)).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(metrics(cf.healthcheck?.test)).toBe(metrics(cf.command));
   });
 });

@@ -50,7 +50,7 @@ describe("validation of the hardening props", () => {
     );
   });
 
-  it.each(["restarter", "socket-proxy", "restart-proxy", "kopia-policy"])("an app named like a support service or job (%s)", (name) => {
+  it.each(["restarter", "socket-proxy", "kopia-policy"])("an app named like a support service or job (%s)", (name) => {
     expect(() => synth(app(name, {}))).toThrow(new RegExp(`${name}\\.name: "${name}" is not allowed; allowed: a name not taken by`));
   });
 });

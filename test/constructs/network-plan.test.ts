@@ -17,8 +17,8 @@ const TALKS: Record<string, readonly string[]> = {
   tautulli: ["plex"],
   wizarr: ["plex"],
   cloudflared: ["plex", "seerr", "wizarr", "tautulli", "maintainerr", "kopia", "uptime-kuma", ...VPN],
-  "uptime-kuma": [...APPS.filter((a) => a !== "uptime-kuma"), "socket-proxy"],
-  restarter: ["socket-proxy", "restart-proxy"],
+  "uptime-kuma": APPS.filter((a) => a !== "uptime-kuma"),
+  restarter: ["socket-proxy"],
   // Kopia's setup jobs are Kopia: they share its egress network with it and with each other.
   ...Object.fromEntries(
     ["kopia-connect", "kopia-create", "kopia-policy"].map((j) => [j, ["kopia", "kopia-connect", "kopia-create", "kopia-policy"]]),
@@ -76,7 +76,7 @@ describe("network segmentation derived from talksTo", () => {
       "uptime-kuma",
       "wizarr",
     ]);
-    for (const s of ["socket-proxy", "restart-proxy", "restarter"]) expect(plan.hasEgress(s), s).toBe(false);
+    for (const s of ["socket-proxy", "restarter"]) expect(plan.hasEgress(s), s).toBe(false);
     for (const [name, net] of Object.entries(compose.networks ?? {}))
       expect(net.internal, name).toBe(plan.networks.find((n) => n.name === name)?.internal);
   });

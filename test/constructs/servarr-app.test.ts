@@ -8,6 +8,7 @@ const jellyfin: ServarrAppProps = {
   port: 8096,
   uid: 13100,
   data: "media",
+  healthPath: "/health",
   exposure: Exposure.private(),
 };
 
@@ -15,10 +16,11 @@ describe("fan-out: one construct reaches every layer", () => {
   const before = synth();
   const after = synth(plus((host) => new ServarrApp(host, "jellyfin", jellyfin)));
 
-  it("adds exactly one DNS record, one Access application and one off-host uptime check", () => {
+  it("adds exactly one DNS record, two Access applications (the app, its health route) and one off-host uptime check", () => {
     const added = addresses(after.json).filter((a) => !addresses(before.json).includes(a));
     expect(added.map((a) => a.split(".")[0]).sort()).toEqual([
       "cloudflare_dns_record",
+      "cloudflare_zero_trust_access_application",
       "cloudflare_zero_trust_access_application",
       "google_monitoring_uptime_check_config",
     ]);
@@ -48,12 +50,14 @@ describe("fan-out: one construct reaches every layer", () => {
     const servicesBefore = before.host.composeProject().services;
     const servicesAfter = after.host.composeProject().services;
     expect(Object.keys(servicesAfter).filter((s) => !(s in servicesBefore))).toEqual(["jellyfin"]);
-    // Who reaches it (tunnel connector, monitor) gains a network; the backup mounts and schedules its config dir.
+    // Who reaches it (tunnel connector, monitor) gains a network; the backup mounts and schedules its config dir;
+    // the restarter's proxy may restart it (its config, whose hash is a label, gains a rule).
     const fanOut: Record<string, string> = {
       cloudflared: "networks",
       "uptime-kuma": "networks",
       kopia: "volumes",
       "kopia-policy": "command",
+      "socket-proxy": "labels",
     };
     for (const [name, service] of Object.entries(servicesBefore)) {
       const changed = fanOut[name];

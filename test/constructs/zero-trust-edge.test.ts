@@ -2,9 +2,10 @@ import { Token } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { Exposure } from "../../constructs/exposure";
 import { googleOAuthClientSettings } from "../../constructs/google-idp";
+import { healthRoutePath } from "../../constructs/health";
 import { ServarrApp } from "../../constructs/servarr-app";
 import type { ServarrConfig } from "../../stacks/config";
-import { exampleConfig, plus, resources, synth } from "../support";
+import { exampleConfig, plus, type Resource, resources, synth } from "../support";
 
 const withHost = (host: Partial<ServarrConfig["host"]>, base: ServarrConfig = exampleConfig): ServarrConfig => ({
   ...base,
@@ -44,8 +45,15 @@ describe("Google sign-in", () => {
   it("is the only IdP of every Access application, which redirects to it", () => {
     const idp = `\${cloudflare_zero_trust_access_identity_provider.${Object.keys(resources(json, "cloudflare_zero_trust_access_identity_provider"))[0]}.id}`;
     const apps = Object.values(resources(json, "cloudflare_zero_trust_access_application"));
-    expect(apps).toHaveLength(host.apps.flatMap((a) => a.routes).filter((r) => r.exposure.kind === "private").length + 1);
-    for (const app of apps) expect(app).toMatchObject({ allowed_idps: [idp], auto_redirect_to_identity: true });
+    const privateRoutes = host.apps.flatMap((a) => a.routes.filter((r) => r.exposure.kind === "private").map(() => a));
+    const healthRoutes = privateRoutes.filter((a) => healthRoutePath(a.props.healthPath) !== undefined);
+    // One per private hostname, one per private app's health route, one for SSH.
+    expect(apps).toHaveLength(privateRoutes.length + healthRoutes.length + 1);
+    for (const app of apps) expect(app).toMatchObject({ allowed_idps: [idp] });
+    // People are sent to Google on the apps; the health routes admit machines only.
+    const scoped = (a: Resource) => (a.destinations as Array<{ uri: string }>).every((d) => d.uri.includes("/"));
+    for (const app of apps.filter((a) => !scoped(a))) expect(app).toMatchObject({ auto_redirect_to_identity: true });
+    for (const app of apps.filter(scoped)) expect(app.auto_redirect_to_identity).toBeUndefined();
   });
 });
 
@@ -62,12 +70,25 @@ describe("shared policies and service tokens", () => {
     expect(host.access.sharedPolicies).toHaveLength(3);
   });
 
-  it("numbers precedence in Access's evaluation order: service auth first, then people", () => {
-    const sonarr = Object.values(resources(json, "cloudflare_zero_trust_access_application")).find(
-      (a) => (a.destinations as Array<{ uri: string }>)[0]?.uri === "sonarr.example.com",
+  const accessApp = (uri: string) =>
+    Object.values(resources(json, "cloudflare_zero_trust_access_application")).find(
+      (a) => (a.destinations as Array<{ uri: string }>)[0]?.uri === uri,
     );
-    expect(((sonarr?.policies ?? []) as Array<{ precedence: number }>).map((p) => p.precedence)).toEqual([1, 2]);
-    expect(JSON.stringify(sonarr?.policies)).toMatch(/token-uptime-monitor.*owners/);
+
+  it("numbers precedence in Access's evaluation order: service auth first, then people", () => {
+    const ssh = accessApp("ssh.example.com");
+    expect(((ssh?.policies ?? []) as Array<{ precedence: number }>).map((p) => p.precedence)).toEqual([1, 2]);
+    expect(JSON.stringify(ssh?.policies)).toMatch(/token-ci-deploy.*owners/);
+  });
+
+  it("admits the uptime monitor on sonarr's health route only; sonarr itself admits the owners only", () => {
+    expect(JSON.stringify(accessApp("sonarr.example.com")?.policies)).toMatch(
+      /^\[\{"id":"\$\{cloudflare_zero_trust_access_policy\.[\w-]*owners[\w-]*\.id\}","precedence":1\}\]$/,
+    );
+    expect(accessApp("sonarr.example.com/ping")).toMatchObject({ destinations: [{ type: "public", uri: "sonarr.example.com/ping" }] });
+    expect(JSON.stringify(accessApp("sonarr.example.com/ping")?.policies)).toMatch(
+      /^\[\{"id":"[^"]*token-uptime-monitor[^"]*","precedence":1\}\]$/,
+    );
   });
 
   it("declares the two required tokens with a rotatable secret and sensitive outputs", () => {

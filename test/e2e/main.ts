@@ -1,14 +1,16 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ComposeFile } from "../../compose/compose-spec";
 import { renderYaml } from "../../compose/render";
+import { restarterApi } from "../../constructs/support-services";
 import { config } from "../../servarr.config";
 import { buildApp } from "../../stacks/synth";
 import { breakExtraNetwork, breakIngressPort } from "./breaks";
-import { type CheckResult, gluetun, health, isolation, reach, recovery } from "./checks";
+import { type CheckResult, gluetun, health, healthTarget, isolation, reach, recovery } from "./checks";
 import { Project, run } from "./docker";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
+import { proxy } from "./proxy";
 import { standInProject } from "./standin";
 
 /**
@@ -102,6 +104,8 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k}=${v}\n`)
       .join(""),
   );
+  // Files the project mounts by relative path (the proxy's generated config), exactly as committed.
+  for (const file of standIn.bundleFiles) copyFileSync(path.resolve("compose", host.name, file), path.join(work, file));
   let compose = standIn.compose;
   if (planted === "ingress-port") {
     const { ingress, broken } = breakIngressPort(plan);
@@ -157,6 +161,10 @@ async function main(): Promise<number> {
     });
     report(await extraNetworkControl(project, compose, plan, work, outside));
   }
+  // Last: it restarts one app through the proxy.
+  const own = await healthTarget(project, plan);
+  if (own) report(await proxy(project, restarterApi(host), Object.values(standIn.env), own, need("socket")));
+  else report({ name: "proxy", ok: false, failures: ["no app to restart"], line: "FAIL proxy: no app with a healthcheck to restart" });
 
   const failed = results.filter((r) => !r.ok);
   console.log(

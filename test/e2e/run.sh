@@ -62,7 +62,7 @@ nsenter --net="/run/netns/$wan" busybox httpd -p 80 -h "$work/outside"
 echo "== e2e: engine and stand-in image"
 eval "$(SERVARR_DOCKERD_NETNS=$ns test/tools/start-dockerd.sh "$state")"
 test/tools/make-standin-image.sh "$image" >/dev/null
-STANDIN_WITH_DOCKER_CLI=1 test/tools/make-standin-image.sh "$image-docker" >/dev/null
+STANDIN_WITH_HAPROXY=1 test/tools/make-standin-image.sh "$image-haproxy" >/dev/null
 
 echo "== e2e: checks"
-node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-docker" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" "$@"
+node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-haproxy" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" "$@"

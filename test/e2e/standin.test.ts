@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { restarterApi, unhealthyListQuery } from "../../constructs/support-services";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
 import { buildPlan } from "./plan";
+import { proxyCalls } from "./proxy";
 import { standInProject } from "./standin";
 
 // The parts of the e2e harness that need no engine: what it expects and what it runs.
@@ -10,7 +12,7 @@ const generated = host.composeProject();
 const plan = buildPlan(host, generated, json);
 const options = {
   image: "standin:test",
-  socketImage: "standin:test-docker",
+  socketImage: "standin:test-haproxy",
   hostRoot: "/tmp/e2e/host",
   www: "/tmp/e2e/www",
   engineSocket: "/tmp/e2e/docker.sock",
@@ -86,9 +88,9 @@ describe("stand-in project", () => {
     expect(new Set(inGateway).size).toBe(inGateway.length);
   });
 
-  it("moves host paths under the temp root and fills every required variable with a dummy", () => {
+  it("moves host paths under the temp root, keeps bundle files relative, fills every required variable with a dummy", () => {
     for (const service of Object.values(standIn.compose.services)) {
-      for (const volume of service.volumes ?? []) expect(volume).toMatch(/^\/tmp\/e2e\//);
+      for (const volume of service.volumes ?? []) expect(volume).toMatch(/^(\/tmp\/e2e\/|\.\/[\w.-]+:)/);
     }
     const required = Object.values(generated.services).flatMap((s) =>
       Object.values(s.environment ?? {}).flatMap((v) => [...v.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1])),
@@ -122,12 +124,13 @@ describe("stand-in healthchecks", () => {
     for (const app of plan.vpnApps) expect(standIn.served.get(app)).not.toContain(Number(probe.port));
   });
 
-  it("forwards the socket proxies to the engine, keeps the restarter's script, lets one-shot jobs succeed", () => {
-    for (const name of ["socket-proxy", "restart-proxy"]) {
-      expect(standIn.compose.services[name].image).toBe("standin:test-docker");
-      expect((standIn.compose.services[name].entrypoint as string[])[2]).toContain("nc -ll -p 2375 -e docker system dial-stdio");
-      expect(standIn.compose.services[name].volumes).toContain("/tmp/e2e/docker.sock:/var/run/docker.sock:ro");
-    }
+  it("runs the real haproxy with the generated config as the proxy, keeps the restarter's script, lets one-shot jobs succeed", () => {
+    const proxy = standIn.compose.services["socket-proxy"];
+    expect(proxy.image).toBe("standin:test-haproxy");
+    expect(proxy.entrypoint).toEqual(["haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]);
+    expect(proxy.volumes).toContain("/tmp/e2e/docker.sock:/var/run/docker.sock:ro");
+    expect(proxy.volumes).toContain("./socket-proxy.haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
+    expect(standIn.bundleFiles).toEqual(["socket-proxy.haproxy.cfg"]);
     expect(standIn.compose.services.restarter.entrypoint).toEqual(generated.services.restarter.entrypoint);
     for (const job of ["kopia-connect", "kopia-policy"])
       expect(standIn.compose.services[job].entrypoint).toEqual(["/bin/sh", "-c", "exit 0"]);
@@ -142,5 +145,28 @@ describe("planted breaks", () => {
     const url = new URL(broken);
     expect(url.hostname).toBe("gluetun");
     expect(plan.positions.get("gluetun")?.ports.has(Number(url.port))).toBe(false);
+  });
+});
+
+describe("the proxy check's table", () => {
+  const api = restarterApi(host);
+  const own = { name: "servarr-sonarr-1", id: "a".repeat(64) };
+  const calls = proxyCalls(api, own, "other-sonarr-1");
+  const key = (c: { method: string; target: string }) => `${c.method} ${c.target}`;
+
+  it("sends the model's calls as allowed, except the restarts of other apps (one restart is enough)", () => {
+    const allowed = calls.filter((c) => c.allowed).map(key);
+    expect(allowed).toEqual([
+      "GET /_ping",
+      `GET /containers/json?${unhealthyListQuery(host.name)}`,
+      "POST /containers/servarr-sonarr-1/restart?t=30",
+    ]);
+  });
+
+  it("expects a refusal for calls the rules do not list, and for none they do", () => {
+    const rules = new Set(api.calls.map((c) => `${c.method} ${c.query === undefined ? c.path : `${c.path}?${c.query}`}`));
+    const refused = calls.filter((c) => !c.allowed);
+    expect(refused.length).toBeGreaterThanOrEqual(40);
+    for (const c of refused) expect(rules.has(key(c)), key(c)).toBe(false);
   });
 });

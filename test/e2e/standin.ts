@@ -1,10 +1,11 @@
 import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
+import { HAPROXY_CONFIG_PATH } from "../../constructs/docker-api-proxy";
 import { healthcheckUrls, localProbePorts, longRunning, type Plan } from "./plan";
 
 export interface StandInOptions {
   /** Tag of the busybox stand-in image (test/tools/make-standin-image.sh). */
   readonly image: string;
-  /** The same with the docker CLI (STANDIN_WITH_DOCKER_CLI=1), for services that mount the Docker socket. */
+  /** The same with Debian's haproxy (STANDIN_WITH_HAPROXY=1), for the Docker API proxies. */
   readonly socketImage: string;
   /** Directory standing in for the host's root: host paths of volumes are moved under it. */
   readonly hostRoot: string;
@@ -24,11 +25,15 @@ export interface StandInProject {
   readonly env: Readonly<Record<string, string>>;
   /** Host directories the redirected volumes need. */
   readonly hostDirs: readonly string[];
+  /** Bundle files mounted by relative path (e.g. a proxy's config): copy them next to the compose file. */
+  readonly bundleFiles: readonly string[];
   /** One line per substitution, for the run's log. */
   readonly substitutions: readonly string[];
 }
 
 const DOCKER_SOCKET = "/var/run/docker.sock";
+/** Processes the harness's parallel probes need inside one container. */
+const PROBE_PIDS = 1024;
 
 /**
  * The generated project with every image replaced by the busybox stand-in. Kept exactly as
@@ -41,14 +46,16 @@ const DOCKER_SOCKET = "/var/run/docker.sock";
  *     serves ports its members probe on localhost that no app declares), under a shell that
  *     stays PID 1, so killing httpd leaves the container running (unhealthy) and killing
  *     PID 1 stops it;
- *   - a service mounting the Docker socket (the socket proxies): `nc` forwards each port its
- *     healthcheck probes to the engine's API (`docker system dial-stdio`), unfiltered;
+ *   - a service mounting the Docker socket (the Docker API proxy): Debian's real `haproxy`
+ *     with the generated config, mounted as generated, in front of the engine's real API;
  *   - a generated `sh -c` script (the restarter): kept, busybox runs it;
  *   - a one-shot job others wait for (`service_completed_successfully`): exits 0;
  * - exec-form healthchecks (python3, an image's binary): see `standInHealthcheck`;
  * - volumes: host paths move under `hostRoot` (the real ones belong to the host); the Docker
- *   socket becomes the throwaway engine's; `/www` (the pages httpd serves) is added;
+ *   socket becomes the throwaway engine's; relative paths (bundle files) stay, the caller copies
+ *   them next to the compose file; `/www` (the pages httpd serves) is added;
  * - `${VAR:?...}` values: dummies in a generated .env (the real ones are secrets).
+ * - pids_limit: raised to PROBE_PIDS when lower: the harness's probes run inside the containers.
  */
 export function standInProject(generated: ComposeFile, plan: Plan, options: StandInOptions): StandInProject {
   const served = new Map<string, number[]>();
@@ -82,6 +89,7 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
 
   const env: Record<string, string> = {};
   const hostDirs = new Set<string>();
+  const bundleFiles = new Set<string>();
   const substitutions: string[] = [];
   const services: Record<string, ComposeService> = {};
   for (const [name, service] of Object.entries(generated.services)) {
@@ -90,11 +98,13 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
     const ports = served.get(name) ?? [];
     const volumes = (service.volumes ?? []).map((volume) => {
       const [source, ...rest] = volume.split(":");
+      if (source.startsWith("./")) bundleFiles.add(source.slice(2));
       if (!source.startsWith("/")) return volume;
       if (source === DOCKER_SOCKET) return [options.engineSocket, ...rest].join(":");
       hostDirs.add(`${options.hostRoot}${source}`);
       return [`${options.hostRoot}${source}`, ...rest].join(":");
     });
+    const redirected = (service.volumes ?? []).filter((v) => v.startsWith("/")).length;
     const mountsSocket = (service.volumes ?? []).some((v) => v.split(":")[0] === DOCKER_SOCKET);
     const script = isShellScript(service.entrypoint);
     const { command: _command, entrypoint: _entrypoint, ...kept } = service;
@@ -104,8 +114,8 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
       role = "one-shot job: exits 0 at once (its work needs the real image)";
       entry = { entrypoint: ["/bin/sh", "-c", "exit 0"] };
     } else if (mountsSocket) {
-      role = `forwards ${ports.join(",") || "(no port)"} to the engine's Docker API (no filtering: the proxy's rules are the real image's)`;
-      entry = { entrypoint: ["/bin/sh", "-c", idle(ports.map((p) => `nc -ll -p ${p} -e docker system dial-stdio &`))] };
+      role = `the real haproxy with the generated ${HAPROXY_CONFIG_PATH} in front of the engine's API`;
+      entry = { entrypoint: ["haproxy", "-db", "-f", HAPROXY_CONFIG_PATH] };
     } else if (script) {
       role = "runs its generated shell script as is";
       entry = { entrypoint: service.entrypoint, ...(service.command ? { command: service.command } : {}) };
@@ -114,8 +124,12 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
       entry = { entrypoint: ["/bin/sh", "-c", idle(ports.map((p) => `httpd -p ${p} -h /www;`))] };
     }
     const healthcheck = standInHealthcheck(service, ports);
+    // The harness probes from inside containers, dozens of wget at once: a generated pids limit
+    // sized for the real program would refuse the probes' processes (seen: the restarter's 32).
+    const pids = typeof service.pids_limit === "number" ? { pids_limit: Math.max(service.pids_limit, PROBE_PIDS) } : {};
     services[name] = {
       ...kept,
+      ...pids,
       image: mountsSocket ? options.socketImage : options.image,
       ...entry,
       ...(healthcheck ? { healthcheck } : {}),
@@ -123,8 +137,11 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
     };
     substitutions.push(
       `${name}: ${service.image.split("@")[0]} -> stand-in; ${role}` +
-        (volumes.length > 0 ? `; ${volumes.length} host volume(s) redirected` : "") +
-        (healthcheck && healthcheck !== service.healthcheck ? `; image-specific healthcheck -> ${healthcheck.test.join(" ")}` : ""),
+        (redirected > 0 ? `; ${redirected} host volume(s) redirected` : "") +
+        (healthcheck && healthcheck !== service.healthcheck ? `; image-specific healthcheck -> ${healthcheck.test.join(" ")}` : "") +
+        (pids.pids_limit !== undefined && pids.pids_limit !== service.pids_limit
+          ? `; pids_limit ${service.pids_limit} -> ${pids.pids_limit} for the probes`
+          : ""),
     );
   }
   return {
@@ -133,6 +150,7 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
     paths: [...paths].sort(),
     env,
     hostDirs: [...hostDirs].sort(),
+    bundleFiles: [...bundleFiles].sort(),
     substitutions,
   };
 }

@@ -87,7 +87,11 @@ group=$(grep -o "^ensure_group '[^']*' [0-9]*" "$bundle/setup.sh" | cut -d"'" -f
 checked=0
 while read -r name uid gid vols ports; do
   user=-
-  if [ "$uid" != "-" ]; then
+  # uid 0: only the Docker API proxy, because the engine's socket is root's (every capability dropped).
+  if [ "$uid" = 0 ]; then
+    [[ ,$vols, == *,ro:/var/run/docker.sock,* ]] || fail "service $name runs as root without being the Docker API proxy"
+    user=root
+  elif [ "$uid" != "-" ]; then
     # A service runs as its app's user (an app's helper jobs, e.g. kopia-connect, as the app's).
     entry=$(chroot "$root" getent passwd "$uid") || fail "no user with uid $uid for service $name"
     user=$(cut -d: -f1 <<<"$entry")
@@ -100,7 +104,11 @@ while read -r name uid gid vols ports; do
     [ "$vol" = "-" ] && continue
     readonly_mount=${vol%%/*}
     vol=${vol#ro:}
-    [ "$vol" = /var/run/docker.sock ] && continue # the engine's socket (socket proxies only), not setup.sh's
+    [ "$vol" = /var/run/docker.sock ] && continue # the engine's socket (the Docker API proxy only), not setup.sh's
+    if [[ $vol == ./* ]]; then # a file of the bundle (the proxy's config), in the checkout next to compose.yaml
+      [ -f "$root$checkout/$bundle/${vol#./}" ] || fail "$name mounts $vol, which the bundle does not have"
+      continue
+    fi
     have=$(chroot "$root" stat -c '%U %G %a' "$vol") || fail "$name mounts $vol, which setup.sh did not create"
     case $vol in
       /data*) want="root $group 2775" ;;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
+import { healthRoutePath } from "../../constructs/health";
 import { exampleConfig, resources, synth, withApps } from "../support";
 
 type Check = {
@@ -50,11 +51,20 @@ describe("off-host uptime checks", () => {
   const byHost = new Map(checks.map((c) => [c.monitored_resource.labels.host, c]));
   const routes = host.apps.flatMap((a) => a.routes.map((r) => ({ app: a, route: r })));
 
-  it("probes every hostname at the edge over HTTPS, except a path-limited one whose app is probed elsewhere", () => {
+  it("probes every hostname at the edge over HTTPS, except a path-limited one whose app is probed elsewhere and private ones without a health route", () => {
     const unprobed = routes.filter(({ route }) => !byHost.has(route.hostname));
-    expect(unprobed.map(({ route }) => route.hostname)).toEqual(["status.example.com"]);
-    for (const { app } of unprobed) expect(app.routes.some((r) => byHost.has(r.hostname))).toBe(true);
-    expect(checks).toHaveLength(routes.length - 1);
+    // The monitor's token opens health routes only: a private app whose health path is "/" or none has nothing to probe.
+    expect(unprobed.map(({ route }) => route.hostname).sort()).toEqual([
+      "backup.example.com",
+      "bazarr.example.com",
+      "status.example.com",
+      "torrent.example.com",
+      "uptime.example.com",
+    ]);
+    for (const { app, route } of unprobed)
+      if (route.exposure.kind === "private") expect(healthRoutePath(app.props.healthPath), app.name).toBeUndefined();
+      else expect(new RegExp(route.exposure.path ?? "^$").test(app.props.healthPath ?? "/"), route.hostname).toBe(false);
+    expect(checks).toHaveLength(routes.length - unprobed.length);
     for (const c of checks) {
       expect(c.monitored_resource).toMatchObject({ type: "uptime_url", labels: { project_id: exampleConfig.google.projectId } });
       expect(c.http_check).toMatchObject({ port: 443, use_ssl: true, validate_ssl: true });

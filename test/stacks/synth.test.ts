@@ -63,6 +63,7 @@ describe("synthesize()", () => {
       "compose/servarr/first-boot.sh",
       "compose/servarr/networks.md",
       "compose/servarr/setup.sh",
+      "compose/servarr/socket-proxy.haproxy.cfg",
     ]);
   });
 
@@ -118,7 +119,7 @@ describe("npm run synth (the real entry point)", () => {
     expect(out).toMatch(/host servarr: 15 apps, 13 hostnames \(9 behind Access\)/);
     expect(out).toMatch(/stack servarr: \d+ resources/);
     expect(out).toMatch(
-      /zero trust servarr: 14 hostnames \(SSH at ssh.example.com\), 10 Access apps, 3 shared policies \(\+0 per-app\), 2 service tokens/,
+      /zero trust servarr: 14 hostnames \(SSH at ssh.example.com\), 15 Access apps, 3 shared policies \(\+0 per-app\), 2 service tokens/,
     );
     expect(out).toMatch(/stack bootstrap: \d+ resources/);
     expect(out).toMatch(/Authorized redirect URI: +https:\/\/example-team\.cloudflareaccess\.com\/cdn-cgi\/access\/callback\n/);

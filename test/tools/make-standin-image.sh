@@ -4,8 +4,8 @@
 # other applets, e.g. `httpd -f -p 8989 -h /www` for a web app on its port. Needs a running
 # engine (start-dockerd.sh). Quirk: this busybox's `wget -T` segfaults; bound a probe with
 # `timeout 3 wget -qO- URL` instead.
-# STANDIN_WITH_DOCKER_CLI=1 adds this machine's docker CLI (and its shared libraries, if any), so
-# a stand-in can forward the Docker API socket (`nc -ll -p 2375 -e docker system dial-stdio`).
+# STANDIN_WITH_HAPROXY=1 adds Debian's haproxy (installed when missing) and its shared libraries,
+# so the Docker API proxy runs the real program with the generated config in front of the engine.
 set -euo pipefail
 tag=${1:-servarr-standin:latest}
 if ! { [[ -x /bin/busybox ]] && /bin/busybox --list | grep -qx httpd; }; then
@@ -22,10 +22,14 @@ for applet in $(/bin/busybox --list); do
   [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
 done
 echo ok >"$root/www/index.html"
-if [[ ${STANDIN_WITH_DOCKER_CLI:-} == 1 ]]; then
-  cli=$(command -v docker)
-  cp "$cli" "$root/bin/docker"
-  for lib in $(ldd "$cli" 2>/dev/null | grep -o '/[^ ]*' || true); do
+if [[ ${STANDIN_WITH_HAPROXY:-} == 1 ]]; then
+  if ! command -v haproxy >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
+  fi
+  program=$(command -v haproxy)
+  cp "$program" "$root/bin/haproxy"
+  for lib in $(ldd "$program" | grep -o '/[^ ]*'); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
