@@ -1,5 +1,6 @@
 import type { Host } from "../constructs/host";
-import { deployStateDir } from "./deploy-script";
+import { renderDeployGate, shellQuote } from "./deploy-gate";
+import { composeFlags, deployStateDir } from "./deploy-script";
 import { generatedMarker } from "./render";
 
 /**
@@ -18,10 +19,7 @@ export function renderHostScripts(host: Host): ReadonlyMap<string, string> {
   ]);
 }
 
-/** Single-quoted for the shell (values are validated, this keeps them inert anyway). */
-function q(value: string | number): string {
-  return `'${String(value).replaceAll("'", `'\\''`)}'`;
-}
+const q = shellQuote;
 
 /** Directory mode for the shared tree: everything the umask allows, plus setgid so new files keep the group. */
 export function sharedDirMode(umask: string): string {
@@ -177,6 +175,14 @@ ExecStop=/usr/sbin/nft delete table inet ${FIREWALL_TABLE}
 [Install]
 WantedBy=sysinit.target
 `;
+  // The last healthy deployment (deploy.sh promotes only a healthy one), every file named.
+  const current = `${deployStateDir(host.name)}/current`;
+  const flags = composeFlags({
+    project: host.name,
+    projectDirectory: bundleDir,
+    file: `${current}/compose.yaml`,
+    envFile: `${current}/.env`,
+  });
   const composeUnit = `${generatedMarker("#")}
 [Unit]
 Description=servarr compose project ${host.name}
@@ -185,13 +191,14 @@ After=docker.service network-online.target servarr-firewall.service
 Wants=network-online.target
 # Never start the apps on the root file system when the data disk is missing.
 RequiresMountsFor=${mountsFor}
+ConditionPathExists=${current}/compose.yaml
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
 WorkingDirectory=${bundleDir}
-ExecStart=/usr/bin/docker compose up -d --remove-orphans
-ExecStop=/usr/bin/docker compose stop
+ExecStart=/usr/bin/docker compose ${flags} up --detach --remove-orphans
+ExecStop=/usr/bin/docker compose ${flags} stop
 TimeoutStartSec=15min
 
 [Install]
@@ -437,69 +444,6 @@ apply_units() {
   if booted; then systemctl start docker.service servarr-firewall.service; fi
 }
 `;
-
-function renderDeployGate(host: Host): string {
-  const m = host.machine;
-  const bundleDir = `${m.checkoutDir}/compose/${host.name}`;
-  const names = host.secrets.for("host").map((s) => s.name);
-  return `#!/usr/bin/env bash
-${generatedMarker("#")}
-# The one command the deploy user may run, as root (sudoers NOPASSWD + sshd ForceCommand):
-#   ssh ${m.deployUser}@host <commit> < .env
-# It moves the root-owned checkout to <commit> only if that commit is on origin/${m.branch}, writes
-# .env (mode 0600, only the variables the model declares) from stdin when stdin has any, re-runs
-# setup.sh and then deploy.sh of that commit. A stolen deploy key can therefore only re-deploy
-# reviewed commits and change the values of declared variables: never run its own code as root.
-set -euo pipefail
-umask 077
-checkout=${q(m.checkoutDir)}
-bundle=${q(bundleDir)}
-allowed=(${names.map(q).join(" ")})
-
-die() { echo "deploy-gate: $*" >&2; exit 1; }
-
-write_env() {
-  local tmp line name n=0
-  tmp=$(mktemp "$bundle/.env.XXXXXX")
-  while IFS= read -r line || [ -n "$line" ]; do
-    case $line in '' | '#'*) continue ;; esac
-    name=\${line%%=*}
-    [[ " \${allowed[*]} " == *" $name "* ]] || { rm -f "$tmp"; die "refusing variable $name: not declared by the model (allowed: \${allowed[*]})"; }
-    printf '%s\\n' "$line" >>"$tmp"
-    n=$((n + 1))
-  done
-  if [ "$n" -eq 0 ]; then rm -f "$tmp"; echo "deploy-gate: no variables on stdin, .env kept"; return; fi
-  chmod 600 "$tmp"
-  mv -f "$tmp" "$bundle/.env"
-  echo "deploy-gate: .env written ($n variables)"
-}
-
-main() {
-  local commit=\${1:-}
-  [ "$(id -u)" -eq 0 ] || die "run through sudo"
-  [[ $commit =~ ^[0-9a-f]{40}$ ]] || die "usage: ssh ${m.deployUser}@host <40-hex commit of origin/${m.branch}> < .env"
-  # One deploy at a time, from the checkout to the end of deploy.sh (which inherits the lock).
-  local state=\${SERVARR_DEPLOY_STATE_DIR:-${deployStateDir(host.name)}}
-  mkdir -p "$state"
-  exec 9>"$state/lock"
-  local waited=$SECONDS
-  flock --wait "\${SERVARR_DEPLOY_LOCK_TIMEOUT:-900}" 9 || die "another deploy still holds $state/lock"
-  echo "deploy-gate: lock acquired after $((SECONDS - waited))s"
-  export SERVARR_DEPLOY_LOCK_HELD=1
-  git -C "$checkout" fetch --quiet origin ${q(m.branch)}
-  git -C "$checkout" merge-base --is-ancestor "$commit" FETCH_HEAD || die "$commit is not on origin/${m.branch}"
-  git -C "$checkout" checkout --quiet --detach "$commit"
-  if [ -t 0 ]; then echo "deploy-gate: no .env on stdin, .env kept"; else write_env; fi
-  "$bundle/setup.sh"
-  if [ -x "$bundle/deploy.sh" ]; then exec "$bundle/deploy.sh"; fi
-  cd "$bundle" && exec docker compose up -d --remove-orphans
-}
-
-# The checkout above replaces this file; main is parsed whole before it runs.
-main "$@"
-exit
-`;
-}
 
 function renderFirstBoot(host: Host): string {
   const m = host.machine;

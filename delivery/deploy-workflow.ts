@@ -1,3 +1,4 @@
+import { ENV_VALUE_OK_BASH, ENV_VALUE_RULE } from "../compose/deploy-gate";
 import type { Delivery } from "../constructs/delivery";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
@@ -149,13 +150,15 @@ export function deployStepScript(d: Delivery, hostSecrets: readonly string[]): s
     "  BatchMode yes",
     "  ProxyCommand cloudflared access ssh --hostname %h",
     "CONFIG",
-    "# The host's secrets as .env lines; single quotes keep $ and # literal for compose.",
+    "# The host's secrets as .env lines, in the one grammar the deploy gate accepts (NAME='value').",
+    "export LC_ALL=C",
+    ENV_VALUE_OK_BASH,
     "env_lines() {",
     "  local name value",
     `  for name in ${hostSecrets.join(" ")}; do`,
     "    value=${!name:-}",
-    `    if [[ -z $value || $value == *"'"* || $value == *$'\\n'* ]]; then`,
-    '      echo "::error::secret $name is empty or contains a single quote or a newline" >&2',
+    '    if ! env_value_ok "$value"; then',
+    `      echo "::error::secret $name is not ${ENV_VALUE_RULE}" >&2`,
     "      return 1",
     "    fi",
     `    printf "%s='%s'\\n" "$name" "$value"`,
