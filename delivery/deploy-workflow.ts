@@ -1,12 +1,13 @@
 import { ENV_VALUE_OK_BASH, ENV_VALUE_RULE } from "../compose/deploy-gate";
 import type { Delivery } from "../constructs/delivery";
+import { DEPLOY_ENVIRONMENT } from "../constructs/github-environments";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import type { CloudStack } from "./stacks";
 import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
 
-/** The GitHub environment the merge jobs run in (its protection rules gate production). */
-export const ENVIRONMENT = "production";
+/** The GitHub environment the merge jobs run in: default branch only; it holds every secret they read. */
+export const ENVIRONMENT = DEPLOY_ENVIRONMENT;
 
 /**
  * Merge to main: apply every cloud stack in Terraform Cloud, then deploy each host over SSH

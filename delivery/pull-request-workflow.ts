@@ -1,3 +1,4 @@
+import { PLAN_ENVIRONMENT, PR_PLAN_VARIABLE } from "../constructs/github-environments";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import type { CloudStack, LocalStack } from "./stacks";
@@ -98,8 +99,12 @@ function planJob(stacks: readonly CloudStack[]): Job {
     name: "speculative plan in Terraform Cloud",
     "runs-on": RUNNER,
     needs: ["check"],
-    // Pull requests from forks get no secrets: nothing to plan with.
-    if: fromSameRepo,
+    // The plan runs the branch's own code with a Terraform Cloud token, whose runs see the
+    // workspace's credentials: the token lives in the plan environment, where every run waits
+    // for a reviewer. Forks get no secrets; without a reviewed plan environment (a private
+    // repository) the plan is skipped and the merge's apply job plans first.
+    if: `${fromSameRepo} && vars.${PR_PLAN_VARIABLE} == 'reviewed'`,
+    environment: PLAN_ENVIRONMENT,
     permissions: { contents: "read" },
     "timeout-minutes": 30,
     outputs,

@@ -29,6 +29,12 @@ export interface GitHubConfig {
   readonly protection: BranchProtectionKind;
   /** @default "main" */
   readonly defaultBranch?: string;
+  /**
+   * GitHub user logins who review: code owners of every file (the ruleset requires their
+   * approval) and approvers of pull request plan runs. Set it when the owner is an organization.
+   * @default [owner]
+   */
+  readonly reviewers?: readonly string[];
 }
 
 export interface GoogleConfig {
