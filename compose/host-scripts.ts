@@ -1,4 +1,5 @@
 import type { Host } from "../constructs/host";
+import { TUNNEL_BRIDGE } from "../constructs/host-machine";
 import { renderDeployGate, shellQuote } from "./deploy-gate";
 import { composeFlags, deployStateDir } from "./deploy-script";
 import { generatedMarker } from "./render";
@@ -72,17 +73,22 @@ export function lanPorts(host: Host): Array<{ app: string; port: number }> {
 }
 
 const FIREWALL_TABLE = "servarr_host";
-const DOCKER_IFACES = ["docker0", "br-*"];
+const DOCKER_IFACES = ["docker0", "br-*", TUNNEL_BRIDGE];
+
+/** The bridge SSH through the tunnel arrives on: the connector's own egress network, when there is one. */
+export function tunnelBridge(host: Host): string | undefined {
+  const connector = host.appWithRole("tunnel-connector");
+  return connector && host.networkPlan().networks.some((n) => n.name === `${connector.name}-egress`) ? TUNNEL_BRIDGE : undefined;
+}
 
 function renderFirewall(host: Host): string {
   const m = host.machine;
   const lan = m.lanCidr;
   const ports = lanPorts(host);
+  const bridge = tunnelBridge(host);
   const ssh = [
     ...(m.sshFrom === "lan" ? [`    ip saddr ${lan} tcp dport 22 accept comment "ssh from the LAN"`] : []),
-    ...DOCKER_IFACES.map(
-      (i) => `    iifname "${i}" tcp dport 22 accept comment "ssh through the tunnel (cloudflared on a Docker network)"`,
-    ),
+    ...(bridge ? [`    iifname "${bridge}" tcp dport 22 accept comment "ssh through the tunnel: cloudflared's own network only"`] : []),
   ];
   return `#!/usr/sbin/nft -f
 ${generatedMarker("#")}
@@ -90,6 +96,9 @@ ${generatedMarker("#")}
 # reload (no "flush ruleset"), so Docker's tables survive. Published container ports are DNATed
 # before the input hook and never reach it (the Docker-bypasses-the-firewall trap): the forward
 # chain below admits DNATed connections only to declared LAN ports and only from the LAN.
+# SSH is admitted from the LAN (sshFrom "lan") and from the tunnel connector's bridge, never
+# from other containers. ICMP: errors of tracked connections arrive as "related"; besides
+# those only ping from the LAN (rate-limited) and IPv6 neighbour discovery on the link.
 table inet ${FIREWALL_TABLE}
 delete table inet ${FIREWALL_TABLE}
 
@@ -99,8 +108,8 @@ table inet ${FIREWALL_TABLE} {
     ct state established,related accept
     ct state invalid drop
     iif "lo" accept
-    meta l4proto icmp accept
-    meta l4proto icmpv6 accept
+    ip saddr ${lan} icmp type echo-request limit rate 10/second accept comment "ping from the LAN"
+    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept comment "IPv6 neighbour discovery"
     udp sport 67 udp dport 68 accept comment "DHCPv4 client"
     ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept comment "DHCPv6 client"
 ${[...ssh, ...ports.map((p) => `    ip saddr ${lan} tcp dport ${p.port} accept comment "${p.app} LAN port"`)].join("\n")}
