@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Testing } from "cdktf";
@@ -135,5 +136,14 @@ describe("CODEOWNERS: the reviewers own every file", () => {
     expect(text).toBe(renderCodeOwners(exampleConfig.github));
     const rules = text.split("\n").filter((l) => l && !l.startsWith("#"));
     expect(rules).toEqual([`* ${(exampleConfig.github.reviewers ?? [exampleConfig.github.owner]).map((r) => `@${r}`).join(" ")}`]);
+  });
+});
+
+describe(".env is never committed", () => {
+  it("is git-ignored at the root and in every host bundle; .env.example is not", () => {
+    const ignored = (p: string) => spawnSync("git", ["check-ignore", "--no-index", "-q", p], { cwd: root }).status === 0;
+    for (const p of [".env", "compose/servarr/.env", "compose/other-host/.env", "compose/servarr/.env.staged"])
+      expect(ignored(p), p).toBe(true);
+    expect(ignored("compose/servarr/.env.example")).toBe(false);
   });
 });

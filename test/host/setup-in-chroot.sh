@@ -196,7 +196,7 @@ except OSError:
 ping1() { ip netns exec "$1" python3 -c '
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP); s.settimeout(1); s.bind((sys.argv[1], 0))
-body = struct.pack("!BBHHH", 8, 0, 0, 1, 1); c = sum(struct.unpack("!5H", body)); c = (c >> 16) + (c & 0xffff); c = ~(c + (c >> 16)) & 0xffff
+body = struct.pack("!BBHHH", 8, 0, 0, 1, 1); c = sum(struct.unpack("!4H", body)); c = (c >> 16) + (c & 0xffff); c = ~(c + (c >> 16)) & 0xffff
 s.sendto(struct.pack("!BBHHH", 8, 0, c, 1, 1), (sys.argv[2], 0))
 try:
     while True:
