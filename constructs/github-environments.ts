@@ -46,8 +46,9 @@ export interface GitHubEnvironmentsProps {
  * (the first apply needs TF_API_TOKEN before the servarr stack exists; the servarr stack adds
  * its own secrets to `production`). A workflow on any branch can read repository secrets,
  * but an environment's secrets only reach a job the environment admits:
- * - production: the default branch only, admins cannot bypass; TF_API_TOKEN of the apply job
- *   and (from the servarr stack) every deploy and host secret.
+ * - production: the default branch only, admins cannot bypass, optionally a reviewer's approval
+ *   (`github.deployApproval`); TF_API_TOKEN of the apply job and (from the servarr stack) every
+ *   deploy and host secret.
  * - plan: every run waits for one of the reviewers (public repositories; see planReviewAvailable);
  *   the plan token of pull request plans. Approving a run trusts that branch's code with it.
  * Without environments (a private repository on the free plan) TF_API_TOKEN is a repository
@@ -71,11 +72,17 @@ export class GitHubEnvironments extends Construct {
       new ActionsSecret(this, "tf-api-token", { repository, secretName: "TF_API_TOKEN", plaintextValue: props.applyToken });
       return;
     }
+    let users: number[] | undefined;
+    const reviewerIds = () => {
+      users ??= reviewers(github).map((login) => Token.asNumber(new DataGithubUser(this, `reviewer-${login}`, { username: login }).id));
+      return users;
+    };
     this.production = new RepositoryEnvironment(this, "production", {
       repository,
       environment: DEPLOY_ENVIRONMENT,
       canAdminsBypass: false,
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      ...(github.deployApproval === true && planReviewAvailable(github) ? { reviewers: [{ users: reviewerIds() }] } : {}),
     });
     new RepositoryEnvironmentDeploymentPolicy(this, "production-branch", {
       repository,
@@ -89,12 +96,11 @@ export class GitHubEnvironments extends Construct {
       plaintextValue: props.applyToken,
     });
     if (!reviewedPlan) return;
-    const users = reviewers(github).map((login) => Token.asNumber(new DataGithubUser(this, `reviewer-${login}`, { username: login }).id));
     this.plan = new RepositoryEnvironment(this, "plan", {
       repository,
       environment: PLAN_ENVIRONMENT,
       canAdminsBypass: false,
-      reviewers: [{ users }],
+      reviewers: [{ users: reviewerIds() }],
     });
     new ActionsEnvironmentSecret(this, "plan-tf-api-token", {
       repository,

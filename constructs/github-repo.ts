@@ -197,6 +197,13 @@ function validateGitHubConfig(config: GitHubConfig, values: readonly ActionsValu
     config.reviewers === undefined || config.reviewers.length > 0
       ? undefined
       : { field: "github.reviewers", value: config.reviewers, allowed: "at least one GitHub user login (or leave it unset: the owner)" },
+    config.deployApproval !== true || config.visibility === "public"
+      ? undefined
+      : {
+          field: "github.deployApproval",
+          value: config.deployApproval,
+          allowed: "false for a private repository (required reviewers there need GitHub Enterprise), or a public repository",
+        },
     config.defaultBranch === undefined || BRANCH.test(config.defaultBranch)
       ? undefined
       : { field: "github.defaultBranch", value: config.defaultBranch, allowed: "a branch name such as main" },

@@ -35,6 +35,13 @@ export interface GitHubConfig {
    * @default [owner]
    */
   readonly reviewers?: readonly string[];
+  /**
+   * Every deploy (apply and deploy jobs) also waits for one of the reviewers to approve it in the
+   * production environment. Public repositories only (required reviewers on a private one need
+   * GitHub Enterprise).
+   * @default false
+   */
+  readonly deployApproval?: boolean;
 }
 
 export interface GoogleConfig {

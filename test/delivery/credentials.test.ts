@@ -147,3 +147,21 @@ describe(".env is never committed", () => {
     expect(ignored("compose/servarr/.env.example")).toBe(false);
   });
 });
+
+describe("optional approval of every deploy", () => {
+  const production = (bootstrap: TerraformJson) =>
+    Object.values(resources(bootstrap, "github_repository_environment")).find((e) => e.environment === DEPLOY_ENVIRONMENT);
+
+  it("adds the reviewers to the production environment when deployApproval is set", () => {
+    expect(production(synthBoth().bootstrap)?.reviewers).toBeUndefined();
+    expect(production(synthBoth({ deployApproval: true }).bootstrap)?.reviewers).toEqual([
+      { users: [expect.stringMatching(/data\.github_user\.environments_reviewer-example-owner/)] },
+    ]);
+  });
+
+  it("refuses it on a private repository (required reviewers there need GitHub Enterprise)", () => {
+    expect(() => synthBoth({ deployApproval: true, visibility: "private", plan: "paid" })).toThrow(
+      /\[servarr\/repo\] github.deployApproval: true is not allowed; allowed: false for a private repository/,
+    );
+  });
+});
