@@ -235,3 +235,32 @@ describe("deploy-gate.sh: the tunnel token belongs to this model", () => {
     }
   });
 });
+
+describe.each(Object.entries(FIXTURES))(
+  "fixture %s: every compose invocation on the host names its project, file and env file",
+  (_, fixture) => {
+    const files = renderBundle(synth(fixture).host);
+    const invocations = [...files]
+      .filter(([name]) => name.endsWith(".sh"))
+      .flatMap(([name, text]) =>
+        text
+          .split("\n")
+          .filter((l) => /docker compose /.test(l) && !/docker compose version/.test(l) && !l.trim().startsWith("#"))
+          .map((l) => [name, l] as const),
+      );
+
+    it("boot unit (setup.sh) and deploy.sh: --project-name, --project-directory, --file, --env-file", () => {
+      expect(invocations.map(([name]) => name).sort()).toEqual(["deploy.sh", "setup.sh", "setup.sh"]);
+      for (const [name, line] of invocations)
+        for (const flag of ["--project-name", "--project-directory", "--file", "--env-file"])
+          expect(line, `${name}: ${line}`).toContain(flag);
+    });
+
+    it("the boot unit starts only the last healthy deployment (current/), and only if there is one", () => {
+      const setup = files.get("setup.sh") ?? "";
+      const current = `/var/lib/servarr/deploy/${fixture.name}/current`;
+      expect(setup).toContain(`ConditionPathExists=${current}/compose.yaml`);
+      expect(setup).toMatch(new RegExp(`ExecStart=.* --file ${current}/compose.yaml --env-file ${current}/.env up --detach`));
+    });
+  },
+);
