@@ -17,11 +17,11 @@
 # Access service token arrives in its environment and pipes to the local sshd (the real one
 # pipes through the tunnel), and the bundle's setup.sh, which would reconfigure this machine
 # (test/host runs the real one in a chroot).
-#   test/delivery/deploy-e2e.sh        (DOCKERD_STATE=/tmp/dockerd-issue6 by default)
+#   test/delivery/deploy-e2e.sh        (DOCKERD_STATE=/tmp/dockerd-deploy-e2e-<pid> by default: one engine per run)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-state=${DOCKERD_STATE:-/tmp/dockerd-issue6}
+state=${DOCKERD_STATE:-/tmp/dockerd-deploy-e2e-$$}
 t0=$SECONDS
 
 if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/dev/null || ! command -v busybox >/dev/null; then
