@@ -40,6 +40,7 @@ cleanup() {
     docker network ls -q --filter label=com.docker.compose.project=servarr | xargs -r docker network rm >/dev/null 2>&1 || true
   fi
   test/tools/stop-dockerd.sh "$state" || true
+  if [[ -z ${DOCKERD_STATE:-} ]]; then rm -rf "$state"; fi
   rm -f /etc/sudoers.d/servarr-e2e
   if [[ -n ${user:-} ]]; then userdel "$user" 2>/dev/null || true; fi
   if [[ -n ${E2E_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
