@@ -11,7 +11,15 @@ export const config: ServarrConfig = {
   terraformCloud: { organization: "example-org", workspace: "servarr" },
   // Public on the free plan gets a ruleset and the production environment; a private repository
   // needs a paid plan for both (private + free allows only protection: "none").
-  github: { owner: "example-org", repository: "servarr", visibility: "public", plan: "free", protection: "ruleset" },
+  // The owner is an organization: name the people who review (CODEOWNERS, plan approvals).
+  github: {
+    owner: "example-org",
+    repository: "servarr",
+    visibility: "public",
+    plan: "free",
+    protection: "ruleset",
+    reviewers: ["example-owner"],
+  },
   google: { projectId: "example-servarr" },
   host: {
     domain: "example.com",

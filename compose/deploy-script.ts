@@ -12,6 +12,15 @@ export function deployStateDir(project: string): string {
   return `/var/lib/servarr/deploy/${project}`;
 }
 
+/**
+ * The flags of every compose invocation on the host (deploy.sh, the boot unit): the project,
+ * its directory, the compose file and the env file, all named, so nothing is read from the
+ * working directory or from a COMPOSE_* variable.
+ */
+export function composeFlags(f: { project: string; projectDirectory: string; file: string; envFile: string }): string {
+  return `--project-name ${f.project} --project-directory ${f.projectDirectory} --file ${f.file} --env-file ${f.envFile}`;
+}
+
 /** Exit codes of deploy.sh, so callers (and tests) can tell the failures apart. */
 export const DEPLOY_EXIT = {
   /** the new services did not become healthy; the last good deployment runs again */
@@ -28,15 +37,15 @@ export const DEPLOY_EXIT = {
 } as const;
 
 /**
- * deploy.sh: runs on the host, from the repository checkout, as the deploy user.
+ * deploy.sh: runs on the host, from the repository checkout, as root (through the deploy gate).
  *
- * One deploy at a time (flock). Under the lock it moves the checkout to the commit, snapshots
- * that commit's compose file and the .env read from stdin into a staging directory, validates
- * them, pulls, brings the project up and waits for every healthcheck. If a service does not
- * become healthy it reinstates the last good compose file and .env and exits non-zero naming
- * the failed services. It never prints a value from .env (no `set -x`, no `config` output).
- * The body is one function so that the checkout replacing this file mid-run cannot change
- * what bash executes.
+ * One deploy at a time (flock). It snapshots the bundle's compose file and the staged .env into
+ * `incoming/`, validates them, pulls, brings the project up from `incoming/` and waits for every
+ * healthcheck. Only a healthy deploy is promoted to `current/` (what the boot unit starts) and
+ * its .env to the bundle's `.env`; an unhealthy one brings `current/` (the last healthy one) back
+ * up and exits non-zero naming the failed services, so a reboot never starts a rejected version.
+ * It never prints a value from .env (no `set -x`, no `config` output). The body is one function
+ * so that the checkout replacing this file mid-run cannot change what bash executes.
  */
 export function renderDeployScript(options: DeployScriptOptions): string {
   const x = DEPLOY_EXIT;
@@ -45,8 +54,10 @@ export function renderDeployScript(options: DeployScriptOptions): string {
 ${generatedMarker("#")}
 #
 # Deploys this compose bundle on the host: validate, pull, up, wait for health, roll back.
-# Run by deploy-gate.sh (as root, after it checked out the commit and wrote .env), or by hand:
-#   deploy.sh          deploys compose.yaml and .env of this directory
+# Run by deploy-gate.sh (as root, after it checked out the commit and staged .env), or by hand:
+#   deploy.sh          deploys compose.yaml of this directory with SERVARR_DEPLOY_ENV_FILE (the
+#                      gate's staged .env), else this directory's .env, else the deployed one
+# Only a healthy deploy becomes current/ (what servarr-compose.service starts at boot).
 # Environment: SERVARR_DEPLOY_STATE_DIR (default ${stateDefault}),
 #   SERVARR_DEPLOY_SKIP_PULL=1 (offline), SERVARR_DEPLOY_TIMEOUT (seconds, default ${options.healthTimeoutSeconds}),
 #   SERVARR_DEPLOY_LOCK_TIMEOUT (seconds to wait for another deploy, default 900),
@@ -80,7 +91,9 @@ main() {
   cp "$bundle_dir/compose.yaml" "$incoming/compose.yaml"
   printf '%s\\n' "$commit" >"$incoming/commit"
   record "$commit started"
-  if [[ -f $bundle_dir/.env ]]; then
+  if [[ -n \${SERVARR_DEPLOY_ENV_FILE:-} ]]; then
+    cp "$SERVARR_DEPLOY_ENV_FILE" "$incoming/.env"
+  elif [[ -f $bundle_dir/.env ]]; then
     cp "$bundle_dir/.env" "$incoming/.env"
   elif [[ -f $current/.env ]]; then
     cp "$current/.env" "$incoming/.env"
@@ -105,17 +118,17 @@ main() {
     fi
   fi
 
-  # previous = the last good deployment; keep it when redeploying the same files.
-  if [[ -f $current/compose.yaml ]] && ! same_files "$current" "$incoming"; then
-    rm -rf "$previous"
-    mv "$current" "$previous"
-  fi
-  rm -rf "$current"
-  mv "$incoming" "$current"
-
   log "starting; waiting up to \${timeout}s for every service to be healthy"
   local started=$SECONDS
-  if compose "$current" up --detach --remove-orphans --wait --wait-timeout "$timeout"; then
+  if compose "$incoming" up --detach --remove-orphans --wait --wait-timeout "$timeout"; then
+    # Healthy: promote. previous = the deployment before this one (kept when redeploying the same files).
+    if [[ -f $current/compose.yaml ]] && ! same_files "$current" "$incoming"; then
+      rm -rf "$previous"
+      mv "$current" "$previous"
+    fi
+    rm -rf "$current"
+    mv "$incoming" "$current"
+    install -m 600 "$current/.env" "$bundle_dir/.env"
     cp "$current/commit" "$state_dir/deployed-commit"
     record "$commit deployed"
     log "deployed $commit in $((SECONDS - started))s"
@@ -123,18 +136,16 @@ main() {
   fi
 
   local failed
-  failed=$(unhealthy "$current")
+  failed=$(unhealthy "$incoming")
   log "services not healthy after $((SECONDS - started))s: \${failed:-unknown}"
-  if [[ ! -f $previous/compose.yaml ]]; then
-    rm -rf "$current"
+  rm -rf "$incoming"
+  if [[ ! -f $current/compose.yaml ]]; then
     record "$commit failed (\${failed}); no previous deployment to return to"
     fail ${x.rolledBack} "deploy of $commit failed: \${failed}; there is no previous deployment to return to"
   fi
   local good
-  good=$(cat "$previous/commit")
+  good=$(cat "$current/commit")
   log "rolling back to $good"
-  rm -rf "$current"
-  cp -a "$previous" "$current"
   if compose "$current" up --detach --remove-orphans --wait --wait-timeout "$timeout"; then
     record "$commit failed (\${failed}); rolled back to $good"
     fail ${x.rolledBack} "deploy of $commit failed: \${failed}; rolled back to $good"
@@ -146,8 +157,7 @@ main() {
 compose() {
   local dir=$1
   shift
-  docker compose --project-name "$project" --project-directory "$bundle_dir" \\
-    --file "$dir/compose.yaml" --env-file "$dir/.env" "$@"
+  docker compose ${composeFlags({ project: '"$project"', projectDirectory: '"$bundle_dir"', file: '"$dir/compose.yaml"', envFile: '"$dir/.env"' })} "$@"
 }
 
 # Services that are not running, or running with a healthcheck that is not healthy.

@@ -1,6 +1,10 @@
 import type { Host } from "../constructs/host";
-import { deployStateDir } from "./deploy-script";
+import { TUNNEL_BRIDGE } from "../constructs/host-machine";
+import { renderDeployGate, shellQuote } from "./deploy-gate";
+import { composeFlags, deployStateDir } from "./deploy-script";
+import { renderFirstBoot } from "./first-boot";
 import { generatedMarker } from "./render";
+import { SETUP_LIBRARY } from "./setup-library";
 
 /**
  * The files that turn a Debian/Ubuntu box into this host: `setup.sh` (idempotent, run on every
@@ -18,10 +22,7 @@ export function renderHostScripts(host: Host): ReadonlyMap<string, string> {
   ]);
 }
 
-/** Single-quoted for the shell (values are validated, this keeps them inert anyway). */
-function q(value: string | number): string {
-  return `'${String(value).replaceAll("'", `'\\''`)}'`;
-}
+const q = shellQuote;
 
 /** Directory mode for the shared tree: everything the umask allows, plus setgid so new files keep the group. */
 export function sharedDirMode(umask: string): string {
@@ -74,17 +75,22 @@ export function lanPorts(host: Host): Array<{ app: string; port: number }> {
 }
 
 const FIREWALL_TABLE = "servarr_host";
-const DOCKER_IFACES = ["docker0", "br-*"];
+const DOCKER_IFACES = ["docker0", "br-*", TUNNEL_BRIDGE];
+
+/** The bridge SSH through the tunnel arrives on: the connector's own egress network, when there is one. */
+export function tunnelBridge(host: Host): string | undefined {
+  const connector = host.appWithRole("tunnel-connector");
+  return connector && host.networkPlan().networks.some((n) => n.name === `${connector.name}-egress`) ? TUNNEL_BRIDGE : undefined;
+}
 
 function renderFirewall(host: Host): string {
   const m = host.machine;
   const lan = m.lanCidr;
   const ports = lanPorts(host);
+  const bridge = tunnelBridge(host);
   const ssh = [
     ...(m.sshFrom === "lan" ? [`    ip saddr ${lan} tcp dport 22 accept comment "ssh from the LAN"`] : []),
-    ...DOCKER_IFACES.map(
-      (i) => `    iifname "${i}" tcp dport 22 accept comment "ssh through the tunnel (cloudflared on a Docker network)"`,
-    ),
+    ...(bridge ? [`    iifname "${bridge}" tcp dport 22 accept comment "ssh through the tunnel: cloudflared's own network only"`] : []),
   ];
   return `#!/usr/sbin/nft -f
 ${generatedMarker("#")}
@@ -92,6 +98,9 @@ ${generatedMarker("#")}
 # reload (no "flush ruleset"), so Docker's tables survive. Published container ports are DNATed
 # before the input hook and never reach it (the Docker-bypasses-the-firewall trap): the forward
 # chain below admits DNATed connections only to declared LAN ports and only from the LAN.
+# SSH is admitted from the LAN (sshFrom "lan") and from the tunnel connector's bridge, never
+# from other containers. ICMP: errors of tracked connections arrive as "related"; besides
+# those only ping from the LAN (rate-limited) and IPv6 neighbour discovery on the link.
 table inet ${FIREWALL_TABLE}
 delete table inet ${FIREWALL_TABLE}
 
@@ -101,8 +110,8 @@ table inet ${FIREWALL_TABLE} {
     ct state established,related accept
     ct state invalid drop
     iif "lo" accept
-    meta l4proto icmp accept
-    meta l4proto icmpv6 accept
+    ip saddr ${lan} icmp type echo-request limit rate 10/second accept comment "ping from the LAN"
+    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept comment "IPv6 neighbour discovery"
     udp sport 67 udp dport 68 accept comment "DHCPv4 client"
     ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept comment "DHCPv6 client"
 ${[...ssh, ...ports.map((p) => `    ip saddr ${lan} tcp dport ${p.port} accept comment "${p.app} LAN port"`)].join("\n")}
@@ -181,6 +190,14 @@ ExecStop=/usr/sbin/nft delete table inet ${FIREWALL_TABLE}
 [Install]
 WantedBy=sysinit.target
 `;
+  // The last healthy deployment (deploy.sh promotes only a healthy one), every file named.
+  const current = `${deployStateDir(host.name)}/current`;
+  const flags = composeFlags({
+    project: host.name,
+    projectDirectory: bundleDir,
+    file: `${current}/compose.yaml`,
+    envFile: `${current}/.env`,
+  });
   const composeUnit = `${generatedMarker("#")}
 [Unit]
 Description=servarr compose project ${host.name}
@@ -189,13 +206,14 @@ After=docker.service network-online.target servarr-firewall.service
 Wants=network-online.target
 # Never start the apps on the root file system when the data disk is missing.
 RequiresMountsFor=${mountsFor}
+ConditionPathExists=${current}/compose.yaml
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
 WorkingDirectory=${bundleDir}
-ExecStart=/usr/bin/docker compose up -d --remove-orphans
-ExecStop=/usr/bin/docker compose stop
+ExecStart=/usr/bin/docker compose ${flags} up --detach --remove-orphans
+ExecStop=/usr/bin/docker compose ${flags} stop
 TimeoutStartSec=15min
 
 [Install]
@@ -271,300 +289,4 @@ WantedBy=multi-user.target
     "",
   ];
   return lines.join("\n");
-}
-
-/** The helpers setup.sh calls; each reports one line and changes only what differs. */
-const SETUP_LIBRARY = String.raw`
-ensure_packages() {
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${"${Status}"}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  if [ "${"${#missing[@]}"}" -eq 0 ]; then report ok "packages: $*"; return; fi
-  if [ "${"${SERVARR_SETUP_NO_INSTALL:-}"}" = 1 ]; then report skip "packages: missing ${"${missing[*]}"} (SERVARR_SETUP_NO_INSTALL=1)"; return; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${"${missing[@]}"}" >/dev/null
-  report changed "packages: installed ${"${missing[*]}"}"
-}
-
-ensure_group() {
-  local name=$1 gid=$2 current
-  if current=$(getent group "$name"); then
-    [ "$(cut -d: -f3 <<<"$current")" = "$gid" ] || die "group $name exists with gid $(cut -d: -f3 <<<"$current"), the model says $gid: fix it by hand (files would change owner)"
-    report ok "group $name ($gid)"
-  else
-    getent group "$gid" >/dev/null && die "gid $gid is taken by group $(getent group "$gid" | cut -d: -f1)"
-    groupadd --gid "$gid" "$name"
-    report changed "group $name ($gid)"
-  fi
-}
-
-# An app's user: fixed uid, the shared group, no home, no shell, no password.
-ensure_app_user() {
-  local name=$1 uid=$2 group=$3 entry
-  if entry=$(getent passwd "$name"); then
-    [ "$(cut -d: -f3 <<<"$entry")" = "$uid" ] || die "user $name exists with uid $(cut -d: -f3 <<<"$entry"), the model says $uid: fix it by hand"
-    if [ "$(id -gn "$name")" != "$group" ]; then
-      usermod --gid "$group" "$name"
-      report changed "user $name ($uid): primary group $group"
-    else
-      report ok "user $name ($uid)"
-    fi
-  else
-    getent passwd "$uid" >/dev/null && die "uid $uid is taken by user $(getent passwd "$uid" | cut -d: -f1)"
-    useradd --uid "$uid" --gid "$group" --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$name"
-    report changed "user $name ($uid)"
-  fi
-}
-
-# A person or CI logging in by key. Created with the password field "*": no password, yet not
-# locked (sshd refuses locked accounts when PAM is off). An existing account's password stays.
-ensure_login_user() {
-  local name=$1 group=$2 did=""
-  if ! getent passwd "$name" >/dev/null; then
-    useradd --create-home --shell /bin/bash "$name"
-    usermod --password '*' "$name"
-    did="created"
-  fi
-  if [ -n "$group" ] && ! id -nG "$name" | tr ' ' '\n' | grep -qx "$group"; then
-    usermod --append --groups "$group" "$name"
-    did="${"${did:+$did, }"}member of $group"
-  fi
-  if [ -n "$did" ]; then report changed "login user $name: $did"; else report ok "login user $name"; fi
-}
-
-ensure_mode() {
-  local path=$1 owner=$2 group=$3 mode=$4 want have
-  want="$(id -u "$owner"):$(getent group "$group" | cut -d: -f3):$mode"
-  have=$(stat -c '%u:%g:%a' "$path")
-  if [ "$have" = "$want" ]; then report ok "$path ($owner:$group $mode)"; return; fi
-  chown "$owner:$group" "$path"
-  chmod "$mode" "$path"
-  report changed "$path ($owner:$group $mode)"
-}
-
-ensure_dir() {
-  local path=$1 owner=$2 group=$3 mode=$4
-  if [ -d "$path" ]; then ensure_mode "$@"; return; fi
-  mkdir -p "$path"
-  chown "$owner:$group" "$path"
-  chmod "$mode" "$path"
-  report changed "$path ($owner:$group $mode, created)"
-}
-
-# Writes stdin to a file when its content, owner or mode differ.
-install_file() {
-  local path=$1 mode=$2 owner=$3 group=$4 tmp
-  tmp=$(mktemp "$path.XXXXXX" 2>/dev/null || mktemp)
-  cat >"$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path"; then
-    rm -f "$tmp"
-    ensure_mode "$path" "$owner" "$group" "$mode"
-    return
-  fi
-  chown "$owner:$group" "$tmp"
-  chmod "$mode" "$tmp"
-  mkdir -p "$(dirname "$path")"
-  mv -f "$tmp" "$path"
-  report changed "$path"
-}
-
-ensure_fstab() {
-  local line=$1 uuid=$2 mountpoint=$3 tmp
-  if grep -qxF -- "$line" /etc/fstab 2>/dev/null; then report ok "fstab: UUID=$uuid on $mountpoint"; return; fi
-  tmp=$(mktemp)
-  # Replace our previous line (or any line for that mount point), keep everything else.
-  awk -v mp="$mountpoint" '!/# servarr data disk$/ && !($1 !~ /^#/ && $2 == mp)' /etc/fstab >"$tmp" 2>/dev/null || true
-  printf '%s\n' "$line" >>"$tmp"
-  chmod 644 "$tmp"
-  mv -f "$tmp" /etc/fstab
-  report changed "fstab: UUID=$uuid on $mountpoint"
-}
-
-ensure_mounted() {
-  local mountpoint=$1
-  if ! booted; then report skip "mount $mountpoint: systemd is not running (chroot?)"; return; fi
-  if findmnt --mountpoint "$mountpoint" >/dev/null; then report ok "mount $mountpoint"; return; fi
-  systemctl daemon-reload
-  mount "$mountpoint" || die "the data disk is not mounted at $mountpoint and cannot be mounted: refusing to create the data tree on the root file system"
-  report changed "mount $mountpoint"
-}
-
-# The checkout must be root's alone: sudo runs a script from it.
-ensure_root_owned_tree() {
-  local dir=$1 wrong
-  if [ ! -d "$dir" ]; then report skip "checkout $dir: not cloned yet (first-boot.sh clones it)"; return; fi
-  wrong=$(find "$dir" \( ! -user root -o ! -group root -o -perm /022 \) ! -type l -print -quit)
-  if [ -z "$wrong" ]; then report ok "checkout $dir: root-owned, not writable by others"; return; fi
-  chown -R root:root "$dir"
-  chmod -R go-w "$dir"
-  report changed "checkout $dir: root-owned, not writable by others"
-}
-
-check_sshd() {
-  mkdir -p /run/sshd
-  sshd -t || { rm -f /etc/ssh/sshd_config.d/10-servarr.conf; die "sshd rejects the configuration (see above); the servarr drop-in was removed"; }
-  if booted; then systemctl reload ssh; report ok "sshd config valid, reloaded"; else report skip "sshd config valid; reload: systemd is not running"; fi
-}
-
-check_sudoers() {
-  visudo -cq -f "$1" >/dev/null || { rm -f "$1"; die "visudo rejects $1; it was removed"; }
-  visudo -cq >/dev/null || die "visudo rejects the sudoers configuration"
-  report ok "sudoers valid"
-}
-
-check_firewall() {
-  nft -c -f "$1" || die "nft rejects $1"
-  if booted; then
-    nft -f "$1"
-    report ok "firewall rules valid, loaded"
-  else
-    report skip "firewall rules valid (nft -c); loading: systemd is not running"
-  fi
-}
-
-ensure_livepatch() {
-  if ! command -v pro >/dev/null; then report skip "livepatch: not Ubuntu (no pro client)"; return; fi
-  if pro status 2>/dev/null | grep -Eq '^livepatch +yes +enabled'; then report ok "livepatch"; return; fi
-  pro enable livepatch >/dev/null || die "pro enable livepatch failed: attach the machine first (sudo pro attach <token>)"
-  report changed "livepatch"
-}
-
-# Enabling works without a running systemd (it only writes symlinks); starting needs one.
-apply_units() {
-  local unit
-  if ! command -v systemctl >/dev/null; then report skip "units $* and docker.service: no systemctl"; return; fi
-  if booted; then systemctl daemon-reload; fi
-  for unit in docker.service "$@"; do
-    if [ "$unit" = docker.service ] && ! systemctl cat docker.service >/dev/null 2>&1; then report skip "docker.service: Docker not installed (first-boot.sh installs it)"; continue; fi
-    if systemctl is-enabled --quiet "$unit" 2>/dev/null; then report ok "$unit enabled at boot"; else systemctl enable --quiet "$unit"; report changed "$unit enabled at boot"; fi
-  done
-  if booted; then systemctl start docker.service servarr-firewall.service; fi
-}
-`;
-
-function renderDeployGate(host: Host): string {
-  const m = host.machine;
-  const bundleDir = `${m.checkoutDir}/compose/${host.name}`;
-  const names = host.secrets.for("host").map((s) => s.name);
-  return `#!/usr/bin/env bash
-${generatedMarker("#")}
-# The one command the deploy user may run, as root (sudoers NOPASSWD + sshd ForceCommand):
-#   ssh ${m.deployUser}@host <commit> < .env
-# It moves the root-owned checkout to <commit> only if that commit is on origin/${m.branch}, writes
-# .env (mode 0600, only the variables the model declares) from stdin when stdin has any, re-runs
-# setup.sh and then deploy.sh of that commit. A stolen deploy key can therefore only re-deploy
-# reviewed commits and change the values of declared variables: never run its own code as root.
-set -euo pipefail
-umask 077
-checkout=${q(m.checkoutDir)}
-bundle=${q(bundleDir)}
-allowed=(${names.map(q).join(" ")})
-
-die() { echo "deploy-gate: $*" >&2; exit 1; }
-
-write_env() {
-  local tmp line name n=0
-  tmp=$(mktemp "$bundle/.env.XXXXXX")
-  while IFS= read -r line || [ -n "$line" ]; do
-    case $line in '' | '#'*) continue ;; esac
-    name=\${line%%=*}
-    [[ " \${allowed[*]} " == *" $name "* ]] || { rm -f "$tmp"; die "refusing variable $name: not declared by the model (allowed: \${allowed[*]})"; }
-    printf '%s\\n' "$line" >>"$tmp"
-    n=$((n + 1))
-  done
-  if [ "$n" -eq 0 ]; then rm -f "$tmp"; echo "deploy-gate: no variables on stdin, .env kept"; return; fi
-  chmod 600 "$tmp"
-  mv -f "$tmp" "$bundle/.env"
-  echo "deploy-gate: .env written ($n variables)"
-}
-
-main() {
-  local commit=\${1:-}
-  [ "$(id -u)" -eq 0 ] || die "run through sudo"
-  [[ $commit =~ ^[0-9a-f]{40}$ ]] || die "usage: ssh ${m.deployUser}@host <40-hex commit of origin/${m.branch}> < .env"
-  # One deploy at a time, from the checkout to the end of deploy.sh (which inherits the lock).
-  local state=\${SERVARR_DEPLOY_STATE_DIR:-${deployStateDir(host.name)}}
-  mkdir -p "$state"
-  exec 9>"$state/lock"
-  local waited=$SECONDS
-  flock --wait "\${SERVARR_DEPLOY_LOCK_TIMEOUT:-900}" 9 || die "another deploy still holds $state/lock"
-  echo "deploy-gate: lock acquired after $((SECONDS - waited))s"
-  export SERVARR_DEPLOY_LOCK_HELD=1
-  git -C "$checkout" fetch --quiet origin ${q(m.branch)}
-  git -C "$checkout" merge-base --is-ancestor "$commit" FETCH_HEAD || die "$commit is not on origin/${m.branch}"
-  git -C "$checkout" checkout --quiet --detach "$commit"
-  if [ -t 0 ]; then echo "deploy-gate: no .env on stdin, .env kept"; else write_env; fi
-  "$bundle/setup.sh"
-  if [ -x "$bundle/deploy.sh" ]; then exec "$bundle/deploy.sh"; fi
-  cd "$bundle" && exec docker compose up -d --remove-orphans
-}
-
-# The checkout above replaces this file; main is parsed whole before it runs.
-main "$@"
-exit
-`;
-}
-
-function renderFirstBoot(host: Host): string {
-  const m = host.machine;
-  const bundleDir = `${m.checkoutDir}/compose/${host.name}`;
-  return `#!/usr/bin/env bash
-${generatedMarker("#")}
-# Brings a fresh Debian 12+/Ubuntu 22.04+ box to the deployable state, once, as root:
-#   sudo bash first-boot.sh
-# Installs Docker Engine and the Compose plugin from Docker's apt repository, clones
-# ${m.repository} (${m.branch}) into ${m.checkoutDir}, then runs setup.sh (users, dirs, disk, SSH,
-# firewall, updates, units). Safe to re-run. For a private repository over ssh it creates a key
-# for root and prints it: add it as a read-only deploy key and run this again.
-set -euo pipefail
-[ "$(id -u)" -eq 0 ] || { echo "first-boot.sh: run as root (sudo bash first-boot.sh)" >&2; exit 1; }
-export DEBIAN_FRONTEND=noninteractive
-repository=${q(m.repository)}
-branch=${q(m.branch)}
-checkout=${q(m.checkoutDir)}
-
-# shellcheck source=/dev/null
-. /etc/os-release
-case \${ID:-} in debian | ubuntu) ;; *) echo "first-boot.sh: Debian or Ubuntu only (found \${ID:-unknown})" >&2; exit 1 ;; esac
-
-apt-get update -q
-apt-get install -y -q --no-install-recommends ca-certificates curl git gnupg openssh-client
-
-if ! docker compose version >/dev/null 2>&1; then
-  install -d -m 0755 /etc/apt/keyrings
-  curl -fsSL "https://download.docker.com/linux/$ID/gpg" -o /etc/apt/keyrings/docker.asc
-  chmod a+r /etc/apt/keyrings/docker.asc
-  echo "deb [arch=$(dpkg --print-architecture) signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/$ID $VERSION_CODENAME stable" >/etc/apt/sources.list.d/docker.list
-  apt-get update -q
-  apt-get install -y -q docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin
-fi
-systemctl enable --now docker.service
-
-case $repository in
-  https://*) ;;
-  *)
-    key=/root/.ssh/servarr-repo
-    if [ ! -f "$key" ]; then
-      install -d -m 0700 /root/.ssh
-      ssh-keygen -q -t ed25519 -N '' -C "servarr host $(hostname)" -f "$key"
-    fi
-    export GIT_SSH_COMMAND="ssh -i $key -o IdentitiesOnly=yes -o StrictHostKeyChecking=accept-new"
-    git config --global core.sshCommand "$GIT_SSH_COMMAND"
-    ;;
-esac
-
-if [ ! -d "$checkout/.git" ]; then
-  install -d -m 0755 "$(dirname "$checkout")"
-  if ! git clone --quiet --branch "$branch" "$repository" "$checkout"; then
-    [ -z "\${key:-}" ] || { echo "Add this read-only deploy key to the repository, then run first-boot.sh again:"; cat "$key.pub"; }
-    exit 1
-  fi
-else
-  git -C "$checkout" fetch --quiet origin "$branch"
-  git -C "$checkout" checkout --quiet --detach FETCH_HEAD
-fi
-
-${q(`${bundleDir}/setup.sh`)}
-echo "first-boot: done. Next: a deploy writes .env and starts the project (or: sudo ${bundleDir}/deploy-gate.sh <commit> < .env)."
-`;
 }

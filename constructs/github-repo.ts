@@ -1,20 +1,20 @@
+import { ActionsEnvironmentSecret } from "@cdktf/provider-github/lib/actions-environment-secret";
 import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { BranchProtection } from "@cdktf/provider-github/lib/branch-protection";
 import { Repository } from "@cdktf/provider-github/lib/repository";
-import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
-import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { REQUIRED_CHECKS } from "../delivery/required-checks";
 import type { BranchProtectionKind, GitHubConfig } from "../stacks/config";
+import { DEPLOY_ENVIRONMENT, environmentsAvailable } from "./github-environments";
 import { assertNoProblems, type Problem } from "./problems";
 
 /** The GitHub Actions app: only a check reported by Actions satisfies the rule, not one any app posts. */
 export const GITHUB_ACTIONS_APP_ID = 15368;
-/** The environment the deploy job runs in. */
-export const DEPLOY_ENVIRONMENT = "production";
+/** Repository role id of "admin" in a ruleset's bypass actors (GitHub REST rulesets: 2 maintain, 4 write, 5 admin). */
+export const ADMIN_ROLE_ID = 5;
 
 /** A value a workflow reads: a secret (`secrets.NAME`) or a plain variable (`vars.NAME`). */
 export interface ActionsValue {
@@ -40,14 +40,17 @@ const BRANCH = /^[A-Za-z0-9._/-]+$/;
 /**
  * The repository itself: squash merges only, branches deleted on merge, vulnerability alerts,
  * the default branch protected (ruleset or classic rule, as configured) so that it changes
- * only through a pull request whose plan check passed, the production environment the deploy
- * job runs in, and the Actions secrets and variables the workflows read.
+ * only through an approved pull request whose plan check passed, and the secrets and variables
+ * the workflows read. Secrets go to the `production` environment (made by the bootstrap stack,
+ * default branch only), never to the repository, where a workflow on any branch could read them;
+ * only a repository without environments (private, free plan) falls back to repository secrets.
  */
 export class GitHubRepo extends Construct {
   readonly repository: Repository;
   readonly defaultBranch: string;
-  readonly environment?: RepositoryEnvironment;
   readonly secretNames: readonly string[];
+  /** Where the secrets live: the production environment, or the repository when there are no environments. */
+  readonly secretsEnvironment?: string;
 
   constructor(scope: Construct, id: string, props: GitHubRepoProps) {
     super(scope, id);
@@ -81,25 +84,17 @@ export class GitHubRepo extends Construct {
     ]);
 
     this.protect(props.protection);
-    if (environmentsAvailable(props)) {
-      this.environment = new RepositoryEnvironment(this, "environment", {
-        repository: this.repository.name,
-        environment: DEPLOY_ENVIRONMENT,
-        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-      });
-      new RepositoryEnvironmentDeploymentPolicy(this, "environment-branch", {
-        repository: this.repository.name,
-        environment: this.environment.environment,
-        branchPattern: this.defaultBranch,
-      });
-    }
-
+    this.secretsEnvironment = environmentsAvailable(props) ? DEPLOY_ENVIRONMENT : undefined;
     for (const secret of secrets) {
-      new ActionsSecret(this, `secret-${secret.name.toLowerCase()}`, {
-        repository: this.repository.name,
-        secretName: secret.name,
-        plaintextValue: secret.value,
-      });
+      const id = `secret-${secret.name.toLowerCase()}`;
+      if (this.secretsEnvironment)
+        new ActionsEnvironmentSecret(this, id, {
+          repository: this.repository.name,
+          environment: this.secretsEnvironment,
+          secretName: secret.name,
+          plaintextValue: secret.value,
+        });
+      else new ActionsSecret(this, id, { repository: this.repository.name, secretName: secret.name, plaintextValue: secret.value });
     }
     for (const variable of props.variables) {
       new ActionsVariable(this, `variable-${variable.name.toLowerCase()}`, {
@@ -128,16 +123,25 @@ export class GitHubRepo extends Construct {
   private protect(kind: BranchProtectionKind): void {
     if (kind === "ruleset") {
       new RepositoryRuleset(this, "default-branch", {
-        name: "default branch: pull requests with a passing plan",
+        name: "default branch: approved pull requests with a passing plan",
         repository: this.repository.name,
         target: "branch",
         enforcement: "active",
         conditions: { refName: { include: ["~DEFAULT_BRANCH"], exclude: [] } },
+        // A lone owner cannot approve their own pull request: repository admins may merge
+        // theirs without approval, through a pull request only (bypass mode "pull_request").
+        bypassActors: [{ actorId: ADMIN_ROLE_ID, actorType: "RepositoryRole", bypassMode: "pull_request" }],
         rules: {
           deletion: true,
           nonFastForward: true,
-          // One owner cannot approve their own pull request: require the PR, not an approval.
-          pullRequest: { requiredApprovingReviewCount: 0, dismissStaleReviewsOnPush: true, requiredReviewThreadResolution: true },
+          // A code owner (CODEOWNERS: every file) approves the last push of anyone else's pull request.
+          pullRequest: {
+            requiredApprovingReviewCount: 1,
+            requireCodeOwnerReview: true,
+            requireLastPushApproval: true,
+            dismissStaleReviewsOnPush: true,
+            requiredReviewThreadResolution: true,
+          },
           requiredStatusChecks: {
             strictRequiredStatusChecksPolicy: true,
             requiredCheck: REQUIRED_CHECKS.map((context) => ({ context, integrationId: GITHUB_ACTIONS_APP_ID })),
@@ -152,16 +156,14 @@ export class GitHubRepo extends Construct {
         allowsDeletions: false,
         allowsForcePushes: false,
         requireConversationResolution: true,
-        requiredPullRequestReviews: [{ requiredApprovingReviewCount: 0, dismissStaleReviews: true }],
+        // Classic protection cannot exempt an owner's own pull request: a lone owner needs a second account, or a ruleset.
+        requiredPullRequestReviews: [
+          { requiredApprovingReviewCount: 1, requireCodeOwnerReviews: true, requireLastPushApproval: true, dismissStaleReviews: true },
+        ],
         requiredStatusChecks: [{ strict: true, contexts: [...REQUIRED_CHECKS] }],
       });
     }
   }
-}
-
-/** Environments (and their branch rules) exist on public repositories, and on private ones with a paid plan. */
-export function environmentsAvailable(config: Pick<GitHubConfig, "visibility" | "plan">): boolean {
-  return config.visibility === "public" || config.plan === "paid";
 }
 
 function validateGitHubConfig(config: GitHubConfig, values: readonly ActionsValue[]): Problem[] {
@@ -185,6 +187,19 @@ function validateGitHubConfig(config: GitHubConfig, values: readonly ActionsValu
             '"none" for a private repository on the free plan (GitHub offers neither rulesets nor branch protection there); or make it public, or plan: "paid"',
         }
       : undefined,
+    ...(config.reviewers ?? []).map((r, i) =>
+      OWNER.test(r) ? undefined : { field: `github.reviewers[${i}]`, value: r, allowed: "a GitHub user login" },
+    ),
+    config.reviewers === undefined || config.reviewers.length > 0
+      ? undefined
+      : { field: "github.reviewers", value: config.reviewers, allowed: "at least one GitHub user login (or leave it unset: the owner)" },
+    config.deployApproval !== true || config.visibility === "public"
+      ? undefined
+      : {
+          field: "github.deployApproval",
+          value: config.deployApproval,
+          allowed: "false for a private repository (required reviewers there need GitHub Enterprise), or a public repository",
+        },
     config.defaultBranch === undefined || BRANCH.test(config.defaultBranch)
       ? undefined
       : { field: "github.defaultBranch", value: config.defaultBranch, allowed: "a branch name such as main" },

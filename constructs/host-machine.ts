@@ -7,6 +7,13 @@ import type { Problem } from "./problems";
  */
 export type SshAccess = "lan" | "tunnel";
 
+/**
+ * Linux name of the bridge of the tunnel connector's egress network (its only member is
+ * cloudflared, and its default route): the one interface SSH through the tunnel arrives on,
+ * so the firewall admits SSH from it and from no other Docker network. At most 15 characters.
+ */
+export const TUNNEL_BRIDGE = "servarr-tunnel";
+
 export interface DataDiskProps {
   /** File system UUID of the data disk (`blkid -s UUID -o value /dev/sdX1`), RFC 4122 form. */
   readonly uuid: string;

@@ -5,7 +5,7 @@ import { AccessControl } from "./access-control";
 import { BackupBucket, type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
 import { GoogleIdentityProvider } from "./google-idp";
-import { type Machine, type MachineProps, resolveMachine, validateMachineProps } from "./host-machine";
+import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
@@ -204,8 +204,15 @@ export class Host extends Construct {
       const server = services[backup.name] as ComposeService;
       if (policyJob) server.depends_on = { ...server.depends_on, [policyJob]: { condition: "service_completed_successfully" } };
     }
+    const connector = this.appWithRole("tunnel-connector");
     const networks: Record<string, ComposeNetwork> = Object.fromEntries(
-      this.networkPlan().networks.map((n) => [n.name, { internal: n.internal }]),
+      this.networkPlan().networks.map((n) => [
+        n.name,
+        // The firewall admits SSH from this bridge only (constructs/host-machine.ts TUNNEL_BRIDGE).
+        connector && n.name === `${connector.name}-egress`
+          ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
+          : { internal: n.internal },
+      ]),
     );
     return {
       name: this.name,

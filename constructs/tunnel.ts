@@ -62,6 +62,11 @@ export class Tunnel extends Construct {
     });
   }
 
+  /** The Cloudflare account the tunnel lives in (its connector token names it; the deploy gate checks that). */
+  get accountId(): string {
+    return this.props.accountId;
+  }
+
   /** The CNAME target of every hostname routed through this tunnel. */
   get cnameTarget(): string {
     return `${this.resource.id}.cfargotunnel.com`;

@@ -1,11 +1,13 @@
+import { ENV_VALUE_OK_BASH, ENV_VALUE_RULE } from "../compose/deploy-gate";
 import type { Delivery } from "../constructs/delivery";
+import { DEPLOY_ENVIRONMENT } from "../constructs/github-environments";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import type { CloudStack } from "./stacks";
 import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
 
-/** The GitHub environment the merge jobs run in (its protection rules gate production). */
-export const ENVIRONMENT = "production";
+/** The GitHub environment the merge jobs run in: default branch only; it holds every secret they read. */
+export const ENVIRONMENT = DEPLOY_ENVIRONMENT;
 
 /**
  * Merge to main: apply every cloud stack in Terraform Cloud, then deploy each host over SSH
@@ -149,13 +151,15 @@ export function deployStepScript(d: Delivery, hostSecrets: readonly string[]): s
     "  BatchMode yes",
     "  ProxyCommand cloudflared access ssh --hostname %h",
     "CONFIG",
-    "# The host's secrets as .env lines; single quotes keep $ and # literal for compose.",
+    "# The host's secrets as .env lines, in the one grammar the deploy gate accepts (NAME='value').",
+    "export LC_ALL=C",
+    ENV_VALUE_OK_BASH,
     "env_lines() {",
     "  local name value",
     `  for name in ${hostSecrets.join(" ")}; do`,
     "    value=${!name:-}",
-    `    if [[ -z $value || $value == *"'"* || $value == *$'\\n'* ]]; then`,
-    '      echo "::error::secret $name is empty or contains a single quote or a newline" >&2',
+    '    if ! env_value_ok "$value"; then',
+    `      echo "::error::secret $name is not ${ENV_VALUE_RULE}" >&2`,
     "      return 1",
     "    fi",
     `    printf "%s='%s'\\n" "$name" "$value"`,

@@ -1,3 +1,4 @@
+import { PLAN_ENVIRONMENT, PR_PLAN_VARIABLE } from "../constructs/github-environments";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import { PULL_REQUEST_JOBS } from "./required-checks";
@@ -99,8 +100,12 @@ function planJob(stacks: readonly CloudStack[]): Job {
     name: PULL_REQUEST_JOBS.plan,
     "runs-on": RUNNER,
     needs: ["check"],
-    // Pull requests from forks get no secrets: nothing to plan with.
-    if: fromSameRepo,
+    // The plan runs the branch's own code with a Terraform Cloud token, whose runs see the
+    // workspace's credentials: the token lives in the plan environment, where every run waits
+    // for a reviewer. Forks get no secrets; without a reviewed plan environment (a private
+    // repository) the plan is skipped and the merge's apply job plans first.
+    if: `${fromSameRepo} && vars.${PR_PLAN_VARIABLE} == 'reviewed'`,
+    environment: PLAN_ENVIRONMENT,
     permissions: { contents: "read" },
     "timeout-minutes": 30,
     outputs,

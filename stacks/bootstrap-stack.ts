@@ -1,9 +1,9 @@
-import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
+import { GitHubEnvironments } from "../constructs/github-environments";
 import { ConfigError, type Problem } from "../constructs/problems";
 import { TerraformCloudWorkspace, type WorkspaceSecret } from "../constructs/terraform-cloud-workspace";
 import type { ServarrConfig } from "./config";
@@ -78,10 +78,14 @@ export class BootstrapStack extends TerraformStack {
     });
 
     const repository = config.github.repository;
-    new ActionsSecret(this, "tf-api-token", {
-      repository,
-      secretName: "TF_API_TOKEN",
-      plaintextValue: input("tf_api_token", "Terraform Cloud team or user API token the workflows plan and apply with"),
+    // TF_API_TOKEN lives in GitHub environments (production: apply; plan: reviewed PR plans), not the repository.
+    new GitHubEnvironments(this, "environments", {
+      github: config.github,
+      applyToken: input("tf_api_token", "Terraform Cloud team or user API token the apply job runs with (production environment)"),
+      planToken: input(
+        "tf_plan_token",
+        "Terraform Cloud token for pull request plans (plan environment, each run approved by a reviewer): a team token with plan access only",
+      ),
     });
     // The first pull request needs these before the servarr stack was ever applied.
     new ActionsVariable(this, "tf-cloud-organization", { repository, variableName: "TF_CLOUD_ORGANIZATION", value: organization });
@@ -103,7 +107,12 @@ function servarrVariables(servarr: ServarrStack): BootstrapInput[] {
         value: name,
         allowed: "a sensitive variable without a default (non-secret settings belong in servarr.config.ts)",
       });
-    if (name in PROVIDER_CREDENTIALS || Object.keys(PROVIDER_CREDENTIALS).some((k) => k.toLowerCase() === name) || name === "tf_api_token")
+    if (
+      name in PROVIDER_CREDENTIALS ||
+      Object.keys(PROVIDER_CREDENTIALS).some((k) => k.toLowerCase() === name) ||
+      name === "tf_api_token" ||
+      name === "tf_plan_token"
+    )
       problems.push({ field: `variables.${name}`, value: name, allowed: "a name the bootstrap stack does not use itself" });
     found.push({ name, description: v.description ?? name });
   }

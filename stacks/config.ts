@@ -29,6 +29,19 @@ export interface GitHubConfig {
   readonly protection: BranchProtectionKind;
   /** @default "main" */
   readonly defaultBranch?: string;
+  /**
+   * GitHub user logins who review: code owners of every file (the ruleset requires their
+   * approval) and approvers of pull request plan runs. Set it when the owner is an organization.
+   * @default [owner]
+   */
+  readonly reviewers?: readonly string[];
+  /**
+   * Every deploy (apply and deploy jobs) also waits for one of the reviewers to approve it in the
+   * production environment. Public repositories only (required reviewers on a private one need
+   * GitHub Enterprise).
+   * @default false
+   */
+  readonly deployApproval?: boolean;
 }
 
 export interface GoogleConfig {

@@ -32,6 +32,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   cloudflare_zero_trust_access_service_token: [cf("Account · Access: Service Tokens · Edit")],
   cloudflare_r2_bucket: [cf("Account · Workers R2 Storage · Edit")],
   cloudflare_r2_bucket_lifecycle: [cf("Account · Workers R2 Storage · Edit")],
+  cloudflare_r2_bucket_lock: [cf("Account · Workers R2 Storage · Edit")],
   // The backup credentials are an account-owned token that this token creates.
   cloudflare_account_token: [cf("Account · Account API Tokens · Edit")],
   "data.cloudflare_account_api_token_permission_groups_list": [cf("Account · Account API Tokens · Edit")],
@@ -47,7 +48,11 @@ export const PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   github_repository_environment: [gh("Administration: read and write")],
   github_repository_environment_deployment_policy: [gh("Administration: read and write")],
   github_actions_secret: [gh("Secrets: read and write")],
+  // GitHub's REST reference for environment secrets: Environments (write) and Secrets (read).
+  github_actions_environment_secret: [gh("Environments: read and write"), gh("Secrets: read")],
   github_actions_variable: [gh("Variables: read and write")],
+  // Reviewers of an environment are user ids, read from public profiles (every fine-grained token reads metadata).
+  "data.github_user": [gh("Metadata: read")],
   google_project_service: [gcp("roles/serviceusage.serviceUsageAdmin")],
   google_monitoring_uptime_check_config: [gcp("roles/monitoring.editor")],
   google_monitoring_alert_policy: [gcp("roles/monitoring.editor")],

@@ -26,6 +26,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   cloudflare_api_token: pattern(/^[A-Za-z0-9_-]{40,}$/, "a Cloudflare API token (40 or more letters, digits, '-', '_')"),
   github_token: pattern(/^(github_pat_|ghp_)[A-Za-z0-9_]{20,}$/, "a GitHub token (github_pat_… fine-grained, or ghp_…)"),
   tf_api_token: pattern(/^[A-Za-z0-9]+\.atlasv1\.[A-Za-z0-9_-]{20,}$/, "a Terraform Cloud API token (….atlasv1.…)"),
+  tf_plan_token: pattern(/^[A-Za-z0-9]+\.atlasv1\.[A-Za-z0-9_-]{20,}$/, "a Terraform Cloud API token (….atlasv1.…)"),
   google_oauth_client_id: pattern(
     /^[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com$/,
     "an OAuth client id ending in .apps.googleusercontent.com",

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ENV_VALUE_RULE, envValueOk } from "../compose/deploy-gate";
 import type { Host } from "../constructs/host";
 import type { ServarrConfig } from "./config";
 import { buildApp, readStacks, type TerraformJson } from "./synth";
@@ -111,11 +112,12 @@ export function envSources(model: Model): Map<string, EnvSource> {
 
 /** The value expression of a host secret as synthesized (the GitHub secret of the same name). */
 function secretExpression(model: Model, name: string): string | undefined {
-  const secrets = (model.stacks.get("servarr")?.resource?.github_actions_secret ?? {}) as Record<
-    string,
-    { secret_name?: string; plaintext_value?: string }
-  >;
-  return Object.values(secrets).find((s) => s.secret_name === name)?.plaintext_value;
+  // Repository secrets, or (where the plan allows environments) the production environment's.
+  const resources = model.stacks.get("servarr")?.resource ?? {};
+  const secrets = [resources.github_actions_secret, resources.github_actions_environment_secret].flatMap((byName) =>
+    Object.values((byName ?? {}) as Record<string, { secret_name?: string; plaintext_value?: string }>),
+  );
+  return secrets.find((s) => s.secret_name === name)?.plaintext_value;
 }
 
 /**
@@ -131,7 +133,7 @@ export function writeFirstEnv(model: Model, outputs: ReadonlyMap<string, unknown
     const value = "output" in source ? outputs.get(source.output) : env[`TF_VAR_${source.variable}`];
     const from = "output" in source ? `output ${source.output}` : `TF_VAR_${source.variable}`;
     if (typeof value !== "string" || value === "") problems.push(`${name}: ${from} is missing or empty`);
-    else if (value.includes("'") || value.includes("\n")) problems.push(`${name}: ${from} contains a single quote or a newline`);
+    else if (!envValueOk(value)) problems.push(`${name}: ${from} is not what the deploy gate accepts (${ENV_VALUE_RULE})`);
     else lines.push(`${name}='${value}'`);
   }
   if (problems.length > 0) throw new SetupError(problems);

@@ -59,7 +59,7 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
     hosts = built.hosts;
     built.app.synth();
     bundles = hosts.map((host) => ({ dir: host.name, files: renderBundle(host) }));
-    repoFiles = renderRepoFiles(hosts, readStacks(staging));
+    repoFiles = renderRepoFiles(hosts, readStacks(staging), config.github);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     throw error;

@@ -320,13 +320,14 @@ After=docker.service network-online.target servarr-firewall.service
 Wants=network-online.target
 # Never start the apps on the root file system when the data disk is missing.
 RequiresMountsFor=/data /opt/servarr/config
+ConditionPathExists=/var/lib/servarr/deploy/servarr/current/compose.yaml
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
 WorkingDirectory=/opt/servarr/repo/compose/servarr
-ExecStart=/usr/bin/docker compose up -d --remove-orphans
-ExecStop=/usr/bin/docker compose stop
+ExecStart=/usr/bin/docker compose --project-name servarr --project-directory /opt/servarr/repo/compose/servarr --file /var/lib/servarr/deploy/servarr/current/compose.yaml --env-file /var/lib/servarr/deploy/servarr/current/.env up --detach --remove-orphans
+ExecStop=/usr/bin/docker compose --project-name servarr --project-directory /opt/servarr/repo/compose/servarr --file /var/lib/servarr/deploy/servarr/current/compose.yaml --env-file /var/lib/servarr/deploy/servarr/current/.env stop
 TimeoutStartSec=15min
 
 [Install]

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderBundle } from "../../compose/bundle";
 import { sharedDirMode } from "../../compose/host-scripts";
 import { Exposure } from "../../constructs/exposure";
-import type { MachineProps } from "../../constructs/host-machine";
+import { type MachineProps, TUNNEL_BRIDGE } from "../../constructs/host-machine";
 import { ServarrApp } from "../../constructs/servarr-app";
 import type { ServarrConfig } from "../../stacks/config";
 import { exampleConfig, plus, synth } from "../support";
@@ -79,7 +79,34 @@ describe("firewall.nft follows the exposures", () => {
     expect(file(exampleConfig, "firewall.nft")).toContain("ip saddr 192.168.1.0/24 tcp dport 22 accept");
     const tunnelOnly = file(withMachine({ sshFrom: "tunnel" }), "firewall.nft");
     expect(tunnelOnly).not.toContain("ip saddr 192.168.1.0/24 tcp dport 22");
-    expect(tunnelOnly).toContain('iifname "br-*" tcp dport 22 accept');
+    expect(tunnelOnly).toContain(`iifname "${TUNNEL_BRIDGE}" tcp dport 22 accept`);
+  });
+
+  it("admits SSH from the tunnel connector's own bridge only, never from every Docker network", () => {
+    const { host } = synth();
+    const rules = renderBundle(host).get("firewall.nft") ?? "";
+    const ssh = rules.split("\n").filter((l) => /dport 22 accept/.test(l));
+    expect(ssh).toEqual([
+      '    ip saddr 192.168.1.0/24 tcp dport 22 accept comment "ssh from the LAN"',
+      `    iifname "${TUNNEL_BRIDGE}" tcp dport 22 accept comment "ssh through the tunnel: cloudflared's own network only"`,
+    ]);
+    // The bridge is the connector's egress network, and nobody else is on it.
+    const compose = host.composeProject();
+    const named = Object.entries(compose.networks ?? {}).filter(([, n]) => n.driver_opts !== undefined);
+    expect(named).toEqual([["cloudflared-egress", { internal: false, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }]]);
+    const members = Object.entries(compose.services).filter(([, s]) =>
+      (s.networks as string[] | undefined)?.includes("cloudflared-egress"),
+    );
+    expect(members.map(([n]) => n)).toEqual(["cloudflared"]);
+  });
+
+  it("limits ICMP to related errors, rate-limited ping from the LAN and IPv6 neighbour discovery", () => {
+    const rules = file(exampleConfig, "firewall.nft");
+    const icmp = rules.split("\n").filter((l) => /icmp/.test(l) && !l.trim().startsWith("#"));
+    expect(icmp).toEqual([
+      '    ip saddr 192.168.1.0/24 icmp type echo-request limit rate 10/second accept comment "ping from the LAN"',
+      '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept comment "IPv6 neighbour discovery"',
+    ]);
   });
 });
 

@@ -214,6 +214,14 @@ export const cloudflare: ProviderTable = {
         { kind: "oneOf", path: "rules.delete_objects_transition.condition.type", values: ["Age", "Date"], caseInsensitive: true },
       ],
     },
+    cloudflare_r2_bucket_lock: {
+      source: schema("r2_bucket_lock"),
+      rules: [
+        ...required("account_id", "bucket_name", "rules.id", "rules.condition", "rules.condition.type", "rules.enabled"),
+        { kind: "oneOf", path: "jurisdiction", values: ["default", "eu", "fedramp"], caseInsensitive: true },
+        { kind: "oneOf", path: "rules.condition.type", values: ["Age", "Date", "Indefinite"], caseInsensitive: true },
+      ],
+    },
     cloudflare_account_token: {
       source: schema("account_token"),
       rules: [

@@ -116,7 +116,7 @@ describe("broken copies fail, naming the rule", () => {
     expect(broken(servarr, "random_bytes", (r) => Object.assign(r, { length: 0 }))).toEqual([
       expect.stringMatching(/length: 0 is outside 1\.\.inf/),
     ]);
-    expect(broken(servarr, "github_actions_secret", (r) => Object.assign(r, { secret_name: "GITHUB_DEPLOY" }))).toEqual([
+    expect(broken(servarr, "github_actions_environment_secret", (r) => Object.assign(r, { secret_name: "GITHUB_DEPLOY" }))).toEqual([
       expect.stringMatching(/secret_name: "GITHUB_DEPLOY" does not match/),
     ]);
   });

@@ -89,6 +89,16 @@ export const github: ProviderTable = {
         ...computed("created_at", "updated_at"),
       ],
     },
+    github_actions_environment_secret: {
+      source: `${AT}/resource_github_actions_environment_secret.go and util.go`,
+      rules: [
+        ...required("repository", "environment", "secret_name"),
+        { kind: "regex", path: "secret_name", pattern: SECRET_NAME },
+        { kind: "conflictsWith", path: "plaintext_value", siblings: ["encrypted_value"] },
+        { kind: "conflictsWith", path: "encrypted_value", siblings: ["plaintext_value"] },
+        ...computed("created_at", "updated_at"),
+      ],
+    },
     github_actions_variable: {
       source: `${AT}/resource_github_actions_variable.go and util.go`,
       rules: [
@@ -98,5 +108,10 @@ export const github: ProviderTable = {
       ],
     },
   },
-  dataSources: {},
+  dataSources: {
+    github_user: {
+      source: `${AT}/data_source_github_user.go`,
+      rules: [...required("username"), ...computed("login", "id", "node_id", "name", "email", "gpg_keys", "ssh_keys")],
+    },
+  },
 };

@@ -7,18 +7,21 @@
 # compose project (busybox httpd services with healthchecks).
 # Checks: shellcheck of deploy.sh and every workflow `run:` script; a first deploy and an
 # update; a wrong host key is refused; failing health rolls back with the previous services
-# running; an invalid compose file is rejected with nothing changed; deploys serialize.
+# running, the checkout and .env back on the last healthy deploy, and a simulated reboot (the
+# boot unit's command from setup.sh, after every container is gone) starts the last healthy
+# deployment; a smuggled .env line and another account's tunnel token are refused by the gate;
+# an invalid compose file is rejected with nothing changed; deploys serialize.
 #
 # Needs root (creates a deploy user and a sudoers entry, starts sshd and dockerd). Installs its
 # Debian packages when missing. Stand-ins: `cloudflared`, a script on PATH that checks the
 # Access service token arrives in its environment and pipes to the local sshd (the real one
 # pipes through the tunnel), and the bundle's setup.sh, which would reconfigure this machine
 # (test/host runs the real one in a chroot).
-#   test/delivery/deploy-e2e.sh        (DOCKERD_STATE=/tmp/dockerd-issue6 by default)
+#   test/delivery/deploy-e2e.sh        (DOCKERD_STATE=/tmp/dockerd-deploy-e2e-<pid> by default: one engine per run)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-state=${DOCKERD_STATE:-/tmp/dockerd-issue6}
+state=${DOCKERD_STATE:-/tmp/dockerd-deploy-e2e-$$}
 t0=$SECONDS
 
 if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/dev/null || ! command -v busybox >/dev/null; then
@@ -37,6 +40,7 @@ cleanup() {
     docker network ls -q --filter label=com.docker.compose.project=servarr | xargs -r docker network rm >/dev/null 2>&1 || true
   fi
   test/tools/stop-dockerd.sh "$state" || true
+  if [[ -z ${DOCKERD_STATE:-} ]]; then rm -rf "$state"; fi
   rm -f /etc/sudoers.d/servarr-e2e
   if [[ -n ${user:-} ]]; then userdel "$user" 2>/dev/null || true; fi
   if [[ -n ${E2E_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
@@ -209,12 +213,16 @@ chmod 755 "$work/bin/cloudflared"
 # shellcheck disable=SC2016 # the literal text of the generated step
 grep -qF '"$DEPLOY_COMMIT" < <(env_lines)' "$work/deploy-step.sh" || fail "the deploy step does not send only the commit as the command"
 
-# Secret values with characters .env quoting must keep: $, #, spaces.
+# Secret values with characters .env quoting must keep: $, #, spaces. The tunnel token is a
+# connector token of the model's account (the gate checks that).
 declare -A secret
 while read -r name; do
   secret[$name]="val\$ue #$name $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 done <"$work/host-secrets"
 [[ -n ${secret[TUNNEL_TOKEN]:-} ]] || fail "TUNNEL_TOKEN is not among the host secrets the deploy step sends"
+account=$(sed -n "s/^tunnel_account='\(.*\)'$/\1/p" "$gate")
+tunnel_token() { printf '{"a":"%s","t":"%s","s":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}' "$1" "$2" | base64 -w0; }
+secret[TUNNEL_TOKEN]=$(tunnel_token "$account" 6ff42ae2-765d-4adf-8112-31c55c1551ef)
 known_hosts="ssh.example.com $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
 access_id="e2e-id.access"
 access_secret="e2e-access-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -265,18 +273,51 @@ grep -q "Host key verification failed" "$work/out.${sha[v4]}" || { cat "$work/ou
 [[ $(deployed) == "${sha[v2]}" ]] || fail "a refused connection changed the deployment"
 pass "wrong host key refused (StrictHostKeyChecking=yes), nothing changed" "$((SECONDS - start))s"
 
-# --- 3. failing health rolls back -------------------------------------------------------------
+# --- 3. failing health rolls back, and a reboot starts the last healthy deployment ------------
 start=$SECONDS
 status=0
+good_kopia=${secret[KOPIA_PASSWORD]}
+secret[KOPIA_PASSWORD]="rejected-with-the-unhealthy-commit"
 deploy "${sha[unhealthy]}" || status=$?
+secret[KOPIA_PASSWORD]=$good_kopia
 [[ $status == 1 ]] || { cat "$work/out.${sha[unhealthy]}"; fail "unhealthy deploy exited $status, expected 1"; }
 grep -q "error: deploy of ${sha[unhealthy]} failed: web1 (running, unhealthy); rolled back to ${sha[v2]}" "$work/out.${sha[unhealthy]}" ||
   { cat "$work/out.${sha[unhealthy]}"; fail "the failure report does not name web1 and the rollback"; }
 [[ $(deployed) == "${sha[v2]}" ]] || fail "deployed-commit changed after a rollback"
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "previous services not healthy after the rollback"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2 after the rollback"
+[[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout stayed on the rejected commit"
+for env_file in "$repo/compose/servarr/.env" "$deploy_state/current/.env"; do
+  grep -qF "KOPIA_PASSWORD='$good_kopia'" "$env_file" || fail "$env_file lost the last healthy deploy's values"
+done
 no_secret_in "$work/out.${sha[unhealthy]}"
-pass "unhealthy web1 -> exit 1, rolled back, v2 running and healthy" "$((SECONDS - start))s"
+# The reboot: every container gone, then the boot unit's own command (from setup.sh) with this
+# test's checkout and state directory.
+boot=$(sed -n 's|^ExecStart=/usr/bin/docker compose |docker compose |p' compose/servarr/setup.sh | grep -- '--project-name')
+boot=${boot//\/opt\/servarr\/repo/$repo}
+boot=${boot//\/var\/lib\/servarr\/deploy\/servarr/$deploy_state}
+[[ $boot == *"--file $deploy_state/current/compose.yaml --env-file $deploy_state/current/.env"* ]] || fail "the boot unit does not start current/ with its .env: $boot"
+docker ps -aq --filter label=com.docker.compose.project=servarr | xargs -r docker rm -f >/dev/null
+(cd / && $boot) >"$work/out.boot" 2>&1 || { cat "$work/out.boot"; fail "the boot unit's command failed"; }
+for _ in $(seq 30); do [[ $(health web1) == running/healthy ]] && break; sleep 1; done
+[[ $(content web1) == v2 && $(health web2) == running/healthy ]] || fail "after a reboot the host does not run the last healthy deployment (v2)"
+pass "unhealthy web1 -> exit 1, rolled back; checkout, .env and a reboot stay on v2" "$((SECONDS - start))s"
+
+# --- 3b. the gate refuses a smuggled .env line and another account's tunnel token -------------
+start=$SECONDS
+as_deploy_user() { sudo -u "$user" env -i DOCKER_HOST="$DOCKER_HOST" SERVARR_DEPLOY_SKIP_PULL=1 SERVARR_DEPLOY_STATE_DIR="$deploy_state" sudo -n "$gate" "$@"; }
+env_now() { for name in "${!secret[@]}"; do printf "%s='%s'\n" "$name" "${secret[$name]}"; done; }
+before=$(ids)
+status=0
+{ env_now | grep -v '^KOPIA_PASSWORD='; printf "KOPIA_PASSWORD='x' COMPOSE_FILE='%s'\n" "$work/evil.yml"; } |
+  as_deploy_user "${sha[v4]}" >"$work/out.smuggle" 2>&1 || status=$?
+if [[ $status != 1 ]] || ! grep -q "refusing .env: line [0-9]*: the value of KOPIA_PASSWORD" "$work/out.smuggle"; then cat "$work/out.smuggle"; fail "a smuggled COMPOSE_FILE was not refused"; fi
+status=0
+{ env_now | grep -v '^TUNNEL_TOKEN='; printf "TUNNEL_TOKEN='%s'\n" "$(tunnel_token fedcba9876543210fedcba9876543210 6ff42ae2-765d-4adf-8112-31c55c1551ef)"; } |
+  as_deploy_user "${sha[v4]}" >"$work/out.tunnel" 2>&1 || status=$?
+if [[ $status != 1 ]] || ! grep -q "TUNNEL_TOKEN refused: it belongs to Cloudflare account fedcba" "$work/out.tunnel"; then cat "$work/out.tunnel"; fail "another account's tunnel token was not refused"; fi
+[[ $(ids) == "$before" && $(deployed) == "${sha[v2]}" && $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "a refused .env changed the deployment"
+pass "gate refuses a smuggled COMPOSE_FILE and another account's tunnel token" "$((SECONDS - start))s"
 
 # --- 4. an invalid compose file is rejected with nothing changed ------------------------------
 start=$SECONDS

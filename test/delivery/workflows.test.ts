@@ -45,7 +45,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const result = synthesize(exampleConfig, { outdir: path.join(scratch, "cdktf.out"), bundleRoot: path.join(scratch, "compose") });
 const host = result.hosts[0] as Host;
 const stacks = result.stacks;
-const files = renderRepoFiles(result.hosts, stacks);
+const files = renderRepoFiles(result.hosts, stacks, exampleConfig.github);
 const text = (name: string) => files.get(`.github/workflows/${name}.yml`) ?? "";
 const workflow = (name: string) => parse(text(name)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
@@ -62,7 +62,7 @@ describe("the committed workflows", () => {
 
 describe("actionlint (rhysd/actionlint 1.7.7, wasm)", () => {
   it("finds nothing in either workflow", async () => {
-    for (const [file, content] of files) expect(await runLint(content, file), file).toEqual([]);
+    for (const [file, content] of files) if (file.endsWith(".yml")) expect(await runLint(content, file), file).toEqual([]);
   });
 
   it("does report a broken workflow (the linter really runs)", async () => {

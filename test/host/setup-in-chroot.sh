@@ -161,18 +161,28 @@ while read -r name uid gid vols ports; do
 done <<<"$facts"
 allows=$(grep -c ' accept' <<<"$rules")
 echo "kernel accepted the ruleset: input drops by default, ssh from ${lan:-nowhere on the LAN} and the Docker networks, $published published LAN port(s) from the LAN only ($allows accept rules)"
-echo "== firewall: real connections from a LAN and a non-LAN peer (two network namespaces)"
+echo "== firewall: real connections from a LAN peer, a non-LAN peer, the tunnel's bridge and another Docker bridge"
 lan_port=$(awk '$5 != "-" { split($5, p, ","); print p[1]; exit }' <<<"$facts")
 [ -n "$lan_port" ] || fail "the example config declares no LAN port to probe"
 ssh_lan=$(grep -q 'ssh from the LAN' "$bundle/firewall.nft" && echo open || echo closed)
-hns=servarr-fw-host-$$ cns=servarr-fw-peer-$$
-ip netns add "$hns" && ip netns add "$cns"
-trap 'ip netns del "$hns" 2>/dev/null; ip netns del "$cns" 2>/dev/null; rm -rf "$work"' EXIT
+tunnel_bridge=$(sed -n 's/.*iifname "\([^"*]*\)" tcp dport 22 accept.*/\1/p' "$bundle/firewall.nft")
+[ -n "$tunnel_bridge" ] || fail "no ssh rule for the tunnel connector's bridge"
+grep -q "com.docker.network.bridge.name: $tunnel_bridge\$" "$bundle/compose.yaml" || fail "compose.yaml does not name the bridge $tunnel_bridge"
+hns=servarr-fw-host-$$ cns=servarr-fw-peer-$$ tns=servarr-fw-tun-$$ ons=servarr-fw-ctr-$$
+for ns in "$hns" "$cns" "$tns" "$ons"; do ip netns add "$ns"; done
+trap 'for ns in "$hns" "$cns" "$tns" "$ons"; do ip netns del "$ns" 2>/dev/null; done; rm -rf "$work"' EXIT
 lan_host=${lan%.*/*}.10 lan_peer=${lan%.*/*}.20 # addresses inside the LAN CIDR (a /24 or larger)
+# veth pairs whose host ends carry the names the Docker bridges have on the host.
 ip link add fwh0 netns "$hns" type veth peer name fwc0 netns "$cns"
+ip link add "$tunnel_bridge" netns "$hns" type veth peer name eth0 netns "$tns"
+ip link add br-0123456789ab netns "$hns" type veth peer name eth0 netns "$ons"
 ip -n "$hns" addr add "$lan_host/24" dev fwh0 && ip -n "$hns" addr add 198.51.100.1/24 dev fwh0
 ip -n "$cns" addr add "$lan_peer/24" dev fwc0 && ip -n "$cns" addr add 198.51.100.2/24 dev fwc0
-for ns in "$hns" "$cns"; do ip -n "$ns" link set lo up && ip -n "$ns" link set "$([ "$ns" = "$hns" ] && echo fwh0 || echo fwc0)" up; done
+ip -n "$hns" addr add 172.30.0.1/24 dev "$tunnel_bridge" && ip -n "$tns" addr add 172.30.0.2/24 dev eth0
+ip -n "$hns" addr add 172.31.0.1/24 dev br-0123456789ab && ip -n "$ons" addr add 172.31.0.2/24 dev eth0
+for dev in fwh0 "$tunnel_bridge" br-0123456789ab; do ip -n "$hns" link set "$dev" up; done
+ip -n "$cns" link set fwc0 up && ip -n "$tns" link set eth0 up && ip -n "$ons" link set eth0 up
+for ns in "$hns" "$cns" "$tns" "$ons"; do ip -n "$ns" link set lo up; done
 undeclared=8080
 ip netns exec "$hns" python3 -c '
 import select, socket, sys
@@ -183,18 +193,32 @@ while True:
     for s in select.select(ls, [], [])[0]: s.accept()[0].close()' 22 "$lan_port" "$undeclared" &
 listener=$!
 until ip netns exec "$hns" ss -ltnH | grep -q ":$undeclared "; do kill -0 "$listener" || fail "listener died"; sleep 0.1; done
-probe() { ip netns exec "$cns" python3 -c '
+probe() { ip netns exec "$1" python3 -c '
 import socket, sys
 s = socket.socket(); s.settimeout(2); s.bind((sys.argv[1], 0))
 try:
     s.connect((sys.argv[2], int(sys.argv[3]))); print("open")
 except OSError:
-    print("closed")' "$@"; }
+    print("closed")' "${@:2}"; }
+# ping without iputils: an ICMP echo through a raw socket (root), answered or not.
+ping1() { ip netns exec "$1" python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP); s.settimeout(1); s.bind((sys.argv[1], 0))
+body = struct.pack("!BBHHH", 8, 0, 0, 1, 1); c = sum(struct.unpack("!4H", body)); c = (c >> 16) + (c & 0xffff); c = ~(c + (c >> 16)) & 0xffff
+s.sendto(struct.pack("!BBHHH", 8, 0, c, 1, 1), (sys.argv[2], 0))
+try:
+    while True:
+        data, addr = s.recvfrom(1024)
+        if addr[0] == sys.argv[2] and data[20] == 0: print("answered"); break
+except OSError:
+    print("silent")' "$2" "$3"; }
 probes() {
-  printf 'lan:22=%s lan:%s=%s lan:%s=%s other:22=%s other:%s=%s\n' \
-    "$(probe "$lan_peer" "$lan_host" 22)" "$lan_port" "$(probe "$lan_peer" "$lan_host" "$lan_port")" \
-    "$undeclared" "$(probe "$lan_peer" "$lan_host" "$undeclared")" \
-    "$(probe 198.51.100.2 198.51.100.1 22)" "$lan_port" "$(probe 198.51.100.2 198.51.100.1 "$lan_port")"
+  printf 'lan:22=%s lan:%s=%s lan:%s=%s other:22=%s other:%s=%s tunnel:22=%s container:22=%s ping-lan=%s ping-other=%s ping-container=%s\n' \
+    "$(probe "$cns" "$lan_peer" "$lan_host" 22)" "$lan_port" "$(probe "$cns" "$lan_peer" "$lan_host" "$lan_port")" \
+    "$undeclared" "$(probe "$cns" "$lan_peer" "$lan_host" "$undeclared")" \
+    "$(probe "$cns" 198.51.100.2 198.51.100.1 22)" "$lan_port" "$(probe "$cns" 198.51.100.2 198.51.100.1 "$lan_port")" \
+    "$(probe "$tns" 172.30.0.2 172.30.0.1 22)" "$(probe "$ons" 172.31.0.2 172.31.0.1 22)" \
+    "$(ping1 "$cns" "$lan_peer" "$lan_host")" "$(ping1 "$cns" 198.51.100.2 198.51.100.1)" "$(ping1 "$ons" 172.31.0.2 172.31.0.1)"
 }
 without=$(probes)
 ip netns exec "$hns" nft -f "$bundle/firewall.nft"
@@ -202,6 +226,6 @@ with=$(probes)
 kill "$listener"
 echo "without the ruleset: $without"
 echo "with the ruleset:    $with"
-[ "$without" = "lan:22=open lan:$lan_port=open lan:$undeclared=open other:22=open other:$lan_port=open" ] || fail "control probes"
-[ "$with" = "lan:22=$ssh_lan lan:$lan_port=open lan:$undeclared=closed other:22=closed other:$lan_port=closed" ] || fail "firewall behaviour"
+[ "$without" = "lan:22=open lan:$lan_port=open lan:$undeclared=open other:22=open other:$lan_port=open tunnel:22=open container:22=open ping-lan=answered ping-other=answered ping-container=answered" ] || fail "control probes"
+[ "$with" = "lan:22=$ssh_lan lan:$lan_port=open lan:$undeclared=closed other:22=closed other:$lan_port=closed tunnel:22=open container:22=closed ping-lan=answered ping-other=silent ping-container=silent" ] || fail "firewall behaviour"
 echo "host setup checks passed"

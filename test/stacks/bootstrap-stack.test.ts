@@ -77,24 +77,28 @@ describe("the bootstrap stack", () => {
     expect(Object.keys(inputs).sort()).toEqual(bootstrap.inputs.map((i) => i.name).sort());
   });
 
-  it("gives the workflows TF_API_TOKEN (from an input) and the organization and workspace names", () => {
-    expect(Object.values(resources(json, "github_actions_secret"))).toEqual([
-      expect.objectContaining({
-        repository: exampleConfig.github.repository,
-        secret_name: "TF_API_TOKEN",
-        plaintext_value: "${var.tf_api_token}",
-      }),
+  it("gives the workflows TF_API_TOKEN (from inputs, per environment) and the organization and workspace names", () => {
+    expect(resources(json, "github_actions_secret")).toEqual({});
+    const environments = resources(json, "github_repository_environment");
+    const environment = (ref: unknown) =>
+      environments[/^\$\{github_repository_environment\.([\w-]+)\.environment\}$/.exec(String(ref))?.[1] ?? ""]?.environment;
+    const secrets = Object.values(resources(json, "github_actions_environment_secret"));
+    expect(secrets.map((s) => [environment(s.environment), s.secret_name, s.plaintext_value]).sort()).toEqual([
+      ["plan", "TF_API_TOKEN", "${var.tf_plan_token}"],
+      ["production", "TF_API_TOKEN", "${var.tf_api_token}"],
     ]);
     const vars = Object.values(resources(json, "github_actions_variable")) as Array<{ variable_name: string; value: string }>;
     expect(Object.fromEntries(vars.map((v) => [v.variable_name, v.value]))).toEqual({
       TF_CLOUD_ORGANIZATION: exampleConfig.terraformCloud.organization,
       TF_WORKSPACE: exampleConfig.terraformCloud.workspace,
+      SERVARR_PR_PLAN: "reviewed",
     });
   });
 
   it("shares no Actions secret or variable name with the servarr stack (each has one owner)", () => {
     const names = (j: TerraformJson) => [
       ...Object.values(resources(j, "github_actions_secret")).map((s) => s.secret_name),
+      ...Object.values(resources(j, "github_actions_environment_secret")).map((s) => s.secret_name),
       ...Object.values(resources(j, "github_actions_variable")).map((s) => s.variable_name),
     ];
     const servarrNames = new Set(names(servarrJson));

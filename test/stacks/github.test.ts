@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { DEPLOY_ENVIRONMENT, GITHUB_ACTIONS_APP_ID } from "../../constructs/github-repo";
+import { DEPLOY_ENVIRONMENT } from "../../constructs/github-environments";
+import { GITHUB_ACTIONS_APP_ID } from "../../constructs/github-repo";
 import { REQUIRED_CHECKS } from "../../delivery/required-checks";
 import type { GitHubConfig } from "../../stacks/config";
 import { ServarrStack } from "../../stacks/servarr-stack";
@@ -39,7 +40,7 @@ describe("the GitHub repository", () => {
 });
 
 describe("default branch protection: an explicit choice", () => {
-  it("ruleset: the default branch changes only through a PR whose plan check (from Actions) passed", () => {
+  it("ruleset: the default branch changes only through an approved PR whose plan check (from Actions) passed", () => {
     const ruleset = one(synth(withGitHub({ protection: "ruleset" })).json, "github_repository_ruleset");
     expect(ruleset).toMatchObject({
       target: "branch",
@@ -48,14 +49,22 @@ describe("default branch protection: an explicit choice", () => {
       rules: {
         deletion: true,
         non_fast_forward: true,
-        pull_request: { required_approving_review_count: 0 },
+        pull_request: {
+          required_approving_review_count: 1,
+          require_code_owner_review: true,
+          require_last_push_approval: true,
+          dismiss_stale_reviews_on_push: true,
+        },
         required_status_checks: {
           strict_required_status_checks_policy: true,
           required_check: REQUIRED_CHECKS.map((context) => ({ context, integration_id: GITHUB_ACTIONS_APP_ID })),
         },
       },
     });
-    expect(ruleset.bypass_actors).toBeUndefined();
+    // Only repository admins (role id 5: terraform-provider-github v6.9.0
+    // website/docs/r/repository_ruleset.html.markdown, "RepositoryRole ... admin -> 5") may merge
+    // their own pull request unapproved, and only through a pull request.
+    expect(ruleset.bypass_actors).toEqual([{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "pull_request" }]);
   });
 
   it("branch-protection: the classic rule on the default branch, admins included", () => {
@@ -67,7 +76,7 @@ describe("default branch protection: an explicit choice", () => {
       allows_deletions: false,
       allows_force_pushes: false,
       required_status_checks: [{ strict: true, contexts: REQUIRED_CHECKS }],
-      required_pull_request_reviews: [{ required_approving_review_count: 0 }],
+      required_pull_request_reviews: [{ required_approving_review_count: 1, require_code_owner_reviews: true }],
     });
   });
 
@@ -100,34 +109,25 @@ describe("default branch protection: an explicit choice", () => {
   });
 });
 
-describe("the production environment", () => {
-  it("exists where GitHub offers it and deploys only from the default branch", () => {
-    for (const github of [
-      { visibility: "public", plan: "free" },
-      { visibility: "private", plan: "paid" },
-    ] as const) {
-      const { json } = synth(withGitHub({ ...github, protection: "none" }));
-      expect(one(json, "github_repository_environment")).toMatchObject({
-        environment: DEPLOY_ENVIRONMENT,
-        deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
-      });
-      expect(one(json, "github_repository_environment_deployment_policy")).toMatchObject({ branch_pattern: "main" });
-    }
-  });
-
-  it("is absent on a private repository on the free plan (GitHub has no environments there)", () => {
-    const { json } = synth(withGitHub({ visibility: "private", plan: "free", protection: "none" }));
-    expect(resources(json, "github_repository_environment")).toEqual({});
-  });
-});
-
 describe("Actions secrets and variables: one list", () => {
   const { host, json } = synth();
-  const secrets = Object.values(resources(json, "github_actions_secret")) as Array<{ secret_name: string; plaintext_value: string }>;
+  const secrets = Object.values(resources(json, "github_actions_environment_secret")) as Array<{
+    secret_name: string;
+    plaintext_value: string;
+    environment: string;
+  }>;
   const variables = Object.values(resources(json, "github_actions_variable")) as Array<{ variable_name: string; value: string }>;
 
-  it("makes every host secret (audience host and ci) an Actions secret, and nothing else", () => {
+  it("makes every host secret (audience host and ci) a secret of the production environment, and nothing else", () => {
     expect(secrets.map((s) => s.secret_name).sort()).toEqual(host.secrets.all.map((s) => s.name));
+    for (const s of secrets) expect(s.environment, s.secret_name).toBe(DEPLOY_ENVIRONMENT);
+    expect(resources(json, "github_actions_secret")).toEqual({});
+  });
+
+  it("falls back to repository secrets only where GitHub has no environments (private, free plan)", () => {
+    const { json } = synth(withGitHub({ visibility: "private", plan: "free", protection: "none" }));
+    expect(resources(json, "github_actions_environment_secret")).toEqual({});
+    expect(Object.keys(resources(json, "github_actions_secret")).length).toBe(host.secrets.all.length);
   });
 
   it("covers every name .env.example lists (the host audience)", () => {

@@ -134,6 +134,18 @@ describe("env: the first .env from a fixture state file", () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it("refuses a value the deploy gate would refuse (a trailing backslash, a quote) and writes nothing", () => {
+    const file = path.join(scratch, "env", "refused.env");
+    const bad = { ...inputs, TF_VAR_wireguard_addresses: "10.64.0.2/32\\", TF_VAR_kopia_password: "it's" };
+    expect(() => writeFirstEnv(model, outputs, bad, file)).toThrow(
+      /WIREGUARD_ADDRESSES: TF_VAR_wireguard_addresses is not what the deploy gate accepts/,
+    );
+    expect(() => writeFirstEnv(model, outputs, bad, file)).toThrow(
+      /KOPIA_PASSWORD: TF_VAR_kopia_password is not what the deploy gate accepts/,
+    );
+    expect(existsSync(file)).toBe(false);
+  });
+
   it("reads `terraform output -json` as well as a state file", () => {
     const json = JSON.stringify({ tunnel_token: { sensitive: true, type: "string", value: "t" } });
     expect(readOutputs(json).get("tunnel_token")).toBe("t");
@@ -164,6 +176,7 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
     TF_VAR_ssh_known_hosts: `${model.host.ssh.hostname} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL1ErlxTnGFbFWiUYfDvzC3vcCYzKAjMWzdZ6oGcfMfa`,
     TF_VAR_ssh_private_key: privateKey,
     TF_VAR_tf_api_token: `abcdefghijklmn.atlasv1.${"x".repeat(60)}`,
+    TF_VAR_tf_plan_token: `opqrstuvwxyzab.atlasv1.${"y".repeat(60)}`,
     TF_VAR_wireguard_addresses: "10.64.0.2/32, fd7d:76ee:e68f:a993::2/128",
     TF_VAR_wireguard_private_key: "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=",
   };
@@ -187,6 +200,7 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
     ["TF_VAR_ssh_private_key", privateKey.replace(/\n/g, " "), /with its line breaks/],
     ["TF_VAR_google_credentials", '{\n"type": "service_account"}', /on one line/],
     ["TF_VAR_tf_api_token", "ghp_pasted_into_the_wrong_variable_0000000", /Terraform Cloud API token/],
+    ["TF_VAR_tf_plan_token", "ghp_pasted_into_the_wrong_variable_0000000", /Terraform Cloud API token/],
     ["TF_VAR_wireguard_private_key", "not-a-key", /WireGuard private key/],
     ["TF_VAR_kopia_password", "", /not set/],
   ])("%s: refuses a wrong shape, naming the input but not the value", (input, value, problem) => {
