@@ -2,6 +2,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { App } from "cdktf";
+import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
+import type { IConstruct, IValidation } from "constructs";
 import { renderBundle } from "../compose/bundle";
 import type { Host } from "../constructs/host";
 import { renderRepoFiles } from "../delivery/repo-files";
@@ -36,7 +38,8 @@ export interface TerraformJson {
 
 /** Builds the construct tree for a config: the one place stacks are wired together. */
 export function buildApp(config: ServarrConfig, outdir: string): { app: App; hosts: Host[] } {
-  const app = new App({ outdir });
+  // Validations run in assertValid (cdktf's own run would also demand a local terraform binary).
+  const app = new App({ outdir, skipValidation: true });
   const servarr = new ServarrStack(app, "servarr", config);
   new BootstrapStack(app, "bootstrap", config, servarr);
   return { app, hosts: [servarr.host] };
@@ -57,6 +60,7 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
   try {
     const built = buildApp(config, staging);
     hosts = built.hosts;
+    assertValid(built.app);
     built.app.synth();
     bundles = hosts.map((host) => ({ dir: host.name, files: renderBundle(host) }));
     repoFiles = renderRepoFiles(hosts, readStacks(staging));
@@ -80,6 +84,24 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
   if (options.repoRoot !== undefined)
     for (const [name, content] of repoFiles) if (writeIfChanged(path.join(options.repoRoot, name), content)) written.push(name);
   return { stacks: readStacks(outdir), hosts, written };
+}
+
+/**
+ * Runs every construct's validations, so a bad config reads as our problems with their
+ * construct paths (cdktf's failure adds a "skipValidation" hint that is no option for a user).
+ * cdktf's checks of the local `terraform` binary's version are left out: synth only writes
+ * JSON, and Terraform runs in Terraform Cloud at the version the workspace sets.
+ */
+function assertValid(app: App): void {
+  const validationsOf = (c: IConstruct) => (c.node as unknown as { _validations: IValidation[] })._validations;
+  const problems = app.node
+    .findAll()
+    .flatMap((c) =>
+      validationsOf(c)
+        .filter((v) => !(v instanceof ValidateBinaryVersion))
+        .flatMap((v) => v.validate().map((message) => `[${c.node.path}] ${message}`)),
+    );
+  if (problems.length > 0) throw new Error(problems.join("\n"));
 }
 
 /** Replaces a file by an atomic rename, only when its content changes; scripts are executable. */

@@ -100,7 +100,8 @@ const hostRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
   [
     "duplicate hostname",
     withApp("jellyfin", { exposure: Exposure.public({ subdomain: "plex" }) }),
-    /\[servarr\/servarr\] (jellyfin|plex).hostname: "plex.example.com" is not allowed; allowed: a hostname no other app routes \(already used by (jellyfin|plex)\)/,
+    // Reported on the app declared second (the one just added), naming the earlier one.
+    /\[servarr\/servarr\] jellyfin.hostname: "plex.example.com" is not allowed; allowed: a hostname no other app routes \(plex, declared earlier, already has it\)/,
   ],
   ["duplicate uid", withApp("jellyfin", { uid: 13001 }), /\.uid: 13001 is not allowed; allowed: a uid no other app uses/],
   [
