@@ -190,4 +190,3 @@ export interface ServarrAppProps {
   /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
   readonly backupPolicy?: BackupPolicy;
 }
-

@@ -74,7 +74,6 @@ export interface HostProps {
   readonly ssh?: SshOptions;
 }
 
-
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
  * the shared literals (domain, owners, time zone, group, directories) set once for every app.

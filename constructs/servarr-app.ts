@@ -1,9 +1,9 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { Construct } from "constructs";
 import type { ComposeService } from "../compose/compose-spec";
-import { Exposure } from "./exposure";
 import type { AppKind, DataAccess, ServarrAppProps } from "./app-props";
 import { resolveAppUrls } from "./app-url";
+import { Exposure } from "./exposure";
 import { type HealthProbe, renderHealthcheck } from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";

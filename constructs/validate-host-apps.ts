@@ -32,7 +32,11 @@ export function validateHostApps(host: Host): Problem[] {
     const lanPort = app.exposure.lanPort;
     const user = lanPort !== undefined ? HOST_PORTS.get(lanPort) : undefined;
     if (user)
-      problems.push({ field: `${app.name}.exposure.lanPort`, value: lanPort, allowed: `a port the host itself does not use (${user} listens on ${lanPort})` });
+      problems.push({
+        field: `${app.name}.exposure.lanPort`,
+        value: lanPort,
+        allowed: `a port the host itself does not use (${user} listens on ${lanPort})`,
+      });
     problems.push(...environmentUrlProblems(host, app.name, app.declaredEnvironment));
   }
   firstBy((a) => [a.props.role], "role", "one app per role");

@@ -94,13 +94,11 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
  */
 function assertValid(app: App): void {
   const validationsOf = (c: IConstruct) => (c.node as unknown as { _validations: IValidation[] })._validations;
-  const problems = app.node
-    .findAll()
-    .flatMap((c) =>
-      validationsOf(c)
-        .filter((v) => !(v instanceof ValidateBinaryVersion))
-        .flatMap((v) => v.validate().map((message) => `[${c.node.path}] ${message}`)),
-    );
+  const problems = app.node.findAll().flatMap((c) =>
+    validationsOf(c)
+      .filter((v) => !(v instanceof ValidateBinaryVersion))
+      .flatMap((v) => v.validate().map((message) => `[${c.node.path}] ${message}`)),
+  );
   if (problems.length > 0) throw new Error(problems.join("\n"));
 }
 
