@@ -181,7 +181,10 @@ export class ServarrApp extends Construct {
   /** Generated files of the app (`files`) as Compose inline configs, keyed by config name. */
   composeConfigs(): Record<string, { content: string }> {
     return Object.fromEntries(
-      Object.values(this.props.files?.(this.host) ?? {}).map((content, i) => [this.configName(i), { content: resolveAppUrls(this.host, content) }]),
+      Object.values(this.props.files?.(this.host) ?? {}).map((content, i) => [
+        this.configName(i),
+        { content: resolveAppUrls(this.host, content) },
+      ]),
     );
   }
 
