@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import * as catalog from "../../constructs/catalog";
 import { appUrl } from "../../constructs/app-url";
+import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
 import type { Host } from "../../constructs/host";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
