@@ -66,7 +66,7 @@ describe("catalog: presets compose in any subset", () => {
     const plan = (media?: "plex" | "jellyfin") =>
       synth(
         withApps((h) => {
-          if (media) catalog[media](h);
+          if (media) (media === "plex" ? catalog.plex : catalog.jellyfin)(h);
           catalog.seerr(h);
           catalog.wizarr(h);
         }),
@@ -137,7 +137,10 @@ describe("app-to-app addresses come from the model", () => {
     });
     expect(c.services.sonarr?.environment?.SONARR__AUTH__APIKEY).toBe("${SONARR_API_KEY:?SONARR_API_KEY must be set in .env}");
     expect(c.services.notifier?.environment?.SONARR_URL).toBe(`${url}/api/v3`);
-    const yml = parse(c.configs?.["recyclarr-file-1"]?.content ?? "") as Record<string, Record<string, { base_url: string }>>;
+    const yml = parse(c.configs?.["recyclarr-file-1"]?.content ?? "", { logLevel: "error" }) as Record<
+      string,
+      Record<string, { base_url: string }>
+    >;
     expect(yml.sonarr?.sonarr?.base_url).toBe(url);
     expect(c.configs?.["recyclarr-file-1"]?.content).toContain("api_key: !env_var SONARR_API_KEY");
     expect(c.services.recyclarr?.configs).toEqual([{ source: "recyclarr-file-1", target: "/config/recyclarr.yml" }]);
