@@ -1,41 +1,10 @@
-import { Document, Scalar } from "yaml";
 import type { AppKind } from "./app-props";
-import { appUrl } from "./app-url";
 import type { Host } from "./host";
-import { IMAGES } from "./images";
-import { ConfigError } from "./problems";
-import { envRef, ServarrApp, type ServarrAppProps } from "./servarr-app";
+import { build, type Preset, type PresetOptions, preset } from "./preset";
+import type { ServarrApp } from "./servarr-app";
 
-/** What a preset lets the config change: everything but the image's identity is overridable. */
-export type PresetOptions = Partial<ServarrAppProps>;
-
-/** A preset: the app's facts, declared once; the config adds exposure, VPN and overrides. */
-export type Preset = (host: Host, options?: PresetOptions) => ServarrApp;
-
-/**
- * Builds the app from the preset's facts and the config's options. `renamed` maps the props a
- * preset option became back to the option's name, so an error names what the user wrote.
- */
-function build(
-  host: Host,
-  name: keyof typeof IMAGES,
-  props: Omit<ServarrAppProps, "image"> & { image?: string },
-  renamed: Readonly<Record<string, string>> = {},
-): ServarrApp {
-  try {
-    return new ServarrApp(host, name, { image: IMAGES[name], ...props });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ConfigError(
-      error.path,
-      error.problems.map((p) => ({ ...p, field: renamed[p.field] ?? p.field })),
-    );
-  }
-}
-
-function preset(name: keyof typeof IMAGES, defaults: Omit<ServarrAppProps, "image">): Preset {
-  return (host, options = {}) => build(host, name, { ...defaults, ...options });
-}
+export { type RecyclarrOptions, recyclarr, unpackerr } from "./catalog-companions";
+export type { Preset, PresetOptions } from "./preset";
 
 // UIDs are fixed per app (never derived from list positions) so reordering the config never
 // changes file ownership on the host. The group is the host's (13000 in the example).
@@ -203,113 +172,6 @@ export const wizarr = preset("wizarr", {
   talksToKinds: ["media-server"],
   egress: true,
 });
-
-/** The *arr apps Unpackerr and Recyclarr know, by kind, with the name their settings use. */
-const ARRS: ReadonlyArray<readonly [AppKind, string]> = [
-  ["tv-manager", "sonarr"],
-  ["movie-manager", "radarr"],
-  ["music-manager", "lidarr"],
-];
-
-/**
- * Unpackerr: extracts archived torrent downloads so the *arr apps can import them. It is
- * configured for every declared tv/movie/music manager: address from appUrl(), API key from
- * the host's `.env` (the one the app itself was given).
- */
-export const unpackerr = preset("unpackerr", {
-  description: "Extracts archived downloads for the *arr apps",
-  identity: "user",
-  uid: 13015,
-  configPath: null,
-  data: "downloads",
-  talksToKinds: ARRS.map(([kind]) => kind),
-  environmentFrom: (host) =>
-    Object.fromEntries(
-      ARRS.flatMap(([kind, label]) =>
-        host.apps
-          .filter((a) => a.is(kind) && a.port !== undefined)
-          .flatMap((a, i) => {
-            const prefix = `UN_${label.toUpperCase()}_${i}`;
-            return [
-              [`${prefix}_URL`, appUrl(a.name)],
-              [`${prefix}_PATHS_0`, "/data/torrents"],
-              ...(a.apiKeySecret ? [[`${prefix}_API_KEY`, envRef(a.apiKeySecret)]] : []),
-            ];
-          }),
-      ),
-    ),
-});
-
-export interface RecyclarrOptions extends PresetOptions {
-  /**
-   * When to sync, as cron (the image's built-in scheduler).
-   * @default "@daily"
-   */
-  readonly schedule?: string;
-  /**
-   * TRaSH guide templates per kind (recyclarr config templates).
-   * @default WEB-1080p for series, HD Bluray + WEB for movies
-   */
-  readonly templates?: Partial<Record<"tv-manager" | "movie-manager", readonly string[]>>;
-}
-
-const RECYCLARR_TEMPLATES = {
-  "tv-manager": ["sonarr-quality-definition-series", "sonarr-v4-quality-profile-web-1080p", "sonarr-v4-custom-formats-web-1080p"],
-  "movie-manager": ["radarr-quality-definition-movie", "radarr-quality-profile-hd-bluray-web", "radarr-custom-formats-hd-bluray-web"],
-} as const;
-
-/**
- * Recyclarr: syncs TRaSH guide quality profiles and custom formats into every declared Sonarr
- * and Radarr on a schedule. Its recyclarr.yml is generated from the model (addresses from
- * appUrl(), API keys as `!env_var` of the host's `.env` entries) and mounted read-only.
- */
-export function recyclarr(host: Host, { schedule = "@daily", templates = {}, ...options }: RecyclarrOptions = {}): ServarrApp {
-  const kinds = ["tv-manager", "movie-manager"] as const;
-  const managers = (h: Host) =>
-    kinds.flatMap((kind) => h.apps.filter((a) => a.is(kind) && a.port !== undefined).map((a) => ({ kind, app: a })));
-  return build(
-    host,
-    "recyclarr",
-    {
-      description: "Syncs TRaSH quality profiles into Sonarr and Radarr on a schedule",
-      identity: "user",
-      uid: 13016,
-      talksToKinds: [...kinds],
-      egress: true,
-      environment: { CRON_SCHEDULE: schedule, RECYCLARR_CREATE_CONFIG: "false" },
-      environmentFrom: (h) =>
-        Object.fromEntries(managers(h).flatMap(({ app }) => (app.apiKeySecret ? [[app.apiKeySecret, envRef(app.apiKeySecret)]] : []))),
-      files: (h) => ({ "/config/recyclarr.yml": recyclarrYaml(managers(h), templates) }),
-      ...options,
-    },
-    { "environment.CRON_SCHEDULE": "schedule" },
-  );
-}
-
-function recyclarrYaml(
-  managers: ReadonlyArray<{ kind: "tv-manager" | "movie-manager"; app: ServarrApp }>,
-  templates: RecyclarrOptions["templates"],
-): string {
-  const section = (kind: "tv-manager" | "movie-manager") =>
-    Object.fromEntries(
-      managers
-        .filter((m) => m.kind === kind)
-        .map(({ app }) => {
-          const key = new Scalar(app.apiKeySecret ?? `${app.name.toUpperCase().replaceAll("-", "_")}_API_KEY`);
-          key.tag = "!env_var";
-          return [
-            app.name,
-            {
-              base_url: appUrl(app.name),
-              api_key: key,
-              include: (templates?.[kind] ?? RECYCLARR_TEMPLATES[kind]).map((template) => ({ template })),
-            },
-          ];
-        }),
-    );
-  const doc = new Document({ sonarr: section("tv-manager"), radarr: section("movie-manager") });
-  return `# Generated by servarr from the model: do not edit (servarr.config.ts, then npm run synth).\n${doc.toString({ lineWidth: 0 })}`;
-}
 
 export const cloudflared = preset("cloudflared", {
   description: "Cloudflare Tunnel connector (outbound only)",

@@ -27,14 +27,17 @@ if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/
 fi
 test/tools/install-compose-v2.sh >/dev/null
 
+# The bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
+project=$(node -p 'require("./dist/servarr.config.js").config.name')
+bundle=compose/$project
 work=$(mktemp -d /tmp/deploy-e2e.XXXXXX)
 chmod 755 "$work"
 sshd_pid=""
 cleanup() {
   if [[ -n $sshd_pid ]]; then kill "$sshd_pid" 2>/dev/null || true; fi
   if [[ -n ${DOCKER_HOST:-} ]]; then
-    docker ps -aq --filter label=com.docker.compose.project=servarr | xargs -r docker rm -f >/dev/null 2>&1 || true
-    docker network ls -q --filter label=com.docker.compose.project=servarr | xargs -r docker network rm >/dev/null 2>&1 || true
+    docker ps -aq --filter "label=com.docker.compose.project=$project" | xargs -r docker rm -f >/dev/null 2>&1 || true
+    docker network ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker network rm >/dev/null 2>&1 || true
   fi
   test/tools/stop-dockerd.sh "$state" || true
   rm -f /etc/sudoers.d/servarr-e2e
@@ -76,7 +79,7 @@ fs.writeFileSync(`${out}/run-count`, String(n));
 EOF
 [[ -f $work/deploy-step.sh ]] || fail "no deploy step with DEPLOY_SSH_PRIVATE_KEY in .github/workflows/deploy.yml"
 start=$SECONDS
-shellcheck compose/servarr/deploy.sh compose/servarr/deploy-gate.sh "$work"/run-*.sh
+shellcheck "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$work"/run-*.sh
 pass "shellcheck deploy.sh, deploy-gate.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
 user=$(sed -n 's/^  User //p' "$work/deploy-step.sh")
 [[ -n $user ]] || fail "no User in the deploy step's ssh config"
@@ -94,20 +97,21 @@ pass "engine, stand-in image, deploy user" "$((SECONDS - start))s"
 git init -q --bare "$work/origin.git"
 git init -q "$work/seed"
 git -C "$work/seed" remote add origin "$work/origin.git"
-mkdir -p "$work/seed/compose/servarr"
+mkdir -p "$work/seed/$bundle"
 repo=$work/repo
-gate=$repo/compose/servarr/deploy-gate.sh
-cp compose/servarr/deploy.sh "$work/seed/compose/servarr/deploy.sh"
-# The gate as generated, with this test's checkout instead of /opt/servarr/repo.
-sed "s|'/opt/servarr/repo|'$repo|" compose/servarr/deploy-gate.sh >"$work/seed/compose/servarr/deploy-gate.sh"
-grep -q "^checkout='$repo'$" "$work/seed/compose/servarr/deploy-gate.sh" || fail "deploy-gate.sh does not set checkout=/opt/servarr/repo"
-printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/compose/servarr/setup.sh"
-chmod 755 "$work/seed/compose/servarr/"*.sh
+gate=$repo/$bundle/deploy-gate.sh
+cp "$bundle/deploy.sh" "$work/seed/$bundle/deploy.sh"
+# The gate as generated, with this test's checkout instead of the configured one.
+checkout=$(sed -n "s/^checkout='\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
+sed "s|'$checkout|'$repo|" "$bundle/deploy-gate.sh" >"$work/seed/$bundle/deploy-gate.sh"
+grep -q "^checkout='$repo'$" "$work/seed/$bundle/deploy-gate.sh" || fail "deploy-gate.sh does not set checkout=$repo"
+printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/$bundle/setup.sh"
+chmod 755 "$work/seed/$bundle/"*.sh
 # compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
 # healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy).
 compose_file() {
   cat <<YAML
-name: servarr
+name: $project
 services:
   web1:
     image: servarr-standin:e2e
@@ -141,7 +145,7 @@ declare -A sha
 commit() {
   local name=$1
   shift
-  "$@" >"$work/seed/compose/servarr/compose.yaml"
+  "$@" >"$work/seed/$bundle/compose.yaml"
   git -C "$work/seed" add -A
   git -C "$work/seed" -c user.name=e2e -c user.email=e2e@example.com commit -qm "$name"
   sha[$name]=$(git -C "$work/seed" rev-parse HEAD)
@@ -149,7 +153,7 @@ commit() {
 commit v1 compose_file v1 "" 8080
 commit v2 compose_file v2 web2 8080
 commit unhealthy compose_file v3 web2 9999
-commit invalid printf 'name: servarr\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n'
+commit invalid printf 'name: %s\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n' "$project"
 commit v4 compose_file v4 web2 8080
 commit v5 compose_file v5 web2 8080
 commit v6 compose_file v6 web2 8080
@@ -238,9 +242,9 @@ no_secret_in() {
   ! grep -qF "$access_secret" "$1" || fail "the Access service token secret appears in the deploy output"
 }
 deployed() { cat "$deploy_state/deployed-commit"; }
-content() { docker exec "servarr-$1-1" timeout 3 wget -qO- http://127.0.0.1:8080/; }
-health() { docker inspect --format '{{.State.Status}}/{{.State.Health.Status}}' "servarr-$1-1"; }
-ids() { docker ps -q --filter label=com.docker.compose.project=servarr | sort | tr '\n' ' '; }
+content() { docker exec "$project-$1-1" timeout 3 wget -qO- http://127.0.0.1:8080/; }
+health() { docker inspect --format '{{.State.Status}}/{{.State.Health.Status}}' "$project-$1-1"; }
+ids() { docker ps -q --filter "label=com.docker.compose.project=$project" | sort | tr '\n' ' '; }
 
 # --- 1. first deploy, then an update ---------------------------------------------------------
 start=$SECONDS
@@ -252,7 +256,7 @@ deploy "${sha[v2]}" || { cat "$work/out.${sha[v2]}"; fail "update to v2"; }
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "v2 services not healthy"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2"
 got=$(docker exec servarr-web1-1 sh -c 'printf %s "$TUNNEL_TOKEN"') || true; [[ $got == "${secret[TUNNEL_TOKEN]}" ]] || fail "TUNNEL_TOKEN did not reach the container intact (${#got} characters, expected ${#secret[TUNNEL_TOKEN]})"
-[[ $(stat -c %a "$repo/compose/servarr/.env") == 600 && $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
+[[ $(stat -c %a "$repo/$bundle/.env") == 600 && $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
 [[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
 no_secret_in "$work/out.${sha[v1]}"
 no_secret_in "$work/out.${sha[v2]}"
@@ -287,7 +291,7 @@ deploy "${sha[invalid]}" || status=$?
 grep -q "nothing was changed" "$work/out.${sha[invalid]}" || fail "no 'nothing was changed' in the report"
 [[ $(ids) == "$before" ]] || fail "containers changed after an invalid compose file"
 [[ $(deployed) == "${sha[v2]}" && $(content web1) == v2 ]] || fail "deployment changed after an invalid compose file"
-cmp -s "$deploy_state/current/compose.yaml" <(git -C "$work/seed" show "${sha[v2]}:compose/servarr/compose.yaml") || fail "current compose file is not v2's"
+cmp -s "$deploy_state/current/compose.yaml" <(git -C "$work/seed" show "${sha[v2]}:$bundle/compose.yaml") || fail "current compose file is not v2's"
 pass "invalid compose file -> exit 65, same containers, v2 still current" "$((SECONDS - start))s"
 
 # --- 5. deploys serialize on the lock ---------------------------------------------------------

@@ -18,7 +18,9 @@
 # SERVARR_ROOTFS_CACHE=/some/file.tar to reuse a root fs between local runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bundle=compose/servarr
+# The bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
+project=$(node -p 'require("./dist/servarr.config.js").config.name')
+bundle=compose/$project
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 echo "== shellcheck"
@@ -67,7 +69,7 @@ manifest() {
       -printf "%p %u %g %m %y\n" 2>/dev/null | sort
     find /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr -type f -print0 | sort -z | xargs -0 sha256sum'
 }
-setup="$checkout/compose/servarr/setup.sh"
+setup="$checkout/$bundle/setup.sh"
 
 echo "== setup.sh, first run"
 chroot "$root" "$setup" >"$work/run1.log" || { cat "$work/run1.log"; fail "first run"; }
@@ -127,10 +129,10 @@ done
 [ "$(effective "$owner" forcecommand)" = "forcecommand none" ] || fail "the owner is forced into a command"
 effective "$deploy" forcecommand | grep -q "deploy-gate.sh" || fail "the deploy user is not forced into the gate"
 [ "$(effective "$deploy" permittty)" = "permittty no" ] || fail "the deploy user gets a tty"
-chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $checkout/compose/servarr/deploy-gate.sh" || fail "sudo rule for the gate"
+chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $checkout/$bundle/deploy-gate.sh" || fail "sudo rule for the gate"
 [ "$(chroot "$root" sudo -l -U "$deploy" | grep -c NOPASSWD)" = 1 ] || fail "the deploy user may run more than the gate"
 if chroot --userspec="$deploy" "$root" sudo -n /bin/true 2>/dev/null; then fail "the deploy user can sudo /bin/true"; fi
-out=$(chroot --userspec="$deploy" "$root" sudo -n "$checkout/compose/servarr/deploy-gate.sh" 'HEAD; id' 2>&1) && fail "the gate accepted 'HEAD; id'"
+out=$(chroot --userspec="$deploy" "$root" sudo -n "$checkout/$bundle/deploy-gate.sh" 'HEAD; id' 2>&1) && fail "the gate accepted 'HEAD; id'"
 grep -q "usage:" <<<"$out" || fail "the gate did not refuse a non-commit argument: $out"
 echo "sshd -T: keys only, no root, AllowUsers $owner $deploy, $deploy forced into the gate; sudo: the gate only, no password"
 
