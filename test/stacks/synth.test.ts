@@ -1,12 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderBundle } from "../../compose/bundle";
 import { Exposure } from "../../constructs/exposure";
 import { ServarrApp } from "../../constructs/servarr-app";
+import type { ServarrConfig } from "../../stacks/config";
 import { synthesize } from "../../stacks/synth";
+import { FIXTURES } from "../fixtures";
 import { exampleConfig, plus, synth } from "../support";
 
 const root = path.resolve(__dirname, "../..");
@@ -74,6 +76,16 @@ describe("synthesize()", () => {
     expect(first.written).toEqual(expect.arrayContaining([".github/workflows/pull-request.yml", ".github/workflows/deploy.yml"]));
     expect(statSync(path.join(dir, "compose/servarr/deploy.sh")).mode & 0o777).toBe(0o755);
     expect(synthesize(exampleConfig, options).written).toEqual([]);
+  });
+
+  it("after a rename, removes the old bundle's generated files (nothing else) so no stale bundle is deployed", () => {
+    const { dir } = run("renamed");
+    writeFileSync(path.join(dir, "compose/servarr/notes.txt"), "mine\n");
+    const renamed = FIXTURES["own-identity"] as ServarrConfig;
+    const again = synthesize(renamed, { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose") });
+    expect(again.written).toContain("servarr/compose.yaml (removed)");
+    expect(readdirSync(path.join(dir, "compose")).sort()).toEqual(["mediabox", "servarr"]);
+    expect(readdirSync(path.join(dir, "compose/servarr"))).toEqual(["notes.txt"]);
   });
 
   it("leaves every previous output untouched when the config is bad", () => {
