@@ -3,6 +3,7 @@ import type { AppKind } from "./app-props";
 import { appUrl } from "./app-url";
 import type { Host } from "./host";
 import { build, type PresetOptions, preset } from "./preset";
+import { ConfigError } from "./problems";
 import { envRef, type ServarrApp } from "./servarr-app";
 
 /**
@@ -19,8 +20,8 @@ const ARRS: ReadonlyArray<readonly [AppKind, string]> = [
 
 /**
  * Unpackerr: extracts archived torrent downloads so the *arr apps can import them. It is
- * configured for every declared tv/movie/music manager: address from appUrl(), API key from
- * the host's `.env` (the one the app itself was given).
+ * configured for every declared tv/movie/music manager with a Terraform-made API key
+ * (apiKeyEnv): address from appUrl(), the key from the host's `.env` entry the app was given.
  */
 export const unpackerr = preset("unpackerr", {
   description: "Extracts archived downloads for the *arr apps",
@@ -33,13 +34,13 @@ export const unpackerr = preset("unpackerr", {
     Object.fromEntries(
       ARRS.flatMap(([kind, label]) =>
         host.apps
-          .filter((a) => a.is(kind) && a.port !== undefined)
+          .filter((a) => a.is(kind) && a.port !== undefined && a.apiKeySecret !== undefined)
           .flatMap((a, i) => {
             const prefix = `UN_${label.toUpperCase()}_${i}`;
             return [
               [`${prefix}_URL`, appUrl(a.name)],
               [`${prefix}_PATHS_0`, "/data/torrents"],
-              ...(a.apiKeySecret ? [[`${prefix}_API_KEY`, envRef(a.apiKeySecret)]] : []),
+              [`${prefix}_API_KEY`, envRef(a.apiKeySecret as string)],
             ];
           }),
       ),
@@ -59,6 +60,8 @@ export interface RecyclarrOptions extends PresetOptions {
   readonly templates?: Partial<Record<"tv-manager" | "movie-manager", readonly string[]>>;
 }
 
+const CRON = /^(@(yearly|annually|monthly|weekly|daily|hourly)|[\d*/,-]+( [\d*/,-]+){4})$/;
+
 const RECYCLARR_TEMPLATES = {
   "tv-manager": ["sonarr-quality-definition-series", "sonarr-v4-quality-profile-web-1080p", "sonarr-v4-custom-formats-web-1080p"],
   "movie-manager": ["radarr-quality-definition-movie", "radarr-quality-profile-hd-bluray-web", "radarr-custom-formats-hd-bluray-web"],
@@ -70,9 +73,15 @@ const RECYCLARR_TEMPLATES = {
  * appUrl(), API keys as `!env_var` of the host's `.env` entries) and mounted read-only.
  */
 export function recyclarr(host: Host, { schedule = "@daily", templates = {}, ...options }: RecyclarrOptions = {}): ServarrApp {
+  if (!CRON.test(schedule))
+    throw new ConfigError(`${host.node.path}/recyclarr`, [
+      { field: "schedule", value: schedule, allowed: 'a cron schedule: five fields such as "0 4 * * *", or @daily, @weekly, @hourly...' },
+    ]);
   const kinds = ["tv-manager", "movie-manager"] as const;
   const managers = (h: Host) =>
-    kinds.flatMap((kind) => h.apps.filter((a) => a.is(kind) && a.port !== undefined).map((a) => ({ kind, app: a })));
+    kinds.flatMap((kind) =>
+      h.apps.filter((a) => a.is(kind) && a.port !== undefined && a.apiKeySecret !== undefined).map((a) => ({ kind, app: a })),
+    );
   return build(
     host,
     "recyclarr",
@@ -84,7 +93,7 @@ export function recyclarr(host: Host, { schedule = "@daily", templates = {}, ...
       egress: true,
       environment: { CRON_SCHEDULE: schedule, RECYCLARR_CREATE_CONFIG: "false" },
       environmentFrom: (h) =>
-        Object.fromEntries(managers(h).flatMap(({ app }) => (app.apiKeySecret ? [[app.apiKeySecret, envRef(app.apiKeySecret)]] : []))),
+        Object.fromEntries(managers(h).map(({ app }) => [app.apiKeySecret as string, envRef(app.apiKeySecret as string)])),
       files: (h) => ({ "/config/recyclarr.yml": recyclarrYaml(managers(h), templates) }),
       ...options,
     },
@@ -101,7 +110,7 @@ function recyclarrYaml(
       managers
         .filter((m) => m.kind === kind)
         .map(({ app }) => {
-          const key = new Scalar(app.apiKeySecret ?? `${app.name.toUpperCase().replaceAll("-", "_")}_API_KEY`);
+          const key = new Scalar(app.apiKeySecret);
           key.tag = "!env_var";
           return [
             app.name,

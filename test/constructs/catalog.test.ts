@@ -150,6 +150,12 @@ describe("app-to-app addresses come from the model", () => {
     });
   });
 
+  it("recyclarr's schedule must be cron; the error names the option", () => {
+    expect(() => synth(withApps((h) => void catalog.recyclarr(h, { schedule: "every night" })))).toThrow(
+      /\[servarr\/servarr\/recyclarr\] schedule: "every night" is not allowed; allowed: a cron schedule/,
+    );
+  });
+
   it("every fixture's compose.yaml is free of unresolved appUrl() placeholders", () => {
     for (const config of Object.values(FIXTURES))
       expect(renderBundle(synth(config).host).get("compose.yaml")).not.toContain("{{servarr.url:");
