@@ -62,8 +62,36 @@ function filesUnder(dir: string): Map<string, string> {
   return out;
 }
 
-/** Registers the user-config checks for one repository (resolved lazily: synth runs in beforeAll). */
-export function describeUserConfig(label: string, load: () => UserRepo): void {
+/** The committed host scripts of one host's bundle. */
+export function hostScripts(root: string, host: Host): string[] {
+  return [...renderBundle(host).keys()].filter((f) => f.endsWith(".sh")).map((f) => path.join(root, "compose", host.name, f));
+}
+
+/** dclint (the real CLI) on compose files: no error, no warning. */
+export function expectDclintClean(files: readonly string[]): void {
+  // service-keys-order is off: compose-spec.ts orders keys for readers (image, networking first).
+  const bin = path.join(repo, "node_modules/dclint/bin/dclint.cjs");
+  const res = spawnSync(process.execPath, [bin, ...files, "--disable-rule", "service-keys-order", "--max-warnings", "0"], {
+    encoding: "utf8",
+  });
+  expect(res.stdout + res.stderr).not.toMatch(/warning|error/);
+  expect(res.status).toBe(0);
+}
+
+export function expectShellcheckClean(files: readonly string[]): void {
+  const res = spawnSync("shellcheck", files, { encoding: "utf8" });
+  expect(res.stdout + res.stderr).toBe("");
+  expect(res.status).toBe(0);
+}
+
+export { hasShellcheck };
+
+/**
+ * Registers the user-config checks for one repository (resolved lazily: synth runs in
+ * beforeAll). `linters: false` leaves dclint and shellcheck to the caller, which runs them
+ * once over many repositories (each is a process start).
+ */
+export function describeUserConfig(label: string, load: () => UserRepo, { linters = true } = {}): void {
   describe(`any valid config holds (${label})`, () => {
     const scratch = mkdtempSync(path.join(tmpdir(), "servarr-user-config-"));
     let r: UserRepo;
@@ -147,25 +175,10 @@ export function describeUserConfig(label: string, load: () => UserRepo): void {
       }
     });
 
-    it("dclint reports no error and no warning on the committed compose.yaml", () => {
-      for (const host of hosts) {
-        // service-keys-order is off: compose-spec.ts orders keys for readers (image, networking first).
-        const res = spawnSync(
-          process.execPath,
-          [
-            path.join(repo, "node_modules/dclint/bin/dclint.cjs"),
-            path.join(r.root, `compose/${host.name}/compose.yaml`),
-            "--disable-rule",
-            "service-keys-order",
-            "--max-warnings",
-            "0",
-          ],
-          { encoding: "utf8" },
-        );
-        expect(res.stdout + res.stderr).not.toMatch(/warning|error/);
-        expect(res.status).toBe(0);
-      }
-    });
+    if (linters)
+      it("dclint reports no error and no warning on the committed compose.yaml", () => {
+        expectDclintClean(hosts.map((host) => path.join(r.root, `compose/${host.name}/compose.yaml`)));
+      });
 
     it("actionlint accepts the committed workflows", async () => {
       for (const file of renderRepoFiles(hosts, result.stacks).keys()) {
@@ -174,16 +187,10 @@ export function describeUserConfig(label: string, load: () => UserRepo): void {
       }
     });
 
-    it.skipIf(!hasShellcheck)("shellcheck accepts every committed host script", () => {
-      for (const host of hosts) {
-        const scripts = [...renderBundle(host).keys()]
-          .filter((f) => f.endsWith(".sh"))
-          .map((f) => path.join(r.root, "compose", host.name, f));
-        const res = spawnSync("shellcheck", scripts, { encoding: "utf8" });
-        expect(res.stdout + res.stderr).toBe("");
-        expect(res.status).toBe(0);
-      }
-    });
+    if (linters)
+      it.skipIf(!hasShellcheck)("shellcheck accepts every committed host script", () => {
+        expectShellcheckClean(hosts.flatMap((host) => hostScripts(r.root, host)));
+      });
 
     it("Renovate tracks every image: the catalog's in constructs/images.ts, any other written in the config file", () => {
       const renovate = JSON.parse(readFileSync(path.join(repo, "renovate.json"), "utf8"));
