@@ -60,6 +60,9 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
     props.uid !== undefined && !(Number.isInteger(props.uid) && props.uid >= 1000 && props.uid <= 60000)
       ? { field: "uid", value: props.uid, allowed: "an integer from 1000 to 60000 (a regular, non-system user)" }
       : undefined,
+    props.healthPath !== undefined && !/^\/\S*$/.test(props.healthPath)
+      ? { field: "healthPath", value: props.healthPath, allowed: 'a path on the app\'s port starting with "/", such as "/ping"' }
+      : undefined,
     props.configPath !== undefined && props.configPath !== null && !props.configPath.startsWith("/")
       ? { field: "configPath", value: props.configPath, allowed: "an absolute path inside the container, or null" }
       : undefined,

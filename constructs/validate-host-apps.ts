@@ -48,6 +48,10 @@ export function validateHostApps(host: Host): Problem[] {
     ...supportServices(host).map((s) => [s.name, "a support service"] as const),
     ...(backup ? ["connect", "create", "policy"].map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
   ]);
+  // Every app gets a unix user of its name: it must not be a login user or the shared group.
+  reserved.set(host.machine.ownerUser, "the owner's login user (machine.ownerUser)");
+  reserved.set(host.machine.deployUser, "the deploy user (machine.deployUser)");
+  reserved.set(host.groupName, "the shared group (groupName)");
   for (const app of apps) {
     const owner = reserved.get(app.name);
     if (owner) problems.push({ field: `${app.name}.name`, value: app.name, allowed: `a name not taken by ${owner}` });

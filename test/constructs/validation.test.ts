@@ -40,6 +40,11 @@ const appRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
     /\[servarr\/servarr\/jellyfin\] exposure.lanPort: 8096 is not allowed; allowed: no LAN port on a VPN-routed app/,
   ],
   [
+    "health path without its leading slash",
+    withApp("jellyfin", { healthPath: "health" }),
+    /\[servarr\/servarr\/jellyfin\] healthPath: "health" is not allowed; allowed: a path on the app's port starting with "\/"/,
+  ],
+  [
     "render group id that cannot be one",
     withApp("jellyfin", { hardwareTranscoding: { renderGroupId: 0 } }),
     /\[servarr\/servarr\/jellyfin\] hardwareTranscoding\.renderGroupId: 0 is not allowed; allowed: the host's render group id/,
@@ -113,6 +118,11 @@ const hostRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
     "duplicate uid",
     withApp("jellyfin", { uid: 13001 }),
     /\[servarr\/servarr\] jellyfin\.uid: 13001 is not allowed; allowed: a uid no other app uses \(plex, declared earlier, already has it\)/,
+  ],
+  [
+    "an app named like the deploy user",
+    withApp("deploy", {}),
+    /deploy\.name: "deploy" is not allowed; allowed: a name not taken by the deploy user \(machine\.deployUser\)/,
   ],
   [
     "LAN port the host itself uses",
