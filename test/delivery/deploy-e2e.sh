@@ -83,6 +83,10 @@ shellcheck "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$work"/run-*.sh
 pass "shellcheck deploy.sh, deploy-gate.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
 user=$(sed -n 's/^  User //p' "$work/deploy-step.sh")
 [[ -n $user ]] || fail "no User in the deploy step's ssh config"
+sshhost=$(sed -n 's/^Host //p' "$work/deploy-step.sh")
+[[ -n $sshhost ]] || fail "no Host in the deploy step's ssh config"
+branch=$(sed -n "s/^  git -C \"\$checkout\" fetch --quiet origin '\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
+[[ -n $branch ]] || fail "no branch fetched in deploy-gate.sh"
 
 # --- engine, stand-in image, deploy user ---------------------------------------------------
 start=$SECONDS
@@ -119,7 +123,7 @@ services:
     environment:
       CONTENT: $1
       TUNNEL_TOKEN: \${TUNNEL_TOKEN:?TUNNEL_TOKEN is required}
-      WIREGUARD_PRIVATE_KEY: \${WIREGUARD_PRIVATE_KEY:?WIREGUARD_PRIVATE_KEY is required}
+      KOPIA_S3_SECRET_ACCESS_KEY: \${KOPIA_S3_SECRET_ACCESS_KEY:?KOPIA_S3_SECRET_ACCESS_KEY is required}
     restart: unless-stopped
     healthcheck:
       test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:$3/ >/dev/null"]
@@ -157,8 +161,8 @@ commit invalid printf 'name: %s\nservices:\n  web1:\n    image: servarr-standin:
 commit v4 compose_file v4 web2 8080
 commit v5 compose_file v5 web2 8080
 commit v6 compose_file v6 web2 8080
-git -C "$work/seed" push -q origin HEAD:main
-git -C "$work/origin.git" symbolic-ref HEAD refs/heads/main
+git -C "$work/seed" push -q origin "HEAD:$branch"
+git -C "$work/origin.git" symbolic-ref HEAD "refs/heads/$branch"
 git clone -q "$work/origin.git" "$repo"
 deploy_state=$work/state
 
@@ -205,7 +209,7 @@ sshd_pid=$!
 mkdir -p "$work/bin"
 cat >"$work/bin/cloudflared" <<EOF
 #!/bin/sh
-[ "\$*" = "access ssh --hostname ssh.example.com" ] || { echo "cloudflared stand-in: unexpected arguments: \$*" >&2; exit 2; }
+[ "\$*" = "access ssh --hostname $sshhost" ] || { echo "cloudflared stand-in: unexpected arguments: \$*" >&2; exit 2; }
 [ -n "\$TUNNEL_SERVICE_TOKEN_ID" ] && [ -n "\$TUNNEL_SERVICE_TOKEN_SECRET" ] || { echo "cloudflared stand-in: no service token in env" >&2; exit 2; }
 exec busybox nc 127.0.0.1 $port
 EOF
@@ -219,7 +223,7 @@ while read -r name; do
   secret[$name]="val\$ue #$name $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 done <"$work/host-secrets"
 [[ -n ${secret[TUNNEL_TOKEN]:-} ]] || fail "TUNNEL_TOKEN is not among the host secrets the deploy step sends"
-known_hosts="ssh.example.com $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
+known_hosts="$sshhost $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
 access_id="e2e-id.access"
 access_secret="e2e-access-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -255,7 +259,7 @@ deploy "${sha[v2]}" || { cat "$work/out.${sha[v2]}"; fail "update to v2"; }
 [[ $(deployed) == "${sha[v2]}" ]] || fail "deployed-commit is not v2"
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "v2 services not healthy"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2"
-got=$(docker exec servarr-web1-1 sh -c 'printf %s "$TUNNEL_TOKEN"') || true; [[ $got == "${secret[TUNNEL_TOKEN]}" ]] || fail "TUNNEL_TOKEN did not reach the container intact (${#got} characters, expected ${#secret[TUNNEL_TOKEN]})"
+got=$(docker exec "$project-web1-1" sh -c 'printf %s "$TUNNEL_TOKEN"') || true; [[ $got == "${secret[TUNNEL_TOKEN]}" ]] || fail "TUNNEL_TOKEN did not reach the container intact (${#got} characters, expected ${#secret[TUNNEL_TOKEN]})"
 [[ $(stat -c %a "$repo/$bundle/.env") == 600 && $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
 [[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
 no_secret_in "$work/out.${sha[v1]}"
@@ -264,7 +268,7 @@ pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret print
 
 # --- 2. a host key other than the pinned one is refused -------------------------------------
 start=$SECONDS
-if deploy "${sha[v4]}" "ssh.example.com $(cut -d' ' -f1,2 "$work/sshd/other_host_key.pub")"; then fail "deploy with a wrong pinned host key succeeded"; fi
+if deploy "${sha[v4]}" "$sshhost $(cut -d' ' -f1,2 "$work/sshd/other_host_key.pub")"; then fail "deploy with a wrong pinned host key succeeded"; fi
 grep -q "Host key verification failed" "$work/out.${sha[v4]}" || { cat "$work/out.${sha[v4]}"; fail "no host key verification failure"; }
 [[ $(deployed) == "${sha[v2]}" ]] || fail "a refused connection changed the deployment"
 pass "wrong host key refused (StrictHostKeyChecking=yes), nothing changed" "$((SECONDS - start))s"
