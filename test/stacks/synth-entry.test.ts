@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, "../..");
 const repo = mkdtempSync(path.join(tmpdir(), "servarr-entry-"));
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 for (const file of execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean)) {
-  if (!existsSync(path.join(root, file))) continue;
+  if (!statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile()) continue;
   mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
   copyFileSync(path.join(root, file), path.join(repo, file));
 }
