@@ -21,7 +21,10 @@ cd "$(dirname "$0")/../.."
 # The bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
 project=$(node -p 'require("./dist/servarr.config.js").config.name')
 bundle=compose/$project
+# The /data tree's root: the first shared (setgid) dir setup.sh creates.
+dataroot=$(sed -n "s/^ensure_dir '\([^']*\)' 'root' '[^']*' 2[0-7]*$/\1/p" "$bundle/setup.sh" | head -1)
 fail() { echo "FAIL: $*" >&2; exit 1; }
+[ -n "$dataroot" ] || fail "no shared data dir in $bundle/setup.sh"
 
 echo "== shellcheck"
 shellcheck -x "$bundle"/*.sh test/host/*.sh
@@ -105,7 +108,7 @@ while read -r name uid gid vols ports; do
     [ "$vol" = /var/run/docker.sock ] && continue # the engine's socket (socket proxies only), not setup.sh's
     have=$(chroot "$root" stat -c '%U %G %a' "$vol") || fail "$name mounts $vol, which setup.sh did not create"
     case $vol in
-      /data*) want="root $group 2775" ;;
+      "$dataroot" | "$dataroot"/*) want="root $group 2775" ;;
       *) want="$([ "$uid" = "-" ] && echo root || echo "$user") $group 750" ;;
     esac
     # Another app's dir, read through the shared group: any owner, group-readable.
