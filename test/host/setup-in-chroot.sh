@@ -127,7 +127,7 @@ for user in "$owner" "$deploy"; do
   [ "$(effective "$user" passwordauthentication)" = "passwordauthentication no" ] || fail "password login for $user"
   [ "$(effective "$user" permitrootlogin)" = "permitrootlogin no" ] || fail "root login"
   [ "$(effective "$user" authenticationmethods)" = "authenticationmethods publickey" ] || fail "not keys-only for $user"
-  [ "$(effective "$user" allowusers | sort | tr '\n' ' ')" = "allowusers $deploy allowusers $owner " ] || fail "AllowUsers"
+  [ "$(effective "$user" allowusers | sort | tr '\n' ' ')" = "$(printf 'allowusers %s\n' "$owner" "$deploy" | sort | tr '\n' ' ')" ] || fail "AllowUsers"
 done
 [ "$(effective "$owner" forcecommand)" = "forcecommand none" ] || fail "the owner is forced into a command"
 effective "$deploy" forcecommand | grep -q "deploy-gate.sh" || fail "the deploy user is not forced into the gate"
