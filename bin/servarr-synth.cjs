@@ -31,13 +31,17 @@ function newestSource(entry) {
 
 const built = fs.statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 if (sources.some((s) => newestSource(s) > built)) {
-  execFileSync(
-    process.execPath,
-    [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json")],
-    {
-      stdio: "inherit",
-    },
-  );
+  try {
+    execFileSync(
+      process.execPath,
+      [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json")],
+      { stdio: "inherit" },
+    );
+  } catch {
+    // tsc printed the errors (file, line, message) above; a stack trace of this script adds nothing.
+    console.error("servarr: synth failed: the TypeScript above does not compile; nothing was written.");
+    process.exit(1);
+  }
   fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 if (!process.argv.includes("--build-only")) {

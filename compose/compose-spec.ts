@@ -44,4 +44,6 @@ export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
   networks?: Record<string, ComposeNetwork>;
+  /** Inline configs (`content`), mounted read-only where a service lists them. */
+  configs?: Record<string, { content: string }>;
 }

@@ -54,7 +54,7 @@ export function hostDirs(host: Host): HostDir[] {
   const g = host.groupName;
   const data = [
     host.dataRoot,
-    ...["torrents", "media"].flatMap((top) => [
+    ...["torrents", ...(host.apps.some((a) => a.props.data === "usenet") ? ["usenet"] : []), "media"].flatMap((top) => [
       `${host.dataRoot}/${top}`,
       ...host.machine.libraries.map((l) => `${host.dataRoot}/${top}/${l}`),
     ]),
@@ -67,6 +67,28 @@ export function hostDirs(host: Host): HostDir[] {
       a.configDir ? [{ path: a.configDir, owner: users.has(a.name) ? a.name : "root", group: g, mode: "750" }] : [],
     ),
   ];
+}
+
+/**
+ * Hardware transcoding: compose passes /dev/dri and adds the container to the render group by
+ * id; the id must be the host's, or the device is unreadable. Checked where the device exists.
+ */
+function renderGroupChecks(host: Host): string[] {
+  return host.apps.flatMap((a) => {
+    const gid = a.props.hardwareTranscoding?.renderGroupId;
+    if (gid === undefined) return [];
+    const app = a.name; // a DNS label: inert in the shell
+    return [
+      `if [ -e /dev/dri ]; then`,
+      `  render=$(stat -c %g /dev/dri/renderD128 2>/dev/null || getent group render | cut -d: -f3)`,
+      `  [ "$render" = ${gid} ] || die "hardware transcoding for ${app}: the render group of this host is $render, the model says ${gid} (hardwareTranscoding.renderGroupId)"`,
+      `  report ok "render group ${gid} for ${app}"`,
+      `else`,
+      `  booted && die "hardware transcoding for ${app}: this host has no /dev/dri (no GPU driver loaded)"`,
+      `  report skip "no /dev/dri here: hardware transcoding for ${app}"`,
+      `fi`,
+    ];
+  });
 }
 
 /** Declared LAN ports: the only ports any published container answers on, from the LAN only. */
@@ -247,6 +269,7 @@ WantedBy=multi-user.target
     "# The shared group and one user per app, with the UIDs compose.yaml uses.",
     `ensure_group ${q(host.groupName)} ${host.gid}`,
     ...users.map((u) => `ensure_app_user ${q(u.name)} ${u.uid} ${q(host.groupName)}`),
+    ...renderGroupChecks(host),
     `ensure_login_user ${q(m.ownerUser)} ${q(host.groupName)}`,
     `ensure_login_user ${q(m.deployUser)} ''`,
     "",

@@ -1,22 +1,19 @@
+import type { AppKind } from "./app-props";
 import type { Host } from "./host";
-import { IMAGES } from "./images";
-import { ServarrApp, type ServarrAppProps } from "./servarr-app";
+import { build, type Preset, type PresetOptions, preset } from "./preset";
+import type { ServarrApp } from "./servarr-app";
 
-/** What a preset lets the config change: everything but the image's identity is overridable. */
-export type PresetOptions = Partial<ServarrAppProps>;
-
-/** A preset: the app's facts, declared once; the config adds exposure, VPN and overrides. */
-export type Preset = (host: Host, options?: PresetOptions) => ServarrApp;
-
-function preset(name: keyof typeof IMAGES, defaults: Omit<ServarrAppProps, "image">): Preset {
-  return (host, options = {}) => new ServarrApp(host, name, { image: IMAGES[name], ...defaults, ...options });
-}
+export { type RecyclarrOptions, recyclarr, unpackerr } from "./catalog-companions";
+export type { Preset, PresetOptions } from "./preset";
 
 // UIDs are fixed per app (never derived from list positions) so reordering the config never
 // changes file ownership on the host. The group is the host's (13000 in the example).
+// Relations name what the other app *is* (talksToKinds), never another preset: any subset of
+// the catalog composes, and an absent kind is simply no peer.
 
 export const plex = preset("plex", {
   description: "Organizes and streams the media library",
+  kinds: ["media-server"],
   port: 32400,
   healthPath: "/identity",
   uid: 13001,
@@ -27,57 +24,90 @@ export const plex = preset("plex", {
   cacheBypass: true,
 });
 
+export const jellyfin = preset("jellyfin", {
+  description: "Free media server (an alternative to Plex)",
+  kinds: ["media-server"],
+  port: 8096,
+  healthPath: "/health",
+  uid: 13012,
+  data: "media",
+  egress: true,
+  cacheBypass: true,
+});
+
 export const seerr = preset("seerr", {
   description: "Media discovery and requests (successor of Overseerr)",
+  kinds: ["request-manager"],
   port: 5055,
   healthPath: "/api/v1/status",
   identity: "user",
   uid: 13002,
   configPath: "/app/config",
-  talksTo: ["plex", "sonarr", "radarr"],
+  talksToKinds: ["media-server", "tv-manager", "movie-manager"],
   egress: true,
 });
 
+const ARR_DOWNLOADS: readonly AppKind[] = ["indexer-manager", "download-client"];
+
 export const sonarr = preset("sonarr", {
   description: "TV series management",
+  kinds: ["tv-manager"],
   port: 8989,
   healthPath: "/ping",
   uid: 13003,
   data: "all",
   egress: true,
-  talksTo: ["prowlarr", "qbittorrent"],
+  talksToKinds: ARR_DOWNLOADS,
+  apiKeyEnv: "SONARR__AUTH__APIKEY",
 });
 
 export const radarr = preset("radarr", {
   description: "Movie management",
+  kinds: ["movie-manager"],
   port: 7878,
   healthPath: "/ping",
   uid: 13004,
   data: "all",
   egress: true,
-  talksTo: ["prowlarr", "qbittorrent"],
+  talksToKinds: ARR_DOWNLOADS,
+  apiKeyEnv: "RADARR__AUTH__APIKEY",
+});
+
+export const lidarr = preset("lidarr", {
+  description: "Music management",
+  kinds: ["music-manager"],
+  port: 8686,
+  healthPath: "/ping",
+  uid: 13013,
+  data: "all",
+  egress: true,
+  talksToKinds: ARR_DOWNLOADS,
+  apiKeyEnv: "LIDARR__AUTH__APIKEY",
 });
 
 export const bazarr = preset("bazarr", {
   description: "Subtitle downloader",
+  kinds: ["subtitle-manager"],
   port: 6767,
   uid: 13005,
   data: "media",
   egress: true,
-  talksTo: ["sonarr", "radarr"],
+  talksToKinds: ["tv-manager", "movie-manager"],
 });
 
 export const prowlarr = preset("prowlarr", {
   description: "Indexer manager",
+  kinds: ["indexer-manager"],
   port: 9696,
   healthPath: "/ping",
   uid: 13006,
   egress: true,
-  talksTo: ["flaresolverr", "sonarr", "radarr"],
+  talksToKinds: ["challenge-solver", "tv-manager", "movie-manager", "music-manager"],
 });
 
 export const flaresolverr = preset("flaresolverr", {
   description: "Proxy that solves Cloudflare challenges for indexers",
+  kinds: ["challenge-solver"],
   port: 8191,
   healthPath: "/health",
   identity: "image",
@@ -87,16 +117,30 @@ export const flaresolverr = preset("flaresolverr", {
   healthRunner: "python",
 });
 
-export const qbittorrent = preset("qbittorrent", {
-  description: "BitTorrent client",
+/** qBittorrent: behind the VPN it listens on the gateway's forwarded port; without one, on its default. */
+export const qbittorrent: Preset = (host, options = {}) =>
+  build(host, "qbittorrent", {
+    description: "BitTorrent client",
+    kinds: ["download-client"],
+    port: 8080,
+    uid: 13007,
+    data: "downloads",
+    environment: { WEBUI_PORT: "8080" },
+    egress: true,
+    healthPath: "/",
+    // The VPN provider's forwarded port becomes the listening port for incoming peers.
+    ...(options.vpn ? { vpnPortEnv: "TORRENTING_PORT" } : {}),
+    ...options,
+  });
+
+export const sabnzbd = preset("sabnzbd", {
+  description: "Usenet downloader (TLS to the news server; no VPN needed)",
+  kinds: ["download-client"],
   port: 8080,
-  uid: 13007,
-  data: "downloads",
-  environment: { WEBUI_PORT: "8080" },
+  healthPath: "/api?mode=version",
+  uid: 13014,
+  data: "usenet",
   egress: true,
-  healthPath: "/",
-  // The VPN provider's forwarded port becomes the listening port for incoming peers.
-  vpnPortEnv: "TORRENTING_PORT",
 });
 
 export const maintainerr = preset("maintainerr", {
@@ -105,17 +149,18 @@ export const maintainerr = preset("maintainerr", {
   identity: "user",
   uid: 13008,
   configPath: "/opt/data",
-  talksTo: ["plex", "seerr", "sonarr", "radarr", "tautulli"],
+  talksToKinds: ["media-server", "request-manager", "tv-manager", "movie-manager", "watch-statistics"],
   egress: true,
   healthPath: "/api/health/live",
 });
 
 export const tautulli = preset("tautulli", {
   description: "Plex usage monitoring and newsletters",
+  kinds: ["watch-statistics"],
   port: 8181,
   healthPath: "/status",
   uid: 13009,
-  talksTo: ["plex"],
+  talksToKinds: ["media-server"],
   egress: true,
 });
 
@@ -124,7 +169,7 @@ export const wizarr = preset("wizarr", {
   port: 5690,
   uid: 13010,
   configPath: "/data",
-  talksTo: ["plex"],
+  talksToKinds: ["media-server"],
   egress: true,
 });
 
@@ -161,29 +206,35 @@ export interface GluetunOptions extends PresetOptions {
  * sets one (a test checks), and opens only the forwarded port and the namespace's app ports.
  */
 export function gluetun(host: Host, { provider, forwardedPort, ...options }: GluetunOptions): ServarrApp {
-  return preset("gluetun", {
-    description: "VPN gateway (WireGuard, firewall kill switch)",
-    role: "vpn-gateway",
-    identity: "image",
-    configPath: "/gluetun",
-    capAdd: ["NET_ADMIN"],
-    devices: ["/dev/net/tun:/dev/net/tun"],
-    environment: {
-      VPN_SERVICE_PROVIDER: provider,
-      VPN_TYPE: "wireguard",
-      HEALTH_SERVER_ADDRESS: "127.0.0.1:9999",
-      HTTP_CONTROL_SERVER_ADDRESS: ":8000",
+  return build(
+    host,
+    "gluetun",
+    {
+      description: "VPN gateway (WireGuard, firewall kill switch)",
+      role: "vpn-gateway",
+      identity: "image",
+      configPath: "/gluetun",
+      capAdd: ["NET_ADMIN"],
+      devices: ["/dev/net/tun:/dev/net/tun"],
+      environment: {
+        VPN_SERVICE_PROVIDER: provider,
+        VPN_TYPE: "wireguard",
+        HEALTH_SERVER_ADDRESS: "127.0.0.1:9999",
+        HTTP_CONTROL_SERVER_ADDRESS: ":8000",
+      },
+      healthCommand: ["/gluetun-entrypoint", "healthcheck"],
+      // Served by gluetun's own process on its loopback: a VPN-routed app sees it only while it
+      // lives in gluetun's current namespace.
+      namespaceProbe: "http://127.0.0.1:9999",
+      ...(forwardedPort !== undefined ? { vpnInputPort: forwardedPort } : {}),
+      secretEnv: {
+        WIREGUARD_PRIVATE_KEY: "WireGuard private key from the VPN provider's config generator",
+        WIREGUARD_ADDRESSES: "WireGuard interface address(es) from the VPN provider's config, e.g. 10.64.0.2/32",
+      },
+      ...options,
     },
-    healthCommand: ["/gluetun-entrypoint", "healthcheck"],
-    // Served by gluetun's own process on its loopback: a VPN-routed app sees it only while it
-    // lives in gluetun's current namespace.
-    namespaceProbe: "http://127.0.0.1:9999",
-    ...(forwardedPort !== undefined ? { vpnInputPort: forwardedPort } : {}),
-    secretEnv: {
-      WIREGUARD_PRIVATE_KEY: "WireGuard private key from the VPN provider's config generator",
-      WIREGUARD_ADDRESSES: "WireGuard interface address(es) from the VPN provider's config, e.g. 10.64.0.2/32",
-    },
-  })(host, options);
+    { vpnInputPort: "forwardedPort", "environment.VPN_SERVICE_PROVIDER": "provider" },
+  );
 }
 
 /** Kopia: the bucket and endpoint come from the host's R2 backup bucket, written once. */

@@ -2,19 +2,21 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
-import { BackupBucket, type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
+import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
 import { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
-import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
+import { assertNoProblems, describeProblem } from "./problems";
 import type { AppRole, ServarrApp } from "./servarr-app";
-import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
+import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
 import { type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
+import { validateHostApps } from "./validate-host-apps";
+import { validateHostProps } from "./validate-host-props";
 import { ZoneHardening } from "./zone-hardening";
 
 export interface CloudflareTarget {
@@ -71,10 +73,6 @@ export interface HostProps {
   /** SSH to the host through the tunnel. @default ssh.<domain> to host.docker.internal:22 */
   readonly ssh?: SshOptions;
 }
-
-const HEX32 = /^[a-f0-9]{32}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
@@ -164,7 +162,7 @@ export class Host extends Construct {
     );
     this.zone = new ZoneHardening(this, "zone", { zoneId: props.cloudflare.zoneId, botFightMode: props.cloudflare.botFightMode });
     this.ssh = new SshAccess(this, "ssh", props.ssh);
-    this.node.addValidation({ validate: () => this.validateApps().map(describeProblem) });
+    this.node.addValidation({ validate: () => validateHostApps(this).map(describeProblem) });
   }
 
   /** Called by every ServarrApp on construction. */
@@ -177,6 +175,11 @@ export class Host extends Construct {
   get apps(): readonly ServarrApp[] {
     this.sorted ??= [...this.registered.values()].sort((a, b) => a.name.localeCompare(b.name));
     return this.sorted;
+  }
+
+  /** Every app in declaration order (conflicts are reported on the later one). */
+  get declaredApps(): readonly ServarrApp[] {
+    return [...this.registered.values()];
   }
 
   app(name: string): ServarrApp | undefined {
@@ -214,10 +217,12 @@ export class Host extends Construct {
           : { internal: n.internal },
       ]),
     );
+    const configs = Object.assign({}, ...this.apps.map((a) => a.composeConfigs()));
     return {
       name: this.name,
       services: Object.fromEntries(Object.entries(services).sort(([a], [b]) => a.localeCompare(b))),
       networks,
+      ...(Object.keys(configs).length > 0 ? { configs } : {}),
     };
   }
 
@@ -244,7 +249,7 @@ export class Host extends Construct {
     const gateway = this.appWithRole("vpn-gateway");
     const backup = this.appWithRole("backup");
     const nodes: NetworkNode[] = apps.map((app) => {
-      const talksTo = new Set(app.props.talksTo ?? []);
+      const talksTo = new Set(app.peers);
       if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
       // The monitor checks apps over HTTP only: no Docker API proxy (support-services.ts).
       if (app.props.role === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
@@ -266,170 +271,4 @@ export class Host extends Construct {
     const networks = this.networkPlan().networksOf(service);
     return networks.length > 0 ? { networks } : { network_mode: "none" };
   }
-
-  /** Whole-host rules: run at synth, after every app is declared. */
-  private validateApps(): Problem[] {
-    const apps = this.apps;
-    const problems: Problem[] = [];
-    const firstBy = (key: (a: ServarrApp) => readonly (string | number | undefined)[], field: string, allowed: string) => {
-      const seen = new Map<string | number, string>();
-      for (const app of apps) {
-        for (const value of key(app)) {
-          if (value === undefined) continue;
-          const other = seen.get(value);
-          if (other !== undefined)
-            problems.push({ field: `${app.name}.${field}`, value, allowed: `${allowed} (already used by ${other})` });
-          else seen.set(value, app.name);
-        }
-      }
-    };
-    firstBy((a) => a.routes.map((r) => r.hostname), "hostname", "a hostname no other app routes");
-    firstBy((a) => [a.props.uid], "uid", "a uid no other app uses");
-    firstBy((a) => [a.exposure.lanPort], "lanPort", "a LAN port no other app publishes");
-    firstBy((a) => [a.props.role], "role", "one app per role");
-    // VPN-routed apps share one network namespace: their ports must not collide.
-    firstBy((a) => (a.vpn || a.props.role === "vpn-gateway" ? [a.port] : []), "port", "a port free in the VPN gateway's namespace");
-
-    const backup = this.appWithRole("backup");
-    const reserved = new Map<string, string>([
-      ...supportServices(this).map((s) => [s.name, "a support service"] as const),
-      ...(backup ? ["connect", "create", "policy"].map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
-    ]);
-    for (const app of apps) {
-      const owner = reserved.get(app.name);
-      if (owner) problems.push({ field: `${app.name}.name`, value: app.name, allowed: `a name not taken by ${owner}` });
-    }
-    for (const app of apps) {
-      for (const peer of app.props.talksTo ?? []) {
-        if (!this.registered.has(peer))
-          problems.push({
-            field: `${app.name}.talksTo`,
-            value: peer,
-            allowed: `one of the host's apps: ${apps.map((a) => a.name).join(", ")}`,
-          });
-      }
-    }
-    if (!this.appWithRole("vpn-gateway")) {
-      for (const app of apps.filter((a) => a.vpn))
-        problems.push({ field: `${app.name}.vpn`, value: true, allowed: 'false, or add an app with role "vpn-gateway" (e.g. gluetun)' });
-    }
-    if (!this.appWithRole("tunnel-connector") && apps.some((a) => a.routes.length > 0))
-      problems.push({
-        field: "apps",
-        value: "(no tunnel connector)",
-        allowed: 'an app with role "tunnel-connector" (cloudflared) when any app is exposed',
-      });
-    return problems;
-  }
-}
-
-function validateHostProps(name: string, props: HostProps): Problem[] {
-  const problems: Array<Problem | undefined> = [
-    labelProblem("name", name),
-    DOMAIN.test(props.domain)
-      ? undefined
-      : { field: "domain", value: props.domain, allowed: "a lower-case DNS domain such as example.com" },
-    HEX32.test(props.cloudflare.accountId)
-      ? undefined
-      : { field: "cloudflare.accountId", value: props.cloudflare.accountId, allowed: "32 lower-case hex characters" },
-    ...cloudflareProblems(props.cloudflare),
-    ...serviceTokenProblems(props.serviceTokens),
-    labelProblem("ssh.subdomain", props.ssh?.subdomain),
-    props.ssh?.target === undefined || /^[a-z0-9.-]+:\d{1,5}$/.test(props.ssh.target)
-      ? undefined
-      : { field: "ssh.target", value: props.ssh.target, allowed: "host:port as cloudflared sees it, e.g. host.docker.internal:22" },
-    HEX32.test(props.cloudflare.zoneId)
-      ? undefined
-      : { field: "cloudflare.zoneId", value: props.cloudflare.zoneId, allowed: "32 lower-case hex characters" },
-    props.owners.length > 0 ? undefined : { field: "owners", value: [], allowed: "at least one email" },
-    ...props.owners.map((o, i) => (EMAIL.test(o) ? undefined : { field: `owners[${i}]`, value: o, allowed: "an email address" })),
-    /^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(props.timezone)
-      ? undefined
-      : { field: "timezone", value: props.timezone, allowed: "an IANA time zone such as Europe/Berlin or Etc/UTC" },
-    Number.isInteger(props.gid) && props.gid >= 1000 && props.gid <= 60000
-      ? undefined
-      : { field: "gid", value: props.gid, allowed: "an integer from 1000 to 60000" },
-    props.groupName === undefined || DNS_LABEL.test(props.groupName)
-      ? undefined
-      : { field: "groupName", value: props.groupName, allowed: "a lower-case name: a-z, 0-9, '-'" },
-    ...(["configRoot", "dataRoot"] as const).map((f) =>
-      /^\/[\w./-]*$/.test(props[f]) && !props[f].split("/").includes("..")
-        ? undefined
-        : { field: f, value: props[f], allowed: "an absolute path on the host without '..' or spaces" },
-    ),
-    props.umask === undefined || /^0?[0-7]{3}$/.test(props.umask)
-      ? undefined
-      : { field: "umask", value: props.umask, allowed: "an octal umask such as 002" },
-    props.lanAddress === undefined || /^(\d{1,3})(\.\d{1,3}){3}$/.test(props.lanAddress)
-      ? undefined
-      : { field: "lanAddress", value: props.lanAddress, allowed: "an IPv4 address such as 192.168.1.10" },
-  ];
-  return problems.filter((p): p is Problem => p !== undefined);
-}
-
-const R2_BUCKET_NAME = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
-
-function cloudflareProblems(cf: CloudflareTarget): Array<Problem | undefined> {
-  const bucket = cf.backupBucket;
-  const days = bucket.abortMultipartUploadsAfterDays;
-  return [
-    DNS_LABEL.test(cf.teamName)
-      ? undefined
-      : {
-          field: "cloudflare.teamName",
-          value: cf.teamName,
-          allowed: "the Zero Trust team name: a DNS label, the <team> of <team>.cloudflareaccess.com",
-        },
-    R2_BUCKET_NAME.test(bucket.name)
-      ? undefined
-      : {
-          field: "cloudflare.backupBucket.name",
-          value: bucket.name,
-          allowed: "an R2 bucket name: 3-63 characters, a-z, 0-9 and '-', no leading or trailing '-'",
-        },
-    bucket.location === undefined || (R2_LOCATIONS as readonly string[]).includes(bucket.location)
-      ? undefined
-      : { field: "cloudflare.backupBucket.location", value: bucket.location, allowed: `one of ${R2_LOCATIONS.join(", ")}` },
-    bucket.jurisdiction === undefined || (R2_JURISDICTIONS as readonly string[]).includes(bucket.jurisdiction)
-      ? undefined
-      : { field: "cloudflare.backupBucket.jurisdiction", value: bucket.jurisdiction, allowed: `one of ${R2_JURISDICTIONS.join(", ")}` },
-    days === undefined || (Number.isInteger(days) && days >= 1 && days <= 365)
-      ? undefined
-      : { field: "cloudflare.backupBucket.abortMultipartUploadsAfterDays", value: days, allowed: "an integer from 1 to 365" },
-  ];
-}
-
-function serviceTokenProblems(tokens: Readonly<Record<string, ServiceTokenOptions>>): Array<Problem | undefined> {
-  return [
-    ...REQUIRED_SERVICE_TOKENS.map((name) =>
-      name in tokens
-        ? undefined
-        : {
-            field: "serviceTokens",
-            value: Object.keys(tokens),
-            allowed: `a record that declares "${name}" (required: ${REQUIRED_SERVICE_TOKENS.join(", ")})`,
-          },
-    ),
-    ...Object.entries(tokens).flatMap(([name, options]) => {
-      const version = options.clientSecretVersion;
-      const expires = options.previousClientSecretExpiresAt;
-      return [
-        labelProblem(`serviceTokens.${name}`, name),
-        version === undefined || (Number.isInteger(version) && version >= 1)
-          ? undefined
-          : {
-              field: `serviceTokens.${name}.clientSecretVersion`,
-              value: version,
-              allowed: "an integer from 1 (bump it to rotate the secret)",
-            },
-        expires === undefined || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(expires)
-          ? undefined
-          : {
-              field: `serviceTokens.${name}.previousClientSecretExpiresAt`,
-              value: expires,
-              allowed: "an RFC 3339 time such as 2027-01-31T00:00:00Z",
-            },
-      ];
-    }),
-  ];
 }

@@ -1,143 +1,16 @@
+import { Password } from "@cdktf/provider-random/lib/password";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { ComposeService } from "../compose/compose-spec";
-import type { BackupPolicy } from "./backups";
+import type { AppKind, DataAccess, ServarrAppProps } from "./app-props";
+import { resolveAppUrls } from "./app-url";
 import { Exposure } from "./exposure";
-import { type HealthProbe, healthRoutePath, type ProbeRunner, renderHealthcheck } from "./health";
+import { type HealthProbe, healthRoutePath, renderHealthcheck } from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
 
-/** Which part of the single /data tree (TRaSH layout) an app mounts. */
-export type DataAccess = "none" | "media" | "downloads" | "all";
-
-/**
- * How the container learns which user to run as:
- * - linuxserver: PUID/PGID/UMASK environment (LinuxServer.io images),
- * - user: Compose `user: uid:gid`,
- * - image: the image's own user (root or a built-in one), e.g. the VPN gateway, which needs NET_ADMIN.
- */
-export type Identity = "linuxserver" | "user" | "image";
-
-/**
- * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
- * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared); talks to every exposed app,
- * - monitor: checks every app over HTTP (uptime-kuma); talks to every app, never to the Docker API,
- * - backup: backs up every app's config dir (kopia), mounted read-only.
- */
-export type AppRole = "vpn-gateway" | "tunnel-connector" | "monitor" | "backup";
-
-export interface ServarrAppProps {
-  /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
-  readonly image: string;
-  /**
-   * The container port of the app's web interface. Drives the ingress rule, the LAN port
-   * mapping, the healthcheck and the monitor.
-   * @default none (the app is not reachable over HTTP)
-   */
-  readonly port?: number;
-  /** @default Exposure.internal() */
-  readonly exposure?: Exposure;
-  /**
-   * More hostnames for the same port, e.g. a public status page next to a private admin UI.
-   * @default none
-   */
-  readonly alsoExpose?: readonly Exposure[];
-  /**
-   * Route all the app's traffic through the VPN gateway: it joins the gateway's network
-   * namespace, has no networks or ports of its own, and is reached at `http://<gateway>:<port>`.
-   * @default false
-   */
-  readonly vpn?: boolean;
-  /**
-   * A job this app does for the whole host; at most one app per role.
-   * @default none
-   */
-  readonly role?: AppRole;
-  /**
-   * Apps this one opens connections to (by name). Drives network segmentation.
-   * @default none
-   */
-  readonly talksTo?: readonly string[];
-  /** @default "none" */
-  readonly data?: DataAccess;
-  /** @default "linuxserver" */
-  readonly identity?: Identity;
-  /** The app's own user id on the host (owner of its config dir). Required unless identity is "image". */
-  readonly uid?: number;
-  /**
-   * Where the app keeps its state inside the container; the host's `<configRoot>/<name>` is
-   * mounted there and backed up. `null` for stateless apps.
-   * @default "/config"
-   */
-  readonly configPath?: string | null;
-  /**
-   * HTTP path that answers 200 without authentication when the app is healthy.
-   * @default none
-   */
-  readonly healthPath?: string;
-  /** Plain, non-secret environment. @default none */
-  readonly environment?: Readonly<Record<string, string>>;
-  /**
-   * Secret variables the app reads, name → what it is. Values live only in Terraform
-   * (sensitive), GitHub secrets and the host's `.env`; compose only references them.
-   * @default none
-   */
-  readonly secretEnv?: Readonly<Record<string, string>>;
-  /** @default the image's command */
-  readonly command?: readonly string[];
-  /** @default none */
-  readonly capAdd?: readonly string[];
-  /** @default none */
-  readonly devices?: readonly string[];
-  /**
-   * Never cache this app's responses at the CDN (media streams, e.g. Plex).
-   * @default false (Cloudflare's default caching of static files)
-   */
-  readonly cacheBypass?: boolean;
-  /** Compose `extra_hosts`, e.g. `host.docker.internal:host-gateway`. @default none */
-  readonly extraHosts?: readonly string[];
-  /** One line for the summary and the README. */
-  readonly description?: string;
-  /**
-   * The app needs the internet (metadata, sign-in, notifications...): it gets a routed network
-   * of its own. VPN-routed apps reach the internet only through the gateway whatever this says.
-   * The VPN gateway and the tunnel connector always have egress.
-   * @default false (peers only)
-   */
-  readonly egress?: boolean;
-  /**
-   * How the healthcheck of `healthPath` runs inside the image (see constructs/health.ts).
-   * @default "shell"
-   */
-  readonly healthRunner?: ProbeRunner;
-  /**
-   * An exec-form healthcheck of the image itself, for images without a shell (distroless)
-   * or with a better built-in check. Replaces the `healthPath` probe.
-   * @default none
-   */
-  readonly healthCommand?: readonly string[];
-  /**
-   * VPN gateway only: a URL on 127.0.0.1 served by the gateway's own process. Every VPN-routed
-   * app probes it in its healthcheck, so an app left in a dead namespace after the engine
-   * restarted the gateway turns unhealthy (and the restarter restarts it).
-   * @default none
-   */
-  readonly namespaceProbe?: string;
-  /**
-   * VPN gateway only: the port the VPN provider forwards to this host (torrent incoming
-   * connections); opened in the gateway's firewall and handed to the app with `vpnPortEnv`.
-   * @default none
-   */
-  readonly vpnInputPort?: number;
-  /**
-   * VPN-routed app: environment variable through which it learns the gateway's `vpnInputPort`
-   * (qBittorrent: TORRENTING_PORT).
-   * @default none
-   */
-  readonly vpnPortEnv?: string;
-  /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
-  readonly backupPolicy?: BackupPolicy;
-}
+export type { AppKind, AppRole, DataAccess, Identity, ServarrAppProps } from "./app-props";
 
 export interface AppRoute {
   readonly hostname: string;
@@ -148,6 +21,7 @@ const DATA_MOUNTS: Record<DataAccess, readonly string[]> = {
   none: [],
   media: ["media"],
   downloads: ["torrents"],
+  usenet: ["usenet"],
   all: [""],
 };
 
@@ -176,6 +50,18 @@ export class ServarrApp extends Construct {
       .map((exposure) => ({ hostname: `${exposure.subdomain ?? name}.${host.domain}`, exposure }));
     host.register(this);
     for (const [secret, description] of Object.entries(props.secretEnv ?? {})) host.secrets.require(secret, description);
+    if (props.apiKeyEnv) {
+      // Terraform makes the key, so the apps that call this one can be given it too.
+      const key = new Password(this, "api-key", { length: 32, special: false, upper: false });
+      host.secrets.provide(this.apiKeySecret as string, `API key of ${name} (Terraform: random_password)`, key.result);
+      // The first start on the host reads it from here (npm run setup -- env); later deploys from the GitHub secret.
+      const output = (this.apiKeySecret as string).toLowerCase();
+      new TerraformOutput(this, "api-key-output", {
+        value: key.result,
+        sensitive: true,
+        description: `API key of ${name}`,
+      }).overrideLogicalId(output);
+    }
     for (const route of this.routes) {
       host.tunnel.route(this, {
         hostname: route.hostname,
@@ -201,6 +87,27 @@ export class ServarrApp extends Construct {
         { field: "name", value: name, allowed: "a name not used by another app or construct on this host" },
       ]);
     return name;
+  }
+
+  /** The host `.env` entry holding this app's API key (apiKeyEnv), e.g. SONARR_API_KEY. */
+  get apiKeySecret(): string | undefined {
+    return this.props.apiKeyEnv ? `${this.name.toUpperCase().replaceAll("-", "_")}_API_KEY` : undefined;
+  }
+
+  /** Whether the app is of this kind (see AppKind). */
+  is(kind: AppKind): boolean {
+    return this.props.kinds?.includes(kind) ?? false;
+  }
+
+  /** Apps this one opens connections to: named in talksTo, or declared with a kind in talksToKinds. */
+  get peers(): readonly string[] {
+    const byKind = this.host.apps.filter((a) => a !== this && (this.props.talksToKinds ?? []).some((k) => a.is(k)));
+    return [...new Set([...(this.props.talksTo ?? []), ...byKind.map((a) => a.name)])].sort();
+  }
+
+  /** The whole environment as written (plain, derived from the host, URL placeholders unresolved). */
+  get declaredEnvironment(): Readonly<Record<string, string>> {
+    return { ...this.props.environment, ...this.props.environmentFrom?.(this.host) };
   }
 
   get vpn(): boolean {
@@ -233,8 +140,9 @@ export class ServarrApp extends Construct {
     if (identity === "linuxserver") {
       Object.assign(environment, { PUID: String(props.uid), PGID: String(host.gid), UMASK: host.umask });
     }
-    Object.assign(environment, props.environment);
-    for (const name of Object.keys(props.secretEnv ?? {})) environment[name] = `\${${name}:?${name} must be set in .env}`;
+    for (const [key, value] of Object.entries(this.declaredEnvironment)) environment[key] = resolveAppUrls(host, value);
+    for (const name of Object.keys(props.secretEnv ?? {})) environment[name] = envRef(name);
+    if (props.apiKeyEnv && this.apiKeySecret) environment[props.apiKeyEnv] = envRef(this.apiKeySecret);
 
     if (props.role === "vpn-gateway") {
       // gluetun's firewall: the forwarded port in from the VPN, the namespace's app ports in from peers.
@@ -253,6 +161,8 @@ export class ServarrApp extends Construct {
     ];
     const networks = gateway ? [] : host.networkPlan().networksOf(this.name);
     const health = this.healthProbe;
+    const devices = [...(props.devices ?? []), ...(props.hardwareTranscoding ? ["/dev/dri:/dev/dri"] : [])];
+    const files = Object.entries(props.files?.(host) ?? {});
     return {
       image: props.image,
       restart: "unless-stopped",
@@ -269,10 +179,26 @@ export class ServarrApp extends Construct {
       ...(volumes.length > 0 ? { volumes } : {}),
       ...(props.command ? { command: props.command } : {}),
       ...(props.capAdd ? { cap_add: props.capAdd } : {}),
-      ...(props.devices ? { devices: props.devices } : {}),
+      ...(devices.length > 0 ? { devices } : {}),
+      ...(props.hardwareTranscoding ? { group_add: [String(props.hardwareTranscoding.renderGroupId)] } : {}),
+      ...(files.length > 0 ? { configs: files.map(([target], i) => ({ source: this.configName(i), target })) } : {}),
       ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
       ...(health ? { healthcheck: renderHealthcheck(health), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
     };
+  }
+
+  /** Generated files of the app (`files`) as Compose inline configs, keyed by config name. */
+  composeConfigs(): Record<string, { content: string }> {
+    return Object.fromEntries(
+      Object.values(this.props.files?.(this.host) ?? {}).map((content, i) => [
+        this.configName(i),
+        { content: resolveAppUrls(this.host, content) },
+      ]),
+    );
+  }
+
+  private configName(index: number): string {
+    return `${this.name}-file-${index + 1}`;
   }
 
   /**
@@ -296,6 +222,11 @@ export class ServarrApp extends Construct {
     const role = this.props.role;
     return this.props.egress === true || role === "vpn-gateway" || role === "tunnel-connector" || this.exposure.lanPort !== undefined;
   }
+}
+
+/** A reference to a host `.env` entry: Compose refuses to start when it is unset. */
+export function envRef(name: string): string {
+  return `\${${name}:?${name} must be set in .env}`;
 }
 
 /** Label the restarter looks for: only containers carrying it are restarted when unhealthy. */

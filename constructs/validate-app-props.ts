@@ -60,6 +60,9 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
     props.uid !== undefined && !(Number.isInteger(props.uid) && props.uid >= 1000 && props.uid <= 60000)
       ? { field: "uid", value: props.uid, allowed: "an integer from 1000 to 60000 (a regular, non-system user)" }
       : undefined,
+    props.healthPath !== undefined && !/^\/\S*$/.test(props.healthPath)
+      ? { field: "healthPath", value: props.healthPath, allowed: 'a path on the app\'s port starting with "/", such as "/ping"' }
+      : undefined,
     props.configPath !== undefined && props.configPath !== null && !props.configPath.startsWith("/")
       ? { field: "configPath", value: props.configPath, allowed: "an absolute path inside the container, or null" }
       : undefined,
@@ -104,6 +107,15 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
       value: props.vpnPortEnv,
       allowed: "an upper-case variable name, on a VPN-routed app (vpn: true)",
     });
+  const render = props.hardwareTranscoding?.renderGroupId;
+  if (render !== undefined && !(Number.isInteger(render) && render >= 1 && render <= 65535))
+    problems.push({
+      field: "hardwareTranscoding.renderGroupId",
+      value: render,
+      allowed: "the host's render group id: an integer from 1 (`getent group render` on the host)",
+    });
+  if (props.apiKeyEnv !== undefined && !ENV_NAME.test(props.apiKeyEnv))
+    problems.push({ field: "apiKeyEnv", value: props.apiKeyEnv, allowed: "an upper-case variable name" });
   if (props.healthCommand !== undefined && props.healthCommand.length === 0)
     problems.push({ field: "healthCommand", value: [], allowed: "a non-empty exec-form command, or unset" });
   if (props.talksTo?.includes(name)) problems.push({ field: "talksTo", value: name, allowed: "other apps: an app always reaches itself" });

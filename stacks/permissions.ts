@@ -61,6 +61,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   tfe_workspace_settings: [TFE_WORKSPACES],
   tfe_variable: [TFE_WORKSPACES],
   random_bytes: [{ credential: "none", grant: "none (computed locally)" }],
+  random_password: [{ credential: "none", grant: "none (computed locally)" }],
 };
 
 /** Resource types as "type", data sources as "data.type": the keys of PERMISSIONS. */

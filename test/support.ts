@@ -1,13 +1,17 @@
 import { Testing } from "cdktf";
 import type { Host } from "../constructs/host";
-import { config as exampleConfig } from "../servarr.config";
 import type { ServarrConfig } from "../stacks/config";
 import { ServarrStack } from "../stacks/servarr-stack";
 import type { TerraformJson } from "../stacks/synth";
+import { FIXTURES } from "./fixtures";
 
-export { exampleConfig };
+/**
+ * The "full" fixture (every preset of the original example): what tests of the tool pin exact
+ * names and counts on. Never the user's servarr.config.ts, which may hold anything.
+ */
+export const exampleConfig: ServarrConfig = FIXTURES.full as ServarrConfig;
 
-/** The example config with other apps and/or host settings. */
+/** The full fixture with other apps and/or host settings. */
 export function withApps(apps: (host: Host) => void, base: ServarrConfig = exampleConfig): ServarrConfig {
   return { ...base, apps };
 }

@@ -362,7 +362,7 @@ describe("renovate.json", () => {
       return `${g.depName}:${g.currentValue}${g.currentDigest ? `@${g.currentDigest}` : ""}`;
     });
     expect(found.sort()).toEqual([...Object.values(IMAGES), ...Object.values(SUPPORT_IMAGES)].sort());
-    expect(manager.managerFilePatterns).toEqual(["/^constructs/images\\.ts$/"]);
+    expect(manager.managerFilePatterns).toEqual(["/^constructs/images\\.ts$/", "/^servarr\\.config\\.ts$/"]);
   });
 
   it("its LinuxServer versioning parses every LinuxServer tag in the catalog", () => {

@@ -15,6 +15,18 @@ export const random: ProviderTable = {
         { kind: "computedOnly", path: "id" },
       ],
     },
+    random_password: {
+      source: `${AT}/resource_password.go`,
+      rules: [
+        { kind: "required", path: "length" },
+        // AtLeast(1) and AtLeastSumOf(min_upper, min_lower, min_numeric, min_special): servarr sets no minimums.
+        { kind: "range", path: "length", min: 1 },
+        ...["min_upper", "min_lower", "min_numeric", "min_special"].map((path) => ({ kind: "range" as const, path, min: 0 })),
+        { kind: "computedOnly", path: "result" },
+        { kind: "computedOnly", path: "bcrypt_hash" },
+        { kind: "computedOnly", path: "id" },
+      ],
+    },
   },
   dataSources: {},
 };

@@ -39,7 +39,9 @@ describe.each(Object.entries(FIXTURES))("fixture %s: the backup bucket is locked
     const locked = Object.values(resources(synth(withLockDays(fixture, 90)).json, "cloudflare_r2_bucket_lock")) as unknown as Lock[];
     expect(locked[0]?.rules[0]?.condition.max_age_seconds).toBe(90 * 86400);
     expect(() => synth(withLockDays(fixture, 0))).toThrow(
-      /\[servarr\/servarr\/backup\] cloudflare.backupBucket.lockDays: 0 is not allowed; allowed: an integer from 1 to 3650/,
+      new RegExp(
+        `\\[servarr/${fixture.name}/backup\\] cloudflare.backupBucket.lockDays: 0 is not allowed; allowed: an integer from 1 to 3650`,
+      ),
     );
   });
 });

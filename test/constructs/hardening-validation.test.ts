@@ -24,7 +24,8 @@ describe("validation of the hardening props", () => {
       /vpnInputPort: 51413 is not allowed; allowed: unset: only the app with role "vpn-gateway"/,
     );
     expect(() => synth(withApps((host) => catalog.gluetun(host, { provider: "mullvad", forwardedPort: 70000 })))).toThrow(
-      /vpnInputPort: 70000 is not allowed; allowed: an integer from 1 to 65535/,
+      // Named as the user wrote it (the gluetun preset's option), not the prop it maps to.
+      /\[servarr\/servarr\/gluetun\] forwardedPort: 70000 is not allowed; allowed: an integer from 1 to 65535/,
     );
   });
 

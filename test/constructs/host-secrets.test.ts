@@ -7,7 +7,9 @@ describe("host secrets: one list, values only in Terraform", () => {
   const { host, json } = synth();
 
   it("lists every secret an app reads, once, sorted: the host's .env holds exactly those", () => {
-    const required = new Set(host.apps.flatMap((a) => Object.keys(a.props.secretEnv ?? {})));
+    const required = new Set(
+      host.apps.flatMap((a) => [...Object.keys(a.props.secretEnv ?? {}), ...(a.apiKeySecret ? [a.apiKeySecret] : [])]),
+    );
     expect(host.secrets.for("host").map((s) => s.name)).toEqual([...required].sort());
   });
 

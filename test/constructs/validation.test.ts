@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { appUrl } from "../../constructs/app-url";
 import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
 import type { Host } from "../../constructs/host";
@@ -37,6 +38,16 @@ const appRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
     "VPN app with a LAN port",
     withApp("jellyfin", { vpn: true, exposure: Exposure.private({ lanPort: 8096 }) }),
     /\[servarr\/servarr\/jellyfin\] exposure.lanPort: 8096 is not allowed; allowed: no LAN port on a VPN-routed app/,
+  ],
+  [
+    "health path without its leading slash",
+    withApp("jellyfin", { healthPath: "health" }),
+    /\[servarr\/servarr\/jellyfin\] healthPath: "health" is not allowed; allowed: a path on the app's port starting with "\/"/,
+  ],
+  [
+    "render group id that cannot be one",
+    withApp("jellyfin", { hardwareTranscoding: { renderGroupId: 0 } }),
+    /\[servarr\/servarr\/jellyfin\] hardwareTranscoding\.renderGroupId: 0 is not allowed; allowed: the host's render group id/,
   ],
   [
     "LAN port out of range",
@@ -100,13 +111,38 @@ const hostRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
   [
     "duplicate hostname",
     withApp("jellyfin", { exposure: Exposure.public({ subdomain: "plex" }) }),
-    /\[servarr\/servarr\] (jellyfin|plex).hostname: "plex.example.com" is not allowed; allowed: a hostname no other app routes \(already used by (jellyfin|plex)\)/,
+    // Reported on the app declared second (the one just added), naming the earlier one.
+    /\[servarr\/servarr\] jellyfin.hostname: "plex.example.com" is not allowed; allowed: a hostname no other app routes \(plex, declared earlier, already has it\)/,
   ],
-  ["duplicate uid", withApp("jellyfin", { uid: 13001 }), /\.uid: 13001 is not allowed; allowed: a uid no other app uses/],
+  [
+    "duplicate uid",
+    withApp("jellyfin", { uid: 13001 }),
+    /\[servarr\/servarr\] jellyfin\.uid: 13001 is not allowed; allowed: a uid no other app uses \(plex, declared earlier, already has it\)/,
+  ],
+  [
+    "an app named like the deploy user",
+    withApp("deploy", {}),
+    /deploy\.name: "deploy" is not allowed; allowed: a name not taken by the deploy user \(machine\.deployUser\)/,
+  ],
+  [
+    "LAN port the host itself uses",
+    withApp("jellyfin", { exposure: Exposure.internal({ lanPort: 22 }) }),
+    /jellyfin\.exposure\.lanPort: 22 is not allowed; allowed: a port the host itself does not use \(the host's SSH server listens on 22\)/,
+  ],
+  [
+    "environment naming a VPN-routed app by its own hostname",
+    withApp("notifier", { environment: { SONARR_URL: "http://sonarr:8989/api" } }),
+    /notifier\.environment\.SONARR_URL: "http:\/\/sonarr:8989\/api" is not allowed; allowed: an address that resolves: sonarr is VPN-routed and reached at http:\/\/gluetun:8989; write appUrl\("sonarr"\)/,
+  ],
+  [
+    "appUrl() of an app that is not declared",
+    withApp("notifier", { environment: { RADARR_URL: appUrl("radar") } }),
+    /notifier\.environment\.RADARR_URL: "appUrl\(\\"radar\\"\)" is not allowed; allowed: appUrl\(\) of a declared app with a port: bazarr, /,
+  ],
   [
     "duplicate LAN port",
     withApp("jellyfin", { exposure: Exposure.internal({ lanPort: 32400 }) }),
-    /\.lanPort: 32400 is not allowed; allowed: a LAN port no other app publishes/,
+    /jellyfin\.exposure\.lanPort: 32400 is not allowed; allowed: a LAN port no other app publishes \(plex, declared earlier, already has it\)/,
   ],
   [
     "unknown dependency",
@@ -146,6 +182,21 @@ const hostPropRules: Array<[string, Partial<typeof exampleConfig.host>, RegExp]>
   ["no owners", { owners: [] }, /owners: \[\] is not allowed; allowed: at least one email/],
   ["bad owner", { owners: ["owner"] }, /owners\[0\]: "owner" is not allowed; allowed: an email address/],
   ["time zone", { timezone: "not a zone" }, /timezone: "not a zone" is not allowed; allowed: an IANA time zone/],
+  [
+    "time zone that does not exist",
+    { timezone: "Europe/Berln" },
+    /timezone: "Europe\/Berln" is not allowed; allowed: an IANA time zone that exists/,
+  ],
+  [
+    "config dirs inside the data tree",
+    { configRoot: "/data/config" },
+    /configRoot: "\/data\/config" is not allowed; allowed: a directory outside dataRoot \(\/data\): the trees must not nest/,
+  ],
+  [
+    "checkout inside the config root",
+    { machine: { ...exampleConfig.host.machine, checkoutDir: "/opt/servarr/config/repo" } },
+    /machine\.checkoutDir: "\/opt\/servarr\/config\/repo" is not allowed; allowed: a directory outside configRoot/,
+  ],
   ["gid", { gid: 100 }, /gid: 100 is not allowed; allowed: an integer from 1000 to 60000/],
   ["config root", { configRoot: "relative/dir" }, /configRoot: "relative\/dir" is not allowed; allowed: an absolute path/],
   ["data root with ..", { dataRoot: "/data/../etc" }, /dataRoot: "\/data\/..\/etc" is not allowed/],

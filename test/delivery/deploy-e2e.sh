@@ -30,14 +30,17 @@ if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/
 fi
 test/tools/install-compose-v2.sh >/dev/null
 
+# The bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
+project=$(node -p 'require("./dist/servarr.config.js").config.name')
+bundle=compose/$project
 work=$(mktemp -d /tmp/deploy-e2e.XXXXXX)
 chmod 755 "$work"
 sshd_pid=""
 cleanup() {
   if [[ -n $sshd_pid ]]; then kill "$sshd_pid" 2>/dev/null || true; fi
   if [[ -n ${DOCKER_HOST:-} ]]; then
-    docker ps -aq --filter label=com.docker.compose.project=servarr | xargs -r docker rm -f >/dev/null 2>&1 || true
-    docker network ls -q --filter label=com.docker.compose.project=servarr | xargs -r docker network rm >/dev/null 2>&1 || true
+    docker ps -aq --filter "label=com.docker.compose.project=$project" | xargs -r docker rm -f >/dev/null 2>&1 || true
+    docker network ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker network rm >/dev/null 2>&1 || true
   fi
   test/tools/stop-dockerd.sh "$state" || true
   if [[ -z ${DOCKERD_STATE:-} ]]; then rm -rf "$state"; fi
@@ -80,10 +83,14 @@ fs.writeFileSync(`${out}/run-count`, String(n));
 EOF
 [[ -f $work/deploy-step.sh ]] || fail "no deploy step with DEPLOY_SSH_PRIVATE_KEY in .github/workflows/deploy.yml"
 start=$SECONDS
-shellcheck compose/servarr/deploy.sh compose/servarr/deploy-gate.sh "$work"/run-*.sh
+shellcheck "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$work"/run-*.sh
 pass "shellcheck deploy.sh, deploy-gate.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
 user=$(sed -n 's/^  User //p' "$work/deploy-step.sh")
 [[ -n $user ]] || fail "no User in the deploy step's ssh config"
+sshhost=$(sed -n 's/^Host //p' "$work/deploy-step.sh")
+[[ -n $sshhost ]] || fail "no Host in the deploy step's ssh config"
+branch=$(sed -n "s/^  git -C \"\$checkout\" fetch --quiet origin '\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
+[[ -n $branch ]] || fail "no branch fetched in deploy-gate.sh"
 
 # --- engine, stand-in image, deploy user ---------------------------------------------------
 start=$SECONDS
@@ -98,20 +105,21 @@ pass "engine, stand-in image, deploy user" "$((SECONDS - start))s"
 git init -q --bare "$work/origin.git"
 git init -q "$work/seed"
 git -C "$work/seed" remote add origin "$work/origin.git"
-mkdir -p "$work/seed/compose/servarr"
+mkdir -p "$work/seed/$bundle"
 repo=$work/repo
-gate=$repo/compose/servarr/deploy-gate.sh
-cp compose/servarr/deploy.sh "$work/seed/compose/servarr/deploy.sh"
-# The gate as generated, with this test's checkout instead of /opt/servarr/repo.
-sed "s|'/opt/servarr/repo|'$repo|" compose/servarr/deploy-gate.sh >"$work/seed/compose/servarr/deploy-gate.sh"
-grep -q "^checkout='$repo'$" "$work/seed/compose/servarr/deploy-gate.sh" || fail "deploy-gate.sh does not set checkout=/opt/servarr/repo"
-printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/compose/servarr/setup.sh"
-chmod 755 "$work/seed/compose/servarr/"*.sh
+gate=$repo/$bundle/deploy-gate.sh
+cp "$bundle/deploy.sh" "$work/seed/$bundle/deploy.sh"
+# The gate as generated, with this test's checkout instead of the configured one.
+checkout=$(sed -n "s/^checkout='\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
+sed "s|'$checkout|'$repo|" "$bundle/deploy-gate.sh" >"$work/seed/$bundle/deploy-gate.sh"
+grep -q "^checkout='$repo'$" "$work/seed/$bundle/deploy-gate.sh" || fail "deploy-gate.sh does not set checkout=$repo"
+printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/$bundle/setup.sh"
+chmod 755 "$work/seed/$bundle/"*.sh
 # compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
 # healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy).
 compose_file() {
   cat <<YAML
-name: servarr
+name: $project
 services:
   web1:
     image: servarr-standin:e2e
@@ -119,7 +127,7 @@ services:
     environment:
       CONTENT: $1
       TUNNEL_TOKEN: \${TUNNEL_TOKEN:?TUNNEL_TOKEN is required}
-      WIREGUARD_PRIVATE_KEY: \${WIREGUARD_PRIVATE_KEY:?WIREGUARD_PRIVATE_KEY is required}
+      KOPIA_S3_SECRET_ACCESS_KEY: \${KOPIA_S3_SECRET_ACCESS_KEY:?KOPIA_S3_SECRET_ACCESS_KEY is required}
     restart: unless-stopped
     healthcheck:
       test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:$3/ >/dev/null"]
@@ -145,7 +153,7 @@ declare -A sha
 commit() {
   local name=$1
   shift
-  "$@" >"$work/seed/compose/servarr/compose.yaml"
+  "$@" >"$work/seed/$bundle/compose.yaml"
   git -C "$work/seed" add -A
   git -C "$work/seed" -c user.name=e2e -c user.email=e2e@example.com commit -qm "$name"
   sha[$name]=$(git -C "$work/seed" rev-parse HEAD)
@@ -153,12 +161,12 @@ commit() {
 commit v1 compose_file v1 "" 8080
 commit v2 compose_file v2 web2 8080
 commit unhealthy compose_file v3 web2 9999
-commit invalid printf 'name: servarr\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n'
+commit invalid printf 'name: %s\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n' "$project"
 commit v4 compose_file v4 web2 8080
 commit v5 compose_file v5 web2 8080
 commit v6 compose_file v6 web2 8080
-git -C "$work/seed" push -q origin HEAD:main
-git -C "$work/origin.git" symbolic-ref HEAD refs/heads/main
+git -C "$work/seed" push -q origin "HEAD:$branch"
+git -C "$work/origin.git" symbolic-ref HEAD "refs/heads/$branch"
 git clone -q "$work/origin.git" "$repo"
 deploy_state=$work/state
 
@@ -205,7 +213,7 @@ sshd_pid=$!
 mkdir -p "$work/bin"
 cat >"$work/bin/cloudflared" <<EOF
 #!/bin/sh
-[ "\$*" = "access ssh --hostname ssh.example.com" ] || { echo "cloudflared stand-in: unexpected arguments: \$*" >&2; exit 2; }
+[ "\$*" = "access ssh --hostname $sshhost" ] || { echo "cloudflared stand-in: unexpected arguments: \$*" >&2; exit 2; }
 [ -n "\$TUNNEL_SERVICE_TOKEN_ID" ] && [ -n "\$TUNNEL_SERVICE_TOKEN_SECRET" ] || { echo "cloudflared stand-in: no service token in env" >&2; exit 2; }
 exec busybox nc 127.0.0.1 $port
 EOF
@@ -223,7 +231,7 @@ done <"$work/host-secrets"
 account=$(sed -n "s/^tunnel_account='\(.*\)'$/\1/p" "$gate")
 tunnel_token() { printf '{"a":"%s","t":"%s","s":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}' "$1" "$2" | base64 -w0; }
 secret[TUNNEL_TOKEN]=$(tunnel_token "$account" 6ff42ae2-765d-4adf-8112-31c55c1551ef)
-known_hosts="ssh.example.com $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
+known_hosts="$sshhost $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
 access_id="e2e-id.access"
 access_secret="e2e-access-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -246,9 +254,9 @@ no_secret_in() {
   ! grep -qF "$access_secret" "$1" || fail "the Access service token secret appears in the deploy output"
 }
 deployed() { cat "$deploy_state/deployed-commit"; }
-content() { docker exec "servarr-$1-1" timeout 3 wget -qO- http://127.0.0.1:8080/; }
-health() { docker inspect --format '{{.State.Status}}/{{.State.Health.Status}}' "servarr-$1-1"; }
-ids() { docker ps -q --filter label=com.docker.compose.project=servarr | sort | tr '\n' ' '; }
+content() { docker exec "$project-$1-1" timeout 3 wget -qO- http://127.0.0.1:8080/; }
+health() { docker inspect --format '{{.State.Status}}/{{.State.Health.Status}}' "$project-$1-1"; }
+ids() { docker ps -q --filter "label=com.docker.compose.project=$project" | sort | tr '\n' ' '; }
 
 # --- 1. first deploy, then an update ---------------------------------------------------------
 start=$SECONDS
@@ -259,8 +267,8 @@ deploy "${sha[v2]}" || { cat "$work/out.${sha[v2]}"; fail "update to v2"; }
 [[ $(deployed) == "${sha[v2]}" ]] || fail "deployed-commit is not v2"
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "v2 services not healthy"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2"
-got=$(docker exec servarr-web1-1 sh -c 'printf %s "$TUNNEL_TOKEN"') || true; [[ $got == "${secret[TUNNEL_TOKEN]}" ]] || fail "TUNNEL_TOKEN did not reach the container intact (${#got} characters, expected ${#secret[TUNNEL_TOKEN]})"
-[[ $(stat -c %a "$repo/compose/servarr/.env") == 600 && $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
+got=$(docker exec "$project-web1-1" sh -c 'printf %s "$TUNNEL_TOKEN"') || true; [[ $got == "${secret[TUNNEL_TOKEN]}" ]] || fail "TUNNEL_TOKEN did not reach the container intact (${#got} characters, expected ${#secret[TUNNEL_TOKEN]})"
+[[ $(stat -c %a "$repo/$bundle/.env") == 600 && $(stat -c %a "$deploy_state/current/.env") == 600 ]] || fail ".env is not mode 0600"
 [[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
 no_secret_in "$work/out.${sha[v1]}"
 no_secret_in "$work/out.${sha[v2]}"
@@ -268,7 +276,7 @@ pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret print
 
 # --- 2. a host key other than the pinned one is refused -------------------------------------
 start=$SECONDS
-if deploy "${sha[v4]}" "ssh.example.com $(cut -d' ' -f1,2 "$work/sshd/other_host_key.pub")"; then fail "deploy with a wrong pinned host key succeeded"; fi
+if deploy "${sha[v4]}" "$sshhost $(cut -d' ' -f1,2 "$work/sshd/other_host_key.pub")"; then fail "deploy with a wrong pinned host key succeeded"; fi
 grep -q "Host key verification failed" "$work/out.${sha[v4]}" || { cat "$work/out.${sha[v4]}"; fail "no host key verification failure"; }
 [[ $(deployed) == "${sha[v2]}" ]] || fail "a refused connection changed the deployment"
 pass "wrong host key refused (StrictHostKeyChecking=yes), nothing changed" "$((SECONDS - start))s"
@@ -328,7 +336,7 @@ deploy "${sha[invalid]}" || status=$?
 grep -q "nothing was changed" "$work/out.${sha[invalid]}" || fail "no 'nothing was changed' in the report"
 [[ $(ids) == "$before" ]] || fail "containers changed after an invalid compose file"
 [[ $(deployed) == "${sha[v2]}" && $(content web1) == v2 ]] || fail "deployment changed after an invalid compose file"
-cmp -s "$deploy_state/current/compose.yaml" <(git -C "$work/seed" show "${sha[v2]}:compose/servarr/compose.yaml") || fail "current compose file is not v2's"
+cmp -s "$deploy_state/current/compose.yaml" <(git -C "$work/seed" show "${sha[v2]}:$bundle/compose.yaml") || fail "current compose file is not v2's"
 pass "invalid compose file -> exit 65, same containers, v2 still current" "$((SECONDS - start))s"
 
 # --- 5. deploys serialize on the lock ---------------------------------------------------------

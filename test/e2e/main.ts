@@ -94,7 +94,10 @@ async function main(): Promise<number> {
   for (const line of standIn.substitutions) console.log(`  stand-in ${line}`);
   for (const dir of standIn.hostDirs) mkdirSync(dir, { recursive: true, mode: 0o777 });
   for (const page of standIn.paths) {
-    const file = path.join(work, "www", page);
+    // A page that is also a directory of another (SABnzbd's /api, Seerr's /api/v1/status) is its
+    // index.html: busybox httpd redirects /api to /api/ and wget follows.
+    const isDir = standIn.paths.some((other) => other.startsWith(`${page}/`));
+    const file = path.join(work, "www", page, ...(isDir ? ["index.html"] : []));
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, "ok\n", { mode: 0o644 });
   }

@@ -26,17 +26,29 @@ describe("e2e plan", () => {
 
   it("expects every talksTo edge to work, at the origin URL the model derives", () => {
     const seerr = host.app("seerr");
-    for (const peer of seerr?.props.talksTo ?? []) {
+    expect(seerr?.peers.length).toBeGreaterThan(2);
+    for (const peer of seerr?.peers ?? []) {
       const target = host.app(peer);
       expect(plan.relations).toContainEqual({ from: "seerr", app: peer, to: plan.positionOf.get(peer), url: target?.originUrl });
     }
     expect(plan.relations.find((r) => r.from === "seerr" && r.app === "sonarr")?.url).toBe("http://gluetun:8989");
   });
 
+  it("leaves out a device the engine's host does not have (e.g. /dev/dri without a GPU), and says so", () => {
+    const withGpu = structuredClone(generated);
+    (withGpu.services.plex as { devices?: string[] }).devices = ["/dev/dri:/dev/dri"];
+    const run = (exists: boolean) => standInProject(withGpu, plan, { ...options, deviceExists: () => exists });
+    expect(run(false).compose.services.plex?.devices).toBeUndefined();
+    expect(run(false).substitutions.find((l) => l.startsWith("plex:"))).toMatch(
+      /\/dev\/dri:\/dev\/dri absent on this engine's host: left out/,
+    );
+    expect(run(true).compose.services.plex?.devices).toEqual(["/dev/dri:/dev/dri"]);
+  });
+
   it("isolates the pairs of namespaces with no talksTo edge (explicit or implicit) either way", () => {
     const members = (p: string) => host.apps.filter((a) => plan.positionOf.get(a.name) === p);
     const declared = (p: string, q: string) =>
-      members(p).some((a) => members(q).some((b) => a.props.talksTo?.includes(b.name) || b.props.talksTo?.includes(a.name)));
+      members(p).some((a) => members(q).some((b) => a.peers.includes(b.name) || b.peers.includes(a.name)));
     for (const [p, q] of plan.isolatedPairs) expect(declared(p, q), `${p}/${q}`).toBe(false);
     expect(plan.isolatedPairs).toContainEqual(["kopia", "plex"]);
     expect(plan.isolatedPairs).toContainEqual(["plex", "socket-proxy"]);

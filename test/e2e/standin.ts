@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
 import { HAPROXY_CONFIG_PATH } from "../../constructs/docker-api-proxy";
 import { healthcheckUrls, localProbePorts, longRunning, type Plan } from "./plan";
@@ -13,6 +14,8 @@ export interface StandInOptions {
   readonly www: string;
   /** Socket of the throwaway engine, for services that mount the Docker socket. */
   readonly engineSocket: string;
+  /** Whether a device exists on the engine's host. @default existsSync */
+  readonly deviceExists?: (path: string) => boolean;
 }
 
 export interface StandInProject {
@@ -107,7 +110,11 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
     const redirected = (service.volumes ?? []).filter((v) => v.startsWith("/")).length;
     const mountsSocket = (service.volumes ?? []).some((v) => v.split(":")[0] === DOCKER_SOCKET);
     const script = isShellScript(service.entrypoint);
-    const { command: _command, entrypoint: _entrypoint, ...kept } = service;
+    const { command: _command, entrypoint: _entrypoint, devices: declaredDevices, ...kept } = service;
+    // A device the engine's host lacks (a GPU's /dev/dri on a CI machine) would stop the container from being created.
+    const exists = options.deviceExists ?? existsSync;
+    const devices = (declaredDevices ?? []).filter((d) => exists(d.split(":")[0] as string));
+    const absent = (declaredDevices ?? []).filter((d) => !devices.includes(d));
     let role: string;
     let entry: Pick<ComposeService, "entrypoint" | "command">;
     if (!running.has(name)) {
@@ -132,12 +139,14 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
       ...pids,
       image: mountsSocket ? options.socketImage : options.image,
       ...entry,
+      ...(devices.length > 0 ? { devices } : {}),
       ...(healthcheck ? { healthcheck } : {}),
       volumes: [...volumes, `${options.www}:/www:ro`],
     };
     substitutions.push(
       `${name}: ${service.image.split("@")[0]} -> stand-in; ${role}` +
         (redirected > 0 ? `; ${redirected} host volume(s) redirected` : "") +
+        (absent.length > 0 ? `; ${absent.join(", ")} absent on this engine's host: left out` : "") +
         (healthcheck && healthcheck !== service.healthcheck ? `; image-specific healthcheck -> ${healthcheck.test.join(" ")}` : "") +
         (pids.pids_limit !== undefined && pids.pids_limit !== service.pids_limit
           ? `; pids_limit ${service.pids_limit} -> ${pids.pids_limit} for the probes`

@@ -18,8 +18,13 @@
 # SERVARR_ROOTFS_CACHE=/some/file.tar to reuse a root fs between local runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bundle=compose/servarr
+# The bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
+project=$(node -p 'require("./dist/servarr.config.js").config.name')
+bundle=compose/$project
+# The /data tree's root: the first shared (setgid) dir setup.sh creates.
+dataroot=$(sed -n "s/^ensure_dir '\([^']*\)' 'root' '[^']*' 2[0-7]*$/\1/p" "$bundle/setup.sh" | head -1)
 fail() { echo "FAIL: $*" >&2; exit 1; }
+[ -n "$dataroot" ] || fail "no shared data dir in $bundle/setup.sh"
 
 echo "== shellcheck"
 shellcheck -x "$bundle"/*.sh test/host/*.sh
@@ -67,7 +72,7 @@ manifest() {
       -printf "%p %u %g %m %y\n" 2>/dev/null | sort
     find /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr -type f -print0 | sort -z | xargs -0 sha256sum'
 }
-setup="$checkout/compose/servarr/setup.sh"
+setup="$checkout/$bundle/setup.sh"
 
 echo "== setup.sh, first run"
 chroot "$root" "$setup" >"$work/run1.log" || { cat "$work/run1.log"; fail "first run"; }
@@ -111,7 +116,7 @@ while read -r name uid gid vols ports; do
     fi
     have=$(chroot "$root" stat -c '%U %G %a' "$vol") || fail "$name mounts $vol, which setup.sh did not create"
     case $vol in
-      /data*) want="root $group 2775" ;;
+      "$dataroot" | "$dataroot"/*) want="root $group 2775" ;;
       *) want="$([ "$uid" = "-" ] && echo root || echo "$user") $group 750" ;;
     esac
     # Another app's dir, read through the shared group: any owner, group-readable.
@@ -130,15 +135,15 @@ for user in "$owner" "$deploy"; do
   [ "$(effective "$user" passwordauthentication)" = "passwordauthentication no" ] || fail "password login for $user"
   [ "$(effective "$user" permitrootlogin)" = "permitrootlogin no" ] || fail "root login"
   [ "$(effective "$user" authenticationmethods)" = "authenticationmethods publickey" ] || fail "not keys-only for $user"
-  [ "$(effective "$user" allowusers | sort | tr '\n' ' ')" = "allowusers $deploy allowusers $owner " ] || fail "AllowUsers"
+  [ "$(effective "$user" allowusers | sort | tr '\n' ' ')" = "$(printf 'allowusers %s\n' "$owner" "$deploy" | sort | tr '\n' ' ')" ] || fail "AllowUsers"
 done
 [ "$(effective "$owner" forcecommand)" = "forcecommand none" ] || fail "the owner is forced into a command"
 effective "$deploy" forcecommand | grep -q "deploy-gate.sh" || fail "the deploy user is not forced into the gate"
 [ "$(effective "$deploy" permittty)" = "permittty no" ] || fail "the deploy user gets a tty"
-chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $checkout/compose/servarr/deploy-gate.sh" || fail "sudo rule for the gate"
+chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $checkout/$bundle/deploy-gate.sh" || fail "sudo rule for the gate"
 [ "$(chroot "$root" sudo -l -U "$deploy" | grep -c NOPASSWD)" = 1 ] || fail "the deploy user may run more than the gate"
 if chroot --userspec="$deploy" "$root" sudo -n /bin/true 2>/dev/null; then fail "the deploy user can sudo /bin/true"; fi
-out=$(chroot --userspec="$deploy" "$root" sudo -n "$checkout/compose/servarr/deploy-gate.sh" 'HEAD; id' 2>&1) && fail "the gate accepted 'HEAD; id'"
+out=$(chroot --userspec="$deploy" "$root" sudo -n "$checkout/$bundle/deploy-gate.sh" 'HEAD; id' 2>&1) && fail "the gate accepted 'HEAD; id'"
 grep -q "usage:" <<<"$out" || fail "the gate did not refuse a non-commit argument: $out"
 echo "sshd -T: keys only, no root, AllowUsers $owner $deploy, $deploy forced into the gate; sudo: the gate only, no password"
 

@@ -188,7 +188,7 @@ export function vpnAppsAreReachedThroughTheGateway({ tf, compose }: SynthesizedM
   return problems;
 }
 
-const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|ACCESS_KEY)/i;
+const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_?KEY)/i;
 /** Resource attributes that hold credentials: their values must be Terraform expressions, never literals. */
 const SECRET_ATTRIBUTES = new Set(["client_secret", "tunnel_secret", "secret", "password", "private_key", "token"]);
 /** Terraform references whose values are secret. */
@@ -199,11 +199,15 @@ const SECRET_SOURCES = [/\.client_secret\b/, /\.client_id\b/, /\.token\b/, /clou
  * synthesized file; secret variables and outputs carrying secrets are sensitive; credential
  * attributes are expressions; compose only references secret variables (`${NAME:?...}`).
  */
-/** `${X:?...}` where X is a secret variable compose also carries under its own name elsewhere. */
-function referencesHostSecret(model: SynthesizedModel, value: string): boolean {
+/**
+ * `${X:?...}` where X is a host secret: listed in a written .env.example, or carried by compose
+ * under its own name elsewhere.
+ */
+function referencesHostSecret(model: SynthesizedModel, value: string, listed: ReadonlySet<string>): boolean {
   const m = /^\$\{([A-Z][A-Z0-9_]*):\?[^}]*\}$/.exec(value);
   if (!m) return false;
   const name = m[1] as string;
+  if (listed.has(name)) return true;
   return Object.values(model.compose.services).some((s) => {
     const own = ((s.environment ?? {}) as Record<string, string>)[name];
     return own !== undefined && new RegExp(`^\\$\\{${name}:\\?[^}]*\\}$`).test(own);
@@ -237,10 +241,16 @@ export function noSecretInClear(model: SynthesizedModel, files: ReadonlyMap<stri
   };
   walk("resource", model.tf.resource);
   // The variable may differ from the name the image reads (Kopia's jobs hand KOPIA_S3_* to
-  // AWS_*): what matters is that the value is a reference to a declared host secret.
+  // AWS_*, Sonarr's key reaches it as SONARR__AUTH__APIKEY): what matters is that the value is a
+  // reference to a declared host secret.
+  const listed = new Set(
+    [...files]
+      .filter(([file]) => file.endsWith(".env.example"))
+      .flatMap(([, text]) => [...text.matchAll(/^([A-Z][A-Z0-9_]*)=$/gm)].map((m) => m[1] as string)),
+  );
   for (const [service, s] of Object.entries(model.compose.services))
     for (const [name, value] of Object.entries((s.environment ?? {}) as Record<string, string>))
-      if (SECRET_NAME.test(name) && !(new RegExp(`^\\$\\{${name}:\\?[^}]*\\}$`).test(value) || referencesHostSecret(model, value)))
+      if (SECRET_NAME.test(name) && !(new RegExp(`^\\$\\{${name}:\\?[^}]*\\}$`).test(value) || referencesHostSecret(model, value, listed)))
         problems.push(`compose ${service}.environment.${name}: not a \${${name}:?...} reference`);
   return problems;
 }

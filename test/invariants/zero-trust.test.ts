@@ -295,8 +295,21 @@ describe("invariant: no secret value in clear in any synthesized file", () => {
   it("fails when compose carries a secret literally instead of a ${VAR:?} reference", () => {
     const compose = structuredClone(example.model.compose);
     (compose.services.cloudflared as { environment: Record<string, string> }).environment.TUNNEL_TOKEN = "eyJhIjoi";
-    expect(noSecretInClear({ tf: example.model.tf, compose }, new Map(), markers)).toEqual([
+    const envExample = new Map([...example.files].filter(([file]) => file.endsWith(".env.example")));
+    expect(noSecretInClear({ tf: example.model.tf, compose }, envExample, markers)).toEqual([
       "compose cloudflared.environment.TUNNEL_TOKEN: not a ${TUNNEL_TOKEN:?...} reference",
+    ]);
+  });
+
+  it("fails when an API key reaches an app literally, or references a variable the host's .env does not have", () => {
+    const compose = structuredClone(example.model.compose);
+    const env = (name: string) => (compose.services[name] as { environment: Record<string, string> }).environment;
+    env("sonarr").SONARR__AUTH__APIKEY = "0123456789abcdef";
+    env("radarr").RADARR__AUTH__APIKEY = "${RADARR_KEY:?set it}";
+    const envExample = new Map([...example.files].filter(([file]) => file.endsWith(".env.example")));
+    expect(noSecretInClear({ tf: example.model.tf, compose }, envExample, markers).sort()).toEqual([
+      "compose radarr.environment.RADARR__AUTH__APIKEY: not a ${RADARR__AUTH__APIKEY:?...} reference",
+      "compose sonarr.environment.SONARR__AUTH__APIKEY: not a ${SONARR__AUTH__APIKEY:?...} reference",
     ]);
   });
 });

@@ -1,0 +1,191 @@
+import type { BackupPolicy } from "./backups";
+import type { Exposure } from "./exposure";
+import type { ProbeRunner } from "./health";
+import type { Host } from "./host";
+
+/** Which part of the single /data tree (TRaSH layout) an app mounts. */
+export type DataAccess = "none" | "media" | "downloads" | "usenet" | "all";
+
+/**
+ * What an app is, for the apps that work with "whatever does that job" instead of naming a
+ * preset that may be absent: seerr talks to the media server, be it Plex or Jellyfin. Any
+ * number of apps may share a kind.
+ */
+export type AppKind =
+  | "media-server"
+  | "tv-manager"
+  | "movie-manager"
+  | "music-manager"
+  | "subtitle-manager"
+  | "indexer-manager"
+  | "download-client"
+  | "request-manager"
+  | "watch-statistics"
+  | "challenge-solver";
+
+/**
+ * How the container learns which user to run as:
+ * - linuxserver: PUID/PGID/UMASK environment (LinuxServer.io images),
+ * - user: Compose `user: uid:gid`,
+ * - image: the image's own user (root or a built-in one), e.g. the VPN gateway, which needs NET_ADMIN.
+ */
+export type Identity = "linuxserver" | "user" | "image";
+
+/**
+ * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
+ * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared); talks to every exposed app,
+ * - monitor: checks every app over HTTP (uptime-kuma); talks to every app, never to the Docker API,
+ * - backup: backs up every app's config dir (kopia), mounted read-only.
+ */
+export type AppRole = "vpn-gateway" | "tunnel-connector" | "monitor" | "backup";
+
+export interface ServarrAppProps {
+  /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
+  readonly image: string;
+  /**
+   * The container port of the app's web interface. Drives the ingress rule, the LAN port
+   * mapping, the healthcheck and the monitor.
+   * @default none (the app is not reachable over HTTP)
+   */
+  readonly port?: number;
+  /** @default Exposure.internal() */
+  readonly exposure?: Exposure;
+  /**
+   * More hostnames for the same port, e.g. a public status page next to a private admin UI.
+   * @default none
+   */
+  readonly alsoExpose?: readonly Exposure[];
+  /**
+   * Route all the app's traffic through the VPN gateway: it joins the gateway's network
+   * namespace, has no networks or ports of its own, and is reached at `http://<gateway>:<port>`.
+   * @default false
+   */
+  readonly vpn?: boolean;
+  /**
+   * A job this app does for the whole host; at most one app per role.
+   * @default none
+   */
+  readonly role?: AppRole;
+  /**
+   * Apps this one opens connections to (by name). Drives network segmentation.
+   * @default none
+   */
+  readonly talksTo?: readonly string[];
+  /**
+   * What the app is (see AppKind); other apps find it by kind.
+   * @default none
+   */
+  readonly kinds?: readonly AppKind[];
+  /**
+   * Kinds of apps this one opens connections to: every declared app of that kind becomes a
+   * peer (none declared: no peer, never an error). Drives network segmentation like talksTo.
+   * @default none
+   */
+  readonly talksToKinds?: readonly AppKind[];
+  /** @default "none" */
+  readonly data?: DataAccess;
+  /** @default "linuxserver" */
+  readonly identity?: Identity;
+  /** The app's own user id on the host (owner of its config dir). Required unless identity is "image". */
+  readonly uid?: number;
+  /**
+   * Where the app keeps its state inside the container; the host's `<configRoot>/<name>` is
+   * mounted there and backed up. `null` for stateless apps.
+   * @default "/config"
+   */
+  readonly configPath?: string | null;
+  /**
+   * HTTP path that answers 200 without authentication when the app is healthy.
+   * @default none
+   */
+  readonly healthPath?: string;
+  /** Plain, non-secret environment. @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Secret variables the app reads, name → what it is. Values live only in Terraform
+   * (sensitive), GitHub secrets and the host's `.env`; compose only references them.
+   * @default none
+   */
+  readonly secretEnv?: Readonly<Record<string, string>>;
+  /** @default the image's command */
+  readonly command?: readonly string[];
+  /** @default none */
+  readonly capAdd?: readonly string[];
+  /** @default none */
+  readonly devices?: readonly string[];
+  /**
+   * Never cache this app's responses at the CDN (media streams, e.g. Plex).
+   * @default false (Cloudflare's default caching of static files)
+   */
+  readonly cacheBypass?: boolean;
+  /** Compose `extra_hosts`, e.g. `host.docker.internal:host-gateway`. @default none */
+  readonly extraHosts?: readonly string[];
+  /** One line for the summary and the README. */
+  readonly description?: string;
+  /**
+   * The app needs the internet (metadata, sign-in, notifications...): it gets a routed network
+   * of its own. VPN-routed apps reach the internet only through the gateway whatever this says.
+   * The VPN gateway and the tunnel connector always have egress.
+   * @default false (peers only)
+   */
+  readonly egress?: boolean;
+  /**
+   * How the healthcheck of `healthPath` runs inside the image (see constructs/health.ts).
+   * @default "shell"
+   */
+  readonly healthRunner?: ProbeRunner;
+  /**
+   * An exec-form healthcheck of the image itself, for images without a shell (distroless)
+   * or with a better built-in check. Replaces the `healthPath` probe.
+   * @default none
+   */
+  readonly healthCommand?: readonly string[];
+  /**
+   * VPN gateway only: a URL on 127.0.0.1 served by the gateway's own process. Every VPN-routed
+   * app probes it in its healthcheck, so an app left in a dead namespace after the engine
+   * restarted the gateway turns unhealthy (and the restarter restarts it).
+   * @default none
+   */
+  readonly namespaceProbe?: string;
+  /**
+   * VPN gateway only: the port the VPN provider forwards to this host (torrent incoming
+   * connections); opened in the gateway's firewall and handed to the app with `vpnPortEnv`.
+   * @default none
+   */
+  readonly vpnInputPort?: number;
+  /**
+   * VPN-routed app: environment variable through which it learns the gateway's `vpnInputPort`
+   * (qBittorrent: TORRENTING_PORT).
+   * @default none
+   */
+  readonly vpnPortEnv?: string;
+  /**
+   * Hardware video transcoding (Intel/AMD VAAPI/QSV): `/dev/dri` is passed into the container
+   * and the container joins the host's render group (`getent group render` on the host gives
+   * its id; setup.sh checks it).
+   * @default none (software transcoding)
+   */
+  readonly hardwareTranscoding?: { readonly renderGroupId: number };
+  /**
+   * The variable through which the app takes its API key (Sonarr: SONARR__AUTH__APIKEY). The
+   * key is generated by Terraform, reaches the app through the host's `.env` as
+   * `<NAME>_API_KEY`, and apps that call this one (unpackerr, recyclarr) read the same entry.
+   * @default none (the app makes up its own key)
+   */
+  readonly apiKeyEnv?: string;
+  /**
+   * Environment derived from the whole host, computed when compose.yaml is rendered (after every
+   * app is declared): e.g. unpackerr's list of the declared *arr apps. Values follow the rules
+   * of `environment`.
+   * @default none
+   */
+  readonly environmentFrom?: (host: Host) => Readonly<Record<string, string>>;
+  /**
+   * Files generated from the model and mounted read-only into the container (Compose inline
+   * `configs`), container path → content; e.g. recyclarr.yml.
+   * @default none
+   */
+  readonly files?: (host: Host) => Readonly<Record<string, string>>;
+  /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
+  readonly backupPolicy?: BackupPolicy;
+}

@@ -1,0 +1,80 @@
+import { environmentUrlProblems } from "./app-url";
+import type { Host } from "./host";
+import type { Problem } from "./problems";
+import type { ServarrApp } from "./servarr-app";
+import { supportServices } from "./support-services";
+
+/** Ports the host itself listens on: a LAN port there would never reach the app. */
+const HOST_PORTS = new Map([[22, "the host's SSH server"]]);
+
+/** Whole-host rules: run at synth, after every app is declared. */
+export function validateHostApps(host: Host): Problem[] {
+  const apps = host.apps;
+  // Declaration order: a conflict is reported on the app declared second, naming the earlier one.
+  const declared = host.declaredApps;
+  const problems: Problem[] = [];
+  const firstBy = (key: (a: ServarrApp) => readonly (string | number | undefined)[], field: string, allowed: string) => {
+    const seen = new Map<string | number, string>();
+    for (const app of declared) {
+      for (const value of key(app)) {
+        if (value === undefined) continue;
+        const other = seen.get(value);
+        if (other !== undefined)
+          problems.push({ field: `${app.name}.${field}`, value, allowed: `${allowed} (${other}, declared earlier, already has it)` });
+        else seen.set(value, app.name);
+      }
+    }
+  };
+  firstBy((a) => a.routes.map((r) => r.hostname), "hostname", "a hostname no other app routes");
+  firstBy((a) => [a.props.uid], "uid", "a uid no other app uses");
+  firstBy((a) => [a.exposure.lanPort], "exposure.lanPort", "a LAN port no other app publishes");
+  for (const app of declared) {
+    const lanPort = app.exposure.lanPort;
+    const user = lanPort !== undefined ? HOST_PORTS.get(lanPort) : undefined;
+    if (user)
+      problems.push({
+        field: `${app.name}.exposure.lanPort`,
+        value: lanPort,
+        allowed: `a port the host itself does not use (${user} listens on ${lanPort})`,
+      });
+    problems.push(...environmentUrlProblems(host, app.name, app.declaredEnvironment));
+  }
+  firstBy((a) => [a.props.role], "role", "one app per role");
+  // VPN-routed apps share one network namespace: their ports must not collide.
+  firstBy((a) => (a.vpn || a.props.role === "vpn-gateway" ? [a.port] : []), "port", "a port free in the VPN gateway's namespace");
+
+  const backup = host.appWithRole("backup");
+  const reserved = new Map<string, string>([
+    ...supportServices(host).map((s) => [s.name, "a support service"] as const),
+    ...(backup ? ["connect", "create", "policy"].map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
+  ]);
+  // Every app gets a unix user of its name: it must not be a login user or the shared group.
+  reserved.set(host.machine.ownerUser, "the owner's login user (machine.ownerUser)");
+  reserved.set(host.machine.deployUser, "the deploy user (machine.deployUser)");
+  reserved.set(host.groupName, "the shared group (groupName)");
+  for (const app of apps) {
+    const owner = reserved.get(app.name);
+    if (owner) problems.push({ field: `${app.name}.name`, value: app.name, allowed: `a name not taken by ${owner}` });
+  }
+  for (const app of apps) {
+    for (const peer of app.props.talksTo ?? []) {
+      if (host.app(peer) === undefined)
+        problems.push({
+          field: `${app.name}.talksTo`,
+          value: peer,
+          allowed: `one of the host's apps: ${apps.map((a) => a.name).join(", ")}`,
+        });
+    }
+  }
+  if (!host.appWithRole("vpn-gateway")) {
+    for (const app of apps.filter((a) => a.vpn))
+      problems.push({ field: `${app.name}.vpn`, value: true, allowed: 'false, or add an app with role "vpn-gateway" (e.g. gluetun)' });
+  }
+  if (!host.appWithRole("tunnel-connector") && apps.some((a) => a.routes.length > 0))
+    problems.push({
+      field: "apps",
+      value: "(no tunnel connector)",
+      allowed: 'an app with role "tunnel-connector" (cloudflared) when any app is exposed',
+    });
+  return problems;
+}

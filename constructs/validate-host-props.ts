@@ -1,0 +1,153 @@
+import { R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
+import type { CloudflareTarget, HostProps } from "./host";
+import { DNS_LABEL, labelProblem, type Problem } from "./problems";
+import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions } from "./service-tokens";
+
+const HEX32 = /^[a-f0-9]{32}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function validateHostProps(name: string, props: HostProps): Problem[] {
+  const problems: Array<Problem | undefined> = [
+    labelProblem("name", name),
+    DOMAIN.test(props.domain)
+      ? undefined
+      : { field: "domain", value: props.domain, allowed: "a lower-case DNS domain such as example.com" },
+    HEX32.test(props.cloudflare.accountId)
+      ? undefined
+      : { field: "cloudflare.accountId", value: props.cloudflare.accountId, allowed: "32 lower-case hex characters" },
+    ...cloudflareProblems(props.cloudflare),
+    ...serviceTokenProblems(props.serviceTokens),
+    labelProblem("ssh.subdomain", props.ssh?.subdomain),
+    props.ssh?.target === undefined || /^[a-z0-9.-]+:\d{1,5}$/.test(props.ssh.target)
+      ? undefined
+      : { field: "ssh.target", value: props.ssh.target, allowed: "host:port as cloudflared sees it, e.g. host.docker.internal:22" },
+    HEX32.test(props.cloudflare.zoneId)
+      ? undefined
+      : { field: "cloudflare.zoneId", value: props.cloudflare.zoneId, allowed: "32 lower-case hex characters" },
+    props.owners.length > 0 ? undefined : { field: "owners", value: [], allowed: "at least one email" },
+    ...props.owners.map((o, i) => (EMAIL.test(o) ? undefined : { field: `owners[${i}]`, value: o, allowed: "an email address" })),
+    timeZoneExists(props.timezone)
+      ? undefined
+      : { field: "timezone", value: props.timezone, allowed: "an IANA time zone that exists, such as Europe/Berlin or Etc/UTC" },
+    Number.isInteger(props.gid) && props.gid >= 1000 && props.gid <= 60000
+      ? undefined
+      : { field: "gid", value: props.gid, allowed: "an integer from 1000 to 60000" },
+    props.groupName === undefined || DNS_LABEL.test(props.groupName)
+      ? undefined
+      : { field: "groupName", value: props.groupName, allowed: "a lower-case name: a-z, 0-9, '-'" },
+    ...(["configRoot", "dataRoot"] as const).map((f) =>
+      /^\/[\w./-]*$/.test(props[f]) && !props[f].split("/").includes("..")
+        ? undefined
+        : { field: f, value: props[f], allowed: "an absolute path on the host without '..' or spaces" },
+    ),
+    props.umask === undefined || /^0?[0-7]{3}$/.test(props.umask)
+      ? undefined
+      : { field: "umask", value: props.umask, allowed: "an octal umask such as 002" },
+    props.lanAddress === undefined || /^(\d{1,3})(\.\d{1,3}){3}$/.test(props.lanAddress)
+      ? undefined
+      : { field: "lanAddress", value: props.lanAddress, allowed: "an IPv4 address such as 192.168.1.10" },
+    ...nestedDirProblems(props),
+  ];
+  return problems.filter((p): p is Problem => p !== undefined);
+}
+
+/** Whether the tz database (Node's ICU, the same IANA data the containers use) knows the zone. */
+function timeZoneExists(zone: string): boolean {
+  if (!/^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent.replace(/\/+$/, "")}/`);
+
+/**
+ * The config dirs, the /data tree and the checkout are separate trees: config inside /data
+ * would be swept by the media apps, /data inside the config root would be backed up whole,
+ * and the checkout must not sit in either (setup.sh makes it root-owned).
+ */
+function nestedDirProblems(props: HostProps): Problem[] {
+  const clean = (p: string) => p.replace(/\/+$/, "") || "/";
+  const dirs: Array<[string, string]> = [
+    ["configRoot", clean(props.configRoot)],
+    ["dataRoot", clean(props.dataRoot)],
+    ...(props.machine?.checkoutDir ? [["machine.checkoutDir", clean(props.machine.checkoutDir)] as [string, string]] : []),
+  ];
+  const problems: Problem[] = [];
+  for (const [field, dir] of dirs)
+    for (const [otherField, other] of dirs)
+      if (field !== otherField && inside(dir, other) && !(field < otherField && dir === other))
+        problems.push({ field, value: dir, allowed: `a directory outside ${otherField} (${other}): the trees must not nest` });
+  return problems;
+}
+
+const R2_BUCKET_NAME = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
+
+function cloudflareProblems(cf: CloudflareTarget): Array<Problem | undefined> {
+  const bucket = cf.backupBucket;
+  const days = bucket.abortMultipartUploadsAfterDays;
+  return [
+    DNS_LABEL.test(cf.teamName)
+      ? undefined
+      : {
+          field: "cloudflare.teamName",
+          value: cf.teamName,
+          allowed: "the Zero Trust team name: a DNS label, the <team> of <team>.cloudflareaccess.com",
+        },
+    R2_BUCKET_NAME.test(bucket.name)
+      ? undefined
+      : {
+          field: "cloudflare.backupBucket.name",
+          value: bucket.name,
+          allowed: "an R2 bucket name: 3-63 characters, a-z, 0-9 and '-', no leading or trailing '-'",
+        },
+    bucket.location === undefined || (R2_LOCATIONS as readonly string[]).includes(bucket.location)
+      ? undefined
+      : { field: "cloudflare.backupBucket.location", value: bucket.location, allowed: `one of ${R2_LOCATIONS.join(", ")}` },
+    bucket.jurisdiction === undefined || (R2_JURISDICTIONS as readonly string[]).includes(bucket.jurisdiction)
+      ? undefined
+      : { field: "cloudflare.backupBucket.jurisdiction", value: bucket.jurisdiction, allowed: `one of ${R2_JURISDICTIONS.join(", ")}` },
+    days === undefined || (Number.isInteger(days) && days >= 1 && days <= 365)
+      ? undefined
+      : { field: "cloudflare.backupBucket.abortMultipartUploadsAfterDays", value: days, allowed: "an integer from 1 to 365" },
+  ];
+}
+
+function serviceTokenProblems(tokens: Readonly<Record<string, ServiceTokenOptions>>): Array<Problem | undefined> {
+  return [
+    ...REQUIRED_SERVICE_TOKENS.map((name) =>
+      name in tokens
+        ? undefined
+        : {
+            field: "serviceTokens",
+            value: Object.keys(tokens),
+            allowed: `a record that declares "${name}" (required: ${REQUIRED_SERVICE_TOKENS.join(", ")})`,
+          },
+    ),
+    ...Object.entries(tokens).flatMap(([name, options]) => {
+      const version = options.clientSecretVersion;
+      const expires = options.previousClientSecretExpiresAt;
+      return [
+        labelProblem(`serviceTokens.${name}`, name),
+        version === undefined || (Number.isInteger(version) && version >= 1)
+          ? undefined
+          : {
+              field: `serviceTokens.${name}.clientSecretVersion`,
+              value: version,
+              allowed: "an integer from 1 (bump it to rotate the secret)",
+            },
+        expires === undefined || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(expires)
+          ? undefined
+          : {
+              field: `serviceTokens.${name}.previousClientSecretExpiresAt`,
+              value: expires,
+              allowed: "an RFC 3339 time such as 2027-01-31T00:00:00Z",
+            },
+      ];
+    }),
+  ];
+}

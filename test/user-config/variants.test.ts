@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Host } from "../../constructs/host";
+import { synthesize } from "../../stacks/synth";
+import { FIXTURES } from "../fixtures";
+import { describeUserConfig, expectDclintClean, expectShellcheckClean, hasShellcheck, hostScripts } from "./checks";
+
+/**
+ * "Edit servarr.config.ts, run npm run synth, commit, and the tests stay green", for configs
+ * that differ from the example the way real users' do: each fixture is synthesized into a
+ * scratch repository (as `npm run synth` writes it: cdktf.out/, compose/<name>/,
+ * .github/workflows/) and the user-config checks run against that repository.
+ */
+const scratch = mkdtempSync(path.join(tmpdir(), "servarr-variants-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const written: Array<{ root: string; hosts: readonly Host[] }> = [];
+for (const [name, config] of Object.entries(FIXTURES)) {
+  describeUserConfig(
+    `fixture ${name}`,
+    () => {
+      const root = path.join(scratch, name);
+      const { hosts } = synthesize(config, {
+        outdir: path.join(root, "cdktf.out"),
+        bundleRoot: path.join(root, "compose"),
+        repoRoot: root,
+      });
+      written.push({ root, hosts });
+      return { config, root, configSource: readFileSync(path.join(__dirname, "../fixtures", `${name}.ts`), "utf8") };
+    },
+    { linters: false },
+  );
+}
+
+// The same real linters, once over every fixture's committed files.
+describe("any valid config holds (every fixture): real linters", () => {
+  it("dclint reports no error and no warning on every committed compose.yaml", () => {
+    expect(written).toHaveLength(Object.keys(FIXTURES).length);
+    expectDclintClean(written.flatMap(({ root, hosts }) => hosts.map((h) => path.join(root, "compose", h.name, "compose.yaml"))));
+  });
+
+  it.skipIf(!hasShellcheck)("shellcheck accepts every committed host script", () => {
+    expectShellcheckClean(written.flatMap(({ root, hosts }) => hosts.flatMap((h) => hostScripts(root, h))));
+  });
+});
