@@ -19,6 +19,8 @@ export const plex = preset("plex", {
   description: "Organizes and streams the media library",
   port: 32400,
   healthPath: "/identity",
+  // First start on a big library (database upgrade, plugin setup) takes minutes before /identity answers.
+  healthTiming: { startPeriodSeconds: 180 },
   uid: 13001,
   data: "media",
   environment: { VERSION: "docker" },
@@ -31,6 +33,8 @@ export const seerr = preset("seerr", {
   description: "Media discovery and requests (successor of Overseerr)",
   port: 5055,
   healthPath: "/api/v1/status",
+  // Node app: runs its database migrations before it listens.
+  healthTiming: { startPeriodSeconds: 90 },
   identity: "user",
   uid: 13002,
   configPath: "/app/config",
@@ -42,6 +46,8 @@ export const sonarr = preset("sonarr", {
   description: "TV series management",
   port: 8989,
   healthPath: "/ping",
+  // .NET apps: a database migration after an update delays the first answer.
+  healthTiming: { startPeriodSeconds: 90 },
   uid: 13003,
   data: "all",
   egress: true,
@@ -52,6 +58,8 @@ export const radarr = preset("radarr", {
   description: "Movie management",
   port: 7878,
   healthPath: "/ping",
+  // .NET apps: a database migration after an update delays the first answer.
+  healthTiming: { startPeriodSeconds: 90 },
   uid: 13004,
   data: "all",
   egress: true,
@@ -71,6 +79,8 @@ export const prowlarr = preset("prowlarr", {
   description: "Indexer manager",
   port: 9696,
   healthPath: "/ping",
+  // .NET apps: a database migration after an update delays the first answer.
+  healthTiming: { startPeriodSeconds: 90 },
   uid: 13006,
   egress: true,
   talksTo: ["flaresolverr", "sonarr", "radarr"],
@@ -80,6 +90,8 @@ export const flaresolverr = preset("flaresolverr", {
   description: "Proxy that solves Cloudflare challenges for indexers",
   port: 8191,
   healthPath: "/health",
+  // Starts and checks a headless Chromium before it answers.
+  healthTiming: { startPeriodSeconds: 90 },
   identity: "image",
   configPath: null,
   egress: true,
@@ -95,6 +107,7 @@ export const qbittorrent = preset("qbittorrent", {
   environment: { WEBUI_PORT: "8080" },
   egress: true,
   healthPath: "/",
+  healthTiming: { startPeriodSeconds: 60 },
   // The VPN provider's forwarded port becomes the listening port for incoming peers.
   vpnPortEnv: "TORRENTING_PORT",
 });
@@ -108,12 +121,15 @@ export const maintainerr = preset("maintainerr", {
   talksTo: ["plex", "seerr", "sonarr", "radarr", "tautulli"],
   egress: true,
   healthPath: "/api/health/live",
+  // Node app: runs its database migrations before it listens.
+  healthTiming: { startPeriodSeconds: 90 },
 });
 
 export const tautulli = preset("tautulli", {
   description: "Plex usage monitoring and newsletters",
   port: 8181,
   healthPath: "/status",
+  healthTiming: { startPeriodSeconds: 60 },
   uid: 13009,
   talksTo: ["plex"],
   egress: true,
@@ -140,6 +156,8 @@ export const cloudflared = preset("cloudflared", {
   command: ["tunnel", "--no-autoupdate", "--metrics", CLOUDFLARED_METRICS, "run"],
   // Distroless image: its own readiness check (200 once connected to the edge), in its own namespace.
   healthCommand: ["cloudflared", "tunnel", "--metrics", CLOUDFLARED_METRICS, "ready"],
+  // Ready once connected to the edge: seconds.
+  healthTiming: { startPeriodSeconds: 30 },
   // The SSH ingress (ssh://host.docker.internal:22) reaches the host's own sshd.
   extraHosts: ["host.docker.internal:host-gateway"],
 });
@@ -175,6 +193,8 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
       HTTP_CONTROL_SERVER_ADDRESS: ":8000",
     },
     healthCommand: ["/gluetun-entrypoint", "healthcheck"],
+    // The WireGuard handshake and the public IP check take seconds; a slow provider, tens.
+    healthTiming: { startPeriodSeconds: 60 },
     // Served by gluetun's own process on its loopback: a VPN-routed app sees it only while it
     // lives in gluetun's current namespace.
     namespaceProbe: "http://127.0.0.1:9999",
@@ -215,6 +235,8 @@ export const uptimeKuma = preset("uptime-kuma", {
   role: "monitor",
   egress: true,
   healthPath: "/",
+  // Version 2 migrates its database on the first start after an upgrade before it listens.
+  healthTiming: { startPeriodSeconds: 180 },
   identity: "image",
   configPath: "/app/data",
 });

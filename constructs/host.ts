@@ -9,6 +9,7 @@ import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validat
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
+import { composeLogging, DEFAULT_BACK_OFF, DEFAULT_LOG_CAP, type RecoveryOptions, recoveryProblems } from "./restarter";
 import type { AppRole, ServarrApp } from "./servarr-app";
 import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
@@ -70,6 +71,8 @@ export interface HostProps {
   readonly serviceTokens: Readonly<Record<string, ServiceTokenOptions>>;
   /** SSH to the host through the tunnel. @default ssh.<domain> to host.docker.internal:22 */
   readonly ssh?: SshOptions;
+  /** The restarter's back-off and every container's log cap (constructs/restarter.ts). @default their defaults */
+  readonly recovery?: RecoveryOptions;
 }
 
 const HEX32 = /^[a-f0-9]{32}$/;
@@ -99,6 +102,7 @@ export class Host extends Construct {
   readonly backup: BackupBucket;
   readonly zone: ZoneHardening;
   readonly ssh: SshAccess;
+  readonly recovery: Required<RecoveryOptions>;
   private readonly lanAddress?: string;
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
@@ -115,8 +119,13 @@ export class Host extends Construct {
     this.umask = props.umask ?? "002";
     this.imagePolicy = props.imagePolicy ?? "tag";
     this.lanAddress = props.lanAddress;
-    assertNoProblems(this, [...validateHostProps(name, props), ...validateMachineProps(props.machine, props)]);
+    assertNoProblems(this, [
+      ...validateHostProps(name, props),
+      ...validateMachineProps(props.machine, props),
+      ...recoveryProblems(props.recovery),
+    ]);
     this.machine = resolveMachine(props.machine);
+    this.recovery = { backOff: props.recovery?.backOff ?? DEFAULT_BACK_OFF, logs: props.recovery?.logs ?? DEFAULT_LOG_CAP };
 
     this.secrets = new HostSecrets(this, "secrets");
     this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
@@ -204,6 +213,8 @@ export class Host extends Construct {
       const server = services[backup.name] as ComposeService;
       if (policyJob) server.depends_on = { ...server.depends_on, [policyJob]: { condition: "service_completed_successfully" } };
     }
+    // Every container's logs bounded on disk, whatever the engine's default driver.
+    for (const service of Object.values(services)) service.logging = composeLogging(this.recovery.logs);
     const connector = this.appWithRole("tunnel-connector");
     const networks: Record<string, ComposeNetwork> = Object.fromEntries(
       this.networkPlan().networks.map((n) => [

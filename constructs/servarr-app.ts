@@ -2,7 +2,15 @@ import { Construct } from "constructs";
 import type { ComposeService } from "../compose/compose-spec";
 import type { BackupPolicy } from "./backups";
 import { Exposure } from "./exposure";
-import { type HealthProbe, healthRoutePath, type ProbeRunner, renderHealthcheck } from "./health";
+import {
+  DEFAULT_HEALTH_TIMING,
+  type HealthProbe,
+  type HealthTiming,
+  healthRoutePath,
+  healthTimingProblems,
+  type ProbeRunner,
+  renderHealthcheck,
+} from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
@@ -135,6 +143,12 @@ export interface ServarrAppProps {
    * @default none
    */
   readonly vpnPortEnv?: string;
+  /**
+   * When the healthcheck runs and when its failures count (see constructs/health.ts); presets
+   * set the start period from how long the app takes to answer after a start.
+   * @default DEFAULT_HEALTH_TIMING (probes 10 s apart, 3 retries, 5 s timeout, 60 s start period)
+   */
+  readonly healthTiming?: Partial<HealthTiming>;
   /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
   readonly backupPolicy?: BackupPolicy;
 }
@@ -169,7 +183,11 @@ export class ServarrApp extends Construct {
     this.host = host;
     this.props = props;
     this.exposure = props.exposure ?? Exposure.internal();
-    assertNoProblems(this, [...validateAppProps(name, props, host.imagePolicy), ...serviceTokenProblems(props, host.serviceTokens.names)]);
+    assertNoProblems(this, [
+      ...validateAppProps(name, props, host.imagePolicy),
+      ...serviceTokenProblems(props, host.serviceTokens.names),
+      ...healthTimingProblems("healthTiming", props.healthTiming),
+    ]);
 
     this.routes = [this.exposure, ...(props.alsoExpose ?? [])]
       .filter((e) => e.atEdge)
@@ -271,7 +289,7 @@ export class ServarrApp extends Construct {
       ...(props.capAdd ? { cap_add: props.capAdd } : {}),
       ...(props.devices ? { devices: props.devices } : {}),
       ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
-      ...(health ? { healthcheck: renderHealthcheck(health), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
+      ...(health ? { healthcheck: renderHealthcheck(health, this.healthTiming), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
     };
   }
 
@@ -288,6 +306,11 @@ export class ServarrApp extends Construct {
       ...(gateway?.props.namespaceProbe ? [{ url: gateway.props.namespaceProbe }] : []),
     ];
     return probes.length > 0 ? { kind: "http", probes, runner: props.healthRunner ?? "shell" } : undefined;
+  }
+
+  /** The healthcheck's timing: the preset's or config's over the defaults. */
+  get healthTiming(): HealthTiming {
+    return { ...DEFAULT_HEALTH_TIMING, ...this.props.healthTiming };
   }
 
   /** Needs a routed network of its own: declared egress, a host role that needs it, or a LAN port. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderHaproxyConfig } from "../../constructs/docker-api-proxy";
-import { containerName, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
+import { containerName, eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
 
@@ -20,13 +20,23 @@ describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }
     const api = restarterApi(host);
     const rendered = renderHaproxyConfig(api);
 
-    it("allows the ping, the one listing of this project, and restarts of this project's labelled containers by name", () => {
+    it("allows the ping, the one listing and the one event stream of this project, and restarts of its labelled containers by name", () => {
       const restartable = host.apps.filter((a) => a.healthProbe !== undefined).map((a) => containerName(host.name, a.name));
       expect(api.calls.map((c) => [c.method, c.path, c.query])).toEqual([
         ["GET", "/_ping", undefined],
         ["GET", "/containers/json", unhealthyListQuery(host.name)],
+        ["GET", "/events", eventsQuery(host.name)],
         ...restartable.map((name) => ["POST", `/containers/${name}/restart`, "t=30"]),
       ]);
+    });
+
+    it("follows only this project's containers' events: die, start and health changes", () => {
+      const filters = JSON.parse(decodeURIComponent(eventsQuery(host.name).replace(/^filters=/, "")));
+      expect(filters).toEqual({
+        event: ["die", "health_status", "start"],
+        label: [`com.docker.compose.project=${host.name}`],
+        type: ["container"],
+      });
     });
 
     it("renders one exact allow line per call and refuses everything else", () => {

@@ -9,6 +9,7 @@ import { buildApp } from "../../stacks/synth";
 import { breakExtraNetwork, breakIngressPort } from "./breaks";
 import { type CheckResult, gluetun, health, healthTarget, isolation, reach, recovery } from "./checks";
 import { Project, run } from "./docker";
+import { backOff, logCap } from "./healing";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
 import { proxy } from "./proxy";
 import { standInProject } from "./standin";
@@ -148,6 +149,8 @@ async function main(): Promise<number> {
   const [recovered, healed] = await Promise.all([recovery(project, plan, limitMs), health(project, plan, limitMs)]);
   report(recovered);
   report(healed);
+  report(await backOff(project, plan, host.recovery.backOff));
+  report(await logCap(project, compose, need("image")));
 
   if (planted === undefined) {
     // Negative controls: the same checks, fed one broken promise each, must fail.
