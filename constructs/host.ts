@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
 import { BackupBucket, type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
-import { type BackupSource, backupJobs, backupSources } from "./backups";
+import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
 import { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
 import { HostSecrets } from "./host-secrets";
@@ -268,7 +268,7 @@ export class Host extends Construct {
     });
     nodes.push(...supportServices(this).map((s) => s.node));
     if (backup)
-      for (const job of ["connect", "create", "policy"])
+      for (const job of BACKUP_JOBS)
         nodes.push({ name: `${backup.name}-${job}`, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });
     return nodes;
   }
@@ -304,7 +304,7 @@ export class Host extends Construct {
     const backup = this.appWithRole("backup");
     const reserved = new Map<string, string>([
       ...supportServices(this).map((s) => [s.name, "a support service"] as const),
-      ...(backup ? ["connect", "create", "policy"].map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
+      ...(backup ? BACKUP_JOBS.map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
     ]);
     for (const app of apps) {
       const owner = reserved.get(app.name);

@@ -12,6 +12,7 @@ import { Project, run } from "./docker";
 import { backOff, logCap } from "./healing";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
 import { proxy } from "./proxy";
+import { restore } from "./restore";
 import { standInProject } from "./standin";
 
 /**
@@ -151,6 +152,8 @@ async function main(): Promise<number> {
   report(healed);
   report(await backOff(project, plan, host.recovery.backOff));
   report(await logCap(project, compose, need("image")));
+  const restoreTarget = await healthTarget(project, plan);
+  if (restoreTarget) report(await restore(project, host, work, path.join(work, "host"), restoreTarget));
 
   if (planted === undefined) {
     // Negative controls: the same checks, fed one broken promise each, must fail.
