@@ -18,7 +18,15 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
   const restore = renderRestoreScript(host);
   if (restore) files.set("restore.sh", restore);
   const delivery = Delivery.of(host);
-  if (delivery) files.set("deploy.sh", renderDeployScript({ project: host.name, healthTimeoutSeconds: delivery.healthTimeoutSeconds }));
+  if (delivery)
+    files.set(
+      "deploy.sh",
+      renderDeployScript({
+        project: host.name,
+        healthTimeoutSeconds: delivery.healthTimeoutSeconds,
+        ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
+      }),
+    );
   return files;
 }
 

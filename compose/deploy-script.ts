@@ -1,3 +1,4 @@
+import { NOTIFY_SECRET, type Notify, notifyFunction } from "../constructs/restarter";
 import { generatedMarker } from "./render";
 
 export interface DeployScriptOptions {
@@ -5,6 +6,8 @@ export interface DeployScriptOptions {
   readonly project: string;
   /** Seconds `docker compose up --wait` waits for every service to be healthy. */
   readonly healthTimeoutSeconds: number;
+  /** Post the outcome to the host's notification channel (URL from the deployed .env). @default none */
+  readonly notify?: Notify["kind"];
 }
 
 /** Where deploy.sh keeps the last good files, the deployed commit, its history and its lock. */
@@ -132,6 +135,7 @@ main() {
     cp "$current/commit" "$state_dir/deployed-commit"
     record "$commit deployed"
     log "deployed $commit in $((SECONDS - started))s"
+    tell "deployed" "$commit is deployed and healthy after $((SECONDS - started))s"
     return 0
   fi
 
@@ -182,7 +186,20 @@ fail() {
   local code=$1
   shift
   printf 'deploy[%s]: error: %s\\n' "$project" "$*" >&2
+  if [[ $code -ne ${x.usage} ]]; then tell "deploy failed" "$*"; fi
   exit "$code"
+}
+
+# The outcome to the notification channel: its URL from the .env the host runs with, sent
+# with curl; nothing when there is no channel, no URL or no curl. Never fatal, never printed.
+${notifyFunction(options.notify, "curl")}
+tell() {
+  local env_file=\${state_dir:-}/current/.env url
+  [[ -f $env_file ]] || env_file=\${bundle_dir:-.}/.env
+  url=$(sed -n 's/^${NOTIFY_SECRET}=//p' "$env_file" 2>/dev/null | tail -n 1) || true
+  url=\${url#"'"}
+  url=\${url%"'"}
+  if [[ -n $url ]] && command -v curl >/dev/null; then NOTIFY_URL=$url notify "$project: $1" "$2" || true; fi
 }
 
 main "$@"

@@ -9,7 +9,7 @@ import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validat
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, DNS_LABEL, describeProblem, labelProblem, type Problem } from "./problems";
-import { composeLogging, DEFAULT_BACK_OFF, DEFAULT_LOG_CAP, type RecoveryOptions, recoveryProblems } from "./restarter";
+import { composeLogging, NOTIFY_SECRET, type Recovery, type RecoveryOptions, recoveryProblems, resolveRecovery } from "./restarter";
 import type { AppRole, ServarrApp } from "./servarr-app";
 import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
@@ -102,7 +102,7 @@ export class Host extends Construct {
   readonly backup: BackupBucket;
   readonly zone: ZoneHardening;
   readonly ssh: SshAccess;
-  readonly recovery: Required<RecoveryOptions>;
+  readonly recovery: Recovery;
   private readonly lanAddress?: string;
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
@@ -125,7 +125,7 @@ export class Host extends Construct {
       ...recoveryProblems(props.recovery),
     ]);
     this.machine = resolveMachine(props.machine);
-    this.recovery = { backOff: props.recovery?.backOff ?? DEFAULT_BACK_OFF, logs: props.recovery?.logs ?? DEFAULT_LOG_CAP };
+    this.recovery = resolveRecovery(props.recovery);
 
     this.secrets = new HostSecrets(this, "secrets");
     this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
@@ -173,6 +173,11 @@ export class Host extends Construct {
     );
     this.zone = new ZoneHardening(this, "zone", { zoneId: props.cloudflare.zoneId, botFightMode: props.cloudflare.botFightMode });
     this.ssh = new SshAccess(this, "ssh", props.ssh);
+    if (this.recovery.notify)
+      this.secrets.require(
+        NOTIFY_SECRET,
+        `${this.recovery.notify.kind} URL the host's notifications are posted to (topic and credentials included)`,
+      );
     this.node.addValidation({ validate: () => this.validateApps().map(describeProblem) });
   }
 

@@ -15,6 +15,20 @@ export interface LogCap {
   readonly maxFiles: number;
 }
 
+/**
+ * Where the host reports what it did: the restarter's restarts, back-offs and VPN recoveries,
+ * and deploy.sh's outcome. The URL (topic, credentials) is the host secret NOTIFY_URL, set like
+ * every other secret; the kind says how to post to it:
+ * - ntfy: POST the message as the body, the title in a `Title` header (ntfy.sh or self-hosted),
+ * - apprise: POST JSON `{"title","body"}` to an Apprise API URL (`http(s)://<apprise>/notify/<key>`).
+ */
+export interface Notify {
+  readonly kind: "ntfy" | "apprise";
+}
+
+/** The host secret holding the notification URL. */
+export const NOTIFY_SECRET = "NOTIFY_URL";
+
 export interface RecoveryOptions {
   /**
    * A container the restarter restarted `restarts` times within `withinMinutes` is left alone
@@ -24,6 +38,41 @@ export interface RecoveryOptions {
   readonly backOff?: BackOff;
   /** @default { maxSizeMegabytes: 10, maxFiles: 3 } (at most 30 MB of logs per container) */
   readonly logs?: LogCap;
+  /** @default none (only the logs tell) */
+  readonly notify?: Notify;
+}
+
+/** The host's recovery settings with the defaults filled in. */
+export interface Recovery {
+  readonly backOff: BackOff;
+  readonly logs: LogCap;
+  readonly notify?: Notify;
+}
+
+export function resolveRecovery(options: RecoveryOptions | undefined): Recovery {
+  return {
+    backOff: options?.backOff ?? DEFAULT_BACK_OFF,
+    logs: options?.logs ?? DEFAULT_LOG_CAP,
+    ...(options?.notify ? { notify: options.notify } : {}),
+  };
+}
+
+/**
+ * A POSIX sh function `notify TITLE MESSAGE` for the kind, posting with busybox wget or curl,
+ * reading the URL from $NOTIFY_URL; a failed post is logged, never fatal. Titles and messages
+ * are generated (names, counts), never user input: no quote to escape in the JSON.
+ */
+export function notifyFunction(kind: Notify["kind"] | undefined, post: "wget" | "curl"): string {
+  if (kind === undefined) return "notify() { :; }";
+  const send =
+    kind === "ntfy"
+      ? post === "wget"
+        ? `wget -q -O /dev/null --header "Title: $1" --post-data "$2" "$NOTIFY_URL"`
+        : `curl -fsS -o /dev/null -m 20 -H "Title: $1" --data-binary "$2" "$NOTIFY_URL"`
+      : post === "wget"
+        ? `wget -q -O /dev/null --header "Content-Type: application/json" --post-data "{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}" "$NOTIFY_URL"`
+        : `curl -fsS -o /dev/null -m 20 -H "Content-Type: application/json" --data-binary "{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}" "$NOTIFY_URL"`;
+  return `notify() { ${send} || echo "notification failed: $1" >&2; }`;
 }
 
 export const DEFAULT_BACK_OFF: BackOff = { restarts: 5, withinMinutes: 60 };
@@ -36,6 +85,9 @@ export function composeLogging(cap: LogCap): { driver: string; options: Record<s
 
 export function recoveryProblems(options: RecoveryOptions | undefined): Problem[] {
   const problems: Problem[] = [];
+  const kind = options?.notify?.kind;
+  if (options?.notify && kind !== "ntfy" && kind !== "apprise")
+    problems.push({ field: "recovery.notify.kind", value: kind, allowed: '"ntfy" or "apprise"' });
   const int = (field: string, v: number, min: number, max: number) => {
     if (!(Number.isInteger(v) && v >= min && v <= max)) problems.push({ field, value: v, allowed: `an integer from ${min} to ${max}` });
   };
@@ -85,6 +137,7 @@ export interface RestarterPlan {
   readonly gateway?: string;
   readonly namespace: readonly string[];
   readonly backOff: BackOff;
+  readonly notify?: Notify["kind"];
 }
 
 export function restarterPlan(host: Host): RestarterPlan {
@@ -97,6 +150,7 @@ export function restarterPlan(host: Host): RestarterPlan {
     ...(gateway ? { gateway: name(gateway.name) } : {}),
     namespace: gateway ? host.apps.filter((a) => a.vpn && restartable.includes(name(a.name))).map((a) => name(a.name)) : [],
     backOff: host.recovery.backOff,
+    ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
   };
 }
 
@@ -134,6 +188,7 @@ max=${backOff.restarts}
 window=${backOff.withinMinutes * 60}
 mkdir -p "$state"
 log() { echo "restarter: $*"; }
+${notifyFunction(plan.notify, "wget")}
 
 # restart NAME WHY: by name through the proxy, unless the back-off leaves NAME alone.
 restart() {
@@ -145,11 +200,16 @@ restart() {
   if [ "$count" -ge "$max" ]; then
     : >"$state/$1.given-up"
     log "BACK-OFF $1: restarted $count times within ${backOff.withinMinutes} min, still failing ($2); left alone until it is healthy again"
+    notify "BACK-OFF $1" "restarted $count times within ${backOff.withinMinutes} min, still failing ($2); left alone until it is healthy again" &
     return 0
   fi
   printf '%s\\n' $recent "$now" >"$state/$1"
   log "restarting $1: $2 (restart $((count + 1)) of at most $max within ${backOff.withinMinutes} min)"
-  wget -q -O /dev/null --post-data '' "$proxy/containers/$1/restart?t=${RESTART_STOP_SECONDS}" || log "restart of $1 failed"
+  if wget -q -O /dev/null --post-data '' "$proxy/containers/$1/restart?t=${RESTART_STOP_SECONDS}"; then
+    notify "restarted $1" "$2 (restart $((count + 1)) of at most $max within ${backOff.withinMinutes} min)" &
+  else
+    log "restart of $1 failed"
+  fi
 }
 
 # The gateway came back in a new network namespace: its apps rejoin it when restarted.
@@ -163,6 +223,7 @@ gateway_back() {
     for name in $namespace; do restart "$name" "$gateway restarted" & done
     wait
     log "VPN recovery: $gateway is back, its apps were restarted into its namespace"
+    notify "VPN recovery" "$gateway was restarted by the engine; its apps were restarted into its new namespace" &
   ) &
 }
 

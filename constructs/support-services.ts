@@ -12,7 +12,7 @@ import { composeEscape, composeTiming, DEFAULT_HEALTH_TIMING } from "./health";
 import type { Host } from "./host";
 import { SUPPORT_IMAGES } from "./images";
 import type { NetworkNode } from "./network-plan";
-import { eventsQuery, RESTART_STOP_SECONDS, restarterPlan, restarterScript, unhealthyListQuery } from "./restarter";
+import { eventsQuery, NOTIFY_SECRET, RESTART_STOP_SECONDS, restarterPlan, restarterScript, unhealthyListQuery } from "./restarter";
 import { AUTOHEAL_LABEL } from "./servarr-app";
 
 /** A host service that is not an app: no UI, no config dir, no user; only a job. */
@@ -126,17 +126,21 @@ export function supportServices(host: Host): SupportService[] {
         image: SUPPORT_IMAGES.autoheal,
         restart: "unless-stopped",
         entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(restarterPlan(host), { state: RESTARTER_STATE }))],
-        environment: { TZ: host.timezone },
+        environment: {
+          TZ: host.timezone,
+          ...(host.recovery.notify ? { [NOTIFY_SECRET]: `\${${NOTIFY_SECRET}:?${NOTIFY_SECRET} must be set in .env}` } : {}),
+        },
         read_only: true,
         tmpfs: [`${RESTARTER_STATE}:size=1m,mode=0700`],
         cap_drop: ["ALL"],
         security_opt: ["no-new-privileges:true"],
         mem_limit: "32m",
-        // The loop runs a handful of processes at a time.
-        pids_limit: 32,
+        // Two loops; when the gateway is back, a restart and a notification per namespace app at once.
+        pids_limit: 64,
         depends_on: { [SOCKET_PROXY]: { condition: "service_healthy" } },
       },
-      node: { name: RESTARTER, talksTo: [SOCKET_PROXY], outside: false },
+      // Out to the internet only to post notifications, when the config names a channel.
+      node: { name: RESTARTER, talksTo: [SOCKET_PROXY], outside: host.recovery.notify !== undefined },
     },
   ];
 }

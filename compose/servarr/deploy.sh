@@ -80,6 +80,7 @@ main() {
     cp "$current/commit" "$state_dir/deployed-commit"
     record "$commit deployed"
     log "deployed $commit in $((SECONDS - started))s"
+    tell "deployed" "$commit is deployed and healthy after $((SECONDS - started))s"
     return 0
   fi
 
@@ -130,7 +131,20 @@ fail() {
   local code=$1
   shift
   printf 'deploy[%s]: error: %s\n' "$project" "$*" >&2
+  if [[ $code -ne 64 ]]; then tell "deploy failed" "$*"; fi
   exit "$code"
+}
+
+# The outcome to the notification channel: its URL from the .env the host runs with, sent
+# with curl; nothing when there is no channel, no URL or no curl. Never fatal, never printed.
+notify() { curl -fsS -o /dev/null -m 20 -H "Title: $1" --data-binary "$2" "$NOTIFY_URL" || echo "notification failed: $1" >&2; }
+tell() {
+  local env_file=${state_dir:-}/current/.env url
+  [[ -f $env_file ]] || env_file=${bundle_dir:-.}/.env
+  url=$(sed -n 's/^NOTIFY_URL=//p' "$env_file" 2>/dev/null | tail -n 1) || true
+  url=${url#"'"}
+  url=${url%"'"}
+  if [[ -n $url ]] && command -v curl >/dev/null; then NOTIFY_URL=$url notify "$project: $1" "$2" || true; fi
 }
 
 main "$@"

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ComposeFile } from "../../compose/compose-spec";
 import type { BackOff } from "../../constructs/restarter";
@@ -50,8 +50,13 @@ export async function logCap(project: Project, compose: ComposeFile, image: stri
     return ok(name, ["not every service has the same generated logging"], "no cap to test");
   const ids = (await docker("ps", "-q", "--filter", `label=com.docker.compose.project=${project.name}`)).split("\n").filter(Boolean);
   for (const id of ids) {
-    const config = JSON.parse(await docker("inspect", "-f", "{{json .HostConfig.LogConfig}}", id)) as { Type: string; Config: object };
-    if (config.Type !== logging.driver || JSON.stringify(config.Config) !== JSON.stringify(logging.options))
+    const config = JSON.parse(await docker("inspect", "-f", "{{json .HostConfig.LogConfig}}", id)) as {
+      Type: string;
+      Config: Record<string, string>;
+    };
+    const same = (a: Record<string, string>, b: Record<string, string>) =>
+      Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+    if (config.Type !== logging.driver || !same(config.Config, logging.options))
       failures.push(`${id.slice(0, 12)} logs with ${JSON.stringify(config)}`);
   }
   const cap = Number.parseInt(logging.options["max-size"], 10) * MB * Number(logging.options["max-file"]);
@@ -157,3 +162,37 @@ export async function backOff(project: Project, plan: Plan, limits: BackOff): Pr
 }
 
 const sleepSeconds = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+
+/**
+ * 10. Notifications: what the restarter did in the checks before this one (a restart of the
+ * health check's app, the VPN recovery, the back-off) reached the local receiver that stands
+ * for the channel (ntfy: POST to the topic URL, the title in a Title header), through the
+ * restarter's egress network.
+ */
+export function notifications(file: string, project: Project, plan: Plan, url: string): CheckResult {
+  const name = "notifications";
+  const got = (existsSync(file) ? readFileSync(file, "utf8") : "")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { method: string; path: string; title?: string; body: string });
+  const path = new URL(url).pathname;
+  const expected = [
+    { what: "a restart", test: (t: string) => t.startsWith("restarted ") },
+    { what: "the VPN recovery", test: (t: string) => t === "VPN recovery" },
+    ...(plan.vpnApps.length > 0
+      ? plan.vpnApps.map((a) => ({ what: `the back-off of ${a}`, test: (t: string) => t === `BACK-OFF ${project.container(a)}` }))
+      : []),
+  ];
+  const failures = expected
+    .filter((e) => !got.some((n) => n.method === "POST" && n.path === path && e.test(n.title ?? "")))
+    .map((e) => `no notification of ${e.what}`);
+  const titles = [...new Set(got.map((n) => (n.title ?? "").replace(/ .*/, "")))];
+  return ok(
+    name,
+    failures,
+    `${got.length} notifications POSTed to the local receiver at ${url} (titles: ${titles.join(", ")}); each expected one arrived: ${expected.map((e) => e.what).join(", ")}` +
+      (got[0]
+        ? `; e.g. "${got.find((n) => n.title?.startsWith("restarted"))?.title}: ${got.find((n) => n.title?.startsWith("restarted"))?.body}"`
+        : ""),
+  );
+}

@@ -89,13 +89,14 @@ export async function restore(project: Project, host: Host, work: string, hostRo
 
   // A deploy holds the lock: refused at once, nothing changed.
   const holder = spawn("flock", [path.join(state, "lock"), "sleep", "120"]);
+  const released = new Promise((r) => holder.on("close", r));
   await waitFor(async () => (await run("flock", ["--nonblock", path.join(state, "lock"), "true"])).code !== 0, 10_000, 100);
   const locked = await runRestore(app);
   holder.kill();
   if (locked.code !== RESTORE_EXIT.locked || !locked.out.includes("a deploy holds"))
     failures.push(`while locked: exit ${locked.code} (expected ${RESTORE_EXIT.locked}): ${locked.out.trim()}`);
   await unchanged("while locked", before);
-  await new Promise((r) => holder.on("close", r));
+  await released;
 
   // The restore.
   const began = Date.now();
