@@ -80,6 +80,7 @@ main() {
     cp "$current/commit" "$state_dir/deployed-commit"
     record "$commit deployed"
     log "deployed $commit in $((SECONDS - started))s"
+    prune_images
     tell "deployed" "$commit is deployed and healthy after $((SECONDS - started))s"
     return 0
   fi
@@ -113,6 +114,23 @@ compose() {
 unhealthy() {
   { compose "$1" ps --all --format '{{.Service}} {{.State}} {{.Health}}' 2>/dev/null || true; } |
     awk '$2 != "running" || ($3 != "" && $3 != "healthy") { printf "%s%s (%s%s)", sep, $1, $2, ($3 == "" ? "" : ", " $3); sep = ", " }'
+}
+
+# After a healthy deploy: removes the superseded versions of this project's images, i.e. images of
+# a repository that current/ or previous/ (what a rollback returns to) names, used by neither.
+# An image some container still uses is refused by the engine and stays; nothing else is touched.
+prune_images() {
+  local refs keep=" " ref id repo pruned=0
+  refs=$({ compose "$current" config --images; if [[ -f $previous/compose.yaml ]]; then compose "$previous" config --images; fi; } 2>/dev/null | sort -u) || return 0
+  for ref in $refs; do
+    id=$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null) && keep+="$id "
+  done
+  while read -r id repo; do
+    [[ " $refs " == *" $repo:"* || " $refs " == *" $repo@"* ]] || continue
+    [[ $keep != *" $id "* ]] || continue
+    if docker image rm "$id" >/dev/null 2>&1; then pruned=$((pruned + 1)); fi
+  done < <(docker image ls --no-trunc --format '{{.ID}} {{.Repository}}' 2>/dev/null)
+  log "pruned $pruned superseded image(s); kept the images of the deployment and the one before it"
 }
 
 same_files() {
