@@ -161,7 +161,8 @@ export function restarterPlan(host: Host): RestarterPlan {
  *   restarts that container at once. The gateway's `die` then `start` of the SAME container
  *   (the engine restarted it; a deploy's recreate is a new container that Compose handles)
  *   restarts every app of its namespace at once, after a quiet time (a crash loop restarts them
- *   once). The stream ends when the proxy times it out; it is followed again at once.
+ *   once). The proxy keeps a quiet stream open for an hour; when it ends it is followed again
+ *   a second later.
  * - sweep: every `interval` seconds, lists this project's unhealthy labelled containers and
  *   restarts them: the fallback for anything the stream missed.
  * Every restart is by name (the proxy allows restarts of this project's names only) and goes

@@ -64,6 +64,7 @@ export function restarterApi(host: Host): DockerApiClient {
         path: "/events",
         query: eventsQuery(host.name),
         why: `the restarter's event stream: ${host.name}'s containers dying, starting, changing health`,
+        stream: true,
       },
       ...restartable.map((name) => ({
         method: "POST" as const,

@@ -39,6 +39,16 @@ describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }
       });
     });
 
+    it("keeps only the event stream open past the default server timeout, in the backend (after the allow rules)", () => {
+      const backend = rendered.slice(rendered.indexOf("backend engine"));
+      const longer = rendered.split("\n").filter((l) => l.includes("set-timeout"));
+      expect(longer).toEqual([
+        `  http-request set-timeout server 1h if { method GET } { path -m str /events } { query -m str ${eventsQuery(host.name)} }`,
+      ]);
+      expect(backend).toContain(longer[0]);
+      expect(api.calls.filter((c) => c.stream).map((c) => c.path)).toEqual(["/events"]);
+    });
+
     it("renders one exact allow line per call and refuses everything else", () => {
       const allows = rendered.split("\n").filter((l) => l.includes("http-request allow"));
       expect(allows).toHaveLength(api.calls.length);
