@@ -4,6 +4,7 @@ import { renderDeployScript } from "./deploy-script";
 import { renderNetworksMarkdown } from "./diagram";
 import { renderHostScripts } from "./host-scripts";
 import { generatedMarker, renderYaml } from "./render";
+import { renderRestoreScript } from "./restore-script";
 
 /** Every file of a host's bundle (`compose/<host>/`), keyed by file name. */
 export function renderBundle(host: Host): ReadonlyMap<string, string> {
@@ -14,8 +15,18 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ...renderHostScripts(host),
     ...host.supportServices().flatMap((s) => [...(s.files ?? [])]),
   ]);
+  const restore = renderRestoreScript(host);
+  if (restore) files.set("restore.sh", restore);
   const delivery = Delivery.of(host);
-  if (delivery) files.set("deploy.sh", renderDeployScript({ project: host.name, healthTimeoutSeconds: delivery.healthTimeoutSeconds }));
+  if (delivery)
+    files.set(
+      "deploy.sh",
+      renderDeployScript({
+        project: host.name,
+        healthTimeoutSeconds: delivery.healthTimeoutSeconds,
+        ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
+      }),
+    );
   return files;
 }
 

@@ -1,3 +1,4 @@
+import { NOTIFY_SECRET, type Notify, notifyFunction } from "../constructs/restarter";
 import { generatedMarker } from "./render";
 
 export interface DeployScriptOptions {
@@ -5,6 +6,8 @@ export interface DeployScriptOptions {
   readonly project: string;
   /** Seconds `docker compose up --wait` waits for every service to be healthy. */
   readonly healthTimeoutSeconds: number;
+  /** Post the outcome to the host's notification channel (URL from the deployed .env). @default none */
+  readonly notify?: Notify["kind"];
 }
 
 /** Where deploy.sh keeps the last good files, the deployed commit, its history and its lock. */
@@ -44,6 +47,8 @@ export const DEPLOY_EXIT = {
  * healthcheck. Only a healthy deploy is promoted to `current/` (what the boot unit starts) and
  * its .env to the bundle's `.env`; an unhealthy one brings `current/` (the last healthy one) back
  * up and exits non-zero naming the failed services, so a reboot never starts a rejected version.
+ * After a healthy deploy it removes superseded versions of the project's images (keeping those of
+ * `current/` and `previous/`) and posts the outcome to the notification channel, if any.
  * It never prints a value from .env (no `set -x`, no `config` output). The body is one function
  * so that the checkout replacing this file mid-run cannot change what bash executes.
  */
@@ -132,6 +137,8 @@ main() {
     cp "$current/commit" "$state_dir/deployed-commit"
     record "$commit deployed"
     log "deployed $commit in $((SECONDS - started))s"
+    prune_images
+    tell "deployed" "$commit is deployed and healthy after $((SECONDS - started))s"
     return 0
   fi
 
@@ -166,6 +173,23 @@ unhealthy() {
     awk '$2 != "running" || ($3 != "" && $3 != "healthy") { printf "%s%s (%s%s)", sep, $1, $2, ($3 == "" ? "" : ", " $3); sep = ", " }'
 }
 
+# After a healthy deploy: removes the superseded versions of this project's images, i.e. images of
+# a repository that current/ or previous/ (what a rollback returns to) names, used by neither.
+# An image some container still uses is refused by the engine and stays; nothing else is touched.
+prune_images() {
+  local refs keep=" " ref id repo pruned=0
+  refs=$({ compose "$current" config --images; if [[ -f $previous/compose.yaml ]]; then compose "$previous" config --images; fi; } 2>/dev/null | sort -u) || return 0
+  for ref in $refs; do
+    id=$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null) && keep+="$id "
+  done
+  while read -r id repo; do
+    [[ " $refs " == *" $repo:"* || " $refs " == *" $repo@"* ]] || continue
+    [[ $keep != *" $id "* ]] || continue
+    if docker image rm "$id" >/dev/null 2>&1; then pruned=$((pruned + 1)); fi
+  done < <(docker image ls --no-trunc --format '{{.ID}} {{.Repository}}' 2>/dev/null)
+  log "pruned $pruned superseded image(s); kept the images of the deployment and the one before it"
+}
+
 same_files() {
   cmp -s "$1/compose.yaml" "$2/compose.yaml" && cmp -s "$1/.env" "$2/.env"
 }
@@ -182,7 +206,20 @@ fail() {
   local code=$1
   shift
   printf 'deploy[%s]: error: %s\\n' "$project" "$*" >&2
+  if [[ $code -ne ${x.usage} ]]; then tell "deploy failed" "$*"; fi
   exit "$code"
+}
+
+# The outcome to the notification channel: its URL from the .env the host runs with, sent
+# with curl; nothing when there is no channel, no URL or no curl. Never fatal, never printed.
+${notifyFunction(options.notify, "curl")}
+tell() {
+  local env_file=\${state_dir:-}/current/.env url
+  [[ -f $env_file ]] || env_file=\${bundle_dir:-.}/.env
+  url=$(sed -n 's/^${NOTIFY_SECRET}=//p' "$env_file" 2>/dev/null | tail -n 1) || true
+  url=\${url#"'"}
+  url=\${url%"'"}
+  if [[ -n $url ]] && command -v curl >/dev/null; then NOTIFY_URL=$url notify "$project: $1" "$2" || true; fi
 }
 
 main "$@"

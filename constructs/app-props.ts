@@ -1,6 +1,6 @@
 import type { BackupPolicy } from "./backups";
 import type { Exposure } from "./exposure";
-import type { ProbeRunner } from "./health";
+import type { HealthTiming, ProbeRunner } from "./health";
 import type { Host } from "./host";
 
 /** Which part of the single /data tree (TRaSH layout) an app mounts. */
@@ -186,6 +186,12 @@ export interface ServarrAppProps {
    * @default none
    */
   readonly files?: (host: Host) => Readonly<Record<string, string>>;
+  /**
+   * When the healthcheck runs and when its failures count (see constructs/health.ts); presets
+   * set the start period from how long the app takes to answer after a start.
+   * @default DEFAULT_HEALTH_TIMING (probes 10 s apart, 3 retries, 5 s timeout, 60 s start period)
+   */
+  readonly healthTiming?: Partial<HealthTiming>;
   /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
   readonly backupPolicy?: BackupPolicy;
 }

@@ -54,6 +54,11 @@ export function backupPolicyProblems(policy: BackupPolicy | undefined): Problem[
   return problems;
 }
 
+/** The name Kopia gives an app's source: the fixed identity of the jobs (user = the backup app, host = the host) and its path. */
+export function backupSourceName(host: Host, kopia: ServarrApp, source: BackupSource): string {
+  return `${kopia.name}@${host.name}:${source.containerDir}`;
+}
+
 /** Every app's config dir except the backup app's own (its repository config holds no app state). */
 export function backupSources(host: Host): BackupSource[] {
   const backup = host.appWithRole("backup");
@@ -62,13 +67,17 @@ export function backupSources(host: Host): BackupSource[] {
     .map((a) => ({ app: a.name, hostDir: a.configDir as string, containerDir: `/sources/${a.name}` }));
 }
 
+/** The backup app's one-shot jobs, each the compose service `<backup app>-<job>`. */
+export const BACKUP_JOBS = ["connect", "create", "policy", "restore"] as const;
+
 const env = (name: string) => `\${${name}:?${name} must be set in .env}`;
 
 /**
  * One-shot jobs around the Kopia server (its environment names the bucket: KOPIA_S3_BUCKET, KOPIA_S3_ENDPOINT), in Kopia's own image (distroless: exec form, no shell):
  * `<kopia>-connect` connects to the R2 repository, `<kopia>-policy` writes the schedule and
  * retention for every source; the server starts only after both succeeded. `<kopia>-create`
- * (profile "init") creates the repository once on a new bucket.
+ * (profile "init") creates the repository once on a new bucket. `<kopia>-restore` (profile
+ * "restore") is what restore.sh runs (`compose run`, with the arguments and the target mount).
  */
 export function backupJobs(host: Host, kopia: ServarrApp): Record<string, ComposeService> {
   const policy = kopia.props.backupPolicy ?? DEFAULT_BACKUP_POLICY;
@@ -100,6 +109,7 @@ export function backupJobs(host: Host, kopia: ServarrApp): Record<string, Compos
   return {
     [`${kopia.name}-connect`]: job(`${kopia.name}-connect`, ["repository", "connect", ...storage, ...identity]),
     [`${kopia.name}-create`]: job(`${kopia.name}-create`, ["repository", "create", ...storage, ...identity], { profiles: ["init"] }),
+    [`${kopia.name}-restore`]: job(`${kopia.name}-restore`, ["snapshot", "list", "--all"], { profiles: ["restore"] }),
     [`${kopia.name}-policy`]: job(
       `${kopia.name}-policy`,
       [

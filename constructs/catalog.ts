@@ -16,6 +16,8 @@ export const plex = preset("plex", {
   kinds: ["media-server"],
   port: 32400,
   healthPath: "/identity",
+  // First start on a big library (database upgrade, plugin setup) takes minutes before /identity answers.
+  healthTiming: { startPeriodSeconds: 180 },
   uid: 13001,
   data: "media",
   environment: { VERSION: "docker" },
@@ -29,6 +31,8 @@ export const jellyfin = preset("jellyfin", {
   kinds: ["media-server"],
   port: 8096,
   healthPath: "/health",
+  // First start on a big library (database migration, scan setup) takes minutes before /health answers.
+  healthTiming: { startPeriodSeconds: 180 },
   uid: 13012,
   data: "media",
   egress: true,
@@ -40,6 +44,8 @@ export const seerr = preset("seerr", {
   kinds: ["request-manager"],
   port: 5055,
   healthPath: "/api/v1/status",
+  // Node app: runs its database migrations before it listens.
+  healthTiming: { startPeriodSeconds: 90 },
   identity: "user",
   uid: 13002,
   configPath: "/app/config",
@@ -54,6 +60,8 @@ export const sonarr = preset("sonarr", {
   kinds: ["tv-manager"],
   port: 8989,
   healthPath: "/ping",
+  // .NET apps: a database migration after an update delays the first answer.
+  healthTiming: { startPeriodSeconds: 90 },
   uid: 13003,
   data: "all",
   egress: true,
@@ -66,6 +74,8 @@ export const radarr = preset("radarr", {
   kinds: ["movie-manager"],
   port: 7878,
   healthPath: "/ping",
+  // .NET apps: a database migration after an update delays the first answer.
+  healthTiming: { startPeriodSeconds: 90 },
   uid: 13004,
   data: "all",
   egress: true,
@@ -78,6 +88,8 @@ export const lidarr = preset("lidarr", {
   kinds: ["music-manager"],
   port: 8686,
   healthPath: "/ping",
+  // .NET apps: a database migration after an update delays the first answer.
+  healthTiming: { startPeriodSeconds: 90 },
   uid: 13013,
   data: "all",
   egress: true,
@@ -100,6 +112,8 @@ export const prowlarr = preset("prowlarr", {
   kinds: ["indexer-manager"],
   port: 9696,
   healthPath: "/ping",
+  // .NET apps: a database migration after an update delays the first answer.
+  healthTiming: { startPeriodSeconds: 90 },
   uid: 13006,
   egress: true,
   talksToKinds: ["challenge-solver", "tv-manager", "movie-manager", "music-manager"],
@@ -110,6 +124,8 @@ export const flaresolverr = preset("flaresolverr", {
   kinds: ["challenge-solver"],
   port: 8191,
   healthPath: "/health",
+  // Starts and checks a headless Chromium before it answers.
+  healthTiming: { startPeriodSeconds: 90 },
   identity: "image",
   configPath: null,
   egress: true,
@@ -128,6 +144,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
     environment: { WEBUI_PORT: "8080" },
     egress: true,
     healthPath: "/",
+    healthTiming: { startPeriodSeconds: 60 },
     // The VPN provider's forwarded port becomes the listening port for incoming peers.
     ...(options.vpn ? { vpnPortEnv: "TORRENTING_PORT" } : {}),
     ...options,
@@ -138,6 +155,7 @@ export const sabnzbd = preset("sabnzbd", {
   kinds: ["download-client"],
   port: 8080,
   healthPath: "/api?mode=version",
+  healthTiming: { startPeriodSeconds: 60 },
   uid: 13014,
   data: "usenet",
   egress: true,
@@ -152,6 +170,8 @@ export const maintainerr = preset("maintainerr", {
   talksToKinds: ["media-server", "request-manager", "tv-manager", "movie-manager", "watch-statistics"],
   egress: true,
   healthPath: "/api/health/live",
+  // Node app: runs its database migrations before it listens.
+  healthTiming: { startPeriodSeconds: 90 },
 });
 
 export const tautulli = preset("tautulli", {
@@ -159,6 +179,7 @@ export const tautulli = preset("tautulli", {
   kinds: ["watch-statistics"],
   port: 8181,
   healthPath: "/status",
+  healthTiming: { startPeriodSeconds: 60 },
   uid: 13009,
   talksToKinds: ["media-server"],
   egress: true,
@@ -185,6 +206,8 @@ export const cloudflared = preset("cloudflared", {
   command: ["tunnel", "--no-autoupdate", "--metrics", CLOUDFLARED_METRICS, "run"],
   // Distroless image: its own readiness check (200 once connected to the edge), in its own namespace.
   healthCommand: ["cloudflared", "tunnel", "--metrics", CLOUDFLARED_METRICS, "ready"],
+  // Ready once connected to the edge: seconds.
+  healthTiming: { startPeriodSeconds: 30 },
   // The SSH ingress (ssh://host.docker.internal:22) reaches the host's own sshd.
   extraHosts: ["host.docker.internal:host-gateway"],
 });
@@ -223,6 +246,8 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
         HTTP_CONTROL_SERVER_ADDRESS: ":8000",
       },
       healthCommand: ["/gluetun-entrypoint", "healthcheck"],
+      // The WireGuard handshake and the public IP check take seconds; a slow provider, tens.
+      healthTiming: { startPeriodSeconds: 60 },
       // Served by gluetun's own process on its loopback: a VPN-routed app sees it only while it
       // lives in gluetun's current namespace.
       namespaceProbe: "http://127.0.0.1:9999",
@@ -266,6 +291,8 @@ export const uptimeKuma = preset("uptime-kuma", {
   role: "monitor",
   egress: true,
   healthPath: "/",
+  // Version 2 migrates its database on the first start after an upgrade before it listens.
+  healthTiming: { startPeriodSeconds: 180 },
   identity: "image",
   configPath: "/app/data",
 });

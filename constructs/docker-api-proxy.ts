@@ -12,7 +12,17 @@ export interface DockerApiCall {
   readonly query?: string;
   /** Why the client needs it (a comment in the generated config). */
   readonly why: string;
+  /**
+   * The answer is a stream that may be idle for long (the event stream): the proxy waits up to
+   * STREAM_IDLE_TIMEOUT for the engine instead of the default 90 s, so the client is not cut
+   * off (and reconnecting, with a gap) every 90 s of quiet.
+   * @default false
+   */
+  readonly stream?: boolean;
 }
+
+/** How long a streamed answer may stay silent before the proxy closes it. */
+export const STREAM_IDLE_TIMEOUT = "1h";
 
 /** A client of the Docker API and the proxy that stands between it and the engine's socket. */
 export interface DockerApiClient {
@@ -43,10 +53,13 @@ export function proxyConfigFile(client: DockerApiClient): string {
  * and never reaches the engine. Written for HAProxy 2.6 (Debian 12, which the e2e runs) and later.
  */
 export function renderHaproxyConfig(client: DockerApiClient): string {
-  const allow = client.calls.map((call) => {
-    const query = call.query === undefined ? "!{ query -m found }" : `{ query -m str ${haproxyWord(call.query)} }`;
-    return [`  # ${call.why}`, `  http-request allow if { method ${call.method} } { path -m str ${haproxyWord(call.path)} } ${query}`];
-  });
+  const match = (call: DockerApiCall) =>
+    `{ method ${call.method} } { path -m str ${haproxyWord(call.path)} } ${call.query === undefined ? "!{ query -m found }" : `{ query -m str ${haproxyWord(call.query)} }`}`;
+  const allow = client.calls.map((call) => [`  # ${call.why}`, `  http-request allow if ${match(call)}`]);
+  // Only allowed calls reach the backend; there a stream gets its longer idle timeout.
+  const streams = client.calls
+    .filter((c) => c.stream)
+    .map((call) => `  http-request set-timeout server ${STREAM_IDLE_TIMEOUT} if ${match(call)}`);
   return [
     generatedMarker("#"),
     `# Docker API proxy of ${client.client}: ${client.calls.length} calls allowed, everything else refused (${REFUSED_STATUS}).`,
@@ -71,6 +84,7 @@ export function renderHaproxyConfig(client: DockerApiClient): string {
     "  default_backend engine",
     "",
     "backend engine",
+    ...streams,
     `  server engine ${DOCKER_SOCKET_PATH}`,
     "",
   ].join("\n");

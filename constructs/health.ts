@@ -1,4 +1,5 @@
 import type { ComposeHealthcheck } from "../compose/compose-spec";
+import type { Problem } from "./problems";
 
 /**
  * How a healthcheck command runs inside an image:
@@ -22,8 +23,66 @@ export type HealthProbe =
   | { readonly kind: "http"; readonly probes: readonly HttpProbe[]; readonly runner: ProbeRunner }
   | { readonly kind: "command"; readonly command: readonly string[] };
 
-/** Timings shared by every healthcheck: an app is unhealthy after ~90 s of failures. */
-export const HEALTH_TIMING = { interval: "30s", timeout: "10s", retries: 3, start_period: "60s" } as const;
+/**
+ * When a healthcheck runs and when its failures count. A dead process is noticed after
+ * `retries` failed probes `intervalSeconds` apart (plus up to `timeoutSeconds` each when the
+ * probe hangs); failures during `startPeriodSeconds` after a start do not count, so a slow start
+ * is not taken for a failure (set it per preset from how long the app takes to answer).
+ */
+export interface HealthTiming {
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+/**
+ * Default timings: a dead service is unhealthy 30 s after it stopped answering (3 probes 10 s
+ * apart; up to 45 s when each probe hangs until its timeout), and the restarter acts on the
+ * engine's `health_status: unhealthy` event at once: restarted within the issue's 60 s.
+ */
+export const DEFAULT_HEALTH_TIMING: HealthTiming = { intervalSeconds: 10, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 };
+
+/** Seconds from a service's death to its container reported unhealthy, at the worst (every probe hangs until its timeout). */
+export function worstDetectionSeconds(t: HealthTiming): number {
+  return t.retries * (t.intervalSeconds + t.timeoutSeconds);
+}
+
+/** Compose's fields for a timing. */
+export function composeTiming(t: HealthTiming): Omit<ComposeHealthcheck, "test"> {
+  return {
+    interval: `${t.intervalSeconds}s`,
+    timeout: `${t.timeoutSeconds}s`,
+    retries: t.retries,
+    start_period: `${t.startPeriodSeconds}s`,
+  };
+}
+
+/** A timing's problems: whole seconds in range, a probe's timeout shorter than its interval. */
+export function healthTimingProblems(field: string, t: Partial<HealthTiming> | undefined): Problem[] {
+  if (t === undefined) return [];
+  const whole = t as Partial<Record<keyof HealthTiming, unknown>>;
+  const ranges: Record<keyof HealthTiming, [number, number]> = {
+    intervalSeconds: [2, 600],
+    timeoutSeconds: [1, 120],
+    retries: [1, 20],
+    startPeriodSeconds: [0, 3600],
+  };
+  const problems: Problem[] = [];
+  for (const [key, [min, max]] of Object.entries(ranges) as [keyof HealthTiming, [number, number]][]) {
+    const v = whole[key];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max))
+      problems.push({ field: `${field}.${key}`, value: v, allowed: `an integer from ${min} to ${max}` });
+  }
+  const full = { ...DEFAULT_HEALTH_TIMING, ...t };
+  if (problems.length === 0 && full.timeoutSeconds >= full.intervalSeconds)
+    problems.push({
+      field: `${field}.timeoutSeconds`,
+      value: full.timeoutSeconds,
+      allowed: `less than intervalSeconds (${full.intervalSeconds})`,
+    });
+  return problems;
+}
 
 /** Compose interpolates `$`: a literal dollar in a command is written `$$`. */
 export function composeEscape(text: string): string {
@@ -34,19 +93,28 @@ function shellProbe(url: string): string {
   return `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`;
 }
 
-function pythonProbe(urls: readonly string[]): string {
-  return `import urllib.request as u\nfor x in ${JSON.stringify(urls)}: u.urlopen(x, timeout=8)`;
+// urllib's own timeout, within the engine's: the probe fails with a message rather than being killed.
+function pythonProbe(urls: readonly string[], timeoutSeconds: number): string {
+  return `import urllib.request as u\nfor x in ${JSON.stringify(urls)}: u.urlopen(x, timeout=${Math.max(1, timeoutSeconds - 1)})`;
 }
 
 /** The compose healthcheck of a probe: all probes must pass. */
-export function renderHealthcheck(probe: HealthProbe): ComposeHealthcheck {
+export function renderHealthcheck(probe: HealthProbe, timing: HealthTiming = DEFAULT_HEALTH_TIMING): ComposeHealthcheck {
   const test: string[] =
     probe.kind === "command"
       ? ["CMD", ...probe.command]
       : probe.runner === "python"
-        ? ["CMD", "python3", "-c", pythonProbe(probe.probes.map((p) => p.url))]
+        ? [
+            "CMD",
+            "python3",
+            "-c",
+            pythonProbe(
+              probe.probes.map((p) => p.url),
+              timing.timeoutSeconds,
+            ),
+          ]
         : ["CMD-SHELL", probe.probes.map((p) => `{ ${shellProbe(p.url)}; }`).join(" && ")];
-  return { test, ...HEALTH_TIMING };
+  return { test, ...composeTiming(timing) };
 }
 
 /**

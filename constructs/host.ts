@@ -3,12 +3,13 @@ import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
 import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
-import { type BackupSource, backupJobs, backupSources } from "./backups";
+import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
 import { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
+import { composeLogging, NOTIFY_SECRET, type Recovery, type RecoveryOptions, recoveryProblems, resolveRecovery } from "./restarter";
 import type { AppRole, ServarrApp } from "./servarr-app";
 import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
@@ -72,6 +73,8 @@ export interface HostProps {
   readonly serviceTokens: Readonly<Record<string, ServiceTokenOptions>>;
   /** SSH to the host through the tunnel. @default ssh.<domain> to host.docker.internal:22 */
   readonly ssh?: SshOptions;
+  /** The restarter's back-off and every container's log cap (constructs/restarter.ts). @default their defaults */
+  readonly recovery?: RecoveryOptions;
 }
 
 /**
@@ -97,6 +100,7 @@ export class Host extends Construct {
   readonly backup: BackupBucket;
   readonly zone: ZoneHardening;
   readonly ssh: SshAccess;
+  readonly recovery: Recovery;
   private readonly lanAddress?: string;
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
@@ -113,8 +117,13 @@ export class Host extends Construct {
     this.umask = props.umask ?? "002";
     this.imagePolicy = props.imagePolicy ?? "tag";
     this.lanAddress = props.lanAddress;
-    assertNoProblems(this, [...validateHostProps(name, props), ...validateMachineProps(props.machine, props)]);
+    assertNoProblems(this, [
+      ...validateHostProps(name, props),
+      ...validateMachineProps(props.machine, props),
+      ...recoveryProblems(props.recovery),
+    ]);
     this.machine = resolveMachine(props.machine);
+    this.recovery = resolveRecovery(props.recovery);
 
     this.secrets = new HostSecrets(this, "secrets");
     this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
@@ -162,6 +171,11 @@ export class Host extends Construct {
     );
     this.zone = new ZoneHardening(this, "zone", { zoneId: props.cloudflare.zoneId, botFightMode: props.cloudflare.botFightMode });
     this.ssh = new SshAccess(this, "ssh", props.ssh);
+    if (this.recovery.notify)
+      this.secrets.require(
+        NOTIFY_SECRET,
+        `${this.recovery.notify.kind} URL the host's notifications are posted to (topic and credentials included)`,
+      );
     this.node.addValidation({ validate: () => validateHostApps(this).map(describeProblem) });
   }
 
@@ -207,6 +221,8 @@ export class Host extends Construct {
       const server = services[backup.name] as ComposeService;
       if (policyJob) server.depends_on = { ...server.depends_on, [policyJob]: { condition: "service_completed_successfully" } };
     }
+    // Every container's logs bounded on disk, whatever the engine's default driver.
+    for (const service of Object.values(services)) service.logging = composeLogging(this.recovery.logs);
     const connector = this.appWithRole("tunnel-connector");
     const networks: Record<string, ComposeNetwork> = Object.fromEntries(
       this.networkPlan().networks.map((n) => [
@@ -262,7 +278,7 @@ export class Host extends Construct {
     });
     nodes.push(...supportServices(this).map((s) => s.node));
     if (backup)
-      for (const job of ["connect", "create", "policy"])
+      for (const job of BACKUP_JOBS)
         nodes.push({ name: `${backup.name}-${job}`, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });
     return nodes;
   }

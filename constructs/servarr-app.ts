@@ -5,7 +5,14 @@ import type { ComposeService } from "../compose/compose-spec";
 import type { AppKind, DataAccess, ServarrAppProps } from "./app-props";
 import { resolveAppUrls } from "./app-url";
 import { Exposure } from "./exposure";
-import { type HealthProbe, healthRoutePath, renderHealthcheck } from "./health";
+import {
+  DEFAULT_HEALTH_TIMING,
+  type HealthProbe,
+  type HealthTiming,
+  healthRoutePath,
+  healthTimingProblems,
+  renderHealthcheck,
+} from "./health";
 import type { Host } from "./host";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
@@ -43,7 +50,11 @@ export class ServarrApp extends Construct {
     this.host = host;
     this.props = props;
     this.exposure = props.exposure ?? Exposure.internal();
-    assertNoProblems(this, [...validateAppProps(name, props, host.imagePolicy), ...serviceTokenProblems(props, host.serviceTokens.names)]);
+    assertNoProblems(this, [
+      ...validateAppProps(name, props, host.imagePolicy),
+      ...serviceTokenProblems(props, host.serviceTokens.names),
+      ...healthTimingProblems("healthTiming", props.healthTiming),
+    ]);
 
     this.routes = [this.exposure, ...(props.alsoExpose ?? [])]
       .filter((e) => e.atEdge)
@@ -183,7 +194,7 @@ export class ServarrApp extends Construct {
       ...(props.hardwareTranscoding ? { group_add: [String(props.hardwareTranscoding.renderGroupId)] } : {}),
       ...(files.length > 0 ? { configs: files.map(([target], i) => ({ source: this.configName(i), target })) } : {}),
       ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
-      ...(health ? { healthcheck: renderHealthcheck(health), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
+      ...(health ? { healthcheck: renderHealthcheck(health, this.healthTiming), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
     };
   }
 
@@ -214,6 +225,11 @@ export class ServarrApp extends Construct {
       ...(gateway?.props.namespaceProbe ? [{ url: gateway.props.namespaceProbe }] : []),
     ];
     return probes.length > 0 ? { kind: "http", probes, runner: props.healthRunner ?? "shell" } : undefined;
+  }
+
+  /** The healthcheck's timing: the preset's or config's over the defaults. */
+  get healthTiming(): HealthTiming {
+    return { ...DEFAULT_HEALTH_TIMING, ...this.props.healthTiming };
   }
 
   /** Needs a routed network of its own: declared egress, a host role that needs it, or a LAN port. */

@@ -8,10 +8,11 @@ import {
   proxyConfigFile,
   renderHaproxyConfig,
 } from "./docker-api-proxy";
-import { composeEscape, HEALTH_TIMING } from "./health";
+import { composeEscape, composeTiming, DEFAULT_HEALTH_TIMING } from "./health";
 import type { Host } from "./host";
 import { SUPPORT_IMAGES } from "./images";
 import type { NetworkNode } from "./network-plan";
+import { eventsQuery, NOTIFY_SECRET, RESTART_STOP_SECONDS, restarterPlan, restarterScript, unhealthyListQuery } from "./restarter";
 import { AUTOHEAL_LABEL } from "./servarr-app";
 
 /** A host service that is not an app: no UI, no config dir, no user; only a job. */
@@ -25,53 +26,28 @@ export interface SupportService {
 
 export const SOCKET_PROXY = "socket-proxy";
 export const RESTARTER = "restarter";
+/** The restarter's state (restart times for the back-off): a tmpfs, its root filesystem is read-only. */
+const RESTARTER_STATE = "/tmp/restarter";
 
-/** How often the restarter looks for unhealthy containers. */
-export const RESTARTER_INTERVAL_SECONDS = 20;
-/** Seconds the engine gives a container to stop when the restarter restarts it. */
-export const RESTART_STOP_SECONDS = 30;
-
-/** Compose v2's name of a service's (single) container. */
-export const containerName = (project: string, service: string) => `${project}-${service}-1`;
-
-/** The restarter's one listing: this project's unhealthy containers that carry the autoheal label. */
-export function unhealthyListQuery(project: string): string {
-  const filters = { health: ["unhealthy"], label: [`${AUTOHEAL_LABEL}=true`, `com.docker.compose.project=${project}`] };
-  return `filters=${encodeURIComponent(JSON.stringify(filters))}`;
-}
+export {
+  containerName,
+  eventsQuery,
+  RESTART_STOP_SECONDS,
+  RESTARTER_INTERVAL_SECONDS,
+  restarterPlan,
+  restarterScript,
+  unhealthyListQuery,
+} from "./restarter";
 
 /**
- * The restarter's loop, busybox-only (sh, wget, grep, cut, tr, sleep) so the e2e stand-in runs
- * the same script: list this project's unhealthy labelled containers through its proxy, restart
- * each BY NAME (the proxy allows restarts of this project's names only, never of an id).
- */
-export function restarterScript(
-  project: string,
-  { proxy = `http://${SOCKET_PROXY}:${DOCKER_API_PORT}`, interval = RESTARTER_INTERVAL_SECONDS } = {},
-): string {
-  return [
-    "set -u",
-    `echo "restarter: restarting unhealthy containers of ${project} every ${interval}s"`,
-    "while :; do",
-    `  names=$(wget -q -O - "${proxy}/containers/json?${unhealthyListQuery(project)}" | grep -o '"Names":\\["/[^"]*"' | cut -d / -f 2 | tr -d '"')`,
-    "  for name in $names; do",
-    '    echo "restarter: $name is unhealthy, restarting"',
-    `    wget -q -O /dev/null --post-data '' "${proxy}/containers/$name/restart?t=${RESTART_STOP_SECONDS}" || echo "restarter: restart of $name failed"`,
-    "  done",
-    `  sleep ${interval}`,
-    "done",
-    "",
-  ].join("\n");
-}
-
-/**
- * What the restarter may ask the engine, derived from the model: its listing, and a restart of
- * each container that carries the autoheal label (the apps with a healthcheck), by name. Nothing
+ * What the restarter may ask the engine, derived from the model: its listing, a restart of
+ * each container that carries the autoheal label (the apps with a healthcheck), by name, and the
+ * engine's event stream filtered to this project's containers (never another project's). Nothing
  * else: no inspect (it hands out every container's environment), no create, no exec, no
  * container of another project, no version prefix, no other query.
  */
 export function restarterApi(host: Host): DockerApiClient {
-  const restartable = host.apps.filter((a) => a.healthProbe !== undefined).map((a) => containerName(host.name, a.name));
+  const { restartable } = restarterPlan(host);
   return {
     client: RESTARTER,
     proxy: SOCKET_PROXY,
@@ -82,6 +58,13 @@ export function restarterApi(host: Host): DockerApiClient {
         path: "/containers/json",
         query: unhealthyListQuery(host.name),
         why: `the restarter's listing: unhealthy containers of ${host.name} labelled ${AUTOHEAL_LABEL}=true`,
+      },
+      {
+        method: "GET",
+        path: "/events",
+        query: eventsQuery(host.name),
+        why: `the restarter's event stream: ${host.name}'s containers dying, starting, changing health`,
+        stream: true,
       },
       ...restartable.map((name) => ({
         method: "POST" as const,
@@ -114,8 +97,7 @@ function proxyService(api: DockerApiClient, config: string): ComposeService {
     labels: { "servarr.config-sha256": configHash(config) },
     healthcheck: {
       test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${DOCKER_API_PORT}/_ping`],
-      ...HEALTH_TIMING,
-      start_period: "10s",
+      ...composeTiming({ ...DEFAULT_HEALTH_TIMING, startPeriodSeconds: 10 }),
     },
   };
 }
@@ -123,8 +105,9 @@ function proxyService(api: DockerApiClient, config: string): ComposeService {
 /**
  * The self-healing layer:
  * - socket-proxy: the restarter's Docker API proxy (the only container that mounts the socket);
- * - restarter: restarts unhealthy containers (the engine itself never does), which also
- *   recovers VPN-routed apps left in a dead namespace after the gateway was restarted.
+ * - restarter: restarts unhealthy containers (the engine itself never does) as soon as the
+ *   engine reports them, and the VPN gateway's apps as soon as the engine restarted the gateway
+ *   (they would be left in its dead namespace); see constructs/restarter.ts.
  * The monitor gets no proxy: it checks apps over HTTP, and each container's health is already
  * its healthcheck, acted on by the restarter.
  */
@@ -143,17 +126,22 @@ export function supportServices(host: Host): SupportService[] {
       service: {
         image: SUPPORT_IMAGES.autoheal,
         restart: "unless-stopped",
-        entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(host.name))],
-        environment: { TZ: host.timezone },
+        entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(restarterPlan(host), { state: RESTARTER_STATE }))],
+        environment: {
+          TZ: host.timezone,
+          ...(host.recovery.notify ? { [NOTIFY_SECRET]: `\${${NOTIFY_SECRET}:?${NOTIFY_SECRET} must be set in .env}` } : {}),
+        },
         read_only: true,
+        tmpfs: [`${RESTARTER_STATE}:size=1m,mode=0700`],
         cap_drop: ["ALL"],
         security_opt: ["no-new-privileges:true"],
         mem_limit: "32m",
-        // The loop runs a handful of processes at a time.
-        pids_limit: 32,
+        // Two loops; when the gateway is back, a restart and a notification per namespace app at once.
+        pids_limit: 64,
         depends_on: { [SOCKET_PROXY]: { condition: "service_healthy" } },
       },
-      node: { name: RESTARTER, talksTo: [SOCKET_PROXY], outside: false },
+      // Out to the internet only to post notifications, when the config names a channel.
+      node: { name: RESTARTER, talksTo: [SOCKET_PROXY], outside: host.recovery.notify !== undefined },
     },
   ];
 }

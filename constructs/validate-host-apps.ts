@@ -1,4 +1,5 @@
 import { environmentUrlProblems } from "./app-url";
+import { BACKUP_JOBS } from "./backups";
 import type { Host } from "./host";
 import type { Problem } from "./problems";
 import type { ServarrApp } from "./servarr-app";
@@ -46,7 +47,7 @@ export function validateHostApps(host: Host): Problem[] {
   const backup = host.appWithRole("backup");
   const reserved = new Map<string, string>([
     ...supportServices(host).map((s) => [s.name, "a support service"] as const),
-    ...(backup ? ["connect", "create", "policy"].map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
+    ...(backup ? BACKUP_JOBS.map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
   ]);
   // Every app gets a unix user of its name: it must not be a login user or the shared group.
   reserved.set(host.machine.ownerUser, "the owner's login user (machine.ownerUser)");

@@ -80,6 +80,8 @@ main() {
     cp "$current/commit" "$state_dir/deployed-commit"
     record "$commit deployed"
     log "deployed $commit in $((SECONDS - started))s"
+    prune_images
+    tell "deployed" "$commit is deployed and healthy after $((SECONDS - started))s"
     return 0
   fi
 
@@ -114,6 +116,23 @@ unhealthy() {
     awk '$2 != "running" || ($3 != "" && $3 != "healthy") { printf "%s%s (%s%s)", sep, $1, $2, ($3 == "" ? "" : ", " $3); sep = ", " }'
 }
 
+# After a healthy deploy: removes the superseded versions of this project's images, i.e. images of
+# a repository that current/ or previous/ (what a rollback returns to) names, used by neither.
+# An image some container still uses is refused by the engine and stays; nothing else is touched.
+prune_images() {
+  local refs keep=" " ref id repo pruned=0
+  refs=$({ compose "$current" config --images; if [[ -f $previous/compose.yaml ]]; then compose "$previous" config --images; fi; } 2>/dev/null | sort -u) || return 0
+  for ref in $refs; do
+    id=$(docker image inspect --format '{{.Id}}' "$ref" 2>/dev/null) && keep+="$id "
+  done
+  while read -r id repo; do
+    [[ " $refs " == *" $repo:"* || " $refs " == *" $repo@"* ]] || continue
+    [[ $keep != *" $id "* ]] || continue
+    if docker image rm "$id" >/dev/null 2>&1; then pruned=$((pruned + 1)); fi
+  done < <(docker image ls --no-trunc --format '{{.ID}} {{.Repository}}' 2>/dev/null)
+  log "pruned $pruned superseded image(s); kept the images of the deployment and the one before it"
+}
+
 same_files() {
   cmp -s "$1/compose.yaml" "$2/compose.yaml" && cmp -s "$1/.env" "$2/.env"
 }
@@ -130,7 +149,20 @@ fail() {
   local code=$1
   shift
   printf 'deploy[%s]: error: %s\n' "$project" "$*" >&2
+  if [[ $code -ne 64 ]]; then tell "deploy failed" "$*"; fi
   exit "$code"
+}
+
+# The outcome to the notification channel: its URL from the .env the host runs with, sent
+# with curl; nothing when there is no channel, no URL or no curl. Never fatal, never printed.
+notify() { curl -fsS -o /dev/null -m 20 -H "Title: $1" --data-binary "$2" "$NOTIFY_URL" || echo "notification failed: $1" >&2; }
+tell() {
+  local env_file=${state_dir:-}/current/.env url
+  [[ -f $env_file ]] || env_file=${bundle_dir:-.}/.env
+  url=$(sed -n 's/^NOTIFY_URL=//p' "$env_file" 2>/dev/null | tail -n 1) || true
+  url=${url#"'"}
+  url=${url%"'"}
+  if [[ -n $url ]] && command -v curl >/dev/null; then NOTIFY_URL=$url notify "$project: $1" "$2" || true; fi
 }
 
 main "$@"

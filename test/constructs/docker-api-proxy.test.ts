@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderHaproxyConfig } from "../../constructs/docker-api-proxy";
-import { containerName, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
+import { containerName, eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
 
@@ -20,13 +20,33 @@ describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }
     const api = restarterApi(host);
     const rendered = renderHaproxyConfig(api);
 
-    it("allows the ping, the one listing of this project, and restarts of this project's labelled containers by name", () => {
+    it("allows the ping, the one listing and the one event stream of this project, and restarts of its labelled containers by name", () => {
       const restartable = host.apps.filter((a) => a.healthProbe !== undefined).map((a) => containerName(host.name, a.name));
       expect(api.calls.map((c) => [c.method, c.path, c.query])).toEqual([
         ["GET", "/_ping", undefined],
         ["GET", "/containers/json", unhealthyListQuery(host.name)],
+        ["GET", "/events", eventsQuery(host.name)],
         ...restartable.map((name) => ["POST", `/containers/${name}/restart`, "t=30"]),
       ]);
+    });
+
+    it("follows only this project's containers' events: die, start and health changes", () => {
+      const filters = JSON.parse(decodeURIComponent(eventsQuery(host.name).replace(/^filters=/, "")));
+      expect(filters).toEqual({
+        event: ["die", "health_status", "start"],
+        label: [`com.docker.compose.project=${host.name}`],
+        type: ["container"],
+      });
+    });
+
+    it("keeps only the event stream open past the default server timeout, in the backend (after the allow rules)", () => {
+      const backend = rendered.slice(rendered.indexOf("backend engine"));
+      const longer = rendered.split("\n").filter((l) => l.includes("set-timeout"));
+      expect(longer).toEqual([
+        `  http-request set-timeout server 1h if { method GET } { path -m str /events } { query -m str ${eventsQuery(host.name)} }`,
+      ]);
+      expect(backend).toContain(longer[0]);
+      expect(api.calls.filter((c) => c.stream).map((c) => c.path)).toEqual(["/events"]);
     });
 
     it("renders one exact allow line per call and refuses everything else", () => {

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { DEPLOY_SECRETS } from "../../constructs/deploy-secrets";
+import { NOTIFY_SECRET } from "../../constructs/restarter";
 import { ServarrApp } from "../../constructs/servarr-app";
 import { plus, synth } from "../support";
 
 describe("host secrets: one list, values only in Terraform", () => {
   const { host, json } = synth();
 
-  it("lists every secret an app reads, once, sorted: the host's .env holds exactly those", () => {
-    const required = new Set(
-      host.apps.flatMap((a) => [...Object.keys(a.props.secretEnv ?? {}), ...(a.apiKeySecret ? [a.apiKeySecret] : [])]),
-    );
+  it("lists every secret an app (or the notification channel) reads, once, sorted: the host's .env holds exactly those", () => {
+    const required = new Set([
+      ...host.apps.flatMap((a) => [...Object.keys(a.props.secretEnv ?? {}), ...(a.apiKeySecret ? [a.apiKeySecret] : [])]),
+      ...(host.recovery.notify ? [NOTIFY_SECRET] : []),
+    ]);
     expect(host.secrets.for("host").map((s) => s.name)).toEqual([...required].sort());
   });
 

@@ -19,9 +19,12 @@ const TALKS: Record<string, readonly string[]> = {
   cloudflared: ["plex", "seerr", "wizarr", "tautulli", "maintainerr", "kopia", "uptime-kuma", ...VPN],
   "uptime-kuma": APPS.filter((a) => a !== "uptime-kuma"),
   restarter: ["socket-proxy"],
-  // Kopia's setup jobs are Kopia: they share its egress network with it and with each other.
+  // Kopia's jobs are Kopia: they share its egress network with it and with each other.
   ...Object.fromEntries(
-    ["kopia-connect", "kopia-create", "kopia-policy"].map((j) => [j, ["kopia", "kopia-connect", "kopia-create", "kopia-policy"]]),
+    ["kopia-connect", "kopia-create", "kopia-policy", "kopia-restore"].map((j) => [
+      j,
+      ["kopia", "kopia-connect", "kopia-create", "kopia-policy", "kopia-restore"],
+    ]),
   ),
   ...Object.fromEntries(VPN.map((v) => [v, VPN])),
 };
@@ -69,14 +72,18 @@ describe("network segmentation derived from talksTo", () => {
       "kopia-connect",
       "kopia-create",
       "kopia-policy",
+      "kopia-restore",
       "maintainerr",
       "plex",
+      ...(host.recovery.notify ? ["restarter"] : []),
       "seerr",
       "tautulli",
       "uptime-kuma",
       "wizarr",
     ]);
-    for (const s of ["socket-proxy", "restarter"]) expect(plan.hasEgress(s), s).toBe(false);
+    // The restarter goes out only to post notifications (the example names a channel); its proxy never.
+    expect(plan.hasEgress("socket-proxy")).toBe(false);
+    expect(plan.hasEgress("restarter")).toBe(host.recovery.notify !== undefined);
     for (const [name, net] of Object.entries(compose.networks ?? {}))
       expect(net.internal, name).toBe(plan.networks.find((n) => n.name === name)?.internal);
   });

@@ -51,13 +51,15 @@ describe("fan-out: one construct reaches every layer", () => {
     const servicesAfter = after.host.composeProject().services;
     expect(Object.keys(servicesAfter).filter((s) => !(s in servicesBefore))).toEqual(["jellyfin"]);
     // Who reaches it (tunnel connector, monitor) gains a network; the backup mounts and schedules its config dir;
-    // the restarter's proxy may restart it (its config, whose hash is a label, gains a rule).
+    // the restarter's proxy may restart it (its config, whose hash is a label, gains a rule), and
+    // the restarter's script lists it among the containers it restarts.
     const fanOut: Record<string, string> = {
       cloudflared: "networks",
       "uptime-kuma": "networks",
       kopia: "volumes",
       "kopia-policy": "command",
       "socket-proxy": "labels",
+      restarter: "entrypoint",
     };
     for (const [name, service] of Object.entries(servicesBefore)) {
       const changed = fanOut[name];

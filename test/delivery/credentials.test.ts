@@ -88,7 +88,8 @@ describe.each(Object.entries(FIXTURES))("fixture %s: no credential reaches unrev
 });
 
 describe("the committed workflows read secrets only inside environments that hold them", () => {
-  const { servarr, bootstrap } = synthBoth();
+  // The committed workflows are the user's config's.
+  const { servarr, bootstrap } = synthBoth({}, userConfig);
   const placement = secretPlacement([servarr, bootstrap]);
 
   it("every job that names a secret runs in an environment holding it; no job reads a repository secret", () => {

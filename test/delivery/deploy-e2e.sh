@@ -10,7 +10,9 @@
 # running, the checkout and .env back on the last healthy deploy, and a simulated reboot (the
 # boot unit's command from setup.sh, after every container is gone) starts the last healthy
 # deployment; a smuggled .env line and another account's tunnel token are refused by the gate;
-# an invalid compose file is rejected with nothing changed; deploys serialize.
+# an invalid compose file is rejected with nothing changed; deploys serialize; a deploy that
+# changes one service leaves the other's container as it was (same id, not restarted) and prunes a
+# superseded image of the project's repositories, keeping the deployed one.
 #
 # Needs root (creates a deploy user and a sudoers entry, starts sshd and dockerd). Installs its
 # Debian packages when missing. Stand-ins: `cloudflared`, a script on PATH that checks the
@@ -369,5 +371,21 @@ b=${pair[2]%% *}
 [[ $(deployed) == "$b" && $(content web1) == "$(git -C "$work/seed" log -1 --format=%s "$b")" ]] || fail "state after concurrent deploys is inconsistent"
 waits=$(grep -ho 'lock acquired after [0-9]*s' "$work/out.${sha[v5]}" "$work/out.${sha[v6]}" | tr '\n' ',') || fail "no lock report in the deploy output"
 pass "held lock blocks a deploy; 2 concurrent deploys run in turn (${waits%,})" "$((SECONDS - start))s"
+
+# --- 6. a deploy touches only what changed -----------------------------------------------------
+start=$SECONDS
+# v4 differs from the deployed commit in web1 only: web2 keeps its container (same id, not restarted).
+cid() { docker inspect --format '{{.Id}} {{.State.StartedAt}}' "servarr-$1-1"; }
+web1_before=$(cid web1)
+web2_before=$(cid web2)
+# A superseded version of the project's image (another id, same repository): pruned after the healthy deploy.
+tar -C "$work" -cf - run-count | docker import - servarr-standin:superseded >/dev/null
+deploy "${sha[v4]}" || { cat "$work/out.${sha[v4]}"; fail "redeploy of v4"; }
+! docker image inspect servarr-standin:superseded >/dev/null 2>&1 || fail "the superseded image was not pruned after a healthy deploy"
+docker image inspect servarr-standin:e2e >/dev/null || fail "the deployed image was pruned"
+grep -q "pruned [1-9][0-9]* superseded image" "$work/out.${sha[v4]}" || { cat "$work/out.${sha[v4]}"; fail "no prune report"; }
+[[ $(cid web2) == "$web2_before" ]] || fail "web2 did not change but was recreated or restarted: $web2_before -> $(cid web2)"
+[[ $(cid web1) != "$web1_before" && $(content web1) == v4 ]] || fail "web1 changed but was not recreated"
+pass "a deploy changing web1 only: web2 keeps container ${web2_before:0:12} (not restarted); superseded image pruned" "$((SECONDS - start))s"
 
 echo "deploy e2e: all checks passed in $((SECONDS - t0))s"

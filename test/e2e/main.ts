@@ -3,14 +3,17 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ComposeFile } from "../../compose/compose-spec";
 import { renderYaml } from "../../compose/render";
+import { NOTIFY_SECRET } from "../../constructs/restarter";
 import { restarterApi } from "../../constructs/support-services";
 import { config } from "../../servarr.config";
 import { buildApp } from "../../stacks/synth";
 import { breakExtraNetwork, breakIngressPort } from "./breaks";
 import { type CheckResult, gluetun, health, healthTarget, isolation, reach, recovery } from "./checks";
 import { Project, run } from "./docker";
+import { backOff, logCap, notifications } from "./healing";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
 import { proxy } from "./proxy";
+import { restore } from "./restore";
 import { standInProject } from "./standin";
 
 /**
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     netns: { type: "string" },
     break: { type: "string" },
     limit: { type: "string", default: "240" },
+    "notify-url": { type: "string" },
+    "notify-log": { type: "string" },
   },
 });
 
@@ -101,9 +106,11 @@ async function main(): Promise<number> {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, "ok\n", { mode: 0o644 });
   }
+  // The notification channel: the run's local receiver instead of a real ntfy/Apprise URL.
+  const env = { ...standIn.env, ...(NOTIFY_SECRET in standIn.env ? { [NOTIFY_SECRET]: need("notify-url") } : {}) };
   writeFileSync(
     path.join(work, ".env"),
-    Object.entries(standIn.env)
+    Object.entries(env)
       .map(([k, v]) => `${k}=${v}\n`)
       .join(""),
   );
@@ -151,6 +158,11 @@ async function main(): Promise<number> {
   const [recovered, healed] = await Promise.all([recovery(project, plan, limitMs), health(project, plan, limitMs)]);
   report(recovered);
   report(healed);
+  report(await backOff(project, plan, host.recovery.backOff));
+  if (host.recovery.notify) report(notifications(need("notify-log"), project, plan, need("notify-url")));
+  report(await logCap(project, compose, need("image")));
+  const restoreTarget = await healthTarget(project, plan);
+  if (restoreTarget) report(await restore(project, host, work, path.join(work, "host"), restoreTarget));
 
   if (planted === undefined) {
     // Negative controls: the same checks, fed one broken promise each, must fail.

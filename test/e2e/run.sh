@@ -58,6 +58,8 @@ ip -n "$ns" route add default via "$outside"
 mkdir -p "$work/outside"
 echo outside >"$work/outside/index.html"
 nsenter --net="/run/netns/$wan" busybox httpd -p 80 -h "$work/outside"
+# The notification channel's stand-in: a receiver on the outside address, reached through the NAT.
+nsenter --net="/run/netns/$wan" node dist/test/e2e/receiver.js 8090 "$work/notifications.jsonl" &
 
 echo "== e2e: engine and stand-in image"
 eval "$(SERVARR_DOCKERD_NETNS=$ns test/tools/start-dockerd.sh "$state")"
@@ -65,4 +67,5 @@ test/tools/make-standin-image.sh "$image" >/dev/null
 STANDIN_WITH_HAPROXY=1 test/tools/make-standin-image.sh "$image-haproxy" >/dev/null
 
 echo "== e2e: checks"
-node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-haproxy" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" "$@"
+node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-haproxy" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" \
+  --notify-url "http://$outside:8090/servarr-e2e" --notify-log "$work/notifications.jsonl" "$@"

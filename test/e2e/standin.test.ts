@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { restarterApi, unhealthyListQuery } from "../../constructs/support-services";
+import { eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
 import { buildPlan } from "./plan";
@@ -171,6 +171,7 @@ describe("the proxy check's table", () => {
     expect(allowed).toEqual([
       "GET /_ping",
       `GET /containers/json?${unhealthyListQuery(host.name)}`,
+      `GET /events?${eventsQuery(host.name)}`,
       "POST /containers/servarr-sonarr-1/restart?t=30",
     ]);
   });

@@ -249,8 +249,9 @@ describe.each(Object.entries(FIXTURES))(
           .map((l) => [name, l] as const),
       );
 
-    it("boot unit (setup.sh) and deploy.sh: --project-name, --project-directory, --file, --env-file", () => {
-      expect(invocations.map(([name]) => name).sort()).toEqual(["deploy.sh", "setup.sh", "setup.sh"]);
+    it("boot unit (setup.sh), deploy.sh and restore.sh: --project-name, --project-directory, --file, --env-file", () => {
+      const restore = files.has("restore.sh") ? ["restore.sh"] : [];
+      expect(invocations.map(([name]) => name).sort()).toEqual(["deploy.sh", ...restore, "setup.sh", "setup.sh"]);
       for (const [name, line] of invocations)
         for (const flag of ["--project-name", "--project-directory", "--file", "--env-file"])
           expect(line, `${name}: ${line}`).toContain(flag);

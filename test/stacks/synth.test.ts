@@ -56,6 +56,7 @@ describe("synthesize()", () => {
       "compose/servarr/firewall.nft",
       "compose/servarr/first-boot.sh",
       "compose/servarr/networks.md",
+      "compose/servarr/restore.sh",
       "compose/servarr/setup.sh",
       "compose/servarr/socket-proxy.haproxy.cfg",
     ]);

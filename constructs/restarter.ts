@@ -1,0 +1,269 @@
+import type { Host } from "./host";
+import type { Problem } from "./problems";
+import { AUTOHEAL_LABEL } from "./servarr-app";
+
+/** How the restarter keeps from restarting a container forever (a wrong health route, a broken app). */
+export interface BackOff {
+  /** Restarts of one container the restarter makes within the window before it leaves it alone. */
+  readonly restarts: number;
+  readonly withinMinutes: number;
+}
+
+/** Every container's log cap: Docker's `local` driver rotates at `maxSizeMegabytes` and keeps `maxFiles`. */
+export interface LogCap {
+  readonly maxSizeMegabytes: number;
+  readonly maxFiles: number;
+}
+
+/**
+ * Where the host reports what it did: the restarter's restarts, back-offs and VPN recoveries,
+ * and deploy.sh's outcome. The URL (topic, credentials) is the host secret NOTIFY_URL, set like
+ * every other secret; the kind says how to post to it:
+ * - ntfy: POST the message as the body, the title in a `Title` header (ntfy.sh or self-hosted),
+ * - apprise: POST JSON `{"title","body"}` to an Apprise API URL (`http(s)://<apprise>/notify/<key>`).
+ */
+export interface Notify {
+  readonly kind: "ntfy" | "apprise";
+}
+
+/** The host secret holding the notification URL. */
+export const NOTIFY_SECRET = "NOTIFY_URL";
+
+export interface RecoveryOptions {
+  /**
+   * A container the restarter restarted `restarts` times within `withinMinutes` is left alone
+   * (until it reports healthy again) and reported: one `restarter: BACK-OFF <container>` line.
+   * @default { restarts: 5, withinMinutes: 60 }
+   */
+  readonly backOff?: BackOff;
+  /** @default { maxSizeMegabytes: 10, maxFiles: 3 } (at most 30 MB of logs per container) */
+  readonly logs?: LogCap;
+  /** @default none (only the logs tell) */
+  readonly notify?: Notify;
+}
+
+/** The host's recovery settings with the defaults filled in. */
+export interface Recovery {
+  readonly backOff: BackOff;
+  readonly logs: LogCap;
+  readonly notify?: Notify;
+}
+
+export function resolveRecovery(options: RecoveryOptions | undefined): Recovery {
+  return {
+    backOff: options?.backOff ?? DEFAULT_BACK_OFF,
+    logs: options?.logs ?? DEFAULT_LOG_CAP,
+    ...(options?.notify ? { notify: options.notify } : {}),
+  };
+}
+
+/**
+ * A POSIX sh function `notify TITLE MESSAGE` for the kind, posting with busybox wget or curl,
+ * reading the URL from $NOTIFY_URL; a failed post is logged, never fatal. Titles and messages
+ * are generated (names, counts), never user input: no quote to escape in the JSON.
+ */
+export function notifyFunction(kind: Notify["kind"] | undefined, post: "wget" | "curl"): string {
+  if (kind === undefined) return "notify() { :; }";
+  const send =
+    kind === "ntfy"
+      ? post === "wget"
+        ? `wget -q -O /dev/null --header "Title: $1" --post-data "$2" "$NOTIFY_URL"`
+        : `curl -fsS -o /dev/null -m 20 -H "Title: $1" --data-binary "$2" "$NOTIFY_URL"`
+      : post === "wget"
+        ? `wget -q -O /dev/null --header "Content-Type: application/json" --post-data "{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}" "$NOTIFY_URL"`
+        : `curl -fsS -o /dev/null -m 20 -H "Content-Type: application/json" --data-binary "{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}" "$NOTIFY_URL"`;
+  return `notify() { ${send} || echo "notification failed: $1" >&2; }`;
+}
+
+export const DEFAULT_BACK_OFF: BackOff = { restarts: 5, withinMinutes: 60 };
+export const DEFAULT_LOG_CAP: LogCap = { maxSizeMegabytes: 10, maxFiles: 3 };
+
+/** Compose's `logging` of every service: bounded on disk whatever the engine's default driver. */
+export function composeLogging(cap: LogCap): { driver: string; options: Record<string, string> } {
+  return { driver: "local", options: { "max-size": `${cap.maxSizeMegabytes}m`, "max-file": String(cap.maxFiles) } };
+}
+
+export function recoveryProblems(options: RecoveryOptions | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const kind = options?.notify?.kind;
+  if (options?.notify && kind !== "ntfy" && kind !== "apprise")
+    problems.push({ field: "recovery.notify.kind", value: kind, allowed: '"ntfy" or "apprise"' });
+  const int = (field: string, v: number, min: number, max: number) => {
+    if (!(Number.isInteger(v) && v >= min && v <= max)) problems.push({ field, value: v, allowed: `an integer from ${min} to ${max}` });
+  };
+  if (options?.backOff) {
+    int("recovery.backOff.restarts", options.backOff.restarts, 1, 100);
+    int("recovery.backOff.withinMinutes", options.backOff.withinMinutes, 1, 7 * 24 * 60);
+  }
+  if (options?.logs) {
+    int("recovery.logs.maxSizeMegabytes", options.logs.maxSizeMegabytes, 1, 1024);
+    int("recovery.logs.maxFiles", options.logs.maxFiles, 1, 100);
+  }
+  return problems;
+}
+
+/** How often the restarter's fallback sweep looks for unhealthy containers. */
+export const RESTARTER_INTERVAL_SECONDS = 20;
+/** Seconds the engine gives a container to stop when the restarter restarts it. */
+export const RESTART_STOP_SECONDS = 30;
+/** Quiet time after the VPN gateway's last start before its namespace's apps are restarted (a crash loop restarts them once). */
+export const GATEWAY_DEBOUNCE_SECONDS = 2;
+
+/** Compose v2's name of a service's (single) container. */
+export const containerName = (project: string, service: string) => `${project}-${service}-1`;
+
+const query = (filters: Record<string, string[]>) => `filters=${encodeURIComponent(JSON.stringify(filters))}`;
+
+/** The restarter's one listing: this project's unhealthy containers that carry the autoheal label. */
+export function unhealthyListQuery(project: string): string {
+  return query({ health: ["unhealthy"], label: [`${AUTOHEAL_LABEL}=true`, `com.docker.compose.project=${project}`] });
+}
+
+/**
+ * The restarter's event stream: this project's containers dying, starting and changing health
+ * (the engine matches `health_status` against `health_status: <status>`). Nothing of another
+ * project, no other kind of object.
+ */
+export function eventsQuery(project: string): string {
+  return query({ event: ["die", "health_status", "start"], label: [`com.docker.compose.project=${project}`], type: ["container"] });
+}
+
+/** What the restarter acts on, derived from the model. */
+export interface RestarterPlan {
+  readonly project: string;
+  /** Containers it may restart (the apps with a healthcheck), by name. */
+  readonly restartable: readonly string[];
+  /** The VPN gateway's container, if any, and the containers living in its network namespace. */
+  readonly gateway?: string;
+  readonly namespace: readonly string[];
+  readonly backOff: BackOff;
+  readonly notify?: Notify["kind"];
+}
+
+export function restarterPlan(host: Host): RestarterPlan {
+  const gateway = host.appWithRole("vpn-gateway");
+  const name = (app: string) => containerName(host.name, app);
+  const restartable = host.apps.filter((a) => a.healthProbe !== undefined).map((a) => name(a.name));
+  return {
+    project: host.name,
+    restartable,
+    ...(gateway ? { gateway: name(gateway.name) } : {}),
+    namespace: gateway ? host.apps.filter((a) => a.vpn && restartable.includes(name(a.name))).map((a) => name(a.name)) : [],
+    backOff: host.recovery.backOff,
+    ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
+  };
+}
+
+/**
+ * The restarter, busybox-only (sh, wget, grep, cut, awk, date, sleep) so the e2e stand-in runs
+ * the same script. Two loops, one state directory (tmpfs):
+ * - events: follows the engine's event stream through its proxy. `health_status: unhealthy`
+ *   restarts that container at once. The gateway's `die` then `start` of the SAME container
+ *   (the engine restarted it; a deploy's recreate is a new container that Compose handles)
+ *   restarts every app of its namespace at once, after a quiet time (a crash loop restarts them
+ *   once). The proxy keeps a quiet stream open for an hour; when it ends it is followed again
+ *   a second later.
+ * - sweep: every `interval` seconds, lists this project's unhealthy labelled containers and
+ *   restarts them: the fallback for anything the stream missed.
+ * Every restart is by name (the proxy allows restarts of this project's names only) and goes
+ * through the back-off: a container restarted `backOff.restarts` times within the window is left
+ * alone, reported once (`BACK-OFF`), until it reports healthy again.
+ */
+export function restarterScript(
+  plan: RestarterPlan,
+  {
+    proxy = "http://socket-proxy:2375",
+    interval = RESTARTER_INTERVAL_SECONDS,
+    debounce = GATEWAY_DEBOUNCE_SECONDS,
+    state = "/tmp/restarter",
+  } = {},
+): string {
+  const { backOff } = plan;
+  return `set -u
+proxy=${proxy}
+state=${state}
+gateway='${plan.gateway ?? ""}'
+namespace='${plan.namespace.join(" ")}'
+restartable=' ${plan.restartable.join(" ")} '
+max=${backOff.restarts}
+window=${backOff.withinMinutes * 60}
+mkdir -p "$state"
+log() { echo "restarter: $*"; }
+${notifyFunction(plan.notify, "wget")}
+
+# restart NAME WHY: by name through the proxy, unless the back-off leaves NAME alone.
+restart() {
+  case "$restartable" in *" $1 "*) ;; *) return 0 ;; esac
+  [ ! -e "$state/$1.given-up" ] || return 0
+  now=$(date +%s)
+  recent=$(awk -v from=$((now - window)) '$1 > from' "$state/$1" 2>/dev/null)
+  count=$(printf '%s' "$recent" | grep -c .)
+  if [ "$count" -ge "$max" ]; then
+    : >"$state/$1.given-up"
+    log "BACK-OFF $1: restarted $count times within ${backOff.withinMinutes} min, still failing ($2); left alone until it is healthy again"
+    notify "BACK-OFF $1" "restarted $count times within ${backOff.withinMinutes} min, still failing ($2); left alone until it is healthy again" &
+    return 0
+  fi
+  printf '%s\\n' $recent "$now" >"$state/$1"
+  log "restarting $1: $2 (restart $((count + 1)) of at most $max within ${backOff.withinMinutes} min)"
+  if wget -q -O /dev/null --post-data '' "$proxy/containers/$1/restart?t=${RESTART_STOP_SECONDS}"; then
+    notify "restarted $1" "$2 (restart $((count + 1)) of at most $max within ${backOff.withinMinutes} min)" &
+  else
+    log "restart of $1 failed"
+  fi
+}
+
+# The gateway came back in a new network namespace: its apps rejoin it when restarted.
+gateway_back() {
+  gen=$(($(cat "$state/gateway-gen" 2>/dev/null || echo 0) + 1))
+  echo "$gen" >"$state/gateway-gen"
+  log "$gateway was restarted by the engine; restarting its namespace's apps in ${debounce}s unless it restarts again"
+  (
+    sleep ${debounce}
+    [ "$(cat "$state/gateway-gen")" = "$gen" ] || exit 0
+    for name in $namespace; do restart "$name" "$gateway restarted" & done
+    wait
+    log "VPN recovery: $gateway is back, its apps were restarted into its namespace"
+    notify "VPN recovery" "$gateway was restarted by the engine; its apps were restarted into its new namespace" &
+  ) &
+}
+
+follow() {
+  while :; do
+    wget -q -O - "$proxy/events?${eventsQuery(plan.project)}" 2>/dev/null | while read -r line; do
+      name=$(echo "$line" | grep -o '"name":"[^"]*"' | head -n 1 | cut -d '"' -f 4)
+      case "$line" in
+      *'"Action":"health_status: unhealthy"'*) restart "$name" "unhealthy" ;;
+      *'"Action":"health_status: healthy"'*)
+        if [ -e "$state/$name.given-up" ]; then
+          rm -f "$state/$name.given-up"
+          log "$name is healthy again; the back-off is lifted"
+        fi
+        ;;
+      *'"Action":"die"'* | *'"Action":"start"'*)
+        [ -n "$gateway" ] && [ "$name" = "$gateway" ] || continue
+        id=$(echo "$line" | grep -o '"ID":"[0-9a-f]*"' | head -n 1 | cut -d '"' -f 4)
+        case "$line" in
+        *'"Action":"die"'*) echo "$id" >"$state/gateway-died" ;;
+        *) [ "$id" != "$(cat "$state/gateway-died" 2>/dev/null)" ] || gateway_back ;;
+        esac
+        ;;
+      esac
+    done
+    sleep 1
+  done
+}
+
+sweep() {
+  while :; do
+    names=$(wget -q -O - "$proxy/containers/json?${unhealthyListQuery(plan.project)}" | grep -o '"Names":\\["/[^"]*"' | cut -d / -f 2 | tr -d '"')
+    for name in $names; do restart "$name" "unhealthy (sweep)"; done
+    sleep ${interval}
+  done
+}
+
+log "following ${plan.project}'s events; sweeping for unhealthy containers every ${interval}s; back-off after $max restarts within ${backOff.withinMinutes} min"
+follow &
+sweep
+`;
+}

@@ -1,0 +1,90 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notifyFunction } from "../../constructs/restarter";
+
+// The generated `notify TITLE MESSAGE` for each kind and tool, run for real against a local receiver.
+interface Received {
+  readonly path?: string;
+  readonly title?: string;
+  readonly type?: string;
+  readonly body: string;
+}
+const received: Received[] = [];
+const server = createServer((req: IncomingMessage, res) => {
+  let body = "";
+  req.on("data", (d) => {
+    body += d;
+  });
+  req.on("end", () => {
+    received.push({ path: req.url, title: req.headers.title as string | undefined, type: req.headers["content-type"], body });
+    res.end("ok");
+  });
+});
+let url = "";
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/servarr-topic`;
+});
+afterAll(() => server.close());
+
+const tools = {
+  wget: spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout?.split("\n").includes("wget") ?? false,
+  curl: spawnSync("curl", ["--version"]).status === 0,
+};
+const shell = { wget: ["busybox", "sh"], curl: ["bash"] } as const;
+
+/** Runs a script without blocking this process (the receiver runs in it). */
+function sh(tool: "wget" | "curl", script: string, notifyUrl: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  const [cmd, ...args] = shell[tool];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, [...args, "-c", script], { env: { ...process.env, NOTIFY_URL: notifyUrl } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
+  it.skipIf(!tools[tool])("ntfy: the message as the body, the title in a Title header, to the topic URL", async () => {
+    received.length = 0;
+    const script = `${notifyFunction("ntfy", tool)}\nnotify "restarted servarr-sonarr-1" "unhealthy (restart 1 of at most 5 within 60 min)"`;
+    const run = await sh(tool, script, url);
+    expect(run.status, run.stderr).toBe(0);
+    expect(received).toEqual([
+      expect.objectContaining({
+        path: "/servarr-topic",
+        title: "restarted servarr-sonarr-1",
+        body: "unhealthy (restart 1 of at most 5 within 60 min)",
+      }),
+    ]);
+  });
+
+  it.skipIf(!tools[tool])("apprise: JSON title and body", async () => {
+    received.length = 0;
+    const script = `${notifyFunction("apprise", tool)}\nnotify "VPN recovery" "servarr-gluetun-1 was restarted by the engine"`;
+    const run = await sh(tool, script, url);
+    expect(run.status, run.stderr).toBe(0);
+    expect(received).toHaveLength(1);
+    expect(received[0].type).toBe("application/json");
+    expect(JSON.parse(received[0].body)).toEqual({ title: "VPN recovery", body: "servarr-gluetun-1 was restarted by the engine" });
+  });
+
+  it.skipIf(!tools[tool])("a channel that does not answer is logged, never fatal", async () => {
+    const script = `${notifyFunction("ntfy", tool)}\nnotify "t" "m"; echo after`;
+    const run = await sh(tool, script, "http://127.0.0.1:9/x");
+    expect(run.stdout).toContain("after");
+    expect(run.stderr).toContain("notification failed: t");
+  });
+});
+
+it("without a channel, notify does nothing", () => {
+  expect(notifyFunction(undefined, "wget")).toBe("notify() { :; }");
+});

@@ -1,0 +1,65 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { renderBundle } from "../../compose/bundle";
+import { RESTORE_EXIT, renderRestoreScript, restoreTargets } from "../../compose/restore-script";
+import { FIXTURES } from "../fixtures";
+import { exampleConfig, synth } from "../support";
+
+const scratch = mkdtempSync(path.join(tmpdir(), "servarr-restore-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
+
+// What must hold for any config: the user's and every fixture.
+describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }))("restore.sh (%s)", (label, config) => {
+  const { host } = synth(config);
+  const script = renderRestoreScript(host);
+  const kopia = host.appWithRole("backup");
+
+  it("exists exactly when there is a backup app with sources, and is in the bundle", () => {
+    expect(script !== undefined).toBe(kopia !== undefined && host.backupSources().length > 0);
+    expect(renderBundle(host).get("restore.sh")).toBe(script);
+  });
+
+  it("restores exactly the backed-up config dirs, each to its app's owner and Kopia's source name", () => {
+    const targets = restoreTargets(host);
+    expect(targets.map((t) => t.dir)).toEqual(kopia ? host.backupSources().map((s) => s.hostDir) : []);
+    for (const t of targets) {
+      const app = host.app(t.app);
+      const own = app?.props.uid !== undefined && (app.props.identity ?? "linuxserver") !== "image";
+      expect(t.owner, t.app).toBe(`${own ? app?.props.uid : 0}:${host.gid}`);
+      expect(t.source, t.app).toBe(`${kopia?.name}@${host.name}:/sources/${t.app}`);
+      expect(t.waitSeconds > 0, t.app).toBe(app?.healthProbe !== undefined);
+    }
+  });
+
+  it.skipIf(!script || !shellcheck)("passes shellcheck", () => {
+    const file = path.join(scratch, `${label}.sh`);
+    writeFileSync(file, script ?? "");
+    const check = spawnSync("shellcheck", [file], { encoding: "utf8" });
+    expect(check.stdout).toBe("");
+  });
+
+  it.skipIf(!script)("refuses an unknown app and no app at all, and a dry-run lists each source's snapshots and changes nothing", () => {
+    const file = path.join(scratch, `${label}-run.sh`);
+    writeFileSync(file, script ?? "", { mode: 0o755 });
+    const state = path.join(scratch, `${label}-state`);
+    mkdirSync(path.join(state, "current"), { recursive: true });
+    writeFileSync(path.join(state, "current", "compose.yaml"), "name: x\n");
+    const standIn = path.join(scratch, `${label}-kopia.sh`);
+    const calls = path.join(scratch, `${label}-calls`);
+    writeFileSync(standIn, `#!/bin/sh\necho "$@" >>${calls}\necho "2026-11-27 03:30:00 UTC k0002"\n`, { mode: 0o755 });
+    const env = { ...process.env, SERVARR_DEPLOY_STATE_DIR: state, SERVARR_RESTORE_KOPIA: standIn };
+    const unknown = spawnSync("bash", [file, "nope"], { encoding: "utf8", env });
+    expect(unknown.status).toBe(RESTORE_EXIT.usage);
+    expect(unknown.stderr).toMatch(/nope is not an app with a backed-up config dir \(one of: /);
+    expect(spawnSync("bash", [file], { encoding: "utf8", env }).status).toBe(RESTORE_EXIT.usage);
+    const dry = spawnSync("bash", [file, "--dry-run", "--all"], { encoding: "utf8", env });
+    expect(dry.status, dry.stderr).toBe(0);
+    const targets = restoreTargets(host);
+    for (const t of targets) expect(dry.stdout).toContain(`${t.app}: would restore snapshot 'latest' of ${t.source} into ${t.dir}`);
+    expect(spawnSync("cat", [calls], { encoding: "utf8" }).stdout.trim().split("\n")).toEqual(targets.map((t) => `list ${t.source}`));
+  });
+});
