@@ -31,7 +31,17 @@ export interface ComposeService {
   extra_hosts?: readonly string[];
   healthcheck?: ComposeHealthcheck;
   labels?: Record<string, string>;
+  /** Compose secrets the service reads, as files under /run/secrets/<source> (or `target`). */
+  secrets?: readonly (string | ComposeServiceSecret)[];
   [extra: string]: unknown;
+}
+
+export interface ComposeServiceSecret {
+  readonly source: string;
+  readonly target?: string;
+  readonly uid?: string;
+  readonly gid?: string;
+  readonly mode?: number;
 }
 
 export interface ComposeNetwork {
@@ -46,4 +56,9 @@ export interface ComposeFile {
   networks?: Record<string, ComposeNetwork>;
   /** Inline configs (`content`), mounted read-only where a service lists them. */
   configs?: Record<string, { content: string }>;
+  /**
+   * Secrets read from the environment Compose runs in (the host's `.env`): each becomes a file
+   * in the containers that list it, never an environment variable.
+   */
+  secrets?: Record<string, { environment: string }>;
 }

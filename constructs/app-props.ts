@@ -2,6 +2,7 @@ import type { BackupPolicy } from "./backups";
 import type { Exposure } from "./exposure";
 import type { ProbeRunner } from "./health";
 import type { Host } from "./host";
+import type { ContainerLimits, Risk } from "./least-privilege";
 
 /** Which part of the single /data tree (TRaSH layout) an app mounts. */
 export type DataAccess = "none" | "media" | "downloads" | "usenet" | "all";
@@ -188,4 +189,39 @@ export interface ServarrAppProps {
   readonly files?: (host: Host) => Readonly<Record<string, string>>;
   /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
   readonly backupPolicy?: BackupPolicy;
+  /**
+   * Memory and process limits (Compose mem_limit, pids_limit); each field falls back to the
+   * preset's default (constructs/preset.ts), then to DEFAULT_LIMITS.
+   * @default the preset's
+   */
+  readonly limits?: ContainerLimits;
+  /**
+   * Root filesystem read-only: the image writes only to its mounts.
+   * @default the preset's (cloudflared), else false
+   */
+  readonly readOnlyRoot?: boolean;
+  /**
+   * Extra host mounts, `host:container[:ro]`. A system path or the Docker socket needs a reason.
+   * @default none
+   */
+  readonly mounts?: readonly string[];
+  /** Compose privileged: refused without reasons.privileged. @default false */
+  readonly privileged?: boolean;
+  /** The host's network namespace: refused without reasons["host-network"]. @default false */
+  readonly hostNetwork?: boolean;
+  /** The host's PID namespace: refused without reasons["host-pid"]. @default false */
+  readonly hostPid?: boolean;
+  /**
+   * The app's UI administers the host's stack (downloads, indexers, backups, monitoring): a
+   * public hostname for it needs reasons["public-admin"].
+   * @default false (the catalog sets it on its admin apps)
+   */
+  readonly adminUi?: boolean;
+  /**
+   * Named reasons for what is otherwise refused (constructs/least-privilege.ts RISKS), e.g.
+   * `{ "public-admin": "read-only demo instance" }`. Each is listed in the synth summary; a
+   * reason for something the app does not ask for is an error.
+   * @default none
+   */
+  readonly reasons?: Readonly<Partial<Record<Risk, string>>>;
 }

@@ -50,6 +50,7 @@ export const seerr = preset("seerr", {
 const ARR_DOWNLOADS: readonly AppKind[] = ["indexer-manager", "download-client"];
 
 export const sonarr = preset("sonarr", {
+  adminUi: true,
   description: "TV series management",
   kinds: ["tv-manager"],
   port: 8989,
@@ -62,6 +63,7 @@ export const sonarr = preset("sonarr", {
 });
 
 export const radarr = preset("radarr", {
+  adminUi: true,
   description: "Movie management",
   kinds: ["movie-manager"],
   port: 7878,
@@ -74,6 +76,7 @@ export const radarr = preset("radarr", {
 });
 
 export const lidarr = preset("lidarr", {
+  adminUi: true,
   description: "Music management",
   kinds: ["music-manager"],
   port: 8686,
@@ -86,6 +89,7 @@ export const lidarr = preset("lidarr", {
 });
 
 export const bazarr = preset("bazarr", {
+  adminUi: true,
   description: "Subtitle downloader",
   kinds: ["subtitle-manager"],
   port: 6767,
@@ -96,6 +100,7 @@ export const bazarr = preset("bazarr", {
 });
 
 export const prowlarr = preset("prowlarr", {
+  adminUi: true,
   description: "Indexer manager",
   kinds: ["indexer-manager"],
   port: 9696,
@@ -120,6 +125,7 @@ export const flaresolverr = preset("flaresolverr", {
 /** qBittorrent: behind the VPN it listens on the gateway's forwarded port; without one, on its default. */
 export const qbittorrent: Preset = (host, options = {}) =>
   build(host, "qbittorrent", {
+    adminUi: true,
     description: "BitTorrent client",
     kinds: ["download-client"],
     port: 8080,
@@ -134,6 +140,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
   });
 
 export const sabnzbd = preset("sabnzbd", {
+  adminUi: true,
   description: "Usenet downloader (TLS to the news server; no VPN needed)",
   kinds: ["download-client"],
   port: 8080,
@@ -144,6 +151,7 @@ export const sabnzbd = preset("sabnzbd", {
 });
 
 export const maintainerr = preset("maintainerr", {
+  adminUi: true,
   description: "Removes watched or stale media by rules",
   port: 6246,
   identity: "user",
@@ -155,6 +163,7 @@ export const maintainerr = preset("maintainerr", {
 });
 
 export const tautulli = preset("tautulli", {
+  adminUi: true,
   description: "Plex usage monitoring and newsletters",
   kinds: ["watch-statistics"],
   port: 8181,
@@ -214,7 +223,7 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
       role: "vpn-gateway",
       identity: "image",
       configPath: "/gluetun",
-      capAdd: ["NET_ADMIN"],
+      // Its capabilities (NET_ADMIN among them) are PRESET_PRIVILEGES.gluetun in preset.ts.
       devices: ["/dev/net/tun:/dev/net/tun"],
       environment: {
         VPN_SERVICE_PROVIDER: provider,
@@ -232,6 +241,10 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
         WIREGUARD_ADDRESSES: "WireGuard interface address(es) from the VPN provider's config, e.g. 10.64.0.2/32",
       },
       ...options,
+      reasons: {
+        capability: "NET_ADMIN: gluetun creates the WireGuard link, its routes and the kill-switch firewall, in its own network namespace",
+        ...options.reasons,
+      },
     },
     { vpnInputPort: "forwardedPort", "environment.VPN_SERVICE_PROVIDER": "provider" },
   );
@@ -240,6 +253,7 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
 /** Kopia: the bucket and endpoint come from the host's R2 backup bucket, written once. */
 export const kopia: Preset = (host, options = {}) =>
   preset("kopia", {
+    adminUi: true,
     description: "Backups of every app's config to R2",
     port: 51515,
     role: "backup",
@@ -261,6 +275,7 @@ export const kopia: Preset = (host, options = {}) =>
   })(host, options);
 
 export const uptimeKuma = preset("uptime-kuma", {
+  adminUi: true,
   description: "Monitoring and the public status page",
   port: 3001,
   role: "monitor",

@@ -7,6 +7,7 @@ import { resolveAppUrls } from "./app-url";
 import { Exposure } from "./exposure";
 import { type HealthProbe, healthRoutePath, renderHealthcheck } from "./health";
 import type { Host } from "./host";
+import { DEFAULT_LIMITS, riskProblems } from "./least-privilege";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
 
@@ -43,7 +44,11 @@ export class ServarrApp extends Construct {
     this.host = host;
     this.props = props;
     this.exposure = props.exposure ?? Exposure.internal();
-    assertNoProblems(this, [...validateAppProps(name, props, host.imagePolicy), ...serviceTokenProblems(props, host.serviceTokens.names)]);
+    assertNoProblems(this, [
+      ...validateAppProps(name, props, host.imagePolicy),
+      ...serviceTokenProblems(props, host.serviceTokens.names),
+      ...riskProblems(props),
+    ]);
 
     this.routes = [this.exposure, ...(props.alsoExpose ?? [])]
       .filter((e) => e.atEdge)
@@ -158,8 +163,9 @@ export class ServarrApp extends Construct {
       ...(this.configDir ? [`${this.configDir}:${props.configPath ?? "/config"}`] : []),
       ...DATA_MOUNTS[props.data ?? "none"].map((sub) => (sub ? `${host.dataRoot}/${sub}:/data/${sub}` : `${host.dataRoot}:/data`)),
       ...(props.role === "backup" ? host.backupSources().map((s) => `${s.hostDir}:${s.containerDir}:ro`) : []),
+      ...(props.mounts ?? []),
     ];
-    const networks = gateway ? [] : host.networkPlan().networksOf(this.name);
+    const networks = props.hostNetwork ? [] : gateway ? [] : host.networkPlan().networksOf(this.name);
     const health = this.healthProbe;
     const devices = [...(props.devices ?? []), ...(props.hardwareTranscoding ? ["/dev/dri:/dev/dri"] : [])];
     const files = Object.entries(props.files?.(host) ?? {});
@@ -173,17 +179,37 @@ export class ServarrApp extends Construct {
             depends_on: { [gateway.name]: { condition: "service_healthy" as const, restart: true } },
           }
         : {}),
-      ...(gateway ? {} : networks.length > 0 ? { networks } : { network_mode: "none" }),
+      ...(gateway ? {} : props.hostNetwork ? { network_mode: "host" } : networks.length > 0 ? { networks } : { network_mode: "none" }),
+      ...(props.hostPid ? { pid: "host" } : {}),
       ...(lanPort !== undefined ? { ports: [`${host.lanBind}${lanPort}:${props.port}`] } : {}),
       environment,
       ...(volumes.length > 0 ? { volumes } : {}),
       ...(props.command ? { command: props.command } : {}),
-      ...(props.capAdd ? { cap_add: props.capAdd } : {}),
+      ...this.leastPrivilege,
       ...(devices.length > 0 ? { devices } : {}),
       ...(props.hardwareTranscoding ? { group_add: [String(props.hardwareTranscoding.renderGroupId)] } : {}),
       ...(files.length > 0 ? { configs: files.map(([target], i) => ({ source: this.configName(i), target })) } : {}),
       ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
       ...(health ? { healthcheck: renderHealthcheck(health), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
+    };
+  }
+
+  /**
+   * CIS Docker runtime basics: no new privileges, every capability dropped but the preset's
+   * documented minimum (constructs/preset.ts), memory and process limits, read-only root where
+   * the image allows; privileged only with a named reason (constructs/least-privilege.ts).
+   */
+  get leastPrivilege(): Pick<ComposeService, "cap_add"> & Record<string, unknown> {
+    const { props } = this;
+    const limits = { ...DEFAULT_LIMITS, ...props.limits };
+    return {
+      ...(props.privileged ? { privileged: true } : {}),
+      security_opt: ["no-new-privileges:true"],
+      cap_drop: ["ALL"],
+      ...(props.capAdd && props.capAdd.length > 0 ? { cap_add: props.capAdd } : {}),
+      ...(props.readOnlyRoot ? { read_only: true } : {}),
+      mem_limit: limits.memory,
+      pids_limit: limits.pids,
     };
   }
 
