@@ -54,11 +54,11 @@ export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
   networks?: Record<string, ComposeNetwork>;
-  /** Inline configs (`content`), mounted read-only where a service lists them. */
-  configs?: Record<string, { content: string }>;
   /**
    * Secrets read from the environment Compose runs in (the host's `.env`): each becomes a file
    * in the containers that list it, never an environment variable.
    */
   secrets?: Record<string, { environment: string }>;
+  /** Inline configs (`content`), mounted read-only where a service lists them. */
+  configs?: Record<string, { content: string }>;
 }

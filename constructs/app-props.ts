@@ -33,6 +33,19 @@ export type AppKind =
 export type Identity = "linuxserver" | "user" | "image";
 
 /**
+ * How the image reads a secret from a file, so no secret is in the container's environment
+ * (`docker inspect` shows it to whoever reaches the engine). The file is a Compose secret
+ * (from the host's `.env` entry) at /run/secrets/<entry in lower case>:
+ * - linuxserver: `FILE__<VAR>=<file>`; the image's init reads it into the app's environment
+ *   (linuxserver/docker-baseimage-*: root/etc/s6-overlay/s6-rc.d/init-envfile/run),
+ * - secretfile: `<VAR>_SECRETFILE=<file>` (gluetun: internal/configuration/sources/secrets),
+ * - file: `<VAR>_FILE=<file>` (cloudflared: `--token-file`, env TUNNEL_TOKEN_FILE),
+ * - none: the image reads secrets from its environment only; refused unless the app names
+ *   the reason (reasons["secret-environment"]), which the summary lists.
+ */
+export type SecretFiles = "linuxserver" | "secretfile" | "file" | "none";
+
+/**
  * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
  * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared); talks to every exposed app,
  * - monitor: checks every app over HTTP (uptime-kuma); talks to every app, never to the Docker API,
@@ -189,6 +202,11 @@ export interface ServarrAppProps {
   readonly files?: (host: Host) => Readonly<Record<string, string>>;
   /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
   readonly backupPolicy?: BackupPolicy;
+  /**
+   * How the image reads its secrets from files (see SecretFiles).
+   * @default "linuxserver" for the linuxserver identity, else "none"
+   */
+  readonly secretFiles?: SecretFiles;
   /**
    * Memory and process limits (Compose mem_limit, pids_limit); each field falls back to the
    * preset's default (constructs/preset.ts), then to DEFAULT_LIMITS.

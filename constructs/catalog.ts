@@ -191,6 +191,8 @@ export const cloudflared = preset("cloudflared", {
   identity: "image",
   configPath: null,
   secretEnv: { TUNNEL_TOKEN: "Cloudflare Tunnel connector token" },
+  // TUNNEL_TOKEN_FILE (cloudflared's --token-file, since 2025.4: cmd/cloudflared/tunnel/subcommands.go).
+  secretFiles: "file",
   command: ["tunnel", "--no-autoupdate", "--metrics", CLOUDFLARED_METRICS, "run"],
   // Distroless image: its own readiness check (200 once connected to the edge), in its own namespace.
   healthCommand: ["cloudflared", "tunnel", "--metrics", CLOUDFLARED_METRICS, "ready"],
@@ -236,6 +238,8 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
       // lives in gluetun's current namespace.
       namespaceProbe: "http://127.0.0.1:9999",
       ...(forwardedPort !== undefined ? { vpnInputPort: forwardedPort } : {}),
+      // WIREGUARD_PRIVATE_KEY_SECRETFILE, WIREGUARD_ADDRESSES_SECRETFILE (internal/configuration/sources/secrets/wireguard.go).
+      secretFiles: "secretfile",
       secretEnv: {
         WIREGUARD_PRIVATE_KEY: "WireGuard private key from the VPN provider's config generator",
         WIREGUARD_ADDRESSES: "WireGuard interface address(es) from the VPN provider's config, e.g. 10.64.0.2/32",
@@ -272,6 +276,11 @@ export const kopia: Preset = (host, options = {}) =>
       KOPIA_S3_SECRET_ACCESS_KEY: "S3 secret access key of the Kopia R2 bucket",
     },
     command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
+    secretFiles: "none",
+    reasons: {
+      "secret-environment":
+        "Kopia reads its repository password, UI login and S3 keys from the environment only (KOPIA_PASSWORD, --server-password, AWS_*: no *_FILE); its image is distroless (no shell to read a file first)",
+    },
   })(host, options);
 
 export const uptimeKuma = preset("uptime-kuma", {

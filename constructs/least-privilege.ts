@@ -1,4 +1,4 @@
-import type { AppRole, ServarrAppProps } from "./app-props";
+import type { AppRole, SecretFiles, ServarrAppProps } from "./app-props";
 import type { Exposure } from "./exposure";
 import { IMAGES } from "./images";
 import type { Problem } from "./problems";
@@ -23,7 +23,8 @@ export type Risk =
   | "environment-override"
   | "access-bypass"
   | "host-role"
-  | "public-admin";
+  | "public-admin"
+  | "secret-environment";
 
 export const RISKS: Readonly<Record<Risk, string>> = {
   privileged: "privileged: true (every capability and device of the host)",
@@ -38,6 +39,7 @@ export const RISKS: Readonly<Record<Risk, string>> = {
   "access-bypass": "a tunnel connector command that serves apps around Cloudflare Access (--url, --hello-world, a local config...)",
   "host-role": "a host-wide role (monitor, backup, VPN gateway, tunnel connector) on an image other than the catalog's",
   "public-admin": "a public hostname, without a path restriction, for an app that administers the host's stack",
+  "secret-environment": 'a secret in the container\'s environment (the image reads none from a file: secretFiles "none")',
 };
 
 export const DANGEROUS_CAPABILITIES = new Set(
@@ -146,8 +148,14 @@ export function risksOf(props: ServarrAppProps): Map<Risk, string> {
   }
   if (props.role && repository(props.image) !== repository(IMAGES[ROLE_PRESET[props.role]]))
     found.set("host-role", `role ${props.role} on ${repository(props.image)}`);
+  const reads = Object.keys(props.secretEnv ?? {}).length > 0 || props.apiKeyEnv !== undefined || props.environmentFrom !== undefined;
+  if (reads && secretFilesOf(props) === "none") found.set("secret-environment", "secretFiles: none");
   if (props.adminUi && openPublic([props.exposure, ...(props.alsoExpose ?? [])]).length > 0) found.set("public-admin", "Exposure.public()");
   return found;
+}
+
+export function secretFilesOf(props: ServarrAppProps): SecretFiles {
+  return props.secretFiles ?? ((props.identity ?? "linuxserver") === "linuxserver" ? "linuxserver" : "none");
 }
 
 /** Each risk asked for needs a reason; each reason must name a risk asked for (the summary lists them). */
@@ -192,6 +200,7 @@ function riskField(risk: Risk): string {
     "access-bypass": "command",
     "host-role": "role",
     "public-admin": "exposure",
+    "secret-environment": "secretFiles",
   };
   return fields[risk] ?? risk;
 }

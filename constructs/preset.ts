@@ -51,8 +51,11 @@ export const PRESET_PRIVILEGES: Readonly<Record<keyof typeof IMAGES, PresetPrivi
   tautulli: { capAdd: S6_CAPS, limits: { memory: "512m", pids: 256 } },
   // PUID/PGID through its entrypoint, which chowns its data dir and drops to that user.
   wizarr: { capAdd: S6_CAPS, limits: { memory: "512m", pids: 256 } },
-  // Distroless, runs as nonroot, writes nothing: read-only root, no capability.
-  cloudflared: { readOnlyRoot: true, limits: { memory: "256m", pids: 128 } },
+  // Distroless, runs as nonroot: no capability. Its root stays writable only because Compose
+  // refuses an environment-sourced secret file in a read-only service (docker/compose
+  // pkg/compose/secrets.go: "cannot create secret ... in read-only service"), and the tunnel
+  // token as a file beats it in the environment.
+  cloudflared: { limits: { memory: "256m", pids: 128 } },
   // Root in its own namespace: NET_ADMIN for the WireGuard link, routes and the kill-switch
   // firewall (reasoned in the preset), NET_RAW for its ICMP health check, CHOWN/DAC_OVERRIDE/FOWNER
   // for its /gluetun state, SETUID/SETGID to run helpers unprivileged.
@@ -89,5 +92,11 @@ export function build(
 }
 
 export function preset(name: keyof typeof IMAGES, defaults: Omit<ServarrAppProps, "image">): Preset {
-  return (host, options = {}) => build(host, name, { ...defaults, ...options });
+  // The preset's own reasons stay unless the config names the same risk.
+  return (host, options = {}) =>
+    build(host, name, {
+      ...defaults,
+      ...options,
+      ...(defaults.reasons || options.reasons ? { reasons: { ...defaults.reasons, ...options.reasons } } : {}),
+    });
 }

@@ -1,13 +1,14 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { ComposeService } from "../compose/compose-spec";
+import type { ComposeService, ComposeServiceSecret } from "../compose/compose-spec";
 import type { AppKind, DataAccess, ServarrAppProps } from "./app-props";
 import { resolveAppUrls } from "./app-url";
 import { Exposure } from "./exposure";
 import { type HealthProbe, healthRoutePath, renderHealthcheck } from "./health";
 import type { Host } from "./host";
-import { DEFAULT_LIMITS, riskProblems } from "./least-privilege";
+import { secretFileName } from "./host-secrets";
+import { DEFAULT_LIMITS, riskProblems, secretFilesOf } from "./least-privilege";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
 
@@ -158,6 +159,7 @@ export class ServarrApp extends Construct {
     const gateway = this.vpn ? this.host.appWithRole("vpn-gateway") : undefined;
     const inputPort = gateway?.props.vpnInputPort;
     if (props.vpnPortEnv && inputPort !== undefined) environment[props.vpnPortEnv] = String(inputPort);
+    const secrets = this.secretsAsFiles(environment);
     const lanPort = this.exposure.lanPort;
     const volumes = [
       ...(this.configDir ? [`${this.configDir}:${props.configPath ?? "/config"}`] : []),
@@ -183,6 +185,7 @@ export class ServarrApp extends Construct {
       ...(props.hostPid ? { pid: "host" } : {}),
       ...(lanPort !== undefined ? { ports: [`${host.lanBind}${lanPort}:${props.port}`] } : {}),
       environment,
+      ...(secrets.length > 0 ? { secrets } : {}),
       ...(volumes.length > 0 ? { volumes } : {}),
       ...(props.command ? { command: props.command } : {}),
       ...this.leastPrivilege,
@@ -192,6 +195,33 @@ export class ServarrApp extends Construct {
       ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
       ...(health ? { healthcheck: renderHealthcheck(health), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
     };
+  }
+
+  /**
+   * Moves every host secret out of `environment` (in place): each `${SECRET:?...}` value becomes
+   * the image's file variable pointing at the Compose secret /run/secrets/<secret in lower case>
+   * (see SecretFiles). Left in place only on an app whose image reads none from a file, which
+   * then names its reason (reasons["secret-environment"]).
+   */
+  private secretsAsFiles(environment: Record<string, string>): ComposeServiceSecret[] {
+    const convention = secretFilesOf(this.props);
+    if (convention === "none") return [];
+    const owner =
+      (this.props.identity ?? "linuxserver") === "image"
+        ? {}
+        : { uid: String(this.props.identity === "user" ? this.props.uid : 0), gid: String(this.host.gid) };
+    const secrets = new Map<string, ComposeServiceSecret>();
+    for (const [key, value] of Object.entries(environment)) {
+      const name = /^\$\{(\w+):\?[^}]*\}$/.exec(value)?.[1];
+      if (name === undefined || this.host.secrets.get(name)?.audience !== "host") continue;
+      const source = secretFileName(name);
+      delete environment[key];
+      const fileVariable = convention === "linuxserver" ? `FILE__${key}` : `${key}_${convention === "file" ? "FILE" : "SECRETFILE"}`;
+      environment[fileVariable] = `/run/secrets/${source}`;
+      // Readable by the process that reads it: root's init (linuxserver), the app's user, or any user of an image's own.
+      secrets.set(source, { source, ...owner, mode: owner.uid === undefined ? 0o444 : 0o440 });
+    }
+    return [...secrets.values()];
   }
 
   /**
