@@ -11,6 +11,7 @@ import { type CheckResult, gluetun, health, healthTarget, isolation, reach, reco
 import { Project, run } from "./docker";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
 import { proxy } from "./proxy";
+import { secretFiles } from "./secrets";
 import { standInProject } from "./standin";
 
 /**
@@ -164,6 +165,14 @@ async function main(): Promise<number> {
     });
     report(await extraNetworkControl(project, compose, plan, work, outside));
   }
+  const envOnly = new Map(
+    Object.keys(compose.services).flatMap((service) => {
+      const app = host.app(service) ?? host.apps.find((a) => a.props.role === "backup" && service.startsWith(`${a.name}-`));
+      const why = app?.props.reasons?.["secret-environment"];
+      return why ? [[service, why] as const] : [];
+    }),
+  );
+  report(await secretFiles(project, compose, standIn.env, envOnly));
   // Last: it restarts one app through the proxy.
   const own = await healthTarget(project, plan);
   if (own) report(await proxy(project, restarterApi(host), Object.values(standIn.env), own, need("socket")));
