@@ -173,6 +173,17 @@ async function main(): Promise<number> {
     }),
   );
   report(await secretFiles(project, compose, standIn.env, envOnly));
+  if (envOnly.size > 0) {
+    // Negative control: the same scan with no named reason must find the env-only images' markers.
+    const control = await secretFiles(project, compose, standIn.env, new Map());
+    const named = control.failures.filter((f) => [...envOnly.keys()].some((s) => f.startsWith(`${s}: Config.Env holds`)));
+    report({
+      name: "control secret-environment",
+      ok: !control.ok && named.length > 0,
+      failures: named.length > 0 ? [] : ["the scan found no marker in the env-only images' Config.Env"],
+      line: `${named.length > 0 ? "PASS" : "FAIL"} control secret-environment: without the named reasons the scan fails: ${named.join("; ") || "(nothing found)"}`,
+    });
+  }
   // Last: it restarts one app through the proxy.
   const own = await healthTarget(project, plan);
   if (own) report(await proxy(project, restarterApi(host), Object.values(standIn.env), own, need("socket")));
