@@ -123,7 +123,11 @@ export interface ServarrAppProps {
   readonly secretEnv?: Readonly<Record<string, string>>;
   /** @default the image's command */
   readonly command?: readonly string[];
-  /** @default none */
+  /**
+   * Capabilities added back after `cap_drop: [ALL]`; a dangerous one (SYS_ADMIN, NET_ADMIN...)
+   * needs reasons.capability.
+   * @default the preset's minimum (constructs/preset.ts PRESET_PRIVILEGES), else none
+   */
   readonly capAdd?: readonly string[];
   /** @default none */
   readonly devices?: readonly string[];
