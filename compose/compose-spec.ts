@@ -31,7 +31,17 @@ export interface ComposeService {
   extra_hosts?: readonly string[];
   healthcheck?: ComposeHealthcheck;
   labels?: Record<string, string>;
+  /** Compose secrets the service reads, as files under /run/secrets/<source> (or `target`). */
+  secrets?: readonly (string | ComposeServiceSecret)[];
   [extra: string]: unknown;
+}
+
+export interface ComposeServiceSecret {
+  readonly source: string;
+  readonly target?: string;
+  readonly uid?: string;
+  readonly gid?: string;
+  readonly mode?: number;
 }
 
 export interface ComposeNetwork {
@@ -44,6 +54,11 @@ export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
   networks?: Record<string, ComposeNetwork>;
+  /**
+   * Secrets read from the environment Compose runs in (the host's `.env`): each becomes a file
+   * in the containers that list it, never an environment variable.
+   */
+  secrets?: Record<string, { environment: string }>;
   /** Inline configs (`content`), mounted read-only where a service lists them. */
   configs?: Record<string, { content: string }>;
 }

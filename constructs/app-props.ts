@@ -2,6 +2,7 @@ import type { BackupPolicy } from "./backups";
 import type { Exposure } from "./exposure";
 import type { HealthTiming, ProbeRunner } from "./health";
 import type { Host } from "./host";
+import type { ContainerLimits, Risk } from "./least-privilege";
 
 /** Which part of the single /data tree (TRaSH layout) an app mounts. */
 export type DataAccess = "none" | "media" | "downloads" | "usenet" | "all";
@@ -30,6 +31,19 @@ export type AppKind =
  * - image: the image's own user (root or a built-in one), e.g. the VPN gateway, which needs NET_ADMIN.
  */
 export type Identity = "linuxserver" | "user" | "image";
+
+/**
+ * How the image reads a secret from a file, so no secret is in the container's environment
+ * (`docker inspect` shows it to whoever reaches the engine). The file is a Compose secret
+ * (from the host's `.env` entry) at /run/secrets/<entry in lower case>:
+ * - linuxserver: `FILE__<VAR>=<file>`; the image's init reads it into the app's environment
+ *   (linuxserver/docker-baseimage-*: root/etc/s6-overlay/s6-rc.d/init-envfile/run),
+ * - secretfile: `<VAR>_SECRETFILE=<file>` (gluetun: internal/configuration/sources/secrets),
+ * - file: `<VAR>_FILE=<file>` (cloudflared: `--token-file`, env TUNNEL_TOKEN_FILE),
+ * - none: the image reads secrets from its environment only; refused unless the app names
+ *   the reason (reasons["secret-environment"]), which the summary lists.
+ */
+export type SecretFiles = "linuxserver" | "secretfile" | "file" | "none";
 
 /**
  * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
@@ -109,7 +123,11 @@ export interface ServarrAppProps {
   readonly secretEnv?: Readonly<Record<string, string>>;
   /** @default the image's command */
   readonly command?: readonly string[];
-  /** @default none */
+  /**
+   * Capabilities added back after `cap_drop: [ALL]`; a dangerous one (SYS_ADMIN, NET_ADMIN...)
+   * needs reasons.capability.
+   * @default the preset's minimum (constructs/preset.ts PRESET_PRIVILEGES), else none
+   */
   readonly capAdd?: readonly string[];
   /** @default none */
   readonly devices?: readonly string[];
@@ -194,4 +212,44 @@ export interface ServarrAppProps {
   readonly healthTiming?: Partial<HealthTiming>;
   /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
   readonly backupPolicy?: BackupPolicy;
+  /**
+   * How the image reads its secrets from files (see SecretFiles).
+   * @default "linuxserver" for the linuxserver identity, else "none"
+   */
+  readonly secretFiles?: SecretFiles;
+  /**
+   * Memory and process limits (Compose mem_limit, pids_limit); each field falls back to the
+   * preset's default (constructs/preset.ts), then to DEFAULT_LIMITS.
+   * @default the preset's
+   */
+  readonly limits?: ContainerLimits;
+  /**
+   * Root filesystem read-only: the image writes only to its mounts.
+   * @default the preset's (cloudflared), else false
+   */
+  readonly readOnlyRoot?: boolean;
+  /**
+   * Extra host mounts, `host:container[:ro]`. A system path or the Docker socket needs a reason.
+   * @default none
+   */
+  readonly mounts?: readonly string[];
+  /** Compose privileged: refused without reasons.privileged. @default false */
+  readonly privileged?: boolean;
+  /** The host's network namespace: refused without reasons["host-network"]. @default false */
+  readonly hostNetwork?: boolean;
+  /** The host's PID namespace: refused without reasons["host-pid"]. @default false */
+  readonly hostPid?: boolean;
+  /**
+   * The app's UI administers the host's stack (downloads, indexers, backups, monitoring): a
+   * public hostname for it needs reasons["public-admin"].
+   * @default false (the catalog sets it on its admin apps)
+   */
+  readonly adminUi?: boolean;
+  /**
+   * Named reasons for what is otherwise refused (constructs/least-privilege.ts RISKS), e.g.
+   * `{ "public-admin": "read-only demo instance" }`. Each is listed in the synth summary; a
+   * reason for something the app does not ask for is an error.
+   * @default none
+   */
+  readonly reasons?: Readonly<Partial<Record<Risk, string>>>;
 }

@@ -100,6 +100,8 @@ export function backupJobs(host: Host, kopia: ServarrApp): Record<string, Compos
     image: base.image,
     ...(base.user ? { user: base.user } : {}),
     networks: plan.networksOf(name),
+    // The server's least privilege (no new privileges, capabilities, limits) holds for its jobs.
+    ...kopia.leastPrivilege,
     ...extra,
     environment,
     volumes: (base.volumes ?? []).filter((v) => !v.endsWith(":ro")),

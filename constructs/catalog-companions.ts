@@ -30,6 +30,11 @@ export const unpackerr = preset("unpackerr", {
   configPath: null,
   data: "downloads",
   talksToKinds: ARRS.map(([kind]) => kind),
+  secretFiles: "none",
+  reasons: {
+    "secret-environment":
+      "Unpackerr takes the *arr API keys as UN_*_API_KEY variables; no file variant verified for its image (golift/unpackerr)",
+  },
   environmentFrom: (host) =>
     Object.fromEntries(
       ARRS.flatMap(([kind, label]) =>
@@ -92,10 +97,15 @@ export function recyclarr(host: Host, { schedule = "@daily", templates = {}, ...
       talksToKinds: [...kinds],
       egress: true,
       environment: { CRON_SCHEDULE: schedule, RECYCLARR_CREATE_CONFIG: "false" },
+      secretFiles: "none",
       environmentFrom: (h) =>
         Object.fromEntries(managers(h).map(({ app }) => [app.apiKeySecret as string, envRef(app.apiKeySecret as string)])),
       files: (h) => ({ "/config/recyclarr.yml": recyclarrYaml(managers(h), templates) }),
       ...options,
+      reasons: {
+        "secret-environment": "recyclarr.yml reads the *arr API keys with !env_var: Recyclarr has no file variant for them",
+        ...options.reasons,
+      },
     },
     { "environment.CRON_SCHEDULE": "schedule" },
   );

@@ -56,6 +56,7 @@ export const seerr = preset("seerr", {
 const ARR_DOWNLOADS: readonly AppKind[] = ["indexer-manager", "download-client"];
 
 export const sonarr = preset("sonarr", {
+  adminUi: true,
   description: "TV series management",
   kinds: ["tv-manager"],
   port: 8989,
@@ -70,6 +71,7 @@ export const sonarr = preset("sonarr", {
 });
 
 export const radarr = preset("radarr", {
+  adminUi: true,
   description: "Movie management",
   kinds: ["movie-manager"],
   port: 7878,
@@ -84,6 +86,7 @@ export const radarr = preset("radarr", {
 });
 
 export const lidarr = preset("lidarr", {
+  adminUi: true,
   description: "Music management",
   kinds: ["music-manager"],
   port: 8686,
@@ -98,6 +101,7 @@ export const lidarr = preset("lidarr", {
 });
 
 export const bazarr = preset("bazarr", {
+  adminUi: true,
   description: "Subtitle downloader",
   kinds: ["subtitle-manager"],
   port: 6767,
@@ -108,6 +112,7 @@ export const bazarr = preset("bazarr", {
 });
 
 export const prowlarr = preset("prowlarr", {
+  adminUi: true,
   description: "Indexer manager",
   kinds: ["indexer-manager"],
   port: 9696,
@@ -136,6 +141,7 @@ export const flaresolverr = preset("flaresolverr", {
 /** qBittorrent: behind the VPN it listens on the gateway's forwarded port; without one, on its default. */
 export const qbittorrent: Preset = (host, options = {}) =>
   build(host, "qbittorrent", {
+    adminUi: true,
     description: "BitTorrent client",
     kinds: ["download-client"],
     port: 8080,
@@ -151,6 +157,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
   });
 
 export const sabnzbd = preset("sabnzbd", {
+  adminUi: true,
   description: "Usenet downloader (TLS to the news server; no VPN needed)",
   kinds: ["download-client"],
   port: 8080,
@@ -162,6 +169,7 @@ export const sabnzbd = preset("sabnzbd", {
 });
 
 export const maintainerr = preset("maintainerr", {
+  adminUi: true,
   description: "Removes watched or stale media by rules",
   port: 6246,
   identity: "user",
@@ -175,6 +183,7 @@ export const maintainerr = preset("maintainerr", {
 });
 
 export const tautulli = preset("tautulli", {
+  adminUi: true,
   description: "Plex usage monitoring and newsletters",
   kinds: ["watch-statistics"],
   port: 8181,
@@ -203,6 +212,8 @@ export const cloudflared = preset("cloudflared", {
   identity: "image",
   configPath: null,
   secretEnv: { TUNNEL_TOKEN: "Cloudflare Tunnel connector token" },
+  // TUNNEL_TOKEN_FILE (cloudflared's --token-file, since 2025.4: cmd/cloudflared/tunnel/subcommands.go).
+  secretFiles: "file",
   command: ["tunnel", "--no-autoupdate", "--metrics", CLOUDFLARED_METRICS, "run"],
   // Distroless image: its own readiness check (200 once connected to the edge), in its own namespace.
   healthCommand: ["cloudflared", "tunnel", "--metrics", CLOUDFLARED_METRICS, "ready"],
@@ -237,7 +248,7 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
       role: "vpn-gateway",
       identity: "image",
       configPath: "/gluetun",
-      capAdd: ["NET_ADMIN"],
+      // Its capabilities (NET_ADMIN among them) are PRESET_PRIVILEGES.gluetun in preset.ts.
       devices: ["/dev/net/tun:/dev/net/tun"],
       environment: {
         VPN_SERVICE_PROVIDER: provider,
@@ -252,11 +263,17 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
       // lives in gluetun's current namespace.
       namespaceProbe: "http://127.0.0.1:9999",
       ...(forwardedPort !== undefined ? { vpnInputPort: forwardedPort } : {}),
+      // WIREGUARD_PRIVATE_KEY_SECRETFILE, WIREGUARD_ADDRESSES_SECRETFILE (internal/configuration/sources/secrets/wireguard.go).
+      secretFiles: "secretfile",
       secretEnv: {
         WIREGUARD_PRIVATE_KEY: "WireGuard private key from the VPN provider's config generator",
         WIREGUARD_ADDRESSES: "WireGuard interface address(es) from the VPN provider's config, e.g. 10.64.0.2/32",
       },
       ...options,
+      reasons: {
+        capability: "NET_ADMIN: gluetun creates the WireGuard link, its routes and the kill-switch firewall, in its own network namespace",
+        ...options.reasons,
+      },
     },
     { vpnInputPort: "forwardedPort", "environment.VPN_SERVICE_PROVIDER": "provider" },
   );
@@ -265,6 +282,7 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
 /** Kopia: the bucket and endpoint come from the host's R2 backup bucket, written once. */
 export const kopia: Preset = (host, options = {}) =>
   preset("kopia", {
+    adminUi: true,
     description: "Backups of every app's config to R2",
     port: 51515,
     role: "backup",
@@ -283,9 +301,15 @@ export const kopia: Preset = (host, options = {}) =>
       KOPIA_S3_SECRET_ACCESS_KEY: "S3 secret access key of the Kopia R2 bucket",
     },
     command: ["server", "start", "--insecure", "--address=0.0.0.0:51515"],
+    secretFiles: "none",
+    reasons: {
+      "secret-environment":
+        "Kopia reads its repository password, UI login and S3 keys from the environment only (KOPIA_PASSWORD, --server-password, AWS_*: no *_FILE); its image is distroless (no shell to read a file first)",
+    },
   })(host, options);
 
 export const uptimeKuma = preset("uptime-kuma", {
+  adminUi: true,
   description: "Monitoring and the public status page",
   port: 3001,
   role: "monitor",

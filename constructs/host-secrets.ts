@@ -30,6 +30,12 @@ export interface HostSecret {
 const NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /**
+ * The Compose secret holding a host `.env` entry, and its file in the containers that read it:
+ * /run/secrets/<name in lower case> (gluetun's defaults: wireguard_private_key, wireguard_addresses).
+ */
+export const secretFileName = (name: string) => name.toLowerCase();
+
+/**
  * The ONE list of secrets the host needs. Infrastructure declares the values Terraform
  * computes; apps require the rest by name and each becomes a sensitive Terraform variable.
  * Everything downstream (.env.example, GitHub Actions secrets, the deploy's .env) is derived

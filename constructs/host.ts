@@ -6,7 +6,7 @@ import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
 import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
 import { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
-import { HostSecrets } from "./host-secrets";
+import { HostSecrets, secretFileName } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
 import { composeLogging, NOTIFY_SECRET, type Recovery, type RecoveryOptions, recoveryProblems, resolveRecovery } from "./restarter";
@@ -234,10 +234,19 @@ export class Host extends Construct {
       ]),
     );
     const configs = Object.assign({}, ...this.apps.map((a) => a.composeConfigs()));
+    // Each secret a service reads as a file, from the host's .env entry of the same name (the deploy writes .env).
+    const sources = new Set(Object.values(services).flatMap((s) => (s.secrets ?? []).map((x) => (typeof x === "string" ? x : x.source))));
+    const secrets = Object.fromEntries(
+      this.secrets
+        .for("host")
+        .filter((s) => sources.has(secretFileName(s.name)))
+        .map((s) => [secretFileName(s.name), { environment: s.name }]),
+    );
     return {
       name: this.name,
       services: Object.fromEntries(Object.entries(services).sort(([a], [b]) => a.localeCompare(b))),
       networks,
+      ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
       ...(Object.keys(configs).length > 0 ? { configs } : {}),
     };
   }

@@ -28,6 +28,8 @@ export interface Notify {
 
 /** The host secret holding the notification URL. */
 export const NOTIFY_SECRET = "NOTIFY_URL";
+/** Where the restarter reads it: the Compose secret of the same name (constructs/host-secrets.ts secretFileName). */
+export const NOTIFY_SECRET_FILE = `/run/secrets/${NOTIFY_SECRET.toLowerCase()}`;
 
 export interface RecoveryOptions {
   /**
@@ -188,7 +190,13 @@ restartable=' ${plan.restartable.join(" ")} '
 max=${backOff.restarts}
 window=${backOff.withinMinutes * 60}
 mkdir -p "$state"
-log() { echo "restarter: $*"; }
+log() { echo "restarter: $*"; }${
+    plan.notify
+      ? `
+# The channel's URL (with its credentials) arrives as a file, never in the container's environment.
+NOTIFY_URL=$(cat ${NOTIFY_SECRET_FILE})`
+      : ""
+  }
 ${notifyFunction(plan.notify, "wget")}
 
 # restart NAME WHY: by name through the proxy, unless the back-off leaves NAME alone.

@@ -1,7 +1,7 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { ComposeService } from "../compose/compose-spec";
+import type { ComposeService, ComposeServiceSecret } from "../compose/compose-spec";
 import type { AppKind, DataAccess, ServarrAppProps } from "./app-props";
 import { resolveAppUrls } from "./app-url";
 import { Exposure } from "./exposure";
@@ -14,6 +14,8 @@ import {
   renderHealthcheck,
 } from "./health";
 import type { Host } from "./host";
+import { secretFileName } from "./host-secrets";
+import { DEFAULT_LIMITS, riskProblems, secretFilesOf } from "./least-privilege";
 import { assertNoProblems, ConfigError } from "./problems";
 import { serviceTokenProblems, validateAppProps } from "./validate-app-props";
 
@@ -54,6 +56,7 @@ export class ServarrApp extends Construct {
       ...validateAppProps(name, props, host.imagePolicy),
       ...serviceTokenProblems(props, host.serviceTokens.names),
       ...healthTimingProblems("healthTiming", props.healthTiming),
+      ...riskProblems(props),
     ]);
 
     this.routes = [this.exposure, ...(props.alsoExpose ?? [])]
@@ -164,13 +167,15 @@ export class ServarrApp extends Construct {
     const gateway = this.vpn ? this.host.appWithRole("vpn-gateway") : undefined;
     const inputPort = gateway?.props.vpnInputPort;
     if (props.vpnPortEnv && inputPort !== undefined) environment[props.vpnPortEnv] = String(inputPort);
+    const secrets = this.secretsAsFiles(environment);
     const lanPort = this.exposure.lanPort;
     const volumes = [
       ...(this.configDir ? [`${this.configDir}:${props.configPath ?? "/config"}`] : []),
       ...DATA_MOUNTS[props.data ?? "none"].map((sub) => (sub ? `${host.dataRoot}/${sub}:/data/${sub}` : `${host.dataRoot}:/data`)),
       ...(props.role === "backup" ? host.backupSources().map((s) => `${s.hostDir}:${s.containerDir}:ro`) : []),
+      ...(props.mounts ?? []),
     ];
-    const networks = gateway ? [] : host.networkPlan().networksOf(this.name);
+    const networks = props.hostNetwork ? [] : gateway ? [] : host.networkPlan().networksOf(this.name);
     const health = this.healthProbe;
     const devices = [...(props.devices ?? []), ...(props.hardwareTranscoding ? ["/dev/dri:/dev/dri"] : [])];
     const files = Object.entries(props.files?.(host) ?? {});
@@ -184,17 +189,65 @@ export class ServarrApp extends Construct {
             depends_on: { [gateway.name]: { condition: "service_healthy" as const, restart: true } },
           }
         : {}),
-      ...(gateway ? {} : networks.length > 0 ? { networks } : { network_mode: "none" }),
+      ...(gateway ? {} : props.hostNetwork ? { network_mode: "host" } : networks.length > 0 ? { networks } : { network_mode: "none" }),
+      ...(props.hostPid ? { pid: "host" } : {}),
       ...(lanPort !== undefined ? { ports: [`${host.lanBind}${lanPort}:${props.port}`] } : {}),
       environment,
+      ...(secrets.length > 0 ? { secrets } : {}),
       ...(volumes.length > 0 ? { volumes } : {}),
       ...(props.command ? { command: props.command } : {}),
-      ...(props.capAdd ? { cap_add: props.capAdd } : {}),
+      ...this.leastPrivilege,
       ...(devices.length > 0 ? { devices } : {}),
       ...(props.hardwareTranscoding ? { group_add: [String(props.hardwareTranscoding.renderGroupId)] } : {}),
       ...(files.length > 0 ? { configs: files.map(([target], i) => ({ source: this.configName(i), target })) } : {}),
       ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
       ...(health ? { healthcheck: renderHealthcheck(health, this.healthTiming), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
+    };
+  }
+
+  /**
+   * Moves every host secret out of `environment` (in place): each `${SECRET:?...}` value becomes
+   * the image's file variable pointing at the Compose secret /run/secrets/<secret in lower case>
+   * (see SecretFiles). Left in place only on an app whose image reads none from a file, which
+   * then names its reason (reasons["secret-environment"]).
+   */
+  private secretsAsFiles(environment: Record<string, string>): ComposeServiceSecret[] {
+    const convention = secretFilesOf(this.props);
+    if (convention === "none") return [];
+    const owner =
+      (this.props.identity ?? "linuxserver") === "image"
+        ? {}
+        : { uid: String(this.props.identity === "user" ? this.props.uid : 0), gid: String(this.host.gid) };
+    const secrets = new Map<string, ComposeServiceSecret>();
+    for (const [key, value] of Object.entries(environment)) {
+      const name = /^\$\{(\w+):\?[^}]*\}$/.exec(value)?.[1];
+      if (name === undefined || this.host.secrets.get(name)?.audience !== "host") continue;
+      const source = secretFileName(name);
+      delete environment[key];
+      const fileVariable = convention === "linuxserver" ? `FILE__${key}` : `${key}_${convention === "file" ? "FILE" : "SECRETFILE"}`;
+      environment[fileVariable] = `/run/secrets/${source}`;
+      // Readable by the process that reads it: root's init (linuxserver), the app's user, or any user of an image's own.
+      secrets.set(source, { source, ...owner, mode: owner.uid === undefined ? 0o444 : 0o440 });
+    }
+    return [...secrets.values()];
+  }
+
+  /**
+   * CIS Docker runtime basics: no new privileges, every capability dropped but the preset's
+   * documented minimum (constructs/preset.ts), memory and process limits, read-only root where
+   * the image allows; privileged only with a named reason (constructs/least-privilege.ts).
+   */
+  get leastPrivilege(): Pick<ComposeService, "cap_add"> & Record<string, unknown> {
+    const { props } = this;
+    const limits = { ...DEFAULT_LIMITS, ...props.limits };
+    return {
+      ...(props.privileged ? { privileged: true } : {}),
+      security_opt: ["no-new-privileges:true"],
+      cap_drop: ["ALL"],
+      ...(props.capAdd && props.capAdd.length > 0 ? { cap_add: props.capAdd } : {}),
+      ...(props.readOnlyRoot ? { read_only: true } : {}),
+      mem_limit: limits.memory,
+      pids_limit: limits.pids,
     };
   }
 

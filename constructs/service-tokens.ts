@@ -31,6 +31,12 @@ export interface ServiceTokenOptions {
    * @default false
    */
   readonly everyPrivateApp?: boolean;
+  /**
+   * Why a token other than "uptime-monitor" is admitted on every private app (listed in the
+   * synth summary); without it such a token is refused.
+   * @default none
+   */
+  readonly everyPrivateAppReason?: string;
 }
 
 /** The provider's default token lifetime: one year. */
@@ -82,6 +88,8 @@ export class MachineIdentity extends Construct {
   readonly name: string;
   readonly resource: ZeroTrustAccessServiceToken;
   readonly everyPrivateApp: boolean;
+  /** The owner's reason for admitting a token other than the monitor's on every private app. */
+  readonly everyPrivateAppReason?: string;
   /** How long the token is valid after creation (Go duration). */
   readonly duration: string;
 
@@ -89,6 +97,7 @@ export class MachineIdentity extends Construct {
     super(scope, name);
     this.name = name;
     this.everyPrivateApp = props.everyPrivateApp === true;
+    this.everyPrivateAppReason = props.everyPrivateApp && name !== "uptime-monitor" ? props.everyPrivateAppReason : undefined;
     this.duration = props.duration ?? DEFAULT_TOKEN_DURATION;
     assertNoProblems(this, rotationProblems(name, props));
     this.resource = new ZeroTrustAccessServiceToken(this, "token", {

@@ -10,6 +10,7 @@ import {
 } from "./docker-api-proxy";
 import { composeEscape, composeTiming, DEFAULT_HEALTH_TIMING } from "./health";
 import type { Host } from "./host";
+import { secretFileName } from "./host-secrets";
 import { SUPPORT_IMAGES } from "./images";
 import type { NetworkNode } from "./network-plan";
 import { eventsQuery, NOTIFY_SECRET, RESTART_STOP_SECONDS, restarterPlan, restarterScript, unhealthyListQuery } from "./restarter";
@@ -127,11 +128,11 @@ export function supportServices(host: Host): SupportService[] {
         image: SUPPORT_IMAGES.autoheal,
         restart: "unless-stopped",
         entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(restarterPlan(host), { state: RESTARTER_STATE }))],
-        environment: {
-          TZ: host.timezone,
-          ...(host.recovery.notify ? { [NOTIFY_SECRET]: `\${${NOTIFY_SECRET}:?${NOTIFY_SECRET} must be set in .env}` } : {}),
-        },
-        read_only: true,
+        environment: { TZ: host.timezone },
+        // With a channel, its URL comes as a Compose secret file; Compose writes such a file into the
+        // container's filesystem, which a read-only root refuses (docker/compose pkg/compose/secrets.go),
+        // so the root is read-only only without one.
+        ...(host.recovery.notify ? { secrets: [secretFileName(NOTIFY_SECRET)] } : { read_only: true }),
         tmpfs: [`${RESTARTER_STATE}:size=1m,mode=0700`],
         cap_drop: ["ALL"],
         security_opt: ["no-new-privileges:true"],

@@ -39,6 +39,12 @@ export function validateHostApps(host: Host): Problem[] {
         allowed: `a port the host itself does not use (${user} listens on ${lanPort})`,
       });
     problems.push(...environmentUrlProblems(host, app.name, app.declaredEnvironment));
+    if (lanPort !== undefined && host.lanBind === "" && !app.props.reasons?.["every-interface"]?.trim())
+      problems.push({
+        field: `${app.name}.exposure.lanPort`,
+        value: lanPort,
+        allowed: `a port on the host's lanAddress only (set the host's lanAddress), or reasons: { "every-interface": "why" } (it would listen on every interface)`,
+      });
   }
   firstBy((a) => [a.props.role], "role", "one app per role");
   // VPN-routed apps share one network namespace: their ports must not collide.

@@ -1,5 +1,6 @@
 import { R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
 import type { CloudflareTarget, HostProps } from "./host";
+import { isSystemPath } from "./least-privilege";
 import { DNS_LABEL, labelProblem, type Problem } from "./problems";
 import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions } from "./service-tokens";
 
@@ -48,6 +49,16 @@ export function validateHostProps(name: string, props: HostProps): Problem[] {
       ? undefined
       : { field: "lanAddress", value: props.lanAddress, allowed: "an IPv4 address such as 192.168.1.10" },
     ...nestedDirProblems(props),
+    // Under /var/run, /etc, /proc... an app's mount would be the Docker socket or the host's own config.
+    ...(["configRoot", "dataRoot"] as const).map((f) =>
+      isSystemPath(props[f])
+        ? {
+            field: f,
+            value: props[f],
+            allowed: "a directory of its own, not / or under a system path (/etc, /proc, /sys, /boot, /usr, /var/run, /run, /dev...)",
+          }
+        : undefined,
+    ),
   ];
   return problems.filter((p): p is Problem => p !== undefined);
 }
@@ -133,6 +144,14 @@ function serviceTokenProblems(tokens: Readonly<Record<string, ServiceTokenOption
       const expires = options.previousClientSecretExpiresAt;
       return [
         labelProblem(`serviceTokens.${name}`, name),
+        // A token admitted on every private app opens every admin UI's health route: the monitor's only.
+        options.everyPrivateApp && name !== "uptime-monitor" && !options.everyPrivateAppReason?.trim()
+          ? {
+              field: `serviceTokens.${name}.everyPrivateApp`,
+              value: true,
+              allowed: 'unset: only "uptime-monitor" is admitted on every private app, unless everyPrivateAppReason says why',
+            }
+          : undefined,
         version === undefined || (Number.isInteger(version) && version >= 1)
           ? undefined
           : {

@@ -7,7 +7,7 @@ import type { SynthResult } from "./synth";
 /** The short human summary printed after a synth: apps, hostnames, exposure, counts. */
 export function summarize(result: SynthResult): string {
   const lines: string[] = [];
-  for (const host of result.hosts) lines.push(...hostSummary(host), ...zeroTrustSummary(host));
+  for (const host of result.hosts) lines.push(...hostSummary(host), ...exceptionSummary(host), ...zeroTrustSummary(host));
   for (const [name, json] of result.stacks) {
     const counts = Object.entries(json.resource ?? {})
       .map(([type, byName]) => [type, Object.keys(byName).length] as const)
@@ -44,6 +44,19 @@ function hostSummary(host: Host): string[] {
           .trimEnd()}`,
     ),
   ];
+}
+
+/** Every named reason for a refused-by-default request (constructs/least-privilege.ts): what the owner accepted. */
+export function exceptionSummary(host: Host): string[] {
+  const rows = [
+    ...host.apps.flatMap((app) => Object.entries(app.props.reasons ?? {}).map(([risk, why]) => `  ${app.name}: ${risk}: ${why}`)),
+    ...host.serviceTokens.all
+      .filter((t) => t.everyPrivateAppReason !== undefined)
+      .map((t) => `  service token ${t.name}: every private app: ${t.everyPrivateAppReason}`),
+  ];
+  return rows.length > 0
+    ? [`least-privilege exceptions of ${host.name} (named reasons):`, ...rows]
+    : [`least-privilege exceptions of ${host.name}: none`];
 }
 
 /** Per-layer counts of the edge (the console step's values are printed by setup-summary.ts). */

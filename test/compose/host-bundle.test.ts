@@ -32,7 +32,12 @@ const service = (name: string) => {
   return s;
 };
 
-const referenced = (text: string) => new Set([...text.matchAll(/\$\{([A-Z0-9_]+)[:?}-]/g)].map((m) => m[1]));
+/** Variables compose.yaml reads from .env: `${VAR...}` references and the `environment:` sources of its secrets. */
+const referenced = (text: string) =>
+  new Set([
+    ...[...text.matchAll(/\$\{([A-Z0-9_]+)[:?}-]/g)].map((m) => m[1]),
+    ...Object.values((parse(text) as ComposeFile).secrets ?? {}).map((s) => s.environment),
+  ]);
 const listed = (text: string) => new Set([...text.matchAll(/^([A-Z0-9_]+)=$/gm)].map((m) => m[1]));
 
 describe("healthchecks and self-healing", () => {
@@ -246,9 +251,15 @@ describe("gluetun and the VPN", () => {
     expect(gluetun.environment).toMatchObject({
       VPN_SERVICE_PROVIDER: "airvpn",
       VPN_TYPE: "wireguard",
-      WIREGUARD_PRIVATE_KEY: "${WIREGUARD_PRIVATE_KEY:?WIREGUARD_PRIVATE_KEY must be set in .env}",
+      // gluetun reads <KEY>_SECRETFILE (qdm12/gluetun internal/configuration/sources/secrets/wireguard.go).
+      WIREGUARD_PRIVATE_KEY_SECRETFILE: "/run/secrets/wireguard_private_key",
+      WIREGUARD_ADDRESSES_SECRETFILE: "/run/secrets/wireguard_addresses",
     });
-    expect(gluetun.cap_add).toEqual(["NET_ADMIN"]);
+    expect(gluetun.environment?.WIREGUARD_PRIVATE_KEY).toBeUndefined();
+    expect(gluetun.secrets).toEqual(expect.arrayContaining([expect.objectContaining({ source: "wireguard_private_key" })]));
+    // Everything dropped, NET_ADMIN (the WireGuard link and the kill switch) among what is added back.
+    expect(gluetun.cap_drop).toEqual(["ALL"]);
+    expect(gluetun.cap_add).toContain("NET_ADMIN");
     expect(gluetun.healthcheck?.test).toEqual(["CMD", "/gluetun-entrypoint", "healthcheck"]);
   });
 

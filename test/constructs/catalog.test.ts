@@ -135,7 +135,9 @@ describe("app-to-app addresses come from the model", () => {
       UN_SONARR_0_PATHS_0: "/data/torrents",
       UN_LIDARR_0_URL: "http://lidarr:8686",
     });
-    expect(c.services.sonarr?.environment?.SONARR__AUTH__APIKEY).toBe("${SONARR_API_KEY:?SONARR_API_KEY must be set in .env}");
+    // Sonarr itself reads the same .env entry as a file (LinuxServer's FILE__ convention).
+    expect(c.services.sonarr?.environment?.FILE__SONARR__AUTH__APIKEY).toBe("/run/secrets/sonarr_api_key");
+    expect(c.secrets?.sonarr_api_key).toEqual({ environment: "SONARR_API_KEY" });
     expect(c.services.notifier?.environment?.SONARR_URL).toBe(`${url}/api/v3`);
     const yml = parse(c.configs?.["recyclarr-file-1"]?.content ?? "", { logLevel: "error" }) as Record<
       string,

@@ -130,8 +130,22 @@ describe("derived facts", () => {
       expect(service.image).toMatch(/:[\w][\w.-]*(@sha256:[a-f0-9]{64})?$/);
   });
 
-  it("keeps secret values out of the compose file: only ${VAR} references", () => {
-    expect(host.composeProject().services.cloudflared?.environment?.TUNNEL_TOKEN).toBe("${TUNNEL_TOKEN:?TUNNEL_TOKEN must be set in .env}");
+  it("keeps secret values out of the compose file and out of the environment: a file from a Compose secret read from .env", () => {
+    const project = host.composeProject();
+    const cloudflared = project.services.cloudflared;
+    expect(cloudflared?.environment?.TUNNEL_TOKEN).toBeUndefined();
+    // cloudflared's --token-file (env TUNNEL_TOKEN_FILE, cloudflare/cloudflared cmd/cloudflared/tunnel/subcommands.go).
+    expect(cloudflared?.environment?.TUNNEL_TOKEN_FILE).toBe("/run/secrets/tunnel_token");
+    expect(cloudflared?.secrets).toEqual([expect.objectContaining({ source: "tunnel_token" })]);
+    expect(project.secrets?.tunnel_token).toEqual({ environment: "TUNNEL_TOKEN" });
+  });
+
+  it("a LinuxServer image reads its API key through FILE__<VAR> (docker-baseimage init-envfile)", () => {
+    const sonarr = host.composeProject().services.sonarr;
+    expect(sonarr?.environment?.SONARR__AUTH__APIKEY).toBeUndefined();
+    expect(sonarr?.environment?.FILE__SONARR__AUTH__APIKEY).toBe("/run/secrets/sonarr_api_key");
+    // Root's init reads it (uid 0), the app's group may: nobody else in the container.
+    expect(sonarr?.secrets).toEqual([{ source: "sonarr_api_key", uid: "0", gid: String(host.gid), mode: 0o440 }]);
   });
 
   it("routes a path-restricted public hostname next to a private one for the same app", () => {

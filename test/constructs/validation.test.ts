@@ -3,6 +3,7 @@ import { appUrl } from "../../constructs/app-url";
 import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
 import type { Host } from "../../constructs/host";
+import { IMAGES } from "../../constructs/images";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import { exampleConfig, plus, synth } from "../support";
 
@@ -156,7 +157,7 @@ const hostRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
   ],
   [
     "second app with a role",
-    plus((host) => new ServarrApp(host, "wireguard", { ...base, role: "vpn-gateway" })),
+    plus((host) => new ServarrApp(host, "wireguard", { ...base, image: IMAGES.gluetun, role: "vpn-gateway" })),
     /\.role: "vpn-gateway" is not allowed; allowed: one app per role/,
   ],
   [

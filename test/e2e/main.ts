@@ -14,6 +14,7 @@ import { backOff, logCap, notifications } from "./healing";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
 import { proxy } from "./proxy";
 import { restore } from "./restore";
+import { secretFiles } from "./secrets";
 import { standInProject } from "./standin";
 
 /**
@@ -175,6 +176,25 @@ async function main(): Promise<number> {
       line: `${!wrong.ok ? "PASS" : "FAIL"} control ingress-port: with ${broken} in the tunnel config, reach fails: ${wrong.failures.filter((f) => f.includes(broken)).join("; ")}`,
     });
     report(await extraNetworkControl(project, compose, plan, work, outside));
+  }
+  const envOnly = new Map(
+    Object.keys(compose.services).flatMap((service) => {
+      const app = host.app(service) ?? host.apps.find((a) => a.props.role === "backup" && service.startsWith(`${a.name}-`));
+      const why = app?.props.reasons?.["secret-environment"];
+      return why ? [[service, why] as const] : [];
+    }),
+  );
+  report(await secretFiles(project, compose, standIn.env, envOnly));
+  if (envOnly.size > 0) {
+    // Negative control: the same scan with no named reason must find the env-only images' markers.
+    const control = await secretFiles(project, compose, standIn.env, new Map());
+    const named = control.failures.filter((f) => [...envOnly.keys()].some((s) => f.startsWith(`${s}: Config.Env holds`)));
+    report({
+      name: "control secret-environment",
+      ok: !control.ok && named.length > 0,
+      failures: named.length > 0 ? [] : ["the scan found no marker in the env-only images' Config.Env"],
+      line: `${named.length > 0 ? "PASS" : "FAIL"} control secret-environment: without the named reasons the scan fails: ${named.join("; ") || "(nothing found)"}`,
+    });
   }
   // Last: it restarts one app through the proxy.
   const own = await healthTarget(project, plan);

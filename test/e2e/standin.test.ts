@@ -104,9 +104,13 @@ describe("stand-in project", () => {
     for (const service of Object.values(standIn.compose.services)) {
       for (const volume of service.volumes ?? []) expect(volume).toMatch(/^(\/tmp\/e2e\/|\.\/[\w.-]+:)/);
     }
-    const required = Object.values(generated.services).flatMap((s) =>
-      Object.values(s.environment ?? {}).flatMap((v) => [...v.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1])),
-    );
+    const required = [
+      ...Object.values(generated.services).flatMap((s) =>
+        Object.values(s.environment ?? {}).flatMap((v) => [...v.matchAll(/\$\{(\w+):\?/g)].map((m) => m[1])),
+      ),
+      // The sources of the secrets read as files.
+      ...Object.values(generated.secrets ?? {}).map((s) => s.environment),
+    ];
     expect(Object.keys(standIn.env).sort()).toEqual([...new Set(required)].sort());
     for (const value of Object.values(standIn.env)) expect(value).toMatch(/^e2e-dummy-/);
   });

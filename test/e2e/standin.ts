@@ -24,7 +24,7 @@ export interface StandInProject {
   readonly served: ReadonlyMap<string, readonly number[]>;
   /** URL paths the stand-ins must answer (healthchecks, health paths): files to create under `www`. */
   readonly paths: readonly string[];
-  /** Dummy values for the `${VAR:?...}` references (the .env the deploy would write). */
+  /** Dummy values for the `${VAR:?...}` references and the secrets' sources (the .env the deploy would write); each is a marker. */
   readonly env: Readonly<Record<string, string>>;
   /** Host directories the redirected volumes need. */
   readonly hostDirs: readonly string[];
@@ -95,6 +95,8 @@ export function standInProject(generated: ComposeFile, plan: Plan, options: Stan
   const bundleFiles = new Set<string>();
   const substitutions: string[] = [];
   const services: Record<string, ComposeService> = {};
+  // Secrets read as files (Compose secrets) come from the same .env.
+  for (const secret of Object.values(generated.secrets ?? {})) env[secret.environment] = `e2e-dummy-${secret.environment.toLowerCase()}`;
   for (const [name, service] of Object.entries(generated.services)) {
     for (const value of Object.values(service.environment ?? {}))
       for (const m of value.matchAll(/\$\{(\w+):\?/g)) env[m[1]] = `e2e-dummy-${m[1].toLowerCase()}`;

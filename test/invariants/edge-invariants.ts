@@ -248,9 +248,28 @@ export function noSecretInClear(model: SynthesizedModel, files: ReadonlyMap<stri
       .filter(([file]) => file.endsWith(".env.example"))
       .flatMap(([, text]) => [...text.matchAll(/^([A-Z][A-Z0-9_]*)=$/gm)].map((m) => m[1] as string)),
   );
+  // A secret delivered as a file: the variable names /run/secrets/<a Compose secret of the service, read from .env>.
+  const secrets = ((model.compose as { secrets?: Record<string, { environment?: string }> }).secrets ?? {}) as Record<
+    string,
+    { environment?: string }
+  >;
+  const fileOfSecret = (s: Obj, value: string) => {
+    const source = /^\/run\/secrets\/([a-z0-9_]+)$/.exec(value)?.[1];
+    const mounted = ((s.secrets ?? []) as Array<string | { source: string }>).some(
+      (x) => (typeof x === "string" ? x : x.source) === source,
+    );
+    return source !== undefined && mounted && listed.has(secrets[source]?.environment ?? "");
+  };
   for (const [service, s] of Object.entries(model.compose.services))
     for (const [name, value] of Object.entries((s.environment ?? {}) as Record<string, string>))
-      if (SECRET_NAME.test(name) && !(new RegExp(`^\\$\\{${name}:\\?[^}]*\\}$`).test(value) || referencesHostSecret(model, value, listed)))
+      if (
+        SECRET_NAME.test(name) &&
+        !(
+          new RegExp(`^\\$\\{${name}:\\?[^}]*\\}$`).test(value) ||
+          referencesHostSecret(model, value, listed) ||
+          fileOfSecret(s as Obj, value)
+        )
+      )
         problems.push(`compose ${service}.environment.${name}: not a \${${name}:?...} reference`);
   return problems;
 }

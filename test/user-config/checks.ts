@@ -159,6 +159,44 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
       }
     });
 
+    it("least privilege: every service has no-new-privileges, drops every capability, and has memory and pids limits", () => {
+      for (const host of hosts) {
+        const compose = parse(committed(`compose/${host.name}/compose.yaml`)) as ComposeFile;
+        for (const [name, service] of Object.entries(compose.services)) {
+          expect(service.security_opt, name).toContain("no-new-privileges:true");
+          expect(service.cap_drop, name).toEqual(["ALL"]);
+          expect(service.mem_limit, name).toMatch(/^\d+[kmg]$/);
+          expect(service.pids_limit, name).toBeGreaterThanOrEqual(16);
+          // Privileged, the host's namespaces: only with a named reason on the app.
+          const reasons = host.app(name)?.props.reasons ?? {};
+          if (service.privileged) expect(reasons.privileged, name).toBeTruthy();
+          if (service.pid === "host") expect(reasons["host-pid"], name).toBeTruthy();
+          if (service.network_mode === "host") expect(reasons["host-network"], name).toBeTruthy();
+        }
+      }
+    });
+
+    it("no secret in any container's environment: every host secret reaches containers as a file (Compose secrets)", () => {
+      for (const host of hosts) {
+        const compose = parse(committed(`compose/${host.name}/compose.yaml`)) as ComposeFile;
+        const names = host.secrets.for("host").map((s) => s.name);
+        for (const [service, spec] of Object.entries(compose.services)) {
+          // An image that reads secrets from its environment only: its app names the reason (listed in the summary).
+          const app = host.app(service) ?? host.apps.find((a) => a.props.role === "backup" && service.startsWith(`${a.name}-`));
+          if (app?.props.reasons?.["secret-environment"]) continue;
+          for (const [key, value] of Object.entries(spec.environment ?? {})) {
+            const refs = [...String(value).matchAll(/\$\{(\w+)/g)].map((m) => m[1]);
+            expect(
+              refs.filter((ref) => names.includes(ref as string)),
+              `${service}.environment.${key}`,
+            ).toEqual([]);
+          }
+        }
+        // Each secret the services read is a top-level secret sourced from the .env variable of that name.
+        for (const [name, secret] of Object.entries(compose.secrets ?? {})) expect(names, name).toContain(secret.environment);
+      }
+    });
+
     it.skipIf(!hasCompose)("docker compose config -q (Compose v2) accepts the committed compose.yaml with .env from .env.example", () => {
       for (const host of hosts) {
         const dir = path.join(scratch, "compose-check", host.name);
