@@ -184,10 +184,10 @@ async function main(): Promise<number> {
       return why ? [[service, why] as const] : [];
     }),
   );
-  report(await secretFiles(project, compose, standIn.env, envOnly));
+  report(await secretFiles(project, compose, env, envOnly));
   if (envOnly.size > 0) {
     // Negative control: the same scan with no named reason must find the env-only images' markers.
-    const control = await secretFiles(project, compose, standIn.env, new Map());
+    const control = await secretFiles(project, compose, env, new Map());
     const named = control.failures.filter((f) => [...envOnly.keys()].some((s) => f.startsWith(`${s}: Config.Env holds`)));
     report({
       name: "control secret-environment",
