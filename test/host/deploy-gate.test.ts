@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderBundle } from "../../compose/bundle";
-import { ENV_BLOCK_END, ENV_BLOCK_START } from "../../compose/deploy-gate";
+import { ENV_BLOCK_END, ENV_BLOCK_START, ENV_VALUE_OK_BASH, envValueOk } from "../../compose/deploy-gate";
 import { FIXTURES } from "../fixtures";
 import { synth } from "../support";
 
@@ -265,3 +265,13 @@ describe.each(Object.entries(FIXTURES))(
     });
   },
 );
+
+describe("the .env value rule is one rule in bash (the gate) and in TypeScript (npm run setup -- env)", () => {
+  const values = ["plain", "val$ue #x", "a b", "", "it's", "ends\\", "two\nlines", "tab\there", "ünïcode", "=", "x".repeat(500)];
+  it.each(values.map((v) => [JSON.stringify(v), v]))("%s: both accept or both refuse", (_, value) => {
+    const bash = spawnSync("bash", ["-c", `${ENV_VALUE_OK_BASH}\nenv_value_ok "$1"`, "rule", value], {
+      env: { ...process.env, LC_ALL: "C" },
+    });
+    expect(envValueOk(value)).toBe(bash.status === 0);
+  });
+});
