@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import { Exposure } from "../../constructs/exposure";
 import { googleOAuthClientSettings } from "../../constructs/google-idp";
 import { healthRoutePath } from "../../constructs/health";
@@ -156,7 +157,7 @@ describe("SSH through the tunnel", () => {
   it("has its own proxied hostname and reaches the host's sshd from the cloudflared container", () => {
     const record = Object.values(resources(json, "cloudflare_dns_record")).find((r) => r.name === "ssh.example.com");
     expect(record).toMatchObject({ type: "CNAME", proxied: true });
-    expect(host.composeProject().services.cloudflared?.extra_hosts).toEqual(["host.docker.internal:host-gateway"]);
+    expect(composeProject(host).services.cloudflared?.extra_hosts).toEqual(["host.docker.internal:host-gateway"]);
   });
 
   it("moves with ssh.subdomain and ssh.target", () => {
@@ -215,7 +216,7 @@ describe("R2 backup bucket with scoped S3 credentials", () => {
       backup_s3_endpoint: { value: "https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com" },
       backup_s3_bucket: { value: "servarr-backups" },
     });
-    expect(host.composeProject().services.kopia?.environment).toMatchObject({
+    expect(composeProject(host).services.kopia?.environment).toMatchObject({
       KOPIA_S3_BUCKET: "servarr-backups",
       KOPIA_S3_ENDPOINT: "0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com",
       KOPIA_S3_ACCESS_KEY_ID: "${KOPIA_S3_ACCESS_KEY_ID:?KOPIA_S3_ACCESS_KEY_ID must be set in .env}",
