@@ -53,7 +53,11 @@ describe("preset options merge deeply: the config adds, never drops the preset's
       }),
     );
     const service = composeProject(host).services.recyclarr;
-    expect(service?.environment).toMatchObject({ CRON_SCHEDULE: "@weekly", RECYCLARR_CREATE_CONFIG: "false", RECYCLARR_LOG_LEVEL: "debug" });
+    expect(service?.environment).toMatchObject({
+      CRON_SCHEDULE: "@weekly",
+      RECYCLARR_CREATE_CONFIG: "false",
+      RECYCLARR_LOG_LEVEL: "debug",
+    });
     expect(service?.environment?.SONARR_API_KEY).toMatch(/^\$\{SONARR_API_KEY:\?/);
     expect(service?.configs).toEqual([{ source: "recyclarr-file-1", target: "/config/recyclarr.yml" }]);
   });
