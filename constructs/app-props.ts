@@ -1,7 +1,7 @@
 import { Exposure } from "./exposure";
 import { DEFAULT_HEALTH_TIMING, type HealthTiming, type ProbeRunner } from "./health";
 import type { Host } from "./host";
-import { type ContainerLimits, DEFAULT_LIMITS, type Risk } from "./least-privilege";
+import { type ContainerLimits, DEFAULT_LIMITS, type Risk, secretFilesOf } from "./least-privilege";
 import type { AppRole } from "./roles";
 
 /** Which part of the single /data tree (TRaSH layout) an app mounts. */
@@ -272,7 +272,7 @@ export function resolveAppProps(props: ServarrAppProps): ResolvedAppProps {
     secretEnv: props.secretEnv ?? {},
     healthRunner: props.healthRunner ?? "shell",
     healthTiming: { ...DEFAULT_HEALTH_TIMING, ...props.healthTiming },
-    secretFiles: props.secretFiles ?? (identity === "linuxserver" ? "linuxserver" : "none"),
+    secretFiles: secretFilesOf(props),
     limits: { ...DEFAULT_LIMITS, ...props.limits },
     reasons: props.reasons ?? {},
   };
