@@ -1,6 +1,7 @@
 import type { DataAccess } from "../constructs/app-props";
 import { resolveAppUrls } from "../constructs/app-url";
 import { renderHealthcheck } from "../constructs/health";
+import type { Host } from "../constructs/host";
 import { secretFileName } from "../constructs/host-secrets";
 import { AUTOHEAL_LABEL, envRef, type ServarrApp } from "../constructs/servarr-app";
 import type { ComposeService, ComposeServiceSecret } from "./compose-spec";
@@ -39,7 +40,7 @@ export function appService(app: ServarrApp): ComposeService {
   const volumes = [
     ...(app.configDir && props.configPath ? [`${app.configDir}:${props.configPath}`] : []),
     ...DATA_MOUNTS[props.data].map((sub) => (sub ? `${host.dataRoot}/${sub}:/data/${sub}` : `${host.dataRoot}:/data`)),
-    ...(app.role?.kind === "backup" ? host.backupSources().map((s) => `${s.hostDir}:${s.containerDir}:ro`) : []),
+    ...(app.role?.kind === "backup" ? backupSourceMounts(host) : []),
     ...(props.mounts ?? []),
   ];
   const networks = props.hostNetwork ? [] : gateway ? [] : host.networkPlan().networksOf(app.name);
@@ -70,6 +71,11 @@ export function appService(app: ServarrApp): ComposeService {
     ...(props.extraHosts ? { extra_hosts: props.extraHosts } : {}),
     ...(health ? { healthcheck: renderHealthcheck(health, app.healthTiming), labels: { [AUTOHEAL_LABEL]: "true" } } : {}),
   };
+}
+
+/** Every app's config dir, read-only, where the backup app snapshots it. */
+export function backupSourceMounts(host: Host): string[] {
+  return host.backupSources().map((s) => `${s.hostDir}:${s.containerDir}:ro`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type BackupApp, backupJobs, serverWaitsFor } from "../constructs/backups";
 import type { Host } from "../constructs/host";
 import { envRef } from "../constructs/servarr-app";
-import { appService, leastPrivilege } from "./app-service";
+import { appService, backupSourceMounts, leastPrivilege } from "./app-service";
 import type { ComposeService } from "./compose-spec";
 
 /**
@@ -18,6 +18,7 @@ export function backupServices(host: Host, kopia: BackupApp): Record<string, Com
   };
   const plan = host.networkPlan();
   const jobs = backupJobs(host, kopia);
+  const sources = new Set(backupSourceMounts(host));
   const serviceOf = new Map(jobs.map((j) => [j.job, j.service]));
   const done = (names: readonly string[]) =>
     Object.fromEntries(names.map((n) => [serviceOf.get(n) ?? n, { condition: "service_completed_successfully" as const }]));
@@ -33,8 +34,8 @@ export function backupServices(host: Host, kopia: BackupApp): Record<string, Com
         ...(job.profile ? { profiles: [job.profile] } : {}),
         ...(job.after ? { depends_on: done(job.after) } : {}),
         environment,
-        // The server's own mounts, without the read-only sources (restore.sh adds its target).
-        volumes: (server.volumes ?? []).filter((v) => !v.endsWith(":ro")),
+        // The server's own mounts (its repository config), without the sources (restore.sh adds its target).
+        volumes: (server.volumes ?? []).filter((v) => !sources.has(v)),
         command: [...job.command],
       },
     ]),
