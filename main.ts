@@ -1,4 +1,5 @@
 import path from "node:path";
+import { BUNDLE_ROOT } from "./compose/paths";
 import { config } from "./servarr.config";
 import { summarize } from "./stacks/summary";
 import { synthesize } from "./stacks/synth";
@@ -7,7 +8,7 @@ import { synthesize } from "./stacks/synth";
 try {
   const result = synthesize(config, {
     outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
-    bundleRoot: path.resolve("compose"),
+    bundleRoot: path.resolve(BUNDLE_ROOT),
     repoRoot: path.resolve("."),
   });
   console.log(summarize(result));

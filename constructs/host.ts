@@ -3,11 +3,13 @@ import { Construct } from "constructs";
 import { AccessControl } from "./access-control";
 import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
+import { CI_ACCESS_SECRETS } from "./deploy-secrets";
 import { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, validateMachineProps } from "./host-machine";
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
+import type { RepositoryFacts } from "./repository";
 import { NOTIFY_SECRET, type Recovery, type RecoveryOptions, recoveryProblems, resolveRecovery } from "./restarter";
 import type { RoleKind, RoleOf } from "./roles";
 import type { ServarrApp } from "./servarr-app";
@@ -105,7 +107,11 @@ export class Host extends Construct {
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
 
-  constructor(scope: Construct, name: string, props: HostProps) {
+  /**
+   * @param repository the repository the host clones and deploys from (constructs/repository.ts),
+   *   read from the GitHub config so the branch and URL are never typed twice.
+   */
+  constructor(scope: Construct, name: string, props: HostProps, repository: RepositoryFacts) {
     super(scope, name);
     this.name = name;
     this.domain = props.domain;
@@ -122,7 +128,7 @@ export class Host extends Construct {
       ...validateMachineProps(props.machine, props),
       ...recoveryProblems(props.recovery),
     ]);
-    this.machine = resolveMachine(props.machine);
+    this.machine = resolveMachine(props.machine, repository);
     this.recovery = resolveRecovery(props.recovery);
 
     this.secrets = new HostSecrets(this, "secrets");
@@ -141,16 +147,15 @@ export class Host extends Construct {
     this.identityProvider = new GoogleIdentityProvider(this, "google", { accountId, teamName: props.cloudflare.teamName, name: "Google" });
     this.serviceTokens = new ServiceTokens(this, "service-tokens", { accountId, namePrefix: name, tokens: props.serviceTokens });
     const ci = this.serviceTokens.required("ci-deploy");
-    this.secrets.provide("CF_ACCESS_CLIENT_ID", "Access service token id of the CI deploy (SSH through the tunnel)", ci.clientId, "ci");
-    this.secrets.provide("CF_ACCESS_CLIENT_SECRET", "Access service token secret of the CI deploy", ci.clientSecret, "ci");
-    const uptime = this.serviceTokens.required("uptime-monitor");
-    this.secrets.provide("UPTIME_ACCESS_CLIENT_ID", "Access service token id of the off-host uptime checks", uptime.clientId, "ci");
     this.secrets.provide(
-      "UPTIME_ACCESS_CLIENT_SECRET",
-      "Access service token secret of the off-host uptime checks",
-      uptime.clientSecret,
+      CI_ACCESS_SECRETS.clientId,
+      "Access service token id of the CI deploy (SSH through the tunnel)",
+      ci.clientId,
       "ci",
     );
+    this.secrets.provide(CI_ACCESS_SECRETS.clientSecret, "Access service token secret of the CI deploy", ci.clientSecret, "ci");
+    // The uptime monitor's token goes straight into the uptime checks (stacks/integrations.ts): no workflow reads it, so it is no GitHub secret.
+    this.serviceTokens.required("uptime-monitor");
     this.access = new AccessControl(this, "access", {
       accountId,
       owners: props.owners,

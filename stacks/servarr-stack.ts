@@ -4,6 +4,7 @@ import { CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { Delivery } from "../constructs/delivery";
 import { Host } from "../constructs/host";
+import { repositoryFacts } from "../constructs/repository";
 import type { ServarrConfig } from "./config";
 import { addIntegrations, type Integrations } from "./integrations";
 
@@ -24,7 +25,7 @@ export class ServarrStack extends TerraformStack {
     // Credentials come from the workspace's environment (CLOUDFLARE_API_TOKEN), never from code.
     new CloudflareProvider(this, "cloudflare", {});
     new RandomProvider(this, "random", {});
-    this.host = new Host(this, config.name, config.host);
+    this.host = new Host(this, config.name, config.host, repositoryFacts(config.github));
     config.apps(this.host);
     new Delivery(this.host, "delivery", config.delivery);
     this.integrations = addIntegrations(this, config, this.host);

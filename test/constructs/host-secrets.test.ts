@@ -18,10 +18,9 @@ describe("host secrets: one list, values only in Terraform", () => {
   it("keeps the machine identities' Access tokens and the deploy's SSH material for CI only (never in the host's .env)", () => {
     expect(host.secrets.for("ci").map((s) => s.name)).toEqual(
       [
+        // The uptime monitor's token goes into the uptime checks only: no workflow reads it, so GitHub never holds it.
         "CF_ACCESS_CLIENT_ID",
         "CF_ACCESS_CLIENT_SECRET",
-        "UPTIME_ACCESS_CLIENT_ID",
-        "UPTIME_ACCESS_CLIENT_SECRET",
         ...Object.keys(DEPLOY_SECRETS),
       ].sort(),
     );
