@@ -1,7 +1,9 @@
 import type { ComposeService } from "../compose/compose-spec";
+import { backupRelay, kopiaNotifyCommand } from "./backup-notify";
 import type { Host } from "./host";
 import type { Problem } from "./problems";
 import type { ServarrApp } from "./servarr-app";
+import { RESTARTER } from "./support-services";
 
 /** How many snapshots of each age Kopia keeps (its `--keep-*` policy flags). */
 export interface BackupRetention {
@@ -68,14 +70,15 @@ export function backupSources(host: Host): BackupSource[] {
 }
 
 /** The backup app's one-shot jobs, each the compose service `<backup app>-<job>`. */
-export const BACKUP_JOBS = ["connect", "create", "policy", "restore"] as const;
+export const BACKUP_JOBS = ["connect", "create", "policy", "restore", "notify"] as const;
 
 const env = (name: string) => `\${${name}:?${name} must be set in .env}`;
 
 /**
  * One-shot jobs around the Kopia server (its environment names the bucket: KOPIA_S3_BUCKET, KOPIA_S3_ENDPOINT), in Kopia's own image (distroless: exec form, no shell):
  * `<kopia>-connect` connects to the R2 repository, `<kopia>-policy` writes the schedule and
- * retention for every source; the server starts only after both succeeded. `<kopia>-create`
+ * retention for every source, `<kopia>-notify` points Kopia's error reports at the notification
+ * channel (or removes that profile); the server starts only after they succeeded. `<kopia>-create`
  * (profile "init") creates the repository once on a new bucket. `<kopia>-restore` (profile
  * "restore") is what restore.sh runs (`compose run`, with the arguments and the target mount).
  */
@@ -128,5 +131,9 @@ export function backupJobs(host: Host, kopia: ServarrApp): Record<string, Compos
       ],
       { depends_on: { [`${kopia.name}-connect`]: { condition: "service_completed_successfully" } } },
     ),
+    // Backup failures to the notification channel, through the restarter's relay (constructs/backup-notify.ts).
+    [`${kopia.name}-notify`]: job(`${kopia.name}-notify`, kopiaNotifyCommand(backupRelay(host, RESTARTER)), {
+      depends_on: { [`${kopia.name}-connect`]: { condition: "service_completed_successfully" } },
+    }),
   };
 }

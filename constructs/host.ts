@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import { AccessControl } from "./access-control";
 import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
+import { backupRelay } from "./backup-notify";
 import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
 import { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
@@ -13,7 +14,7 @@ import { composeLogging, NOTIFY_SECRET, type Recovery, type RecoveryOptions, rec
 import type { AppRole, ServarrApp } from "./servarr-app";
 import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
-import { type SupportService, supportServices } from "./support-services";
+import { RESTARTER, type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 import { validateHostApps } from "./validate-host-apps";
@@ -217,9 +218,13 @@ export class Host extends Construct {
     if (backup) {
       const jobs = backupJobs(this, backup);
       Object.assign(services, jobs);
-      const policyJob = Object.keys(jobs).find((n) => n.endsWith("-policy"));
       const server = services[backup.name] as ComposeService;
-      if (policyJob) server.depends_on = { ...server.depends_on, [policyJob]: { condition: "service_completed_successfully" } };
+      const before = Object.keys(jobs).filter((n) => n.endsWith("-policy") || n.endsWith("-notify"));
+      const dependsOn = {
+        ...server.depends_on,
+        ...Object.fromEntries(before.map((j) => [j, { condition: "service_completed_successfully" as const }])),
+      };
+      server.depends_on = Object.fromEntries(Object.entries(dependsOn).sort(([a], [b]) => a.localeCompare(b)));
     }
     // Every container's logs bounded on disk, whatever the engine's default driver.
     for (const service of Object.values(services)) service.logging = composeLogging(this.recovery.logs);
@@ -278,6 +283,8 @@ export class Host extends Construct {
       if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
       // The monitor checks apps over HTTP only: no Docker API proxy (support-services.ts).
       if (app.props.role === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
+      // The backup app posts its error reports to the restarter's relay (constructs/backup-notify.ts).
+      if (app.props.role === "backup" && backupRelay(this, RESTARTER)) talksTo.add(RESTARTER);
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),

@@ -170,6 +170,7 @@ export function restarterPlan(host: Host): RestarterPlan {
  * Every restart is by name (the proxy allows restarts of this project's names only) and goes
  * through the back-off: a container restarted `backOff.restarts` times within the window is left
  * alone, reported once (`BACK-OFF`), until it reports healthy again.
+ * `relay`: more lines started before the loops (the backup reports' relay, constructs/backup-notify.ts).
  */
 export function restarterScript(
   plan: RestarterPlan,
@@ -178,7 +179,8 @@ export function restarterScript(
     interval = RESTARTER_INTERVAL_SECONDS,
     debounce = GATEWAY_DEBOUNCE_SECONDS,
     state = "/tmp/restarter",
-  } = {},
+    relay = "",
+  }: { proxy?: string; interval?: number; debounce?: number; state?: string; relay?: string } = {},
 ): string {
   const { backOff } = plan;
   return `set -u
@@ -271,7 +273,7 @@ sweep() {
 }
 
 log "following ${plan.project}'s events; sweeping for unhealthy containers every ${interval}s; back-off after $max restarts within ${backOff.withinMinutes} min"
-follow &
+${relay ? `${relay}\n` : ""}follow &
 sweep
 `;
 }
