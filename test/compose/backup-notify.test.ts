@@ -6,23 +6,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BackupRelay, kopiaNotifyCommand, RELAY_PATH, relayHandler, relayStart } from "../../constructs/backup-notify";
+import { kopiaFailureReport, kopiaWebhookRequest } from "../e2e/kopia-report";
 
-// The restarter's relay for Kopia's webhook, run for real with busybox against a local receiver.
-// Kopia's request, as notification/sender/webhook/webhook_sender.go (kopia v0.22.3) sends it:
-// POST to the endpoint, the template's subject in a `Subject` header, the text body, no
-// content type; Kopia counts only a 200 as delivered. The subject and body are what the
-// snapshot-report.txt template renders for one failed source.
-const SUBJECT = "Failed to create a snapshot of /sources/sonarr on kopia";
-const BODY = [
-  "Path: /sources/sonarr",
-  "",
-  "  Status:      fatal",
-  "  Start:       Fri, 27 Nov 2026 03:30:00 +0000",
-  "  Duration:    1.2s",
-  '  Error:       unable to open "/sources/sonarr/sonarr.db": permission denied',
-  "",
-  "Generated at Fri, 27 Nov 2026 03:30:01 +0000 by Kopia 0.22.3.",
-].join("\n");
+// The restarter's relay for Kopia's webhook, run for real with busybox against a local receiver,
+// fed Kopia's request for a failed snapshot (test/e2e/kopia-report.ts cites Kopia's source).
+const { subject: SUBJECT, body: BODY } = kopiaFailureReport("/sources/sonarr");
 
 interface Received {
   readonly path?: string;
@@ -59,11 +47,7 @@ const busyboxPath = spawnSync("sh", ["-c", "command -v busybox"], { encoding: "u
 for (const applet of busybox) if (busyboxPath) symlinkSync(busyboxPath, path.join(bin, applet));
 const env = { PATH: bin };
 
-/** Kopia's request as bytes (Go's client: Host, User-Agent, Content-Length, the headers, Accept-Encoding). */
-function kopiaRequest(subject: string, body: string): string {
-  const length = Buffer.byteLength(body);
-  return `POST ${RELAY_PATH} HTTP/1.1\r\nHost: restarter:8099\r\nUser-Agent: Go-http-client/1.1\r\nContent-Length: ${length}\r\nSubject: ${subject}\r\nAccept-Encoding: gzip\r\n\r\n${body}`;
-}
+const kopiaRequest = (subject: string, body: string) => kopiaWebhookRequest(`http://restarter:8099${RELAY_PATH}`, subject, body);
 
 /** The handler with `input` on stdin; resolves once the notification arrived (or 10 s passed). */
 function handle(kind: "ntfy" | "apprise", input: string): Promise<{ status: number; stdout: string; stderr: string }> {
