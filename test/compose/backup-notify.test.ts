@@ -6,7 +6,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BackupRelay, kopiaNotifyCommand, RELAY_PATH, relayHandler, relayStart } from "../../constructs/backup-notify";
+import { RESTARTER } from "../../constructs/support-services";
+import type { ServarrConfig } from "../../stacks/config";
 import { kopiaFailureReport, kopiaWebhookRequest } from "../e2e/kopia-report";
+import { FIXTURES } from "../fixtures";
+import { synth } from "../support";
 
 // The restarter's relay for Kopia's webhook, run for real with busybox against a local receiver,
 // fed Kopia's request for a failed snapshot (test/e2e/kopia-report.ts cites Kopia's source).
@@ -160,5 +164,38 @@ describe("the Kopia notify job's command", () => {
   });
   it("without a channel removes the profile (idempotent in Kopia)", () => {
     expect(kopiaNotifyCommand(undefined)).toEqual(["notification", "profile", "delete", "--profile-name=servarr"]);
+  });
+});
+
+// Every fixture, with and without a channel: the wiring holds for any config.
+describe.each(Object.entries(FIXTURES))("fixture %s: backup failures' path", (_name, base) => {
+  it.each([undefined, "ntfy", "apprise"] as const)("channel %s", (kind) => {
+    const config: ServarrConfig = {
+      ...base,
+      host: { ...base.host, recovery: { ...base.host.recovery, notify: kind ? { kind } : undefined } },
+    };
+    const { host } = synth(config);
+    const compose = host.composeProject();
+    const kopia = host.appWithRole("backup");
+    const restarter = compose.services[RESTARTER];
+    const script = JSON.stringify(restarter?.entrypoint);
+    if (!kopia) {
+      expect(script).not.toContain("nc -ll");
+      return;
+    }
+    const job = compose.services[`${kopia.name}-notify`];
+    // Kopia's command line holds no value from .env, whatever the channel.
+    expect(JSON.stringify(job?.command)).not.toContain("${");
+    expect(compose.services[kopia.name]?.depends_on?.[`${kopia.name}-notify`]).toEqual({ condition: "service_completed_successfully" });
+    const plan = host.networkPlan();
+    if (kind) {
+      expect(job?.command).toContain(`--endpoint=http://${RESTARTER}:8099${RELAY_PATH}`);
+      expect(plan.canReach(kopia.name, RESTARTER)).toBe(true);
+      expect(script).toContain("nc -ll -p 8099 -e sh -c");
+    } else {
+      expect(job?.command).toEqual(kopiaNotifyCommand(undefined));
+      expect(plan.canReach(kopia.name, RESTARTER)).toBe(false);
+      expect(script).not.toContain("nc -ll");
+    }
   });
 });
