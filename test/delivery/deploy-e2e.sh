@@ -448,6 +448,9 @@ pass "a deploy changing web1 only: web2 keeps container ${web2_before:0:12} (not
 if [[ -n $topic ]]; then
   # The channel's URL is in no log: sshd's, the deploy history, any deploy's output.
   for file in "$work/sshd/sshd.log" "$deploy_state/history" "$work"/out.*; do no_secret_in "$file"; done
-  pass "notifications: $(notices), one per deploy that reached deploy.sh; the URL in no output or log" ""
+  # One notification per run of deploy.sh (each records "<commit> started" in its history).
+  runs=$(grep -c ' started$' "$deploy_state/history")
+  [[ $(notices) == "$runs" ]] || fail "$(notices) notifications for $runs runs of deploy.sh"
+  pass "notifications: $(notices) for $runs runs of deploy.sh; the URL in no output or log" ""
 fi
 echo "deploy e2e: all checks passed in $((SECONDS - t0))s"
