@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => receiver.close());
 
 const busybox = spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout?.split("\n").filter(Boolean) ?? [];
-const hasTools = ["sh", "nc", "wget", "timeout", "head", "sed"].every((t) => busybox.includes(t));
+const hasTools = ["sh", "nc", "wget", "sed", "cat"].every((t) => busybox.includes(t));
 // A PATH of busybox applets only, as in the restarter's image (and the e2e stand-in): the host's
 // own sh, head or sed behave differently.
 const bin = path.join(dir, "bin");
