@@ -2,6 +2,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AccessControl } from "./access-control";
 import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
+import { backupRelay } from "./backup-notify";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
 import { CI_ACCESS_SECRETS } from "./deploy-secrets";
 import { GoogleIdentityProvider } from "./google-idp";
@@ -15,7 +16,7 @@ import type { RoleKind, RoleOf } from "./roles";
 import type { ServarrApp } from "./servarr-app";
 import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
-import { type SupportService, supportServices } from "./support-services";
+import { RESTARTER, type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 import { validateHostApps } from "./validate-host-apps";
@@ -242,6 +243,8 @@ export class Host extends Construct {
       if (app.role?.kind === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
       // The monitor checks apps over HTTP only: no Docker API proxy (support-services.ts).
       if (app.role?.kind === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
+      // The backup app posts its error reports to the restarter's relay (constructs/backup-notify.ts).
+      if (app.role?.kind === "backup" && backupRelay(this, RESTARTER)) talksTo.add(RESTARTER);
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),

@@ -320,7 +320,11 @@ describe("backups", () => {
     expect(service("kopia-connect").environment?.AWS_SECRET_ACCESS_KEY).toBe(
       "${KOPIA_S3_SECRET_ACCESS_KEY:?KOPIA_S3_SECRET_ACCESS_KEY must be set in .env}",
     );
-    expect(kopia.depends_on).toEqual({ "kopia-policy": { condition: "service_completed_successfully" } });
+    expect(kopia.depends_on).toEqual({
+      "kopia-notify": { condition: "service_completed_successfully" },
+      "kopia-policy": { condition: "service_completed_successfully" },
+    });
+    expect(service("kopia-notify").depends_on).toEqual({ "kopia-connect": { condition: "service_completed_successfully" } });
     expect(service("kopia-policy").depends_on).toEqual({ "kopia-connect": { condition: "service_completed_successfully" } });
     expect(service("kopia-create").profiles).toEqual(["init"]);
   });
