@@ -49,8 +49,9 @@ ensure_root_owned_tree "$checkout"
 
 # SSH: keys only, no root, only the owner and the deploy user.
 ensure_dir /etc/ssh/servarr-keys root root 755
-install_file "/etc/ssh/servarr-keys/$owner_user" 644 root root < <(printf '%s\n' "${owner_keys[@]}")
-install_file "/etc/ssh/servarr-keys/$deploy_user" 644 root root < <(printf 'restrict %s\n' "${deploy_keys[@]}")
+# One key per line (a here-string: no /dev/fd needed, as in a chroot).
+install_file "/etc/ssh/servarr-keys/$owner_user" 644 root root <<<"$(printf '%s\n' "${owner_keys[@]}")"
+install_file "/etc/ssh/servarr-keys/$deploy_user" 644 root root <<<"$(printf 'restrict %s\n' "${deploy_keys[@]}")"
 install_etc etc/ssh/sshd_config.d/10-servarr.conf 644
 check_sshd
 install_etc "etc/sudoers.d/servarr-$deploy_user" 440
