@@ -232,7 +232,8 @@ while read -r name; do
   secret[$name]="val\$ue #$name $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 done <"$work/host-secrets"
 [[ -n ${secret[TUNNEL_TOKEN]:-} ]] || fail "TUNNEL_TOKEN is not among the host secrets the deploy step sends"
-account=$(sed -n "s/^tunnel_account='\(.*\)'$/\1/p" "$gate")
+account=$(from_bundle_env tunnel_account)
+[[ -n $account ]] || fail "no tunnel_account in bundle.env"
 tunnel_token() { printf '{"a":"%s","t":"%s","s":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}' "$1" "$2" | base64 -w0; }
 secret[TUNNEL_TOKEN]=$(tunnel_token "$account" 6ff42ae2-765d-4adf-8112-31c55c1551ef)
 known_hosts="$sshhost $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
