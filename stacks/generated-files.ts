@@ -43,9 +43,11 @@ export function applyGeneratedFiles(set: GeneratedFiles): string[] {
   return [...written, ...removed.map((name) => `${name} (removed)`)];
 }
 
+/** Removes the stale generated files under dir, then dir itself if that emptied it. */
 function removeStale(root: string, dir: string, keep: ReadonlyMap<string, string>, removed: string[]): void {
   const full = path.join(root, dir);
   if (!existsSync(full)) return;
+  const before = removed.length;
   for (const entry of readdirSync(full, { withFileTypes: true })) {
     const name = path.posix.join(dir, entry.name);
     if (entry.isDirectory()) removeStale(root, name, keep, removed);
@@ -54,7 +56,7 @@ function removeStale(root: string, dir: string, keep: ReadonlyMap<string, string
       removed.push(name);
     }
   }
-  if (readdirSync(full).length === 0) rmSync(full, { recursive: true });
+  if (removed.length > before && readdirSync(full).length === 0) rmSync(full, { recursive: true });
 }
 
 /** Replaces a file by an atomic rename, only when its content changes; scripts are executable. */
