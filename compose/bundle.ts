@@ -1,34 +1,74 @@
 import { Delivery } from "../constructs/delivery";
 import type { Host } from "../constructs/host";
-import { renderDeployScript } from "./deploy-script";
+import { deployGateData } from "./deploy-gate";
+import { type DeployScriptOptions, deployScriptData, deployStateDir, renderNotifyScript } from "./deploy-script";
 import { renderNetworksMarkdown } from "./diagram";
-import { renderHostScripts } from "./host-scripts";
+import { renderFirstBoot } from "./first-boot";
+import { renderFirewall } from "./host-scripts";
+import { bundleDirOnHost } from "./paths";
 import { composeProject } from "./project";
 import { generatedMarker, renderYaml } from "./render";
-import { renderRestoreScript } from "./restore-script";
+import { restoreData } from "./restore-script";
+import { renderSetupFiles, setupData } from "./setup-files";
+import { bundledScript, renderBundleEnv, type ShellVar } from "./shell";
 
-/** Every file of a host's bundle (`compose/<host>/`), keyed by file name. */
+/**
+ * Every file of a host's bundle (`compose/<host>/`), keyed by path in it: compose.yaml and its
+ * companions, the host's scripts (shell/, verbatim) with the data they read (bundle.env, etc/,
+ * firewall.nft, notify.sh), all rendered from the model.
+ */
 export function renderBundle(host: Host): ReadonlyMap<string, string> {
+  const delivery = Delivery.of(host);
+  const deploy: DeployScriptOptions | undefined = delivery && {
+    healthTimeoutSeconds: delivery.healthTimeoutSeconds,
+    ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
+  };
+  const restore = restoreData(host);
   const files = new Map([
     ["compose.yaml", renderYaml(composeProject(host))],
     [".env.example", renderEnvExample(host)],
     ["networks.md", renderNetworksMarkdown(host)],
-    ...renderHostScripts(host),
+    [
+      "bundle.env",
+      renderBundleEnv([
+        { title: "every script", vars: commonData(host) },
+        { title: "deploy-gate.sh", vars: deployGateData(host) },
+        { title: "deploy.sh", vars: deploy ? deployScriptData(deploy) : [] },
+        { title: "setup.sh", vars: setupData(host) },
+        { title: "restore.sh", vars: restore ?? [] },
+      ]),
+    ],
+    ["setup.sh", bundledScript("setup.sh")],
+    ["setup-lib.sh", bundledScript("setup-lib.sh")],
+    ...renderSetupFiles(host),
+    ["firewall.nft", renderFirewall(host)],
+    ["deploy-gate.sh", bundledScript("deploy-gate.sh")],
+    ["first-boot.sh", renderFirstBoot(host)],
     ...host.supportServices().flatMap((s) => [...(s.files ?? [])]),
   ]);
-  const restore = renderRestoreScript(host);
-  if (restore) files.set("restore.sh", restore);
-  const delivery = Delivery.of(host);
-  if (delivery)
-    files.set(
-      "deploy.sh",
-      renderDeployScript({
-        project: host.name,
-        healthTimeoutSeconds: delivery.healthTimeoutSeconds,
-        ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
-      }),
-    );
+  if (restore) files.set("restore.sh", bundledScript("restore.sh"));
+  if (deploy) {
+    files.set("deploy.sh", bundledScript("deploy.sh"));
+    files.set("notify.sh", renderNotifyScript(deploy));
+  }
   return files;
+}
+
+/** What every script of the bundle may read: the project, where it lives on the host, the deploy facts. */
+function commonData(host: Host): ShellVar[] {
+  const m = host.machine;
+  return [
+    { name: "project", doc: "the compose project (the host's name)", value: host.name },
+    { name: "checkout", doc: "the host's root-owned checkout of the repository", value: m.checkoutDir },
+    { name: "bundle", doc: "this bundle in the checkout", value: bundleDirOnHost(host) },
+    { name: "branch", doc: "the branch the host deploys (a commit must be on it)", value: m.branch },
+    { name: "deploy_user", doc: "the user CI logs in as; its forced command is deploy-gate.sh", value: m.deployUser },
+    {
+      name: "deploy_state_dir",
+      doc: "the last good deployment, the deployed commit, history and lock (SERVARR_DEPLOY_STATE_DIR overrides)",
+      value: deployStateDir(host.name),
+    },
+  ];
 }
 
 const SOURCE: Record<string, string> = {

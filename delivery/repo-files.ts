@@ -11,6 +11,9 @@ import { classifyStacks } from "./stacks";
 import { tokenExpiryWorkflow } from "./token-expiry-workflow";
 import { renderWorkflow } from "./workflow-spec";
 
+/** Where the repository files live: synth removes a generated file there that it no longer renders. */
+export const OWNED_REPO_DIRS: readonly string[] = [".github"];
+
 /** Generated files outside the host bundles, keyed by path relative to the repository root. */
 export function renderRepoFiles(
   hosts: readonly Host[],

@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { appService } from "../../compose/app-service";
 import { renderBundle } from "../../compose/bundle";
 import { sharedDirMode } from "../../compose/host-scripts";
@@ -20,43 +24,71 @@ const withMachine = (machine: Partial<MachineProps>): ServarrConfig => ({
 });
 const withHost = (host: Partial<ServarrConfig["host"]>): ServarrConfig => ({ ...exampleConfig, host: { ...exampleConfig.host, ...host } });
 
+const scratch = mkdtempSync(path.join(tmpdir(), "servarr-setup-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let runs = 0;
+/**
+ * The per-item steps setup.sh takes for a config: its own loop lines (shell/setup.sh) run by
+ * bash over the bundle's bundle.env, with each step printing its call instead of acting.
+ */
+function setupSteps(config: ServarrConfig): string[] {
+  const env = path.join(scratch, `bundle-${runs++}.env`);
+  writeFileSync(env, file(config, "bundle.env"));
+  const loops = readFileSync(path.resolve(__dirname, "../../shell/setup.sh"), "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("for ((i = 0;") || l.startsWith("ensure_group ") || l.startsWith("ensure_login_user "));
+  const stubs = ["ensure_group", "ensure_app_user", "check_render_group", "ensure_login_user", "ensure_dir"].map(
+    (f) => `${f}() { echo "${f} $*"; }`,
+  );
+  const res = spawnSync("bash", ["-c", ['. "$1"', ...stubs, ...loops].join("\n"), "steps", env], { encoding: "utf8" });
+  expect(res.stderr).toBe("");
+  return res.stdout.trim().split("\n");
+}
+
 describe("setup.sh follows the apps", () => {
   it("adding one app construct adds exactly its user and its config dir", () => {
-    const before = file(exampleConfig, "setup.sh");
-    const after = file(
-      plus((host) => new ServarrApp(host, "jellyfin", jellyfin)),
-      "setup.sh",
-    );
+    const before = setupSteps(exampleConfig).join("\n");
+    const after = setupSteps(plus((host) => new ServarrApp(host, "jellyfin", jellyfin))).join("\n");
     expect(added(before, after).sort()).toEqual([
-      "ensure_app_user 'jellyfin' 13100 'servarr'",
-      "ensure_dir '/opt/servarr/config/jellyfin' 'jellyfin' 'servarr' 750",
+      "ensure_app_user jellyfin 13100 servarr",
+      "ensure_dir /opt/servarr/config/jellyfin jellyfin servarr 750",
     ]);
   });
 
   it("creates a user for every uid compose.yaml runs a service as, and none for image-identity apps", () => {
     const { host } = synth();
-    const setup = renderBundle(host).get("setup.sh") ?? "";
+    const steps = setupSteps(exampleConfig);
     for (const app of host.apps) {
       const service = appService(app);
       const uid = service.user?.split(":")[0] ?? service.environment?.PUID;
-      if (uid === undefined) expect(setup).not.toContain(`ensure_app_user '${app.name}'`);
-      else expect(setup).toContain(`ensure_app_user '${app.name}' ${uid} 'servarr'`);
+      const user = steps.filter((l) => l.startsWith(`ensure_app_user ${app.name} `));
+      expect(user, app.name).toEqual(uid === undefined ? [] : [`ensure_app_user ${app.name} ${uid} servarr`]);
     }
+    expect(steps).toContain("ensure_group servarr 13000");
+    expect(steps).toContain("ensure_login_user owner servarr");
   });
 
   it("gives the /data tree the group and setgid mode the umask implies", () => {
     expect(sharedDirMode("002")).toBe("2775");
     expect(sharedDirMode("022")).toBe("2755");
-    const setup = file(withMachine({ libraries: ["movies", "tv", "music"] }), "setup.sh");
+    const steps = setupSteps(withMachine({ libraries: ["movies", "tv", "music"] }));
     for (const dir of ["/data", "/data/torrents/music", "/data/media/music", "/data/media/tv"])
-      expect(setup).toContain(`ensure_dir '${dir}' 'root' 'servarr' 2775`);
+      expect(steps).toContain(`ensure_dir ${dir} root servarr 2775`);
   });
 
   it("mounts the data disk by UUID with nofail and never starts the project without it", () => {
-    const setup = file(exampleConfig, "setup.sh");
-    expect(setup).toContain("UUID=0f3c2a1e-5b7d-4c89-9e21-3a4b5c6d7e8f /data ext4 defaults,nofail");
-    expect(setup).toContain("RequiresMountsFor=/data /opt/servarr/config");
-    expect(setup).toContain('Unattended-Upgrade::Automatic-Reboot-Time "04:30";');
+    expect(file(exampleConfig, "bundle.env")).toContain("fstab_line='UUID=0f3c2a1e-5b7d-4c89-9e21-3a4b5c6d7e8f /data ext4 defaults,nofail");
+    expect(file(exampleConfig, "etc/systemd/system/servarr-compose.service")).toContain("RequiresMountsFor=/data /opt/servarr/config");
+    expect(file(exampleConfig, "etc/apt/apt.conf.d/52servarr-unattended-upgrades")).toContain(
+      'Unattended-Upgrade::Automatic-Reboot-Time "04:30";',
+    );
+  });
+
+  it("installs every file of the bundle's etc/ tree at the same path under /etc", () => {
+    const etc = [...bundle(exampleConfig).keys()].filter((n) => n.startsWith("etc/"));
+    const setup = readFileSync(path.resolve(__dirname, "../../shell/setup.sh"), "utf8");
+    const installed = [...setup.matchAll(/^install_etc "?(etc\/[^ "]+)"? \d+$/gm)].map((m) => m[1]?.replace("$deploy_user", "deploy"));
+    expect(installed.sort()).toEqual(etc.sort());
   });
 });
 
@@ -115,22 +147,21 @@ describe("firewall.nft follows the exposures", () => {
 describe("deploy gate", () => {
   it("accepts only the variables the model declares, and holds no value", () => {
     const { host } = synth();
-    const gate = renderBundle(host).get("deploy-gate.sh") ?? "";
-    const allowed = /^allowed=\((.*)\)$/m.exec(gate)?.[1];
-    expect(allowed).toBe(
-      host.secrets
-        .for("host")
-        .map((s) => `'${s.name}'`)
-        .join(" "),
-    );
-    expect(gate).toContain("merge-base --is-ancestor");
+    const files = renderBundle(host);
+    const env = path.join(scratch, "gate.env");
+    writeFileSync(env, files.get("bundle.env") ?? "");
+    const allowed = spawnSync("bash", ["-c", '. "$1"; printf "%s\\n" "${allowed[@]}"', "allowed", env], { encoding: "utf8" });
+    expect(allowed.stdout.trim().split("\n")).toEqual(host.secrets.for("host").map((s) => s.name));
+    expect(files.get("deploy-gate.sh")).toContain("merge-base --is-ancestor");
   });
 
   it("is the only sudo rule and the deploy user's forced command", () => {
-    const setup = file(exampleConfig, "setup.sh");
-    expect(setup).toContain("deploy ALL=(root) NOPASSWD: /opt/servarr/repo/compose/servarr/deploy-gate.sh\n");
-    expect(setup).toContain('ForceCommand /usr/bin/sudo -n /opt/servarr/repo/compose/servarr/deploy-gate.sh "$SSH_ORIGINAL_COMMAND"');
-    expect(setup).toContain("AllowUsers owner deploy");
+    expect(file(exampleConfig, "etc/sudoers.d/servarr-deploy")).toContain(
+      "deploy ALL=(root) NOPASSWD: /opt/servarr/repo/compose/servarr/deploy-gate.sh\n",
+    );
+    const sshd = file(exampleConfig, "etc/ssh/sshd_config.d/10-servarr.conf");
+    expect(sshd).toContain('ForceCommand /usr/bin/sudo -n /opt/servarr/repo/compose/servarr/deploy-gate.sh "$SSH_ORIGINAL_COMMAND"');
+    expect(sshd).toContain("AllowUsers owner deploy");
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderBundle } from "../../compose/bundle";
-import { RESTORE_EXIT, renderRestoreScript, restoreTargets } from "../../compose/restore-script";
+import { RESTORE_EXIT, restoreTargets } from "../../compose/restore-script";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
 
@@ -15,12 +15,17 @@ const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 // What must hold for any config: the user's and every fixture.
 describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }))("restore.sh (%s)", (label, config) => {
   const { host } = synth(config);
-  const script = renderRestoreScript(host);
+  const files = renderBundle(host);
+  const script = files.get("restore.sh");
   const kopia = host.appWithRole("backup");
+  // The script with the data it sources next to it, as in the bundle.
+  const dir = path.join(scratch, label);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "bundle.env"), files.get("bundle.env") ?? "");
 
-  it("exists exactly when there is a backup app with sources, and is in the bundle", () => {
+  it("exists exactly when there is a backup app with sources, with its data in bundle.env", () => {
     expect(script !== undefined).toBe(kopia !== undefined && host.backupSources().length > 0);
-    expect(renderBundle(host).get("restore.sh")).toBe(script);
+    expect(files.get("bundle.env")?.includes("restore_apps=(")).toBe(script !== undefined);
   });
 
   it("restores exactly the backed-up config dirs, each to its app's owner and Kopia's source name", () => {
@@ -36,14 +41,14 @@ describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }
   });
 
   it.skipIf(!script || !shellcheck)("passes shellcheck", () => {
-    const file = path.join(scratch, `${label}.sh`);
+    const file = path.join(dir, "restore.sh");
     writeFileSync(file, script ?? "");
-    const check = spawnSync("shellcheck", [file], { encoding: "utf8" });
+    const check = spawnSync("shellcheck", ["-x", file], { encoding: "utf8" });
     expect(check.stdout).toBe("");
   });
 
   it.skipIf(!script)("refuses an unknown app and no app at all, and a dry-run lists each source's snapshots and changes nothing", () => {
-    const file = path.join(scratch, `${label}-run.sh`);
+    const file = path.join(dir, "restore-run.sh");
     writeFileSync(file, script ?? "", { mode: 0o755 });
     const state = path.join(scratch, `${label}-state`);
     mkdirSync(path.join(state, "current"), { recursive: true });

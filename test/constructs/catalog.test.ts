@@ -101,8 +101,12 @@ describe("catalog: presets compose in any subset", () => {
     const service = compose(host).services.jellyfin;
     expect(service?.devices).toEqual(["/dev/dri:/dev/dri"]);
     expect(service?.group_add).toEqual(["993"]);
-    const setup = renderBundle(host).get("setup.sh") as string;
-    expect(setup).toMatch(/\[ "\$render" = 993 \] \|\| die "hardware transcoding for jellyfin: the render group of this host is \$render/);
+    const files = renderBundle(host);
+    expect(files.get("bundle.env")).toContain("render_groups=(\n  'jellyfin' 993\n)");
+    expect(files.get("setup.sh")).toContain('check_render_group "${render_groups[i]}" "${render_groups[i + 1]}"');
+    expect(files.get("setup-lib.sh")).toMatch(
+      /\[ "\$render" = "\$gid" \] \|\| die "hardware transcoding for \$app: the render group of this host is \$render/,
+    );
   });
 });
 

@@ -90,14 +90,16 @@ fs.writeFileSync(`${out}/run-count`, String(n));
 EOF
 [[ -f $work/deploy-step.sh ]] || fail "no deploy step with DEPLOY_SSH_PRIVATE_KEY in .github/workflows/deploy.yml"
 start=$SECONDS
-shellcheck "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$work"/run-*.sh
+shellcheck -x "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$work"/run-*.sh
 pass "shellcheck deploy.sh, deploy-gate.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
 user=$(sed -n 's/^  User //p' "$work/deploy-step.sh")
 [[ -n $user ]] || fail "no User in the deploy step's ssh config"
 sshhost=$(sed -n 's/^Host //p' "$work/deploy-step.sh")
 [[ -n $sshhost ]] || fail "no Host in the deploy step's ssh config"
-branch=$(sed -n "s/^  git -C \"\$checkout\" fetch --quiet origin '\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
-[[ -n $branch ]] || fail "no branch fetched in deploy-gate.sh"
+# What the bundle's scripts read from bundle.env, as bash reads it.
+from_bundle_env() { bash -c '. "$1"; printf "%s" "${!2}"' _ "$bundle/bundle.env" "$1"; }
+branch=$(from_bundle_env branch)
+[[ -n $branch ]] || fail "no branch in bundle.env"
 
 # --- engine, stand-in image, deploy user ---------------------------------------------------
 start=$SECONDS
@@ -115,11 +117,11 @@ git -C "$work/seed" remote add origin "$work/origin.git"
 mkdir -p "$work/seed/$bundle"
 repo=$work/repo
 gate=$repo/$bundle/deploy-gate.sh
-cp "$bundle/deploy.sh" "$work/seed/$bundle/deploy.sh"
-# The gate as generated, with this test's checkout instead of the configured one.
-checkout=$(sed -n "s/^checkout='\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
-sed "s|'$checkout|'$repo|" "$bundle/deploy-gate.sh" >"$work/seed/$bundle/deploy-gate.sh"
-grep -q "^checkout='$repo'$" "$work/seed/$bundle/deploy-gate.sh" || fail "deploy-gate.sh does not set checkout=$repo"
+cp "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$bundle/notify.sh" "$work/seed/$bundle/"
+# The scripts' data as generated, with this test's checkout instead of the configured one.
+checkout=$(from_bundle_env checkout)
+sed "s|'$checkout|'$repo|" "$bundle/bundle.env" >"$work/seed/$bundle/bundle.env"
+grep -q "^checkout='$repo'$" "$work/seed/$bundle/bundle.env" || fail "bundle.env does not set checkout=$repo"
 printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/$bundle/setup.sh"
 chmod 755 "$work/seed/$bundle/"*.sh
 # compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
@@ -235,7 +237,8 @@ while read -r name; do
   secret[$name]="val\$ue #$name $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 done <"$work/host-secrets"
 [[ -n ${secret[TUNNEL_TOKEN]:-} ]] || fail "TUNNEL_TOKEN is not among the host secrets the deploy step sends"
-account=$(sed -n "s/^tunnel_account='\(.*\)'$/\1/p" "$gate")
+account=$(from_bundle_env tunnel_account)
+[[ -n $account ]] || fail "no tunnel_account in bundle.env"
 tunnel_token() { printf '{"a":"%s","t":"%s","s":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}' "$1" "$2" | base64 -w0; }
 secret[TUNNEL_TOKEN]=$(tunnel_token "$account" 6ff42ae2-765d-4adf-8112-31c55c1551ef)
 # The notification channel (when the config names one): a local receiver on loopback records
@@ -355,9 +358,9 @@ for env_file in "$repo/compose/servarr/.env" "$deploy_state/current/.env"; do
   grep -qF "KOPIA_PASSWORD='$good_kopia'" "$env_file" || fail "$env_file lost the last healthy deploy's values"
 done
 no_secret_in "$work/out.${sha[unhealthy]}"
-# The reboot: every container gone, then the boot unit's own command (from setup.sh) with this
-# test's checkout and state directory.
-boot=$(sed -n 's|^ExecStart=/usr/bin/docker compose |docker compose |p' compose/servarr/setup.sh | grep -- '--project-name')
+# The reboot: every container gone, then the boot unit's own command (the unit setup.sh installs)
+# with this test's checkout and state directory.
+boot=$(sed -n 's|^ExecStart=/usr/bin/docker compose |docker compose |p' "$bundle/etc/systemd/system/servarr-compose.service" | grep -- '--project-name')
 boot=${boot//\/opt\/servarr\/repo/$repo}
 boot=${boot//\/var\/lib\/servarr\/deploy\/servarr/$deploy_state}
 [[ $boot == *"--file $deploy_state/current/compose.yaml --env-file $deploy_state/current/.env"* ]] || fail "the boot unit does not start current/ with its .env: $boot"

@@ -44,10 +44,13 @@ export async function restore(project: Project, host: Host, work: string, hostRo
   if (!target || !kopia)
     return { name, ok: false, failures: ["no restorable app"], line: `FAIL ${name}: ${app} has no backed-up config dir` };
   const failures: string[] = [];
-  // The generated script, with the host's config root moved where the stand-ins' volumes are.
+  // The generated script as it is, next to its data (bundle.env) with the host's config root
+  // moved where the stand-ins' volumes are.
   const script = path.join(work, "restore.sh");
-  const generated = readFileSync(path.resolve("compose", host.name, "restore.sh"), "utf8");
-  writeFileSync(script, generated.replaceAll(`'${host.configRoot}/`, `'${hostRoot}${host.configRoot}/`), { mode: 0o755 });
+  copyFileSync(path.resolve("compose", host.name, "restore.sh"), script);
+  chmodSync(script, 0o755);
+  const data = readFileSync(path.resolve("compose", host.name, "bundle.env"), "utf8");
+  writeFileSync(path.join(work, "bundle.env"), data.replaceAll(`'${host.configRoot}/`, `'${hostRoot}${host.configRoot}/`));
   const state = path.join(work, "deploy-state");
   mkdirSync(path.join(state, "current"), { recursive: true });
   copyFileSync(path.join(work, "compose.yaml"), path.join(state, "current", "compose.yaml"));

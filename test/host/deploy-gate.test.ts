@@ -21,7 +21,11 @@ const compose2 = spawnSync("docker", ["compose", "version"], { encoding: "utf8" 
 const hasCompose = compose2.status === 0 && /v?2\./.test(compose2.stdout);
 
 const { host } = synth(FIXTURES.full);
-const gate = renderBundle(host).get("deploy-gate.sh") ?? "";
+const bundle = renderBundle(host);
+const gate = bundle.get("deploy-gate.sh") ?? "";
+// The data the gate sources: its declared names and the model's Cloudflare account.
+const bundleEnv = path.join(scratch, "bundle.env");
+writeFileSync(bundleEnv, bundle.get("bundle.env") ?? "");
 const declared = host.secrets.for("host").map((s) => s.name);
 const account = host.tunnel.accountId;
 const block = gate.slice(gate.indexOf(ENV_BLOCK_START), gate.indexOf(ENV_BLOCK_END) + ENV_BLOCK_END.length);
@@ -49,8 +53,7 @@ function gateFilter(stdin: string, pin?: string): { status: number; stderr: stri
   const script = [
     "set -euo pipefail",
     "export LC_ALL=C",
-    /^allowed=\(.*\)$/m.exec(gate)?.[0] ?? "",
-    /^tunnel_account=.*$/m.exec(gate)?.[0] ?? "",
+    `. '${bundleEnv}'`,
     `tunnel_pin='${pinFile}'`,
     "tunnel_id=''",
     block,
@@ -143,8 +146,9 @@ function candidates(text: string): string[] {
 }
 
 describe("deploy-gate.sh: .env grammar", () => {
-  it("the grammar block is in the generated gate", () => {
+  it("the grammar block is in the generated gate, reading the declared names from bundle.env", () => {
     expect(block.startsWith(ENV_BLOCK_START)).toBe(true);
+    expect(gate).toContain('. "$(dirname "${BASH_SOURCE[0]}")/bundle.env"');
     expect(block).toContain("filter_env()");
     expect(declared).toEqual(expect.arrayContaining(["TUNNEL_TOKEN", "KOPIA_PASSWORD", "WIREGUARD_PRIVATE_KEY"]));
   });
@@ -240,8 +244,9 @@ describe.each(Object.entries(FIXTURES))(
   "fixture %s: every compose invocation on the host names its project, file and env file",
   (_, fixture) => {
     const files = renderBundle(synth(fixture).host);
+    const unit = "etc/systemd/system/servarr-compose.service";
     const invocations = [...files]
-      .filter(([name]) => name.endsWith(".sh"))
+      .filter(([name]) => name.endsWith(".sh") || name === unit)
       .flatMap(([name, text]) =>
         text
           .split("\n")
@@ -249,16 +254,16 @@ describe.each(Object.entries(FIXTURES))(
           .map((l) => [name, l] as const),
       );
 
-    it("boot unit (setup.sh), deploy.sh and restore.sh: --project-name, --project-directory, --file, --env-file", () => {
+    it("boot unit (installed by setup.sh), deploy.sh and restore.sh: --project-name, --project-directory, --file, --env-file", () => {
       const restore = files.has("restore.sh") ? ["restore.sh"] : [];
-      expect(invocations.map(([name]) => name).sort()).toEqual(["deploy.sh", ...restore, "setup.sh", "setup.sh"]);
+      expect(invocations.map(([name]) => name).sort()).toEqual(["deploy.sh", unit, unit, ...restore]);
       for (const [name, line] of invocations)
         for (const flag of ["--project-name", "--project-directory", "--file", "--env-file"])
           expect(line, `${name}: ${line}`).toContain(flag);
     });
 
     it("the boot unit starts only the last healthy deployment (current/), and only if there is one", () => {
-      const setup = files.get("setup.sh") ?? "";
+      const setup = files.get(unit) ?? "";
       const current = `/var/lib/servarr/deploy/${fixture.name}/current`;
       expect(setup).toContain(`ConditionPathExists=${current}/compose.yaml`);
       expect(setup).toMatch(new RegExp(`ExecStart=.* --file ${current}/compose.yaml --env-file ${current}/.env up --detach`));

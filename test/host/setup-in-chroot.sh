@@ -21,12 +21,16 @@ cd "$(dirname "$0")/../.."
 # The bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
 project=$(node -p 'require("./dist/servarr.config.js").config.name')
 bundle=compose/$project
-# The /data tree's root: the first shared (setgid) dir setup.sh creates.
-dataroot=$(sed -n "s/^ensure_dir '\([^']*\)' 'root' '[^']*' 2[0-7]*$/\1/p" "$bundle/setup.sh" | head -1)
 fail() { echo "FAIL: $*" >&2; exit 1; }
-[ -n "$dataroot" ] || fail "no shared data dir in $bundle/setup.sh"
+# What setup.sh reads from bundle.env, as bash reads it: the checkout, the shared group and the
+# /data tree's root (the first shared, setgid, dir).
+read -r checkout group dataroot < <(bash -c '. "$1"
+  for ((i = 0; i < ${#dirs[@]}; i += 4)); do [[ ${dirs[i + 3]} == 2* ]] && break; done
+  printf "%s %s %s\n" "$checkout" "$group" "${dirs[i]:-}"' _ "$bundle/bundle.env")
+[ -n "$dataroot" ] || fail "no shared data dir in $bundle/bundle.env"
 
 echo "== shellcheck"
+# The bundle's scripts are shell/*.sh verbatim (plus the marker); -x follows bundle.env and setup-lib.sh.
 shellcheck -x "$bundle"/*.sh test/host/*.sh
 echo "shellcheck: $(find "$bundle" -name '*.sh' | wc -l) generated scripts clean"
 
@@ -60,8 +64,7 @@ facts=$(node -e '
     const ports = (s.ports ?? []).map((p) => p.split(":").at(-2)).join(",") || "-";
     console.log([name, id[0], id[1], vols, ports].join(" "));
   }' "$bundle/compose.yaml")
-checkout=$(sed -n "s/^checkout='\(.*\)'$/\1/p" "$bundle/deploy-gate.sh")
-[ -n "$checkout" ] || fail "no checkout path in deploy-gate.sh"
+[ -n "$checkout" ] || fail "no checkout path in bundle.env"
 mkdir -p "$root$checkout/compose"
 cp -a "$bundle" "$root$checkout/compose/"
 
@@ -88,7 +91,6 @@ diff -u "$work/before" "$work/after" || fail "second run changed the file system
 echo "second run: $(tail -1 "$work/run2.log"); manifest of $(wc -l <"$work/after") lines identical"
 
 echo "== users, groups and dirs as compose.yaml expects"
-group=$(grep -o "^ensure_group '[^']*' [0-9]*" "$bundle/setup.sh" | cut -d"'" -f2)
 checked=0
 while read -r name uid gid vols ports; do
   user=-

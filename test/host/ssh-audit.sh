@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # An outside auditor for SSH: Debian's ssh-audit against a real sshd (Debian's openssh-server,
 # on 127.0.0.1) configured as setup.sh configures the host: Debian's stock sshd_config, whose
-# Include reads the generated drop-in (taken from compose/<host>/setup.sh exactly as setup.sh
-# writes it), and the three host key types Debian generates (RSA, ECDSA, Ed25519). Only the
+# Include reads the generated drop-in (compose/<host>/etc/ssh/sshd_config.d/10-servarr.conf, which
+# setup.sh installs as is), and the three host key types Debian generates (RSA, ECDSA, Ed25519). Only the
 # listen address, port, host key files and pid file differ from a real host.
 # Passes when ssh-audit reports no failure and no warning beyond the accepted ones below (the
 # README says why). Control: the same drop-in without its algorithm lines must fail.
@@ -81,9 +81,9 @@ audit() {
 }
 
 echo "== ssh-audit $(ssh-audit -h 2>&1 | grep -o 'v[0-9.]*' | head -1) against $(/usr/sbin/sshd -V 2>&1 | head -1 | cut -d, -f1) with the generated drop-in"
-# The drop-in as the host gets it: the body of setup.sh's heredoc for 10-servarr.conf.
-sed -n "/^install_file '\/etc\/ssh\/sshd_config.d\/10-servarr.conf' /,/^SERVARR_EOF\$/p" "$bundle/setup.sh" | sed '1d;$d' >"$work/generated.conf"
-grep -q '^AllowUsers ' "$work/generated.conf" || fail "no sshd drop-in found in $bundle/setup.sh"
+# The drop-in as the host gets it: setup.sh installs the bundle's etc/ file at the same path.
+cp "$bundle/etc/ssh/sshd_config.d/10-servarr.conf" "$work/generated.conf"
+grep -q '^AllowUsers ' "$work/generated.conf" || fail "no sshd drop-in found in $bundle/etc/ssh/sshd_config.d/"
 audit generated "$work/generated.conf" || fail "ssh-audit: failures or warnings not accepted in the generated sshd configuration"
 grep -vE '^(KexAlgorithms|HostKeyAlgorithms|MACs|Ciphers) ' "$work/generated.conf" >"$work/control.conf"
 if audit "control (the drop-in without its algorithm lines)" "$work/control.conf" >"$work/control.out"; then

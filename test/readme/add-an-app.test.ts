@@ -70,9 +70,12 @@ describe("README 'Add an app': the snippet, verbatim, reaches every layer it cla
     const plan = host.networkPlan();
     expect(plan.canReach(host.appWithRole("tunnel-connector")?.name ?? "", "audiobookshelf")).toBe(true);
     expect(plan.hasEgress("audiobookshelf")).toBe(true);
-    const setup = bundle.get("setup.sh") as string;
-    expect(setup).toContain(`ensure_app_user 'audiobookshelf' 13100 '${host.groupName}'`);
-    expect(setup).toContain(`ensure_dir '${host.configRoot}/audiobookshelf' 'audiobookshelf' '${host.groupName}' 750`);
+    // setup.sh's data: the app's user and config dir.
+    const data = bundle.get("bundle.env") as string;
+    expect(data).toMatch(/^app_users=\([^)]*\n {2}'audiobookshelf' 13100\n/m);
+    expect(data).toMatch(
+      new RegExp(`^dirs=\\([^)]*\\n {2}'${host.configRoot}/audiobookshelf' 'audiobookshelf' '${host.groupName}' 750\\n`, "m"),
+    );
   });
 
   const config = readFileSync(path.join(root, "servarr.config.ts"), "utf8");

@@ -1,14 +1,16 @@
-/** The helpers setup.sh calls; each reports one line and changes only what differs. */
-export const SETUP_LIBRARY = String.raw`
+# The helpers setup.sh calls; each reports one line and changes only what differs.
+# Sourced by setup.sh, which defines report, die and booted.
+# shellcheck shell=bash
+
 ensure_packages() {
   local missing=() p
   for p in "$@"; do
-    dpkg-query -W -f='${"${Status}"}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
   done
-  if [ "${"${#missing[@]}"}" -eq 0 ]; then report ok "packages: $*"; return; fi
-  if [ "${"${SERVARR_SETUP_NO_INSTALL:-}"}" = 1 ]; then report skip "packages: missing ${"${missing[*]}"} (SERVARR_SETUP_NO_INSTALL=1)"; return; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${"${missing[@]}"}" >/dev/null
-  report changed "packages: installed ${"${missing[*]}"}"
+  if [ "${#missing[@]}" -eq 0 ]; then report ok "packages: $*"; return; fi
+  if [ "${SERVARR_SETUP_NO_INSTALL:-}" = 1 ]; then report skip "packages: missing ${missing[*]} (SERVARR_SETUP_NO_INSTALL=1)"; return; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  report changed "packages: installed ${missing[*]}"
 }
 
 ensure_group() {
@@ -41,6 +43,20 @@ ensure_app_user() {
   fi
 }
 
+# Hardware transcoding: compose passes /dev/dri and adds the container to the render group by
+# id; the id must be the host's, or the device is unreadable. Checked where the device exists.
+check_render_group() {
+  local app=$1 gid=$2 render
+  if [ -e /dev/dri ]; then
+    render=$(stat -c %g /dev/dri/renderD128 2>/dev/null || getent group render | cut -d: -f3)
+    [ "$render" = "$gid" ] || die "hardware transcoding for $app: the render group of this host is $render, the model says $gid (hardwareTranscoding.renderGroupId)"
+    report ok "render group $gid for $app"
+  else
+    booted && die "hardware transcoding for $app: this host has no /dev/dri (no GPU driver loaded)"
+    report skip "no /dev/dri here: hardware transcoding for $app"
+  fi
+}
+
 # A person or CI logging in by key. Created with the password field "*": no password, yet not
 # locked (sshd refuses locked accounts when PAM is off). An existing account's password stays.
 ensure_login_user() {
@@ -52,7 +68,7 @@ ensure_login_user() {
   fi
   if [ -n "$group" ] && ! id -nG "$name" | tr ' ' '\n' | grep -qx "$group"; then
     usermod --append --groups "$group" "$name"
-    did="${"${did:+$did, }"}member of $group"
+    did="${did:+$did, }member of $group"
   fi
   if [ -n "$did" ]; then report changed "login user $name: $did"; else report ok "login user $name"; fi
 }
@@ -165,4 +181,3 @@ apply_units() {
   done
   if booted; then systemctl start docker.service servarr-firewall.service; fi
 }
-`;
