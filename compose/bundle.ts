@@ -14,7 +14,7 @@ import { bundledScript, renderBundleEnv, type ShellVar } from "./shell";
 
 /**
  * Every file of a host's bundle (`compose/<host>/`), keyed by path in it: compose.yaml and its
- * companions, the host's scripts (shell/, verbatim) with the data they read (bundle.env, etc/,
+ * companions, the host's scripts (compose/scripts/, verbatim) with the data they read (bundle.env, etc/,
  * firewall.nft, notify.sh), all rendered from the model.
  */
 export function renderBundle(host: Host): ReadonlyMap<string, string> {

@@ -3,7 +3,7 @@ import { type ShellVar, sourceLine } from "./shell";
 
 /**
  * The one grammar of a `.env` line, written by the deploy step and the only one the gate
- * (shell/deploy-gate.sh) accepts: `NAME='value'`, the value one or more printable ASCII
+ * (compose/scripts/deploy-gate.sh) accepts: `NAME='value'`, the value one or more printable ASCII
  * characters other than `'` and `\`. Compose's .env parser (compose-go dotenv) reads such a line
  * one way only: a single-quoted value is literal (no `$` interpolation, no escapes), nothing
  * follows the closing quote, and without `\` no quote can be escaped into the next line.

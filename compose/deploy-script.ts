@@ -24,7 +24,7 @@ export function composeFlags(f: { project: string; projectDirectory: string; fil
 }
 
 /**
- * deploy.sh (shell/deploy.sh): runs on the host, from the repository checkout, as root (through
+ * deploy.sh (compose/scripts/deploy.sh): runs on the host, from the repository checkout, as root (through
  * the deploy gate). One deploy at a time (flock); validates, pulls, brings the project up from
  * `incoming/` and waits for every healthcheck; only a healthy deploy is promoted to `current/`
  * (what the boot unit starts), an unhealthy one brings `current/` back (see the script).

@@ -3,7 +3,7 @@ import { bundleDirOnHost } from "./paths";
 import { bundledScript, renderAssignment } from "./shell";
 
 /**
- * first-boot.sh (shell/first-boot.sh): fresh box → deployable. It is the one script run alone
+ * first-boot.sh (compose/scripts/first-boot.sh): fresh box → deployable. It is the one script run alone
  * (copied over before any checkout exists), so its four values are written into it, below the
  * marker, instead of being read from bundle.env.
  */

@@ -1,6 +1,9 @@
 /** Where the host bundles live in the repository: one directory per host, named after it. */
 export const BUNDLE_ROOT = "compose";
 
+/** The host scripts' sources, beside the bundles (compose/scripts/): no host may take this name. */
+export const SCRIPTS_DIR = "scripts";
+
 /** A host's bundle directory relative to the repository root (compose/<host>). */
 export function bundlePath(hostName: string): string {
   return `${BUNDLE_ROOT}/${hostName}`;

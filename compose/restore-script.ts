@@ -8,7 +8,7 @@ import { type ShellVar, sourceLine } from "./shell";
 /** Exit codes of restore.sh, read from the script's own declaration (`readonly EXIT_…=n`). */
 const exitCode = (name: string): number => {
   const found = new RegExp(`EXIT_${name}=(\\d+)`).exec(sourceLine("restore.sh", "readonly EXIT_"));
-  if (!found) throw new Error(`shell/restore.sh: no EXIT_${name} in its readonly EXIT_ line`);
+  if (!found) throw new Error(`compose/scripts/restore.sh: no EXIT_${name} in its readonly EXIT_ line`);
   return Number(found[1]);
 };
 export const RESTORE_EXIT = {
@@ -53,7 +53,7 @@ export function restoreTargets(host: Host): RestoreTarget[] {
 }
 
 /**
- * What restore.sh (shell/restore.sh) reads from bundle.env: Kopia's restore job and uid, and per
+ * What restore.sh (compose/scripts/restore.sh) reads from bundle.env: Kopia's restore job and uid, and per
  * app its config dir, owner, Kopia source, container and how long to wait for healthy. None
  * when there is no backup app with sources (the bundle then has no restore.sh).
  */

@@ -6,7 +6,7 @@ import { generatedMarker } from "./render";
 import type { ShellVar } from "./shell";
 
 /**
- * What setup.sh (shell/setup.sh) reads from bundle.env: the group, one user per app, render
+ * What setup.sh (compose/scripts/setup.sh) reads from bundle.env: the group, one user per app, render
  * groups to check, the login users and their keys, the data disk, every directory it owns.
  */
 export function setupData(host: Host): ShellVar[] {

@@ -1,24 +1,25 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { SCRIPTS_DIR } from "./paths";
 import { generatedFrom, generatedMarker } from "./render";
 
 /**
- * The static host scripts are real files under `shell/` at the repository root (shellchecked
+ * The static host scripts are real files under `compose/scripts/` (shellchecked
  * as sources); the bundle carries them verbatim with the generated marker after the shebang.
  * What differs per host is data: `bundle.env` (shell assignments rendered from the model),
  * which the scripts source from their own directory.
  */
-const SHELL_DIR = [path.resolve(__dirname, "..", "shell"), path.resolve(__dirname, "..", "..", "shell")].find((d) =>
+const SHELL_DIR = [path.resolve(__dirname, SCRIPTS_DIR), path.resolve(__dirname, "..", "..", "compose", SCRIPTS_DIR)].find((d) =>
   existsSync(path.join(d, "setup.sh")),
 );
 
 const sources = new Map<string, string>();
 
-/** The text of `shell/<name>` as committed. */
+/** The text of `compose/scripts/<name>` as committed. */
 export function shellSource(name: string): string {
   let text = sources.get(name);
   if (text === undefined) {
-    if (SHELL_DIR === undefined) throw new Error(`shell/${name}: the shell/ directory of the repository was not found`);
+    if (SHELL_DIR === undefined) throw new Error(`compose/scripts/${name}: the compose/scripts/ directory of the repository was not found`);
     text = readFileSync(path.join(SHELL_DIR, name), "utf8");
     sources.set(name, text);
   }
@@ -26,12 +27,12 @@ export function shellSource(name: string): string {
 }
 
 /**
- * `shell/<name>` as the bundle carries it: the source verbatim, the generated marker after its
+ * `compose/scripts/<name>` as the bundle carries it: the source verbatim, the generated marker after its
  * shebang (first, without one), then `data` (only for a script that runs without its bundle).
  */
 export function bundledScript(name: string, data: readonly string[] = []): string {
   const source = shellSource(name);
-  const marker = generatedFrom("#", `shell/${name}`);
+  const marker = generatedFrom("#", `compose/scripts/${name}`);
   if (!source.startsWith("#!")) return `${[marker, ...data].join("\n")}\n${source}`;
   const eol = source.indexOf("\n");
   return `${[source.slice(0, eol), marker, ...data].join("\n")}\n${source.slice(eol + 1)}`;
@@ -42,7 +43,7 @@ export function sourceLine(name: string, start: string): string {
   const line = shellSource(name)
     .split("\n")
     .find((l) => l.startsWith(start));
-  if (line === undefined) throw new Error(`shell/${name}: no line starts with ${JSON.stringify(start)}`);
+  if (line === undefined) throw new Error(`compose/scripts/${name}: no line starts with ${JSON.stringify(start)}`);
   return line;
 }
 
@@ -81,7 +82,7 @@ export function renderBundleEnv(sections: ReadonlyArray<{ title: string; vars: r
   const head = [
     generatedMarker("#"),
     "# shellcheck shell=bash",
-    "# Data for the bundle's scripts (from shell/, copied verbatim), which source this file from",
+    "# Data for the bundle's scripts (from compose/scripts/, copied verbatim), which source this file from",
     "# their own directory: shell assignments only, every string single-quoted.",
   ];
   const body = sections.filter((s) => s.vars.length > 0).map((s) => [`\n# --- ${s.title}`, ...s.vars.map(renderAssignment)].join("\n"));

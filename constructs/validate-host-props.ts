@@ -1,3 +1,4 @@
+import { SCRIPTS_DIR } from "../compose/paths";
 import { R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
 import type { CloudflareTarget, HostProps } from "./host";
 import { isSystemPath } from "./least-privilege";
@@ -11,6 +12,13 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 export function validateHostProps(name: string, props: HostProps): Problem[] {
   const problems: Array<Problem | undefined> = [
     labelProblem("name", name),
+    name === SCRIPTS_DIR
+      ? {
+          field: "name",
+          value: name,
+          allowed: `a name other than "${SCRIPTS_DIR}" (compose/${SCRIPTS_DIR}/ holds the host scripts' sources)`,
+        }
+      : undefined,
     DOMAIN.test(props.domain)
       ? undefined
       : { field: "domain", value: props.domain, allowed: "a lower-case DNS domain such as example.com" },

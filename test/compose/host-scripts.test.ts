@@ -28,13 +28,13 @@ const scratch = mkdtempSync(path.join(tmpdir(), "servarr-setup-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let runs = 0;
 /**
- * The per-item steps setup.sh takes for a config: its own loop lines (shell/setup.sh) run by
+ * The per-item steps setup.sh takes for a config: its own loop lines (compose/scripts/setup.sh) run by
  * bash over the bundle's bundle.env, with each step printing its call instead of acting.
  */
 function setupSteps(config: ServarrConfig): string[] {
   const env = path.join(scratch, `bundle-${runs++}.env`);
   writeFileSync(env, file(config, "bundle.env"));
-  const loops = readFileSync(path.resolve(__dirname, "../../shell/setup.sh"), "utf8")
+  const loops = readFileSync(path.resolve(__dirname, "../../compose/scripts/setup.sh"), "utf8")
     .split("\n")
     .filter((l) => l.startsWith("for ((i = 0;") || l.startsWith("ensure_group ") || l.startsWith("ensure_login_user "));
   const stubs = ["ensure_group", "ensure_app_user", "check_render_group", "ensure_login_user", "ensure_dir"].map(
@@ -86,7 +86,7 @@ describe("setup.sh follows the apps", () => {
 
   it("installs every file of the bundle's etc/ tree at the same path under /etc", () => {
     const etc = [...bundle(exampleConfig).keys()].filter((n) => n.startsWith("etc/"));
-    const setup = readFileSync(path.resolve(__dirname, "../../shell/setup.sh"), "utf8");
+    const setup = readFileSync(path.resolve(__dirname, "../../compose/scripts/setup.sh"), "utf8");
     const installed = [...setup.matchAll(/^install_etc "?(etc\/[^ "]+)"? \d+$/gm)].map((m) => m[1]?.replace("$deploy_user", "deploy"));
     expect(installed.sort()).toEqual(etc.sort());
   });

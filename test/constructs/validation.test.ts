@@ -215,6 +215,12 @@ describe("validation: each bad config stops synth with path, field, value and wh
     expect(() => synth(withApp("jellyfin", { port: 0, uid: 1 }))).toThrow(/port: 0 [^\n]*\n[^\n]*uid: 1 /);
   });
 
+  it("refuses the project name of the scripts' directory (compose/scripts/ holds the host scripts' sources, beside the bundles)", () => {
+    expect(() => synth({ ...exampleConfig, name: "scripts" })).toThrow(
+      /name: "scripts" is not allowed; allowed: a name other than "scripts"/,
+    );
+  });
+
   it("accepts the example config", () => {
     expect(() => synth()).not.toThrow();
   });

@@ -30,7 +30,7 @@ read -r checkout group dataroot < <(bash -c '. "$1"
 [ -n "$dataroot" ] || fail "no shared data dir in $bundle/bundle.env"
 
 echo "== shellcheck"
-# The bundle's scripts are shell/*.sh verbatim (plus the marker); -x follows bundle.env and setup-lib.sh.
+# The bundle's scripts are compose/scripts/*.sh verbatim (plus the marker); -x follows bundle.env and setup-lib.sh.
 shellcheck -x "$bundle"/*.sh test/host/*.sh
 echo "shellcheck: $(find "$bundle" -name '*.sh' | wc -l) generated scripts clean"
 

@@ -180,7 +180,9 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
         const firstBoot = committed(`compose/${host.name}/first-boot.sh`);
         expect(firstBoot).toContain(`${clone}${r.config.github.repository}.git`);
         expect(firstBoot).toMatch(new RegExp(`branch='?${facts.branch}'?$`, "m"));
-        expect(committed(`compose/${host.name}/deploy-gate.sh`)).toMatch(new RegExp(`fetch --quiet origin '?${facts.branch}'?`));
+        // The gate fetches "$branch" and reads it from the bundle's data file.
+        expect(committed(`compose/${host.name}/deploy-gate.sh`)).toContain('fetch --quiet origin "$branch"');
+        expect(committed(`compose/${host.name}/bundle.env`)).toMatch(new RegExp(`^branch='${facts.branch}'$`, "m"));
       }
     });
 
