@@ -4,6 +4,7 @@ import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct, type Node } from "constructs";
 import { AccessControl } from "./access-control";
 import { GoogleIdentityProvider } from "./google-idp";
+import type { Host } from "./host";
 import { HostSecrets } from "./host-secrets";
 import { assertNoProblems } from "./problems";
 import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
@@ -52,6 +53,7 @@ export class Account extends Construct {
   readonly secrets: HostSecrets;
   readonly owners: readonly string[];
   readonly addressAnchor: string;
+  private readonly registered: Host[] = [];
 
   constructor(scope: Construct, id: string, props: AccountProps) {
     super(scope, id);
@@ -71,7 +73,12 @@ export class Account extends Construct {
     this.secrets.provide("CF_ACCESS_CLIENT_SECRET", "Access service token secret of the CI deploy", ci.clientSecret, "ci");
     const uptime = this.serviceTokens.required("uptime-monitor");
     this.secrets.provide("UPTIME_ACCESS_CLIENT_ID", "Access service token id of the off-host uptime checks", uptime.clientId, "ci");
-    this.secrets.provide("UPTIME_ACCESS_CLIENT_SECRET", "Access service token secret of the off-host uptime checks", uptime.clientSecret, "ci");
+    this.secrets.provide(
+      "UPTIME_ACCESS_CLIENT_SECRET",
+      "Access service token secret of the off-host uptime checks",
+      uptime.clientSecret,
+      "ci",
+    );
     this.access = new AccessControl(this, "access", {
       accountId,
       owners: props.owners,
@@ -80,6 +87,20 @@ export class Account extends Construct {
       serviceTokens: this.serviceTokens,
     });
     this.zone = new ZoneHardening(this, "zone", { zoneId, botFightMode: props.cloudflare.botFightMode });
+  }
+
+  /** Called by every Host on construction. */
+  registerHost(host: Host): void {
+    this.registered.push(host);
+  }
+
+  /** Every host sharing this account, the first host first. */
+  get hosts(): readonly Host[] {
+    return [...this.registered];
+  }
+
+  host(name: string): Host | undefined {
+    return this.registered.find((h) => h.name === name);
   }
 
   /**

@@ -1,10 +1,11 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
-import type { Account } from "./account";
 import type { AccessControl } from "./access-control";
+import type { Account } from "./account";
 import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
 import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
+import { crossHostPorts, crossHostProblems, lanBridge, linksOf } from "./cross-host";
 import type { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
 import { HostSecrets, secretFileName } from "./host-secrets";
@@ -138,6 +139,7 @@ export class Host extends Construct {
     this.recovery = resolveRecovery(props.recovery);
 
     this.account = account;
+    account.registerHost(this);
     this.outputPrefix = options.prefix ? `${options.prefix.replace(/-/g, "_")}_` : "";
     this.secrets = new HostSecrets(this, "secrets", { githubPrefix: this.outputPrefix.toUpperCase() });
     this.tunnel = new Tunnel(this, "tunnel", { accountId: account.accountId, zoneId: account.zoneId, name });
@@ -173,7 +175,7 @@ export class Host extends Construct {
         NOTIFY_SECRET,
         `${this.recovery.notify.kind} URL the host's notifications are posted to (topic and credentials included)`,
       );
-    this.node.addValidation({ validate: () => validateHostApps(this).map(describeProblem) });
+    this.node.addValidation({ validate: () => [...validateHostApps(this), ...crossHostProblems(this)].map(describeProblem) });
   }
 
   /** Access for every host: the account's reusable policies (constructs/account.ts). */
@@ -237,6 +239,11 @@ export class Host extends Construct {
     }
     // Every container's logs bounded on disk, whatever the engine's default driver.
     for (const service of Object.values(services)) service.logging = composeLogging(this.recovery.logs);
+    // Ports other hosts' apps reach, on this host's LAN address only (constructs/cross-host.ts).
+    for (const p of crossHostPorts(this)) {
+      const target = services[p.app] as ComposeService;
+      if (target.network_mode === undefined) target.ports = [...(target.ports ?? []), `${this.lanBind}${p.port}:${p.port}`];
+    }
     const connector = this.appWithRole("tunnel-connector");
     const networks: Record<string, ComposeNetwork> = Object.fromEntries(
       this.networkPlan().networks.map((n) => [
@@ -244,7 +251,10 @@ export class Host extends Construct {
         // The firewall admits SSH from this bridge only (constructs/host-machine.ts TUNNEL_BRIDGE).
         connector && n.name === `${connector.name}-egress`
           ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
-          : { internal: n.internal },
+          : n.purpose === "lan"
+            ? // The firewall lets this bridge reach the declared peers only (compose/host-scripts.ts).
+              { internal: false, driver_opts: { "com.docker.network.bridge.name": lanBridge(n.members[0] as string) } }
+            : { internal: n.internal },
       ]),
     );
     const configs = Object.assign({}, ...this.apps.map((a) => a.composeConfigs()));
@@ -287,6 +297,8 @@ export class Host extends Construct {
     const apps = this.apps;
     const gateway = this.appWithRole("vpn-gateway");
     const backup = this.appWithRole("backup");
+    const targets = new Set(crossHostPorts(this).map((p) => p.app));
+    const clients = new Set(linksOf(this).map((l) => l.client.name));
     const nodes: NetworkNode[] = apps.map((app) => {
       const talksTo = new Set(app.peers);
       if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
@@ -295,7 +307,8 @@ export class Host extends Construct {
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),
-        outside: app.needsOutside,
+        outside: app.needsOutside || targets.has(app.name),
+        ...(clients.has(app.name) && !app.props.hostNetwork ? { crossHost: true } : {}),
         ...(app.vpn && gateway ? { via: { service: gateway.name, mode: "namespace" as const } } : {}),
       };
     });

@@ -11,11 +11,7 @@ import type { MoreHostConfig, ServarrConfig } from "./config";
  * entry of `hosts`, each with its apps and delivery declared. Whole-config rules (names,
  * hostnames, buckets, LAN addresses that must not collide) run at synth on `scope`.
  */
-export function declareHosts(
-  scope: Construct,
-  config: ServarrConfig,
-  account: Account,
-): { first: Host; all: Host[] } {
+export function declareHosts(scope: Construct, config: ServarrConfig, account: Account): { first: Host; all: Host[] } {
   assertNoProblems(scope, hostNameProblems(config));
   const first = new Host(scope, config.name, config.host, account);
   config.apps(first);
@@ -57,7 +53,11 @@ function hostNameProblems(config: ServarrConfig): Problem[] {
   for (const [name, more] of Object.entries(config.hosts ?? {})) {
     if (!DNS_LABEL.test(name)) problems.push({ field: `hosts.${name}`, value: name, allowed: `a host name that is ${DNS_LABEL_ALLOWED}` });
     if (name === config.name)
-      problems.push({ field: `hosts.${name}`, value: name, allowed: `a name other than the first host's ("${config.name}", the config's name)` });
+      problems.push({
+        field: `hosts.${name}`,
+        value: name,
+        allowed: `a name other than the first host's ("${config.name}", the config's name)`,
+      });
     if (typeof more.lanAddress !== "string" || more.lanAddress === "")
       problems.push({
         field: `hosts.${name}.lanAddress`,
@@ -65,7 +65,11 @@ function hostNameProblems(config: ServarrConfig): Problem[] {
         allowed: "the host's IPv4 LAN address: every host but the first publishes on its LAN address (other hosts reach it there)",
       });
     if (typeof more.apps !== "function")
-      problems.push({ field: `hosts.${name}.apps`, value: typeof more.apps, allowed: "a function declaring the host's apps: (host) => { ... }" });
+      problems.push({
+        field: `hosts.${name}.apps`,
+        value: typeof more.apps,
+        allowed: "a function declaring the host's apps: (host) => { ... }",
+      });
   }
   if (config.hosts !== undefined && config.host.lanAddress === undefined && Object.keys(config.hosts).length > 0)
     problems.push({

@@ -50,7 +50,9 @@ export function addIntegrations(scope: Construct, config: ServarrConfig, account
 
 /** The plain (non-secret) values the workflows read as `vars.NAME`. */
 export function actionsVariables(host: Host, hosts: readonly Host[] = [host]): ActionsValue[] {
-  const publicHostnames = hosts.flatMap((h) => h.apps).flatMap((a) => a.routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname));
+  const publicHostnames = hosts
+    .flatMap((h) => h.apps)
+    .flatMap((a) => a.routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname));
   return [
     { name: "SERVARR_DOMAIN", description: "Zone every hostname lives under", value: host.domain },
     { name: "SERVARR_BUNDLE_DIR", description: "The host bundle the deploy runs", value: `compose/${host.name}` },
