@@ -66,7 +66,11 @@ export class UptimeMonitoring extends Construct {
     super(scope, id);
     const name = hosts[0]?.name ?? id;
     const results = hosts.map(uptimeTargets);
-    const targets = results.flatMap((r) => r.targets).sort((a, b) => a.hostname.localeCompare(b.hostname));
+    // A hostname two hosts claim is reported at synth (constructs/validate-hosts.ts); probed once here.
+    const targets = results
+      .flatMap((r) => r.targets)
+      .filter((t, i, all) => all.findIndex((o) => o.hostname === t.hostname) === i)
+      .sort((a, b) => a.hostname.localeCompare(b.hostname));
     const problems = results.flatMap((r) => r.problems);
     if (!EMAIL.test(props.alertEmail)) problems.push({ field: "google.alertEmail", value: props.alertEmail, allowed: "an email address" });
     assertNoProblems(this, problems);
