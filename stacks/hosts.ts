@@ -3,7 +3,7 @@ import type { Account } from "../constructs/account";
 import { Delivery } from "../constructs/delivery";
 import { Host, type HostProps } from "../constructs/host";
 import { assertNoProblems, DNS_LABEL, DNS_LABEL_ALLOWED, type Problem } from "../constructs/problems";
-import { crossHostProblems } from "../constructs/validate-hosts";
+import { hostCollisionProblems } from "../constructs/validate-hosts";
 import type { MoreHostConfig, ServarrConfig } from "./config";
 
 /**
@@ -23,7 +23,7 @@ export function declareHosts(scope: Construct, config: ServarrConfig, account: A
     new Delivery(host, "delivery", more.delivery ?? config.delivery);
     all.push(host);
   }
-  scope.node.addValidation({ validate: () => crossHostProblems(all) });
+  scope.node.addValidation({ validate: () => hostCollisionProblems(all) });
   return { first, all };
 }
 
