@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { ComposeFile } from "../../compose/compose-spec";
 import { lanBridge } from "../../constructs/cross-host";
+import { envSources, loadModel } from "../../stacks/setup";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { config } from "../fixtures/two-hosts";
@@ -157,5 +158,19 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
     expect(published.map(([n]) => n)).toEqual(["jellyfin"]);
     expect(Object.keys(boxCompose.networks ?? {}).filter((n) => n.endsWith("-lan"))).toEqual(["seerr-lan"]);
     expect(read("compose/nas/firewall.nft")).not.toMatch(/iifname "lan-/);
+  });
+});
+
+describe("npm run setup -- env --host nas: the NAS's first .env", () => {
+  it("reads the NAS's outputs and its prefixed TF_VAR_ inputs, under the host-side names", () => {
+    const sources = envSources(loadModel(config, "nas"));
+    expect(sources.get("TUNNEL_TOKEN")).toEqual({ output: "nas_tunnel_token" });
+    expect(sources.get("KOPIA_S3_ACCESS_KEY_ID")).toEqual({ output: "nas_backup_s3_access_key_id" });
+    expect(sources.get("KOPIA_PASSWORD")).toEqual({ variable: "nas_kopia_password" });
+    expect(envSources(loadModel(config)).get("TUNNEL_TOKEN")).toEqual({ output: "tunnel_token" });
+  });
+
+  it("refuses a host the config does not declare", () => {
+    expect(() => loadModel(config, "nsa")).toThrow(/--host nsa: one of mediabox, nas/);
   });
 });
