@@ -5,7 +5,7 @@ import type { AccessControl } from "./access-control";
 import type { Account } from "./account";
 import { BackupBucket } from "./backup-bucket";
 import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
-import { crossHostPorts, crossHostProblems, lanBridge, linksOf } from "./cross-host";
+import { crossHostPorts, crossHostProblems, lanBridge, lanNetworkApps } from "./cross-host";
 import type { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
 import type { HostOptions, HostProps } from "./host-props";
@@ -233,8 +233,7 @@ export class Host extends Construct {
     const apps = this.apps;
     const gateway = this.appWithRole("vpn-gateway");
     const backup = this.appWithRole("backup");
-    const targets = new Set(crossHostPorts(this).map((p) => p.app));
-    const clients = new Set(linksOf(this).map((l) => l.client.name));
+    const lan = new Set(lanNetworkApps(this));
     const nodes: NetworkNode[] = apps.map((app) => {
       const talksTo = new Set(app.peers);
       if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
@@ -243,8 +242,8 @@ export class Host extends Construct {
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),
-        outside: app.needsOutside || targets.has(app.name),
-        ...(clients.has(app.name) && !app.props.hostNetwork ? { crossHost: true } : {}),
+        outside: app.needsOutside,
+        ...(lan.has(app.name) ? { crossHost: true } : {}),
         ...(app.vpn && gateway ? { via: { service: gateway.name, mode: "namespace" as const } } : {}),
       };
     });

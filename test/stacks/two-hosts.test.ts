@@ -4,13 +4,17 @@ import path from "node:path";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
 import { lanBridge } from "../../constructs/cross-host";
+import type { Host } from "../../constructs/host";
+import { ServarrApp } from "../../constructs/servarr-app";
+import type { MoreHostConfig } from "../../stacks/config";
 import { envSources, loadModel } from "../../stacks/setup";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { config } from "../fixtures/two-hosts";
-import { resources } from "../support";
+import { resources, synth } from "../support";
 
 /**
  * The two-host example (a media box and a NAS), synthesized as `npm run synth -- --config`
@@ -149,7 +153,7 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
       .filter((l) => l.includes(`"${lanBridge("seerr")}"`));
     expect(rules).toEqual([
       `    iifname "lan-seerr" ip daddr ${nasAddress} tcp dport 8096 accept comment "seerr to nas/jellyfin"`,
-      `    iifname "lan-seerr" drop comment "seerr's cross-host network: its declared peers only"`,
+      `    iifname "lan-seerr" drop comment "seerr's cross-host network: no other connection of its own"`,
     ]);
   });
 
@@ -172,5 +176,47 @@ describe("npm run setup -- env --host nas: the NAS's first .env", () => {
 
   it("refuses a host the config does not declare", () => {
     expect(() => loadModel(config, "nsa")).toThrow(/--host nsa: one of mediabox, nas/);
+  });
+});
+
+describe("a target without egress answers other hosts but opens nothing", () => {
+  const withFiles: typeof config = {
+    ...config,
+    apps: (h) => {
+      config.apps(h);
+      new ServarrApp(h, "reader", { image: "nginx:1.27.3", port: 8081, uid: 13093, talksTo: ["nas/files"] });
+    },
+    hosts: {
+      nas: {
+        ...(config.hosts?.nas as MoreHostConfig),
+        apps: (h) => {
+          config.hosts?.nas?.apps(h);
+          new ServarrApp(h, "files", { image: "nginx:1.27.3", port: 8080, uid: 13092 });
+        },
+      },
+    },
+  };
+  const { stack } = synth(withFiles);
+  const nasHost = stack.hosts[1] as Host;
+  const files = nasHost.composeProject().services.files;
+  const nft = [...renderBundle(nasHost)].find(([f]) => f === "firewall.nft")?.[1] ?? "";
+
+  it("is published from a network of its own (no egress network), on the NAS's LAN address", () => {
+    expect(files?.networks).toEqual(["files-lan"]);
+    expect(files?.ports).toEqual([`${nasAddress}:8080:8080`]);
+    expect(nasHost.networkPlan().hasEgress("files")).toBe(false);
+  });
+
+  it("its bridge opens no connection: replies pass as established, anything new is dropped", () => {
+    const lines = nft.split("\n");
+    const forward = lines.indexOf("  chain forward {");
+    const established = lines.indexOf("    ct state established,related accept", forward);
+    const drop = lines.indexOf(`    iifname "lan-files" drop comment "files's cross-host network: no other connection of its own"`);
+    expect(forward).toBeGreaterThan(0);
+    expect(drop).toBeGreaterThan(established);
+    expect(lines.filter((l) => l.includes('iifname "lan-files"'))).toHaveLength(1);
+    expect(nft).toContain(
+      `ct status dnat ip saddr ${boxAddress} meta l4proto tcp ct original proto-dst 8080 accept comment "files for mediabox/reader"`,
+    );
   });
 });
