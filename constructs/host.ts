@@ -12,6 +12,7 @@ import type { HostOptions, HostProps } from "./host-props";
 import { HostSecrets, secretFileName } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
+import type { RepositoryFacts } from "./repository";
 import { composeLogging, NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "./restarter";
 import type { AppRole, ServarrApp } from "./servarr-app";
 import type { ServiceTokens } from "./service-tokens";
@@ -54,7 +55,11 @@ export class Host extends Construct {
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
 
-  constructor(scope: Construct, name: string, props: HostProps, account: Account, options: HostOptions = {}) {
+  /**
+   * @param repository the repository the host clones and deploys from (constructs/repository.ts),
+   *   read from the GitHub config so the branch and URL are never typed twice.
+   */
+  constructor(scope: Construct, name: string, props: HostProps, account: Account, repository: RepositoryFacts, options: HostOptions = {}) {
     super(scope, name);
     this.name = name;
     this.domain = account.domain;
@@ -71,7 +76,7 @@ export class Host extends Construct {
       ...validateMachineProps(props.machine, props),
       ...recoveryProblems(props.recovery),
     ]);
-    this.machine = resolveMachine(props.machine);
+    this.machine = resolveMachine(props.machine, repository);
     this.recovery = resolveRecovery(props.recovery);
 
     this.account = account;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { bundleDirOnHost } from "../compose/paths";
 import { config } from "../servarr.config";
 import type { ServarrConfig } from "./config";
 import { generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "./setup";
@@ -69,9 +70,7 @@ export function runSetup(
       const out = option(rest, "--out") ?? path.join(SETUP_DIR, `${model.host.name}.env`);
       const names = writeFirstEnv(model, readOutputs(readFileSync(outputsFile, "utf8")), env, out);
       print(`wrote ${out} (mode 0600): ${names.join(" ")}`);
-      print(
-        `copy it to the host as ${model.host.machine.checkoutDir}/compose/${model.host.name}/.env (root, 0600), then: docker compose up -d`,
-      );
+      print(`copy it to the host as ${bundleDirOnHost(model.host)}/.env (root, 0600), then: docker compose up -d`);
       return 0;
     }
     fail(USAGE);

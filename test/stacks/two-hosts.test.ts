@@ -106,7 +106,7 @@ describe("GitHub secrets: every host's, no collision", () => {
     expect(new Set(names).size).toBe(names.length);
     for (const s of box?.secrets.all ?? []) expect(names).toContain(s.name);
     for (const s of nas?.secrets.all ?? []) expect(names).toContain(`NAS_${s.name}`);
-    for (const n of ["CF_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"]) expect(names.filter((x) => x.endsWith(n))).toEqual([n]);
+    for (const n of ["CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET"]) expect(names.filter((x) => x.endsWith(n))).toEqual([n]);
   });
 
   it("the NAS's deploy job maps each NAS_ secret to the host's unprefixed .env name", () => {
