@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { makeUniqueId } from "cdktf/lib/private/unique";
@@ -218,5 +219,18 @@ describe("a target without egress answers other hosts but opens nothing", () => 
     expect(nft).toContain(
       `ct status dnat ip saddr ${boxAddress} meta l4proto tcp ct original proto-dst 8080 accept comment "files for mediabox/reader"`,
     );
+  });
+});
+
+describe("real tools accept both bundles", () => {
+  const compose2 = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
+  it.skipIf(!(compose2.status === 0 && /v?2\./.test(compose2.stdout)))("docker compose config -q on each host's compose.yaml", () => {
+    for (const host of ["mediabox", "nas"]) {
+      const dir = path.join(out, "compose", host);
+      writeFileSync(path.join(dir, ".env"), read(`compose/${host}/.env.example`).replace(/^([A-Z0-9_]+)=$/gm, "$1=placeholder"));
+      const res = spawnSync("docker", ["compose", "-f", path.join(dir, "compose.yaml"), "config", "-q"], { cwd: dir, encoding: "utf8" });
+      expect(res.stderr, host).toBe("");
+      expect(res.status, host).toBe(0);
+    }
   });
 });
