@@ -158,6 +158,13 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
     ]);
   });
 
+  it("the network diagrams draw the relation over the LAN, not as internet egress", () => {
+    const box = read("compose/mediabox/networks.md").split("\n");
+    expect(box).toContain("  seerr == LAN ==> nas__jellyfin[/nas/jellyfin/]");
+    expect(box.filter((l) => l.startsWith("  seerr -.-> internet"))).toHaveLength(1); // its own egress only
+    expect(read("compose/nas/networks.md").split("\n")).toContain("  mediabox__seerr[/mediabox/seerr/] == LAN ==> jellyfin");
+  });
+
   it("nothing else crosses: no other app of either host publishes for the other or has a cross-host network", () => {
     const published = Object.entries(nasCompose.services).filter(([, s]) => (s.ports ?? []).length > 0);
     expect(published.map(([n]) => n)).toEqual(["jellyfin"]);
