@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
+import { composeProject } from "../../compose/project";
 import { lanBridge } from "../../constructs/cross-host";
 import type { Host } from "../../constructs/host";
 import { ServarrApp } from "../../constructs/servarr-app";
@@ -206,7 +207,7 @@ describe("a target without egress answers other hosts but opens nothing", () => 
   };
   const { stack } = synth(withFiles);
   const nasHost = stack.hosts[1] as Host;
-  const files = nasHost.composeProject().services.files;
+  const files = composeProject(nasHost).services.files;
   const nft = [...renderBundle(nasHost)].find(([f]) => f === "firewall.nft")?.[1] ?? "";
 
   it("is published from a network of its own (no egress network), on the NAS's LAN address", () => {
