@@ -50,6 +50,11 @@ describe("several hosts: each bad declaration stops synth with path, field, valu
       /servarr\/nas: ssh.subdomain: "ssh.example.net" is not allowed; allowed: a hostname no other host uses/,
     ],
     [
+      "a further host without a tunnel connector (its deploy goes through its tunnel)",
+      withNas({ apps: (h) => void catalog.jellyfin(h) }),
+      /\[servarr\/nas\] apps: "\(no tunnel connector\)" is not allowed; allowed: an app with role "tunnel-connector" \(cloudflared\): the deploy reaches the host over SSH through its tunnel \(ssh-nas.example.net\)/,
+    ],
+    [
       "the first host's bucket",
       withNas({ backupBucket: { name: "homelab-mediabox-backups" } }),
       /servarr\/nas: backupBucket.name: "homelab-mediabox-backups" is not allowed; allowed: a bucket name of its own/,
