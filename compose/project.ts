@@ -1,3 +1,4 @@
+import { crossHostPorts, lanBridge, vpnOutboundSubnets } from "../constructs/cross-host";
 import type { Host } from "../constructs/host";
 import { TUNNEL_BRIDGE } from "../constructs/host-machine";
 import { secretFileName } from "../constructs/host-secrets";
@@ -18,6 +19,20 @@ export function composeProject(host: Host): ComposeFile {
   if (backup) Object.assign(services, backupServices(host, backup));
   // Every container's logs bounded on disk, whatever the engine's default driver.
   for (const service of Object.values(services)) service.logging = composeLogging(host.recovery.logs);
+  // VPN-routed clients of apps on other hosts: the gateway's kill switch lets exactly those peers out (gluetun).
+  const gateway = host.appWithRole("vpn-gateway");
+  const subnets = vpnOutboundSubnets(host);
+  if (gateway && subnets.length > 0) {
+    const environment = { ...services[gateway.name]?.environment };
+    const declared = environment.FIREWALL_OUTBOUND_SUBNETS?.split(",").filter(Boolean) ?? [];
+    environment.FIREWALL_OUTBOUND_SUBNETS = [...new Set([...declared, ...subnets])].join(",");
+    (services[gateway.name] as ComposeService).environment = environment;
+  }
+  // Ports other hosts' apps reach, on this host's LAN address only (constructs/cross-host.ts).
+  for (const p of crossHostPorts(host)) {
+    const target = services[p.app] as ComposeService;
+    if (target.network_mode === undefined) target.ports = [...(target.ports ?? []), `${host.lanBind}${p.port}:${p.port}`];
+  }
   const connector = host.appWithRole("tunnel-connector");
   const networks: Record<string, ComposeNetwork> = Object.fromEntries(
     plan.networks.map((n) => [
@@ -25,7 +40,10 @@ export function composeProject(host: Host): ComposeFile {
       // The firewall admits SSH from this bridge only (constructs/host-machine.ts TUNNEL_BRIDGE).
       connector && n.name === `${connector.name}-egress`
         ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
-        : { internal: n.internal },
+        : n.purpose === "lan"
+          ? // The firewall lets this bridge reach the declared peers only (compose/firewall-cross-host.ts).
+            { internal: false, driver_opts: { "com.docker.network.bridge.name": lanBridge(n.members[0] as string) } }
+          : { internal: n.internal },
     ]),
   );
   const configs = Object.assign({}, ...host.apps.map(appConfigs));

@@ -1,84 +1,31 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { AccessControl } from "./access-control";
-import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
+import type { AccessControl } from "./access-control";
+import type { Account } from "./account";
+import { BackupBucket } from "./backup-bucket";
 import { backupRelay } from "./backup-notify";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
-import { CI_ACCESS_SECRETS } from "./deploy-secrets";
-import { GoogleIdentityProvider } from "./google-idp";
-import { type Machine, type MachineProps, resolveMachine, validateMachineProps } from "./host-machine";
+import { crossHostProblems, lanNetworkApps } from "./cross-host";
+import type { GoogleIdentityProvider } from "./google-idp";
+import { type Machine, resolveMachine, validateMachineProps } from "./host-machine";
+import type { HostOptions, HostProps } from "./host-props";
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
 import type { RepositoryFacts } from "./repository";
-import { NOTIFY_SECRET, type Recovery, type RecoveryOptions, recoveryProblems, resolveRecovery } from "./restarter";
+import { NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "./restarter";
 import type { RoleKind, RoleOf } from "./roles";
 import type { ServarrApp } from "./servarr-app";
-import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
-import { SshAccess, type SshOptions } from "./ssh-access";
+import type { ServiceTokens } from "./service-tokens";
+import { SshAccess } from "./ssh-access";
 import { RESTARTER, type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 import { validateHostApps } from "./validate-host-apps";
 import { validateHostProps } from "./validate-host-props";
-import { ZoneHardening } from "./zone-hardening";
+import type { ZoneHardening } from "./zone-hardening";
 
-export interface CloudflareTarget {
-  /** Cloudflare account id (32 hex characters). */
-  readonly accountId: string;
-  /** Zone id of `domain` (32 hex characters). */
-  readonly zoneId: string;
-  /** Zero Trust team name: the `<team>` of `<team>.cloudflareaccess.com` (Google's redirect URI uses it). */
-  readonly teamName: string;
-  /** The R2 bucket Kopia backs up to. */
-  readonly backupBucket: BackupBucketOptions;
-  /**
-   * Bot Fight Mode on the zone. It cannot be skipped for monitors or service tokens.
-   * @default false
-   */
-  readonly botFightMode?: boolean;
-}
-
-export interface HostProps {
-  /** The zone every app hostname lives under, e.g. example.com. */
-  readonly domain: string;
-  readonly cloudflare: CloudflareTarget;
-  /** Emails of the people who may reach every private app (signed in through the IdP). */
-  readonly owners: readonly string[];
-  /** IANA time zone for every container, e.g. Europe/Berlin. */
-  readonly timezone: string;
-  /** Group shared by every app user and the /data tree (hardlinks need one group). */
-  readonly gid: number;
-  /** @default "servarr" */
-  readonly groupName?: string;
-  /** Host directory holding one sub-directory of state per app. */
-  readonly configRoot: string;
-  /** Host directory of the single /data tree (TRaSH layout: torrents/ and media/). */
-  readonly dataRoot: string;
-  /** @default "002" (group-writable, so every app can hardlink and move) */
-  readonly umask?: string;
-  /**
-   * LAN address LAN ports are published on. Unset publishes on every interface.
-   * @default every interface
-   */
-  readonly lanAddress?: string;
-  /**
-   * How strictly images must be pinned: "tag" (a version tag) or "digest" (tag@sha256).
-   * @default "tag"
-   */
-  readonly imagePolicy?: ImagePolicy;
-  /** The machine itself: LAN, SSH, data disk, updates, checkout (drives setup.sh and first-boot.sh). */
-  readonly machine: MachineProps;
-  /**
-   * Access service tokens (machine identities) by name; must include "ci-deploy" (the deploy
-   * over SSH) and "uptime-monitor" (off-host uptime checks).
-   */
-  readonly serviceTokens: Readonly<Record<string, ServiceTokenOptions>>;
-  /** SSH to the host through the tunnel. @default ssh.<domain> to host.docker.internal:22 */
-  readonly ssh?: SshOptions;
-  /** The restarter's back-off and every container's log cap (constructs/restarter.ts). @default their defaults */
-  readonly recovery?: RecoveryOptions;
-}
+export type { CloudflareTarget, HostOptions, HostProps } from "./host-props";
 
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
@@ -96,15 +43,16 @@ export class Host extends Construct {
   readonly imagePolicy: ImagePolicy;
   readonly secrets: HostSecrets;
   readonly tunnel: Tunnel;
-  readonly access: AccessControl;
   readonly machine: Machine;
-  readonly identityProvider: GoogleIdentityProvider;
-  readonly serviceTokens: ServiceTokens;
   readonly backup: BackupBucket;
-  readonly zone: ZoneHardening;
   readonly ssh: SshAccess;
   readonly recovery: Recovery;
-  private readonly lanAddress?: string;
+  /** The Cloudflare account and zone this host shares with every other host of the config. */
+  readonly account: Account;
+  /** LAN address LAN ports (and cross-host ports) are published on; unset: every interface. */
+  readonly lanAddress?: string;
+  /** "" for the first host; `<host>_` for the others: their Terraform outputs and variables. */
+  readonly outputPrefix: string;
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
 
@@ -112,10 +60,10 @@ export class Host extends Construct {
    * @param repository the repository the host clones and deploys from (constructs/repository.ts),
    *   read from the GitHub config so the branch and URL are never typed twice.
    */
-  constructor(scope: Construct, name: string, props: HostProps, repository: RepositoryFacts) {
+  constructor(scope: Construct, name: string, props: HostProps, account: Account, repository: RepositoryFacts, options: HostOptions = {}) {
     super(scope, name);
     this.name = name;
-    this.domain = props.domain;
+    this.domain = account.domain;
     this.timezone = props.timezone;
     this.gid = props.gid;
     this.groupName = props.groupName ?? "servarr";
@@ -132,8 +80,11 @@ export class Host extends Construct {
     this.machine = resolveMachine(props.machine, repository);
     this.recovery = resolveRecovery(props.recovery);
 
-    this.secrets = new HostSecrets(this, "secrets");
-    this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
+    this.account = account;
+    account.registerHost(this);
+    this.outputPrefix = options.prefix ? `${options.prefix.replace(/-/g, "_")}_` : "";
+    this.secrets = new HostSecrets(this, "secrets", { githubPrefix: this.outputPrefix.toUpperCase() });
+    this.tunnel = new Tunnel(this, "tunnel", { accountId: account.accountId, zoneId: account.zoneId, name });
     this.secrets.provide(
       "TUNNEL_TOKEN",
       "Cloudflare Tunnel connector token (Terraform: the tunnel's token data source)",
@@ -142,29 +93,14 @@ export class Host extends Construct {
     new TerraformOutput(this, "tunnel-token", {
       value: this.tunnel.token,
       sensitive: true,
-      description: "Cloudflare Tunnel connector token",
-    }).overrideLogicalId("tunnel_token");
-    const { accountId } = props.cloudflare;
-    this.identityProvider = new GoogleIdentityProvider(this, "google", { accountId, teamName: props.cloudflare.teamName, name: "Google" });
-    this.serviceTokens = new ServiceTokens(this, "service-tokens", { accountId, namePrefix: name, tokens: props.serviceTokens });
-    const ci = this.serviceTokens.required("ci-deploy");
-    this.secrets.provide(
-      CI_ACCESS_SECRETS.clientId,
-      "Access service token id of the CI deploy (SSH through the tunnel)",
-      ci.clientId,
-      "ci",
-    );
-    this.secrets.provide(CI_ACCESS_SECRETS.clientSecret, "Access service token secret of the CI deploy", ci.clientSecret, "ci");
-    // The uptime monitor's token goes straight into the uptime checks (stacks/integrations.ts): no workflow reads it, so it is no GitHub secret.
-    this.serviceTokens.required("uptime-monitor");
-    this.access = new AccessControl(this, "access", {
-      accountId,
-      owners: props.owners,
+      description: `Cloudflare Tunnel connector token${options.prefix ? ` of ${name}` : ""}`,
+    }).overrideLogicalId(`${this.outputPrefix}tunnel_token`);
+    this.backup = new BackupBucket(this, "backup", {
+      ...props.cloudflare.backupBucket,
+      accountId: account.accountId,
       namePrefix: name,
-      identityProvider: this.identityProvider,
-      serviceTokens: this.serviceTokens,
+      outputPrefix: this.outputPrefix,
     });
-    this.backup = new BackupBucket(this, "backup", { ...props.cloudflare.backupBucket, accountId, namePrefix: name });
     this.secrets.provide(
       "KOPIA_S3_ACCESS_KEY_ID",
       "S3 access key id of the Kopia R2 bucket (Terraform: token id)",
@@ -175,14 +111,30 @@ export class Host extends Construct {
       "S3 secret access key of the Kopia R2 bucket (Terraform: SHA-256 of the token value)",
       this.backup.secretAccessKey,
     );
-    this.zone = new ZoneHardening(this, "zone", { zoneId: props.cloudflare.zoneId, botFightMode: props.cloudflare.botFightMode });
-    this.ssh = new SshAccess(this, "ssh", props.ssh);
+    this.ssh = new SshAccess(this, "ssh", { subdomain: options.prefix ? `ssh-${options.prefix}` : "ssh", ...props.ssh });
     if (this.recovery.notify)
       this.secrets.require(
         NOTIFY_SECRET,
         `${this.recovery.notify.kind} URL the host's notifications are posted to (topic and credentials included)`,
       );
-    this.node.addValidation({ validate: () => validateHostApps(this).map(describeProblem) });
+    this.node.addValidation({ validate: () => [...validateHostApps(this), ...crossHostProblems(this)].map(describeProblem) });
+  }
+
+  /** Access for every host: the account's reusable policies (constructs/account.ts). */
+  get access(): AccessControl {
+    return this.account.access;
+  }
+
+  get zone(): ZoneHardening {
+    return this.account.zone;
+  }
+
+  get serviceTokens(): ServiceTokens {
+    return this.account.serviceTokens;
+  }
+
+  get identityProvider(): GoogleIdentityProvider {
+    return this.account.identityProvider;
   }
 
   /** Called by every ServarrApp on construction. */
@@ -238,6 +190,7 @@ export class Host extends Construct {
     const apps = this.apps;
     const gateway = this.appWithRole("vpn-gateway");
     const backup = this.appWithRole("backup");
+    const lan = new Set(lanNetworkApps(this));
     const nodes: NetworkNode[] = apps.map((app) => {
       const talksTo = new Set(app.peers);
       if (app.role?.kind === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
@@ -249,6 +202,7 @@ export class Host extends Construct {
         name: app.name,
         talksTo: [...talksTo].sort(),
         outside: app.needsOutside,
+        ...(lan.has(app.name) ? { crossHost: true } : {}),
         ...(app.vpn && gateway ? { via: { service: gateway.name, mode: "namespace" as const } } : {}),
       };
     });

@@ -64,12 +64,16 @@ export function validateHostApps(host: Host): Problem[] {
     if (owner) problems.push({ field: `${app.name}.name`, value: app.name, allowed: `a name not taken by ${owner}` });
   }
   for (const app of apps) {
-    for (const peer of app.props.talksTo) {
+    // "<host>/<app>" names an app on another host: constructs/cross-host.ts checks those.
+    for (const peer of app.props.talksTo.filter((p) => !p.includes("/"))) {
       if (host.app(peer) === undefined)
         problems.push({
           field: `${app.name}.talksTo`,
           value: peer,
-          allowed: `one of the host's apps: ${apps.map((a) => a.name).join(", ")}`,
+          allowed: `one of the host's apps: ${apps.map((a) => a.name).join(", ")}${host.account.hosts
+            .filter((h) => h !== host && h.app(peer))
+            .map((h) => `, or "${h.name}/${peer}" (on host ${h.name})`)
+            .join("")}`,
         });
     }
   }
@@ -77,11 +81,12 @@ export function validateHostApps(host: Host): Problem[] {
     for (const app of apps.filter((a) => a.vpn))
       problems.push({ field: `${app.name}.vpn`, value: true, allowed: 'false, or add an app with role "vpn-gateway" (e.g. gluetun)' });
   }
-  if (!host.appWithRole("tunnel-connector") && apps.some((a) => a.routes.length > 0))
+  // A further host's deploy reaches it over SSH through its tunnel, even with no app exposed.
+  if (!host.appWithRole("tunnel-connector") && (host.outputPrefix !== "" || apps.some((a) => a.routes.length > 0)))
     problems.push({
       field: "apps",
       value: "(no tunnel connector)",
-      allowed: 'an app with role "tunnel-connector" (cloudflared) when any app is exposed',
+      allowed: `an app with role "tunnel-connector" (cloudflared): the deploy reaches the host over SSH through its tunnel (${host.ssh.hostname}), and exposed apps go through it`,
     });
   return problems;
 }

@@ -76,8 +76,8 @@ describe("code structure", () => {
     expect(cycles).toEqual([]);
   });
 
-  it("the import scanner sees imports (control: the stack module imports the host)", () => {
-    expect(runtimeImports("stacks/servarr-stack.ts")).toContain(path.normalize("constructs/host.ts"));
+  it("the import scanner sees imports (control: the hosts module imports the host)", () => {
+    expect(runtimeImports("stacks/hosts.ts")).toContain(path.normalize("constructs/host.ts"));
     // A type-only import is not a runtime edge.
     expect(runtimeImports("stacks/config.ts")).toEqual([]);
   });
