@@ -1,19 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
-import { DEFAULT_BACKUP_POLICY } from "../../constructs/backups";
-import * as catalog from "../../constructs/catalog";
 import { configHash, renderHaproxyConfig } from "../../constructs/docker-api-proxy";
 import { Exposure } from "../../constructs/exposure";
-import { IMAGES, SUPPORT_IMAGES } from "../../constructs/images";
+import { SUPPORT_IMAGES } from "../../constructs/images";
 import { ServarrApp } from "../../constructs/servarr-app";
 import { restarterApi, restarterPlan, restarterScript } from "../../constructs/support-services";
-import { plus, synth, withApps } from "../support";
+import { plus, synth } from "../support";
 
 const root = path.resolve(__dirname, "../..");
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-bundle-"));
@@ -181,69 +179,6 @@ describe("gluetun and the VPN", () => {
   });
 });
 
-describe("backups", () => {
-  const kopia = service("kopia");
-  const appsWithState = host.apps.filter((a) => a.name !== "kopia" && a.configDir);
-
-  it("mounts every app's config dir read-only, and nothing else of theirs", () => {
-    const sources = (kopia.volumes ?? []).filter((v) => v.includes("/sources/"));
-    expect(sources.sort()).toEqual(appsWithState.map((a) => `/opt/servarr/config/${a.name}:/sources/${a.name}:ro`).sort());
-    expect(appsWithState.map((a) => a.name)).toContain("plex");
-    expect(appsWithState.map((a) => a.name)).not.toContain("flaresolverr"); // stateless
-  });
-
-  it("declares the schedule and retention from the config for exactly those dirs", () => {
-    const command = service("kopia-policy").command as string[];
-    expect(command.filter((c) => c.startsWith("/sources/")).sort()).toEqual(appsWithState.map((a) => `/sources/${a.name}`).sort());
-    const r = DEFAULT_BACKUP_POLICY.retention;
-    expect(command).toEqual(
-      expect.arrayContaining([
-        "--snapshot-time=03:30",
-        `--keep-daily=${r.daily}`,
-        `--keep-weekly=${r.weekly}`,
-        `--keep-monthly=${r.monthly}`,
-        `--keep-annual=${r.annual}`,
-      ]),
-    );
-  });
-
-  it("connects to the host's R2 bucket (keys from .env) before the server starts; creating it is a one-off profile", () => {
-    expect(service("kopia-connect").command).toEqual(
-      expect.arrayContaining([
-        "connect",
-        "s3",
-        `--bucket=${host.backup.bucketName}`,
-        `--endpoint=${host.backup.endpointHost}`,
-        "--override-hostname=servarr",
-      ]),
-    );
-    expect(service("kopia-connect").environment?.AWS_SECRET_ACCESS_KEY).toBe(
-      "${KOPIA_S3_SECRET_ACCESS_KEY:?KOPIA_S3_SECRET_ACCESS_KEY must be set in .env}",
-    );
-    expect(kopia.depends_on).toEqual({
-      "kopia-notify": { condition: "service_completed_successfully" },
-      "kopia-policy": { condition: "service_completed_successfully" },
-    });
-    expect(service("kopia-notify").depends_on).toEqual({ "kopia-connect": { condition: "service_completed_successfully" } });
-    expect(service("kopia-policy").depends_on).toEqual({ "kopia-connect": { condition: "service_completed_successfully" } });
-    expect(service("kopia-create").profiles).toEqual(["init"]);
-  });
-
-  it("keeps its UI behind Access", () => {
-    const route = host.app("kopia")?.routes[0];
-    expect(route?.exposure.kind).toBe("private");
-  });
-
-  it("rejects a bad schedule or retention with the path and what is allowed", () => {
-    const bad = withApps((h) => {
-      catalog.kopia(h, { backupPolicy: { snapshotTimes: ["3am"], retention: { ...DEFAULT_BACKUP_POLICY.retention, daily: -1 } } });
-    });
-    expect(() => synth(bad)).toThrow(
-      /\[servarr\/servarr\/kopia\] backupPolicy\.snapshotTimes\[0\]: "3am" is not allowed; allowed: a 24-hour time HH:MM[\s\S]*backupPolicy\.retention\.daily: -1/,
-    );
-  });
-});
-
 describe(".env.example and secrets", () => {
   it("lists exactly the variables compose.yaml references, each with where it comes from", () => {
     expect([...listed(envExample)].sort()).toEqual([...referenced(composeText)].sort());
@@ -301,35 +236,6 @@ describe("adding an app reaches every host layer", () => {
   it("adds its variables to .env.example, still exactly what compose.yaml references", () => {
     expect(env).toMatch(/# API key other apps use to call Jellyfin\n# Source: .*\nJELLYFIN_API_KEY=\n/);
     expect([...listed(env)].sort()).toEqual([...referenced(files.get("compose.yaml") as string)].sort());
-  });
-});
-
-describe("renovate.json", () => {
-  const config = JSON.parse(readFileSync(path.join(root, "renovate.json"), "utf8"));
-  const manager = config.customManagers[0];
-
-  it("its regex manager finds every pinned image in constructs/images.ts, with tag and digest", () => {
-    const source = readFileSync(path.join(root, "constructs/images.ts"), "utf8");
-    const found = [...source.matchAll(new RegExp(manager.matchStrings[0], "g"))].map((m) => {
-      const g = m.groups ?? {};
-      return `${g.depName}:${g.currentValue}${g.currentDigest ? `@${g.currentDigest}` : ""}`;
-    });
-    expect(found.sort()).toEqual([...Object.values(IMAGES), ...Object.values(SUPPORT_IMAGES)].sort());
-    expect(manager.managerFilePatterns).toEqual(["/^constructs/images\\.ts$/", "/^servarr\\.config\\.ts$/"]);
-  });
-
-  it("its LinuxServer versioning parses every LinuxServer tag in the catalog", () => {
-    const rule = config.packageRules.find((r: { matchPackageNames?: string[] }) => r.matchPackageNames?.includes("lscr.io/linuxserver/**"));
-    const versioning = new RegExp((rule.versioning as string).replace(/^regex:/, ""));
-    const tags = Object.values(IMAGES)
-      .filter((i) => i.startsWith("lscr.io/"))
-      .map((i) => i.split("@")[0]?.split(":")[1] as string);
-    expect(tags.length).toBeGreaterThan(5);
-    for (const tag of tags) expect(tag).toMatch(versioning);
-  });
-
-  it("describes every rule", () => {
-    for (const rule of [...config.customManagers, ...config.packageRules]) expect(rule.description?.length ?? 0).toBeGreaterThan(30);
   });
 });
 
