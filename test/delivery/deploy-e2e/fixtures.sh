@@ -1,0 +1,118 @@
+# shellcheck shell=bash
+# The generated files under test, the engine, the deploy user and the repository: sourced by test/delivery/deploy-e2e.sh (shares its variables and helpers).
+
+# --- the generated files under test --------------------------------------------------------
+npm run --silent synth >/dev/null
+node - "$work" <<'EOF'
+// Writes every `run:` script of the generated workflows, and the deploy step's script plus the
+// names of the host secrets it sends, for the shell checks below.
+const fs = require("node:fs");
+const { parse } = require("yaml");
+const out = process.argv[2];
+let n = 0;
+for (const file of ["pull-request", "deploy"]) {
+  const workflow = parse(fs.readFileSync(`.github/workflows/${file}.yml`, "utf8"));
+  for (const [jobName, job] of Object.entries(workflow.jobs))
+    job.steps.forEach((step, i) => {
+      if (!step.run) return;
+      fs.writeFileSync(`${out}/run-${file}-${jobName}-${i}.sh`, `#!/usr/bin/env bash\n${step.run}`);
+      n++;
+      if (step.env && "DEPLOY_SSH_PRIVATE_KEY" in step.env) {
+        fs.writeFileSync(`${out}/deploy-step.sh`, `#!/usr/bin/env bash\n${step.run}`);
+        const names = Object.keys(step.env).filter((k) => !/^(DEPLOY_|TUNNEL_SERVICE_TOKEN_)/.test(k));
+        fs.writeFileSync(`${out}/host-secrets`, `${names.join("\n")}\n`);
+      }
+    });
+}
+fs.writeFileSync(`${out}/run-count`, String(n));
+EOF
+[[ -f $work/deploy-step.sh ]] || fail "no deploy step with DEPLOY_SSH_PRIVATE_KEY in .github/workflows/deploy.yml"
+start=$SECONDS
+shellcheck -x "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$work"/run-*.sh
+pass "shellcheck deploy.sh, deploy-gate.sh + $(cat "$work/run-count") workflow run scripts" "$((SECONDS - start))s"
+user=$(sed -n 's/^  User //p' "$work/deploy-step.sh")
+[[ -n $user ]] || fail "no User in the deploy step's ssh config"
+sshhost=$(sed -n 's/^Host //p' "$work/deploy-step.sh")
+[[ -n $sshhost ]] || fail "no Host in the deploy step's ssh config"
+# What the bundle's scripts read from bundle.env, as bash reads it.
+from_bundle_env() { bash -c '. "$1"; printf "%s" "${!2}"' _ "$bundle/bundle.env" "$1"; }
+branch=$(from_bundle_env branch)
+[[ -n $branch ]] || fail "no branch in bundle.env"
+
+# --- engine, stand-in image, deploy user ---------------------------------------------------
+start=$SECONDS
+eval "$(test/tools/start-dockerd.sh "$state")"
+test/tools/make-standin-image.sh servarr-standin:e2e >/dev/null
+userdel "$user" 2>/dev/null || true
+# Password '*': no password login, but not "locked" (sshd without PAM refuses locked accounts).
+useradd --home-dir "$work/home" --create-home --shell /bin/bash --password '*' "$user"
+pass "engine, stand-in image, deploy user" "$((SECONDS - start))s"
+
+# --- the repository: origin, one commit per scenario, the host's checkout ------------------
+git init -q --bare "$work/origin.git"
+git init -q "$work/seed"
+git -C "$work/seed" remote add origin "$work/origin.git"
+mkdir -p "$work/seed/$bundle"
+repo=$work/repo
+gate=$repo/$bundle/deploy-gate.sh
+cp "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$bundle/notify.sh" "$work/seed/$bundle/"
+# The scripts' data as generated, with this test's checkout instead of the configured one.
+checkout=$(from_bundle_env checkout)
+sed "s|'$checkout|'$repo|" "$bundle/bundle.env" >"$work/seed/$bundle/bundle.env"
+grep -q "^checkout='$repo'$" "$work/seed/$bundle/bundle.env" || fail "bundle.env does not set checkout=$repo"
+printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/$bundle/setup.sh"
+chmod 755 "$work/seed/$bundle/"*.sh
+# compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
+# healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy).
+compose_file() {
+  cat <<YAML
+name: $project
+services:
+  web1:
+    image: servarr-standin:e2e
+    command: ["sh", "-c", "echo \$\$CONTENT >/www/index.html && exec httpd -f -p 8080 -h /www"]
+    environment:
+      CONTENT: $1
+      TUNNEL_TOKEN: \${TUNNEL_TOKEN:?TUNNEL_TOKEN is required}
+      KOPIA_S3_SECRET_ACCESS_KEY: \${KOPIA_S3_SECRET_ACCESS_KEY:?KOPIA_S3_SECRET_ACCESS_KEY is required}
+    restart: unless-stopped
+    healthcheck:
+      test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:$3/ >/dev/null"]
+      interval: 1s
+      timeout: 4s
+      retries: 3
+YAML
+  if [[ -n $2 ]]; then
+    cat <<YAML
+  $2:
+    image: servarr-standin:e2e
+    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+    restart: unless-stopped
+    healthcheck:
+      test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:8080/ >/dev/null"]
+      interval: 1s
+      timeout: 4s
+      retries: 3
+YAML
+  fi
+}
+declare -A sha
+commit() {
+  local name=$1
+  shift
+  "$@" >"$work/seed/$bundle/compose.yaml"
+  git -C "$work/seed" add -A
+  git -C "$work/seed" -c user.name=e2e -c user.email=e2e@example.com commit -qm "$name"
+  sha[$name]=$(git -C "$work/seed" rev-parse HEAD)
+}
+commit v1 compose_file v1 "" 8080
+commit v2 compose_file v2 web2 8080
+commit unhealthy compose_file v3 web2 9999
+commit invalid printf 'name: %s\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n' "$project"
+commit v4 compose_file v4 web2 8080
+commit v5 compose_file v5 web2 8080
+commit v6 compose_file v6 web2 8080
+git -C "$work/seed" push -q origin "HEAD:$branch"
+git -C "$work/origin.git" symbolic-ref HEAD "refs/heads/$branch"
+git clone -q "$work/origin.git" "$repo"
+deploy_state=$work/state
