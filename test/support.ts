@@ -27,6 +27,23 @@ export function plus(extra: (host: Host) => void, base: ServarrConfig = exampleC
   };
 }
 
+/** The example config with other host settings (shallow: a field given replaces the example's). */
+export function withHost(host: Partial<ServarrConfig["host"]>, base: ServarrConfig = exampleConfig): ServarrConfig {
+  return { ...base, host: { ...base.host, ...host } };
+}
+
+/** The example config with other Cloudflare settings. */
+export function withCloudflare(cf: Partial<ServarrConfig["host"]["cloudflare"]>, base: ServarrConfig = exampleConfig): ServarrConfig {
+  return withHost({ cloudflare: { ...base.host.cloudflare, ...cf } }, base);
+}
+
+/** The one value of a record (a resource type the config has exactly once). */
+export function only<T>(record: Record<string, T>): T {
+  const values = Object.values(record);
+  if (values.length !== 1) throw new Error(`expected one, found ${values.length}`);
+  return values[0] as T;
+}
+
 export interface Synthesized {
   readonly stack: ServarrStack;
   readonly host: Host;

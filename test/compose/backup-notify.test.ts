@@ -1,46 +1,28 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, request } from "node:http";
+import { request } from "node:http";
 import { type AddressInfo, createConnection, createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
 import { type BackupRelay, kopiaNotifyCommand, RELAY_PATH, relayHandler, relayStart } from "../../constructs/backup-notify";
 import { RESTARTER } from "../../constructs/support-services";
 import type { ServarrConfig } from "../../stacks/config";
 import { kopiaFailureReport, kopiaWebhookRequest } from "../e2e/kopia-report";
 import { FIXTURES } from "../fixtures";
+import { localReceiver } from "../local-receiver";
 import { synth } from "../support";
 
 // The restarter's relay for Kopia's webhook, run for real with busybox against a local receiver,
 // fed Kopia's request for a failed snapshot (test/e2e/kopia-report.ts cites Kopia's source).
 const { subject: SUBJECT, body: BODY } = kopiaFailureReport("/sources/sonarr");
 
-interface Received {
-  readonly path?: string;
-  readonly title?: string;
-  readonly type?: string;
-  readonly body: string;
-}
-const received: Received[] = [];
-const receiver = createServer((req: IncomingMessage, res) => {
-  let body = "";
-  req.on("data", (d) => {
-    body += d;
-  });
-  req.on("end", () => {
-    received.push({ path: req.url, title: req.headers.title as string | undefined, type: req.headers["content-type"], body });
-    res.end("ok");
-  });
-});
+const receiver = localReceiver();
+const { received } = receiver;
 const dir = mkdtempSync(path.join(tmpdir(), "servarr-relay-"));
 const secretFile = path.join(dir, "notify_url");
-beforeAll(async () => {
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  writeFileSync(secretFile, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/servarr-topic`);
-});
-afterAll(() => receiver.close());
+beforeAll(() => writeFileSync(secretFile, receiver.url()));
 
 const busybox = spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout?.split("\n").filter(Boolean) ?? [];
 const hasTools = ["sh", "nc", "wget", "sed", "cat"].every((t) => busybox.includes(t));

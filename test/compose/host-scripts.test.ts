@@ -11,7 +11,7 @@ import { Exposure } from "../../constructs/exposure";
 import { type MachineProps, TUNNEL_BRIDGE } from "../../constructs/host-machine";
 import { ServarrApp } from "../../constructs/servarr-app";
 import type { ServarrConfig } from "../../stacks/config";
-import { exampleConfig, plus, synth } from "../support";
+import { exampleConfig, plus, synth, withHost } from "../support";
 
 const jellyfin = { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100, data: "media" as const };
 const bundle = (config: ServarrConfig) => renderBundle(synth(config).host);
@@ -22,7 +22,6 @@ const withMachine = (machine: Partial<MachineProps>): ServarrConfig => ({
   ...exampleConfig,
   host: { ...exampleConfig.host, machine: { ...exampleConfig.host.machine, ...machine } },
 });
-const withHost = (host: Partial<ServarrConfig["host"]>): ServarrConfig => ({ ...exampleConfig, host: { ...exampleConfig.host, ...host } });
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-setup-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,36 +1,14 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { notifyFunction } from "../../constructs/restarter";
+import { localReceiver } from "../local-receiver";
 
 // The generated `notify TITLE MESSAGE` for each kind and tool, run for real against a local receiver.
-interface Received {
-  readonly path?: string;
-  readonly title?: string;
-  readonly type?: string;
-  readonly body: string;
-}
-const received: Received[] = [];
-const server = createServer((req: IncomingMessage, res) => {
-  let body = "";
-  req.on("data", (d) => {
-    body += d;
-  });
-  req.on("end", () => {
-    received.push({ path: req.url, title: req.headers.title as string | undefined, type: req.headers["content-type"], body });
-    res.end("ok");
-  });
-});
-let url = "";
-beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/servarr-topic`;
-});
-afterAll(() => server.close());
+const receiver = localReceiver();
+const { received } = receiver;
 
 const tools = {
   wget: spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout?.split("\n").includes("wget") ?? false,
@@ -59,7 +37,7 @@ describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
   it.skipIf(!tools[tool])("ntfy: the message as the body, the title in a Title header, to the topic URL", async () => {
     received.length = 0;
     const script = `${notifyFunction("ntfy", tool)}\nnotify "restarted servarr-sonarr-1" "unhealthy (restart 1 of at most 5 within 60 min)"`;
-    const run = await sh(tool, script, url);
+    const run = await sh(tool, script, receiver.url());
     expect(run.status, run.stderr).toBe(0);
     expect(received).toEqual([
       expect.objectContaining({
@@ -73,7 +51,7 @@ describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
   it.skipIf(!tools[tool])("apprise: JSON title and body", async () => {
     received.length = 0;
     const script = `${notifyFunction("apprise", tool)}\nnotify "VPN recovery" "servarr-gluetun-1 was restarted by the engine"`;
-    const run = await sh(tool, script, url);
+    const run = await sh(tool, script, receiver.url());
     expect(run.status, run.stderr).toBe(0);
     expect(received).toHaveLength(1);
     expect(received[0].type).toBe("application/json");
@@ -96,19 +74,19 @@ describe.skipIf(!tools.curl)("the channel's URL on no command line", () => {
     const real = spawnSync("sh", ["-c", "command -v curl"], { encoding: "utf8" }).stdout.trim();
     writeFileSync(path.join(dir, "curl"), `#!/bin/sh\nprintf '%s\\n' "$*" >>"${dir}/argv"\nexec ${real} "$@"\n`, { mode: 0o755 });
     const script = `PATH=${dir}:$PATH\n${notifyFunction("ntfy", tool)}\nnotify "deployed" "abc is deployed"`;
-    const run = await sh(tool, script, url);
+    const run = await sh(tool, script, receiver.url());
     expect(run.status, run.stderr).toBe(0);
     expect(received.map((r) => r.title)).toEqual(["deployed"]);
     const argv = readFileSync(path.join(dir, "argv"), "utf8");
     expect(argv).toContain("-K -");
-    expect(argv).not.toContain(new URL(url).pathname);
+    expect(argv).not.toContain(new URL(receiver.url()).pathname);
   });
   it.skipIf(!tools.wget)("the busybox variant falls back to wget where the image has no curl", async () => {
     received.length = 0;
     const dir = mkdtempSync(path.join(tmpdir(), "servarr-notify-"));
     const busybox = spawnSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).stdout.trim();
     for (const applet of ["wget", "sh"]) symlinkSync(busybox, path.join(dir, applet));
-    const run = await sh("wget", `PATH=${dir}\n${notifyFunction("ntfy", "wget")}\nnotify "restarted x" "unhealthy"`, url);
+    const run = await sh("wget", `PATH=${dir}\n${notifyFunction("ntfy", "wget")}\nnotify "restarted x" "unhealthy"`, receiver.url());
     expect(run.status, run.stderr).toBe(0);
     expect(received.map((r) => r.title)).toEqual(["restarted x"]);
   });

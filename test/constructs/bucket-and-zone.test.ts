@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import type { ServarrConfig } from "../../stacks/config";
-import { exampleConfig, resources, synth } from "../support";
-
-const withHost = (host: Partial<ServarrConfig["host"]>, base: ServarrConfig = exampleConfig): ServarrConfig => ({
-  ...base,
-  host: { ...base.host, ...host },
-});
-const withCloudflare = (cf: Partial<ServarrConfig["host"]["cloudflare"]>) =>
-  withHost({ cloudflare: { ...exampleConfig.host.cloudflare, ...cf } });
-const only = <T>(record: Record<string, T>): T => {
-  const values = Object.values(record);
-  if (values.length !== 1) throw new Error(`expected one, found ${values.length}`);
-  return values[0] as T;
-};
+import { only, resources, synth, withCloudflare } from "../support";
 
 describe("R2 backup bucket with scoped S3 credentials", () => {
   const { host, json } = synth();

@@ -6,11 +6,10 @@ import type { Host } from "../../constructs/host";
 import { IMAGES } from "../../constructs/images";
 import { Role } from "../../constructs/roles";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
-import { exampleConfig, plus, synth } from "../support";
+import { exampleConfig, plus, synth, withHost } from "../support";
 
 const base: ServarrAppProps = { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100 };
 const withApp = (name: string, props: Partial<ServarrAppProps>) => plus((host) => new ServarrApp(host, name, { ...base, ...props }));
-const withHost = (host: Partial<typeof exampleConfig.host>) => ({ ...exampleConfig, host: { ...exampleConfig.host, ...host } });
 
 /** Each rule: the bad config, then the message parts (path, field, value, what is allowed). */
 const appRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [

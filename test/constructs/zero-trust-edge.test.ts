@@ -5,20 +5,7 @@ import { Exposure } from "../../constructs/exposure";
 import { googleOAuthClientSettings } from "../../constructs/google-idp";
 import { healthRoutePath } from "../../constructs/health";
 import { ServarrApp } from "../../constructs/servarr-app";
-import type { ServarrConfig } from "../../stacks/config";
-import { exampleConfig, plus, type Resource, resources, synth } from "../support";
-
-const withHost = (host: Partial<ServarrConfig["host"]>, base: ServarrConfig = exampleConfig): ServarrConfig => ({
-  ...base,
-  host: { ...base.host, ...host },
-});
-const withCloudflare = (cf: Partial<ServarrConfig["host"]["cloudflare"]>) =>
-  withHost({ cloudflare: { ...exampleConfig.host.cloudflare, ...cf } });
-const only = <T>(record: Record<string, T>): T => {
-  const values = Object.values(record);
-  if (values.length !== 1) throw new Error(`expected one, found ${values.length}`);
-  return values[0] as T;
-};
+import { exampleConfig, only, plus, type Resource, resources, synth, withCloudflare, withHost } from "../support";
 
 describe("Google sign-in", () => {
   const { host, json } = synth();
