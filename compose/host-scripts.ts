@@ -60,6 +60,8 @@ export function lanPorts(host: Host): Array<{ app: string; port: number }> {
 
 export const FIREWALL_TABLE = "servarr_host";
 const DOCKER_IFACES = ["docker0", "br-*", TUNNEL_BRIDGE];
+/** Every bridge a container can send from: Docker's own, the tunnel's, the cross-host ones (constructs/cross-host.ts lanBridge). */
+const CONTAINER_IFACES = [...DOCKER_IFACES, "lan-*"];
 
 /** The bridge SSH through the tunnel arrives on: the connector's own egress network, when there is one. */
 export function tunnelBridge(host: Host): string | undefined {
@@ -85,7 +87,8 @@ ${generatedMarker("#")}
 # before the input hook and never reach it (the Docker-bypasses-the-firewall trap): the forward
 # chain below admits DNATed connections only to declared LAN ports and only from the LAN.
 # SSH is admitted from the LAN (sshFrom "lan") and from the tunnel connector's bridge, never
-# from other containers. ICMP: errors of tracked connections arrive as "related"; besides
+# from other containers. Containers reach the LAN only for DNS and through declared cross-host
+# relations (other hosts' SSH, the router's admin page and the NAS are not theirs to reach). ICMP: errors of tracked connections arrive as "related"; besides
 # those only ping from the LAN (rate-limited) and IPv6 neighbour discovery on the link.
 table inet ${FIREWALL_TABLE}
 delete table inet ${FIREWALL_TABLE}
@@ -109,6 +112,10 @@ ${[...ssh, ...ports.map((p) => `    ip saddr ${lan} tcp dport ${p.port} accept c
 ${cross.forward.map((l) => `${l}\n`).join("")}${DOCKER_IFACES.map((i) => `    ct status dnat iifname "${i}" accept comment "containers reaching a published port"`).join("\n")}
 ${ports.map((p) => `    ct status dnat ip saddr ${lan} meta l4proto tcp ct original proto-dst ${p.port} accept comment "${p.app} LAN port"`).join("\n")}
     ct status dnat drop comment "published ports nobody declared, or from outside the LAN"
+${CONTAINER_IFACES.flatMap((i) => [
+  `    iifname "${i}" ip daddr ${lan} meta l4proto { tcp, udp } th dport 53 accept comment "containers' DNS through the LAN's resolver"`,
+  `    iifname "${i}" ip daddr ${lan} drop comment "containers reach the LAN only through declared cross-host relations"`,
+]).join("\n")}
   }
 }
 `;

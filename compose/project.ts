@@ -1,4 +1,4 @@
-import { crossHostPorts, lanBridge, vpnOutboundSubnets } from "../constructs/cross-host";
+import { crossHostPorts, egressBridges, lanBridge, vpnOutboundSubnets } from "../constructs/cross-host";
 import type { Host } from "../constructs/host";
 import { TUNNEL_BRIDGE } from "../constructs/host-machine";
 import { secretFileName } from "../constructs/host-secrets";
@@ -34,6 +34,8 @@ export function composeProject(host: Host): ComposeFile {
     if (target.network_mode === undefined) target.ports = [...(target.ports ?? []), `${host.lanBind}${p.port}:${p.port}`];
   }
   const connector = host.appWithRole("tunnel-connector");
+  // Egress networks that carry cross-host connections: a fixed bridge name the firewall admits to the peers.
+  const routed = new Map([...egressBridges(host)].map(([service, bridge]) => [`${service}-egress`, bridge]));
   const networks: Record<string, ComposeNetwork> = Object.fromEntries(
     plan.networks.map((n) => [
       n.name,
@@ -43,7 +45,9 @@ export function composeProject(host: Host): ComposeFile {
         : n.purpose === "lan"
           ? // The firewall lets this bridge reach the declared peers only (compose/firewall-cross-host.ts).
             { internal: false, driver_opts: { "com.docker.network.bridge.name": lanBridge(n.members[0] as string) } }
-          : { internal: n.internal },
+          : routed.has(n.name)
+            ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": routed.get(n.name) as string } }
+            : { internal: n.internal },
     ]),
   );
   const configs = Object.assign({}, ...host.apps.map(appConfigs));

@@ -7,13 +7,17 @@ import type { ServarrApp } from "./servarr-app";
  * Relations between apps on two hosts of one config: `talksTo: ["nas/jellyfin"]` on an app of
  * the media box. The target publishes its port on its host's LAN address; the target host's
  * firewall admits that port from the client host's LAN address only (Docker masquerades the
- * client's bridge, so the client host's address is what arrives); the client joins a routed
- * network of its own (`<app>-lan`, a fixed bridge name) that the client host's firewall lets
- * reach the declared peer ports and nothing else. A target that has no routed network of its
- * own (no egress) is published from such a network too, whose bridge may answer but never open
- * a connection. A VPN-routed client has no network of its own: its gateway's kill switch lets
- * exactly the peer addresses out besides the VPN (gluetun's FIREWALL_OUTBOUND_SUBNETS, one /32
- * each; vpnOutboundSubnets). `appUrl("nas/jellyfin")` resolves to `http://<nas lanAddress>:<port>`.
+ * client's bridge, so the client host's address is what arrives). On the client host, no
+ * container reaches the LAN except DNS and the declared relations (compose/host-scripts.ts): the
+ * client's routed network carries a fixed bridge name (lanBridge) the firewall lets reach the
+ * declared peer ports: its egress network when it has one (the default route, so the internet
+ * still works), else a network of its own (`<app>-lan`) that reaches nothing else. A target
+ * that has no routed network of its own (no egress) is published from such a network too,
+ * whose bridge may answer but never open a connection. A VPN-routed client leaves through its
+ * gateway: the gateway's kill switch lets exactly the peer addresses out besides the VPN
+ * (gluetun's FIREWALL_OUTBOUND_SUBNETS, one /32 each; vpnOutboundSubnets) and the gateway's
+ * egress bridge is admitted to those peer ports. `appUrl("nas/jellyfin")` resolves to
+ * `http://<nas lanAddress>:<port>`.
  */
 export interface CrossHostLink {
   readonly client: ServarrApp;
@@ -88,16 +92,40 @@ export function crossHostPorts(host: Host): Array<{ app: string; port: number; f
 
 /**
  * Apps of this host with a cross-host network `<app>-lan` (bridge lanBridge(app)): clients (not
- * host-network) and targets published for other hosts that have no routed network otherwise.
+ * host-network) without egress, and targets published for other hosts that have no routed
+ * network otherwise. A client with egress leaves through its egress network (outboundBridges).
  */
 export function lanNetworkApps(host: Host): string[] {
   const clients = linksOf(host)
     .map((l) => l.client)
-    .filter((a) => !a.props.hostNetwork && !a.vpn);
+    .filter((a) => !a.props.hostNetwork && !a.vpn && !a.needsOutside);
   const targets = crossHostPorts(host)
     .map((p) => host.app(p.app))
     .filter((a): a is ServarrApp => a !== undefined && !a.props.hostNetwork && !a.needsOutside);
   return [...new Set([...clients, ...targets].map((a) => a.name))].sort();
+}
+
+/**
+ * The services whose egress network carries cross-host connections, with the fixed bridge name
+ * it gets: a client with egress, and the VPN gateway of VPN-routed clients. (The tunnel
+ * connector's egress bridge already has a fixed name of its own.)
+ */
+export function egressBridges(host: Host): Map<string, string> {
+  const gateway = host.appWithRole("vpn-gateway");
+  const out = new Map<string, string>();
+  for (const l of linksOf(host)) {
+    if (l.client.props.hostNetwork) continue;
+    const endpoint = l.client.vpn ? gateway : l.client.needsOutside ? l.client : undefined;
+    if (endpoint && endpoint.role?.kind !== "tunnel-connector") out.set(endpoint.name, lanBridge(endpoint.name));
+  }
+  return out;
+}
+
+/** The bridge a link's connections leave the client host through (undefined for host-network clients). */
+export function outboundBridge(host: Host, link: CrossHostLink): string | undefined {
+  if (link.client.props.hostNetwork) return undefined;
+  const endpoint = link.client.vpn ? host.appWithRole("vpn-gateway")?.name : link.client.name;
+  return endpoint === undefined ? undefined : (egressBridges(host).get(endpoint) ?? lanBridge(endpoint));
 }
 
 /** The peer addresses VPN-routed clients of this host reach, as gluetun's FIREWALL_OUTBOUND_SUBNETS entries (/32 each). */
