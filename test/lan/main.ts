@@ -1,0 +1,246 @@
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { ComposeFile } from "../../compose/compose-spec";
+import { renderYaml } from "../../compose/render";
+import type { CheckResult } from "../e2e/checks";
+import { readCompose } from "../e2e/plan";
+import { controls, declared, type Expectation, probeAll, type RunHost } from "./checks";
+import { type LanPlan, readLanPlan, topology } from "./plan";
+import { engine, run } from "./probe";
+import { projectCompose, publishedPorts, standInProjection } from "./projection";
+
+/**
+ * The LAN run (test/lan/run.sh prepares the LAN, the namespaces and one engine per host):
+ * `topology` prints the names run.sh creates; `run` loads each host's generated firewall.nft,
+ * brings up each host's projection with stand-ins, and probes the declared cross-host
+ * relations, the refusals and their controls. One line per check; exit 1 on any failure.
+ */
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { plan: { type: "string" }, id: { type: "string" }, work: { type: "string" }, image: { type: "string" } },
+});
+const need = (name: keyof typeof values): string => {
+  const v = values[name];
+  if (typeof v !== "string" || v === "") throw new Error(`missing --${name}`);
+  return v;
+};
+/** The harness's own service on a target host: an app nobody declared, published on the host's LAN address. */
+const PLANTED = "lan-e2e-undeclared";
+
+function freePorts(taken: ReadonlySet<number>, count: number): number[] {
+  const ports: number[] = [];
+  for (let p = 18080; ports.length < count; p++) if (!taken.has(p)) ports.push(p);
+  return ports;
+}
+
+interface Prepared {
+  readonly host: RunHost;
+  readonly file: string;
+  readonly project: string;
+  readonly services: number;
+}
+
+/** Writes one host's projection with stand-ins (plus the planted app on a target host) under work/<host>. */
+function prepare(plan: LanPlan, h: ReturnType<typeof topology>["hosts"][number], work: string, image: string, planted?: number): Prepared {
+  const wanted = [
+    ...plan.relations.filter((r) => r.from.host === h.name).map((r) => r.from.service),
+    ...plan.relations.filter((r) => r.to.host === h.name).map((r) => r.to.service),
+  ];
+  const generated = readCompose(path.join(h.bundle, "compose.yaml"));
+  const projected = projectCompose(generated, wanted);
+  const dir = path.join(work, h.name);
+  const standIn = standInProjection(projected, {
+    image,
+    socketImage: image,
+    hostRoot: path.join(dir, "host"),
+    www: path.join(dir, "www"),
+    engineSocket: h.socket,
+  });
+  for (const line of standIn.substitutions) console.log(`  ${h.name}: stand-in ${line}`);
+  for (const d of standIn.hostDirs) mkdirSync(d, { recursive: true, mode: 0o777 });
+  const pages = new Set([...standIn.paths, ...plan.relations.filter((r) => r.to.host === h.name).map((r) => r.to.path)]);
+  for (const page of pages) {
+    const isDir = page.endsWith("/") || [...pages].some((other) => other.startsWith(`${page}/`));
+    const file = path.join(dir, "www", page, ...(isDir ? ["index.html"] : []));
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, "ok\n", { mode: 0o644 });
+  }
+  writeFileSync(
+    path.join(dir, ".env"),
+    Object.entries(standIn.env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+  );
+  for (const f of standIn.bundleFiles) copyFileSync(path.join(h.bundle, f), path.join(dir, f));
+  const compose: ComposeFile = { ...standIn.compose, services: { ...standIn.compose.services } };
+  if (planted !== undefined) {
+    compose.services[PLANTED] = {
+      image,
+      entrypoint: ["/bin/sh", "-c", `exec httpd -f -p ${planted} -h /www`],
+      ports: [`${h.lanAddress}:${planted}:${planted}`],
+      volumes: [`${path.join(dir, "www")}:/www:ro`],
+    };
+    console.log(`  ${h.name}: planted ${PLANTED}: httpd published on ${h.lanAddress}:${planted} (no declaration anywhere)`);
+  }
+  const file = path.join(dir, "compose.yaml");
+  writeFileSync(file, renderYaml(compose));
+  return {
+    host: {
+      name: h.name,
+      lanAddress: h.lanAddress,
+      netns: h.netns,
+      socket: h.socket,
+      firewall: path.resolve(h.bundle, "firewall.nft"),
+      container: (s) => `${compose.name}-${s}-1`,
+    },
+    file,
+    project: compose.name,
+    services: Object.keys(compose.services).length,
+  };
+}
+
+async function main(): Promise<number> {
+  const plan = readLanPlan(need("plan"));
+  const topo = topology(plan, need("id"));
+  if (positionals[0] === "topology") {
+    // Shell words for run.sh: lan <netns>; stranger <netns> <address>/<prefix>; host <name> <netns> <address>/<prefix> <state>
+    console.log(`lan ${topo.lan}`);
+    console.log(`stranger ${topo.stranger.netns} ${topo.stranger.address}/${topo.stranger.prefix}`);
+    for (const h of topo.hosts) console.log(`host ${h.name} ${h.netns} ${h.lanAddress}/${h.prefix} ${h.state}`);
+    return 0;
+  }
+  if (positionals[0] !== "run") throw new Error(`usage: main.js topology|run --plan FILE --id ID [--work DIR --image TAG]`);
+  const started = Date.now();
+  const work = need("work");
+  const image = need("image");
+  console.log(
+    `  plan: ${plan.source}; LAN ${plan.lanCidr}: ${topo.hosts.map((h) => `${h.name} ${h.lanAddress}`).join(", ")}, stranger ${topo.stranger.address}`,
+  );
+
+  // The relation's target must publish its LAN port on its host's LAN address: a fact of the generated file.
+  const results: CheckResult[] = [];
+  const targets = new Set(plan.relations.map((r) => r.to.host));
+  const byName = new Map<string, Prepared>();
+  const planted = new Map<string, number>();
+  for (const h of topo.hosts) {
+    const published = publishedPorts(readCompose(path.join(h.bundle, "compose.yaml")));
+    const [p] = freePorts(new Set(published.map((x) => x.hostPort)), 1);
+    if (targets.has(h.name)) planted.set(h.name, p as number);
+    byName.set(h.name, prepare(plan, h, work, image, targets.has(h.name) ? p : undefined));
+    for (const r of plan.relations.filter((x) => x.to.host === h.name)) {
+      const hit = published.find((x) => x.hostPort === r.to.port && x.address === h.lanAddress);
+      results.push({
+        name: `published ${r.to.host}/${r.to.service}`,
+        ok: hit !== undefined,
+        failures: hit ? [] : [`no ${h.lanAddress}:${r.to.port}:<port> in ${h.bundle}/compose.yaml`],
+        line: `${hit ? "PASS" : "FAIL"} published ${r.to.host}/${r.to.service}: ${h.bundle}/compose.yaml publishes ${hit ? `${hit.service} on ${h.lanAddress}:${hit.hostPort} (container port ${hit.containerPort})` : `nothing on ${h.lanAddress}:${r.to.port}`}`,
+      });
+    }
+  }
+  const hosts = [...byName.values()];
+  for (const p of hosts) {
+    await run("nsenter", [`--net=/run/netns/${p.host.netns}`, "nft", "-f", p.host.firewall]).then((r) => {
+      if (r.code !== 0) throw new Error(`${p.host.firewall} did not load in ${p.host.netns}: ${r.stderr.trim()}`);
+    });
+  }
+  console.log(`  firewall.nft of ${hosts.map((p) => p.host.name).join(", ")} loaded in their namespaces`);
+
+  // Listeners outside Docker: one on each target host's own address (the input chain), one on the stranger (the client's way out).
+  const [hostPort, strangerPort] = freePorts(new Set([...planted.values(), 22]), 2) as [number, number];
+  mkdirSync(path.join(work, "www"), { recursive: true });
+  writeFileSync(path.join(work, "www", "index.html"), "ok\n");
+  for (const p of hosts.filter((x) => targets.has(x.host.name)))
+    await run("nsenter", [
+      `--net=/run/netns/${p.host.netns}`,
+      "busybox",
+      "httpd",
+      "-p",
+      `${p.host.lanAddress}:${hostPort}`,
+      "-h",
+      path.join(work, "www"),
+    ]);
+  await run("nsenter", [
+    `--net=/run/netns/${topo.stranger.netns}`,
+    "busybox",
+    "httpd",
+    "-p",
+    `${topo.stranger.address}:${strangerPort}`,
+    "-h",
+    path.join(work, "www"),
+  ]);
+
+  const up = Date.now();
+  await Promise.all(
+    hosts.map((p) => engine(p.host.socket, "compose", "-p", p.project, "-f", p.file, "up", "-d", "--wait", "--wait-timeout", "120")),
+  );
+  console.log(
+    `  up: ${hosts.map((p) => `${p.host.name} ${p.services} services`).join(", ")} healthy/running in ${((Date.now() - up) / 1000).toFixed(1)} s`,
+  );
+
+  const stranger = { netns: topo.stranger.netns, label: `the stranger ${topo.stranger.address}` };
+  const expectations: Expectation[] = [];
+  for (const r of plan.relations) {
+    const client = (byName.get(r.from.host) as Prepared).host;
+    const target = (byName.get(r.to.host) as Prepared).host;
+    const clientOrigin = {
+      socket: client.socket,
+      container: client.container(r.from.service),
+      label: `${r.from.service}'s container on ${client.name}`,
+    };
+    expectations.push(...declared(r, client, target));
+    expectations.push(
+      {
+        name: `stranger -> ${r.to.host}/${r.to.service}`,
+        origin: stranger,
+        url: `http://${target.lanAddress}:${r.to.port}${r.to.path}`,
+        answered: false,
+        by: target,
+      },
+      {
+        name: `${r.from.host}/${r.from.service} -> ${r.to.host}/${PLANTED}`,
+        origin: clientOrigin,
+        url: `http://${target.lanAddress}:${planted.get(target.name)}/`,
+        answered: false,
+        by: target,
+      },
+      {
+        name: `${r.from.host} -> ${r.to.host}:${hostPort} (host listener)`,
+        origin: { netns: client.netns, label: `${client.name} itself` },
+        url: `http://${target.lanAddress}:${hostPort}/`,
+        answered: false,
+        by: target,
+      },
+    );
+    if (plan.confined.some((c) => c.host === r.from.host && c.service === r.from.service))
+      expectations.push({
+        name: `${r.from.host}/${r.from.service} -> stranger (confined)`,
+        origin: clientOrigin,
+        url: `http://${topo.stranger.address}:${strangerPort}/`,
+        answered: false,
+        by: client,
+      });
+  }
+  const unique = [...new Map(expectations.map((e) => [e.name, e])).values()];
+  const probed = await probeAll(unique);
+  results.push(...probed.results);
+  for (const p of hosts) results.push(...(await controls(p.host, unique)));
+  for (const r of results) console.log(r.line);
+
+  const failed = results.filter((r) => !r.ok);
+  console.log(
+    `${failed.length === 0 ? "PASS" : "FAIL"} lan: ${results.length - failed.length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      (failed.length > 0 ? ` (failed: ${failed.map((r) => r.name).join(", ")})` : ""),
+  );
+  return failed.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`lan: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
