@@ -212,7 +212,9 @@ async function main(): Promise<number> {
         by: target,
       },
     );
-    if (plan.confined.some((c) => c.host === r.from.host && c.service === r.from.service))
+    const confined = plan.confined.some((c) => c.host === r.from.host && c.service === r.from.service);
+    if (!confined) console.log(`  ${r.from.host}/${r.from.service}: not confined by the plan (other LAN destinations are not probed)`);
+    if (confined)
       expectations.push({
         name: `${r.from.host}/${r.from.service} -> stranger (confined)`,
         origin: clientOrigin,

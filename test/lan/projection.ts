@@ -66,19 +66,27 @@ export function projectCompose(generated: ComposeFile, wanted: readonly string[]
 }
 
 /**
- * The projection with stand-ins (test/e2e/standin.ts): each service's httpd serves the
- * container ports it publishes and the ports its healthcheck probes on localhost; a service in
- * another's namespace has its ports served there.
+ * The projection with stand-ins (test/e2e/standin.ts): each service's httpd serves the ports
+ * its healthcheck probes on localhost; a published container port nobody probes is served by
+ * the service that publishes it. Services in another's namespace serve there (an app behind
+ * the VPN gateway answers on the gateway's published port, as the real app would).
  */
 export function standInProjection(projected: ComposeFile, options: StandInOptions): StandInProject {
   const positions = new Map<string, Position>();
+  const at = (name: string) => {
+    const key = owner(projected.services[name]) ?? name;
+    const position = positions.get(key) ?? { service: key, apps: [], ports: new Map<number, string>(), egress: true };
+    positions.set(key, position);
+    return position;
+  };
   for (const [name, s] of Object.entries(projected.services)) {
-    const at = owner(s) ?? name;
-    const position = positions.get(at) ?? { service: at, apps: [], ports: new Map<number, string>(), egress: true };
+    const position = at(name);
     (position.apps as string[]).push(name);
-    const ports = [...publishedPorts({ ...projected, services: { [name]: s } }).map((p) => p.containerPort), ...localProbePorts(s)];
-    for (const port of ports) (position.ports as Map<number, string>).set(port, name);
-    positions.set(at, position);
+    for (const port of localProbePorts(s)) (position.ports as Map<number, string>).set(port, name);
+  }
+  for (const p of publishedPorts(projected)) {
+    const ports = at(p.service).ports as Map<number, string>;
+    if (!ports.has(p.containerPort)) ports.set(p.containerPort, p.service);
   }
   for (const p of positions.values())
     (p.apps as string[]).sort((a, b) => (a === p.service ? -1 : b === p.service ? 1 : a.localeCompare(b)));
