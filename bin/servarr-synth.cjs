@@ -19,6 +19,7 @@ const sources = [
   "compose",
   "delivery",
   "bench",
+  "examples",
 ];
 
 function newestSource(entry) {

@@ -2,6 +2,7 @@ import type { Host } from "../constructs/host";
 import { TUNNEL_BRIDGE } from "../constructs/host-machine";
 import { renderDeployGate, shellQuote } from "./deploy-gate";
 import { composeFlags, deployStateDir } from "./deploy-script";
+import { crossHostFirewall } from "./firewall-cross-host";
 import { renderFirstBoot } from "./first-boot";
 import { generatedMarker } from "./render";
 import { SETUP_LIBRARY } from "./setup-library";
@@ -110,6 +111,7 @@ function renderFirewall(host: Host): string {
   const lan = m.lanCidr;
   const ports = lanPorts(host);
   const bridge = tunnelBridge(host);
+  const cross = crossHostFirewall(host);
   const ssh = [
     ...(m.sshFrom === "lan" ? [`    ip saddr ${lan} tcp dport 22 accept comment "ssh from the LAN"`] : []),
     ...(bridge ? [`    iifname "${bridge}" tcp dport 22 accept comment "ssh through the tunnel: cloudflared's own network only"`] : []),
@@ -136,13 +138,13 @@ table inet ${FIREWALL_TABLE} {
     icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept comment "IPv6 neighbour discovery"
     udp sport 67 udp dport 68 accept comment "DHCPv4 client"
     ip6 saddr fe80::/10 udp sport 547 udp dport 546 accept comment "DHCPv6 client"
-${[...ssh, ...ports.map((p) => `    ip saddr ${lan} tcp dport ${p.port} accept comment "${p.app} LAN port"`)].join("\n")}
+${[...ssh, ...ports.map((p) => `    ip saddr ${lan} tcp dport ${p.port} accept comment "${p.app} LAN port"`), ...cross.input].join("\n")}
   }
 
   chain forward {
     type filter hook forward priority filter; policy accept;
     ct state established,related accept
-${DOCKER_IFACES.map((i) => `    ct status dnat iifname "${i}" accept comment "containers reaching a published port"`).join("\n")}
+${cross.forward.map((l) => `${l}\n`).join("")}${DOCKER_IFACES.map((i) => `    ct status dnat iifname "${i}" accept comment "containers reaching a published port"`).join("\n")}
 ${ports.map((p) => `    ct status dnat ip saddr ${lan} meta l4proto tcp ct original proto-dst ${p.port} accept comment "${p.app} LAN port"`).join("\n")}
     ct status dnat drop comment "published ports nobody declared, or from outside the LAN"
   }

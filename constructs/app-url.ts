@@ -1,3 +1,4 @@
+import { remotePeer, remoteUrl } from "./cross-host";
 import type { Host } from "./host";
 import type { Problem } from "./problems";
 
@@ -5,7 +6,9 @@ import type { Problem } from "./problems";
  * App-to-app addresses come from the model. `appUrl("sonarr")` is a placeholder resolved when
  * compose.yaml is rendered, after every app is declared: `http://gluetun:8989` when sonarr is
  * VPN-routed (it lives in the gateway's network namespace), `http://sonarr:8989` otherwise.
- * Nobody types a hostname that may not resolve.
+ * Nobody types a hostname that may not resolve. `appUrl("nas/jellyfin")` names an app on the
+ * config's host "nas" (declared in talksTo too): `http://<nas lanAddress>:<port>`
+ * (constructs/cross-host.ts).
  */
 export function appUrl(app: string, path = ""): string {
   return `${OPEN}${app}${CLOSE}${path}`;
@@ -23,6 +26,11 @@ export function referencedApps(value: string): string[] {
 /** The value with every appUrl() placeholder replaced by the app's address on this host. */
 export function resolveAppUrls(host: Host, value: string): string {
   return value.replace(TOKEN, (_, name: string) => {
+    if (remotePeer(name)) {
+      const url = remoteUrl(host, name);
+      if (url === undefined) throw new Error(`appUrl("${name}"): no cross-host relation of that name from host ${host.name}`);
+      return url;
+    }
     const app = host.app(name);
     if (app?.port === undefined) throw new Error(`appUrl("${name}"): no app with a port of that name on host ${host.name}`);
     return app.originUrl;
@@ -39,6 +47,15 @@ export function environmentUrlProblems(host: Host, appName: string, environment:
   const vpnApps = host.apps.filter((a) => a.vpn && a.port !== undefined);
   for (const [key, value] of Object.entries(environment)) {
     for (const name of referencedApps(value)) {
+      if (remotePeer(name)) {
+        if (!(host.app(appName)?.props.talksTo ?? []).includes(name))
+          problems.push({
+            field: `${appName}.environment.${key}`,
+            value: `appUrl("${name}")`,
+            allowed: `an app on another host that ${appName} declares in talksTo (add "${name}" to its talksTo: the firewalls of both hosts follow it)`,
+          });
+        continue;
+      }
       if (host.app(name)?.port === undefined)
         problems.push({
           field: `${appName}.environment.${key}`,

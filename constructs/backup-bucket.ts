@@ -60,6 +60,11 @@ export interface BackupBucketProps extends BackupBucketOptions {
   readonly accountId: string;
   /** Prefix of the token's name. */
   readonly namePrefix: string;
+  /**
+   * Prefix of the Terraform outputs (`<prefix>backup_s3_bucket`): "" for the first host.
+   * @default ""
+   */
+  readonly outputPrefix?: string;
 }
 
 /**
@@ -151,7 +156,7 @@ export class BackupBucket extends Construct {
     this.secretAccessKey = Fn.sha256(this.token.value);
 
     const output = (name: string, value: string, sensitive: boolean, description: string) =>
-      new TerraformOutput(this, name, { value, sensitive, description }).overrideLogicalId(name);
+      new TerraformOutput(this, name, { value, sensitive, description }).overrideLogicalId(`${props.outputPrefix ?? ""}${name}`);
     output("backup_s3_access_key_id", this.accessKeyId, true, "S3 access key id of the Kopia bucket (R2 token id)");
     output(
       "backup_s3_secret_access_key",

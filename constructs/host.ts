@@ -1,24 +1,26 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
-import { AccessControl } from "./access-control";
+import type { AccessControl } from "./access-control";
+import type { Account } from "./account";
 import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
 import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
-import { GoogleIdentityProvider } from "./google-idp";
+import { crossHostPorts, crossHostProblems, lanBridge, linksOf } from "./cross-host";
+import type { GoogleIdentityProvider } from "./google-idp";
 import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
 import { HostSecrets, secretFileName } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
 import { composeLogging, NOTIFY_SECRET, type Recovery, type RecoveryOptions, recoveryProblems, resolveRecovery } from "./restarter";
 import type { AppRole, ServarrApp } from "./servarr-app";
-import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
+import type { ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { SshAccess, type SshOptions } from "./ssh-access";
 import { type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 import { validateHostApps } from "./validate-host-apps";
 import { validateHostProps } from "./validate-host-props";
-import { ZoneHardening } from "./zone-hardening";
+import type { ZoneHardening } from "./zone-hardening";
 
 export interface CloudflareTarget {
   /** Cloudflare account id (32 hex characters). */
@@ -77,6 +79,16 @@ export interface HostProps {
   readonly recovery?: RecoveryOptions;
 }
 
+/** How a host sits among the config's hosts. */
+export interface HostOptions {
+  /**
+   * Unset for the first host (today's names: ssh.<domain>, TUNNEL_TOKEN, tunnel_token); the
+   * host's name for every other one: ssh-<host>.<domain>, GitHub secret <HOST>_TUNNEL_TOKEN,
+   * Terraform output <host>_tunnel_token (constructs/host-secrets.ts).
+   */
+  readonly prefix?: string;
+}
+
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
  * the shared literals (domain, owners, time zone, group, directories) set once for every app.
@@ -93,22 +105,23 @@ export class Host extends Construct {
   readonly imagePolicy: ImagePolicy;
   readonly secrets: HostSecrets;
   readonly tunnel: Tunnel;
-  readonly access: AccessControl;
   readonly machine: Machine;
-  readonly identityProvider: GoogleIdentityProvider;
-  readonly serviceTokens: ServiceTokens;
   readonly backup: BackupBucket;
-  readonly zone: ZoneHardening;
   readonly ssh: SshAccess;
   readonly recovery: Recovery;
-  private readonly lanAddress?: string;
+  /** The Cloudflare account and zone this host shares with every other host of the config. */
+  readonly account: Account;
+  /** LAN address LAN ports (and cross-host ports) are published on; unset: every interface. */
+  readonly lanAddress?: string;
+  /** "" for the first host; `<host>_` for the others: their Terraform outputs and variables. */
+  readonly outputPrefix: string;
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
 
-  constructor(scope: Construct, name: string, props: HostProps) {
+  constructor(scope: Construct, name: string, props: HostProps, account: Account, options: HostOptions = {}) {
     super(scope, name);
     this.name = name;
-    this.domain = props.domain;
+    this.domain = account.domain;
     this.timezone = props.timezone;
     this.gid = props.gid;
     this.groupName = props.groupName ?? "servarr";
@@ -125,8 +138,11 @@ export class Host extends Construct {
     this.machine = resolveMachine(props.machine);
     this.recovery = resolveRecovery(props.recovery);
 
-    this.secrets = new HostSecrets(this, "secrets");
-    this.tunnel = new Tunnel(this, "tunnel", { ...props.cloudflare, name });
+    this.account = account;
+    account.registerHost(this);
+    this.outputPrefix = options.prefix ? `${options.prefix.replace(/-/g, "_")}_` : "";
+    this.secrets = new HostSecrets(this, "secrets", { githubPrefix: this.outputPrefix.toUpperCase() });
+    this.tunnel = new Tunnel(this, "tunnel", { accountId: account.accountId, zoneId: account.zoneId, name });
     this.secrets.provide(
       "TUNNEL_TOKEN",
       "Cloudflare Tunnel connector token (Terraform: the tunnel's token data source)",
@@ -135,30 +151,14 @@ export class Host extends Construct {
     new TerraformOutput(this, "tunnel-token", {
       value: this.tunnel.token,
       sensitive: true,
-      description: "Cloudflare Tunnel connector token",
-    }).overrideLogicalId("tunnel_token");
-    const { accountId } = props.cloudflare;
-    this.identityProvider = new GoogleIdentityProvider(this, "google", { accountId, teamName: props.cloudflare.teamName, name: "Google" });
-    this.serviceTokens = new ServiceTokens(this, "service-tokens", { accountId, namePrefix: name, tokens: props.serviceTokens });
-    const ci = this.serviceTokens.required("ci-deploy");
-    this.secrets.provide("CF_ACCESS_CLIENT_ID", "Access service token id of the CI deploy (SSH through the tunnel)", ci.clientId, "ci");
-    this.secrets.provide("CF_ACCESS_CLIENT_SECRET", "Access service token secret of the CI deploy", ci.clientSecret, "ci");
-    const uptime = this.serviceTokens.required("uptime-monitor");
-    this.secrets.provide("UPTIME_ACCESS_CLIENT_ID", "Access service token id of the off-host uptime checks", uptime.clientId, "ci");
-    this.secrets.provide(
-      "UPTIME_ACCESS_CLIENT_SECRET",
-      "Access service token secret of the off-host uptime checks",
-      uptime.clientSecret,
-      "ci",
-    );
-    this.access = new AccessControl(this, "access", {
-      accountId,
-      owners: props.owners,
+      description: `Cloudflare Tunnel connector token${options.prefix ? ` of ${name}` : ""}`,
+    }).overrideLogicalId(`${this.outputPrefix}tunnel_token`);
+    this.backup = new BackupBucket(this, "backup", {
+      ...props.cloudflare.backupBucket,
+      accountId: account.accountId,
       namePrefix: name,
-      identityProvider: this.identityProvider,
-      serviceTokens: this.serviceTokens,
+      outputPrefix: this.outputPrefix,
     });
-    this.backup = new BackupBucket(this, "backup", { ...props.cloudflare.backupBucket, accountId, namePrefix: name });
     this.secrets.provide(
       "KOPIA_S3_ACCESS_KEY_ID",
       "S3 access key id of the Kopia R2 bucket (Terraform: token id)",
@@ -169,14 +169,30 @@ export class Host extends Construct {
       "S3 secret access key of the Kopia R2 bucket (Terraform: SHA-256 of the token value)",
       this.backup.secretAccessKey,
     );
-    this.zone = new ZoneHardening(this, "zone", { zoneId: props.cloudflare.zoneId, botFightMode: props.cloudflare.botFightMode });
-    this.ssh = new SshAccess(this, "ssh", props.ssh);
+    this.ssh = new SshAccess(this, "ssh", { subdomain: options.prefix ? `ssh-${options.prefix}` : "ssh", ...props.ssh });
     if (this.recovery.notify)
       this.secrets.require(
         NOTIFY_SECRET,
         `${this.recovery.notify.kind} URL the host's notifications are posted to (topic and credentials included)`,
       );
-    this.node.addValidation({ validate: () => validateHostApps(this).map(describeProblem) });
+    this.node.addValidation({ validate: () => [...validateHostApps(this), ...crossHostProblems(this)].map(describeProblem) });
+  }
+
+  /** Access for every host: the account's reusable policies (constructs/account.ts). */
+  get access(): AccessControl {
+    return this.account.access;
+  }
+
+  get zone(): ZoneHardening {
+    return this.account.zone;
+  }
+
+  get serviceTokens(): ServiceTokens {
+    return this.account.serviceTokens;
+  }
+
+  get identityProvider(): GoogleIdentityProvider {
+    return this.account.identityProvider;
   }
 
   /** Called by every ServarrApp on construction. */
@@ -223,6 +239,11 @@ export class Host extends Construct {
     }
     // Every container's logs bounded on disk, whatever the engine's default driver.
     for (const service of Object.values(services)) service.logging = composeLogging(this.recovery.logs);
+    // Ports other hosts' apps reach, on this host's LAN address only (constructs/cross-host.ts).
+    for (const p of crossHostPorts(this)) {
+      const target = services[p.app] as ComposeService;
+      if (target.network_mode === undefined) target.ports = [...(target.ports ?? []), `${this.lanBind}${p.port}:${p.port}`];
+    }
     const connector = this.appWithRole("tunnel-connector");
     const networks: Record<string, ComposeNetwork> = Object.fromEntries(
       this.networkPlan().networks.map((n) => [
@@ -230,7 +251,10 @@ export class Host extends Construct {
         // The firewall admits SSH from this bridge only (constructs/host-machine.ts TUNNEL_BRIDGE).
         connector && n.name === `${connector.name}-egress`
           ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
-          : { internal: n.internal },
+          : n.purpose === "lan"
+            ? // The firewall lets this bridge reach the declared peers only (compose/host-scripts.ts).
+              { internal: false, driver_opts: { "com.docker.network.bridge.name": lanBridge(n.members[0] as string) } }
+            : { internal: n.internal },
       ]),
     );
     const configs = Object.assign({}, ...this.apps.map((a) => a.composeConfigs()));
@@ -273,6 +297,8 @@ export class Host extends Construct {
     const apps = this.apps;
     const gateway = this.appWithRole("vpn-gateway");
     const backup = this.appWithRole("backup");
+    const targets = new Set(crossHostPorts(this).map((p) => p.app));
+    const clients = new Set(linksOf(this).map((l) => l.client.name));
     const nodes: NetworkNode[] = apps.map((app) => {
       const talksTo = new Set(app.peers);
       if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
@@ -281,7 +307,8 @@ export class Host extends Construct {
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),
-        outside: app.needsOutside,
+        outside: app.needsOutside || targets.has(app.name),
+        ...(clients.has(app.name) && !app.props.hostNetwork ? { crossHost: true } : {}),
         ...(app.vpn && gateway ? { via: { service: gateway.name, mode: "namespace" as const } } : {}),
       };
     });

@@ -27,9 +27,15 @@ export interface NetworkNode {
    * @default none
    */
   readonly via?: { readonly service: string; readonly mode: "namespace" | "egress" };
+  /**
+   * Talks to an app on another host (constructs/cross-host.ts): one more routed network of its
+   * own, `<name>-lan`, whose bridge the host's firewall lets reach only the declared peer ports.
+   * @default false
+   */
+  readonly crossHost?: boolean;
 }
 
-export type NetworkPurpose = "peers" | "egress";
+export type NetworkPurpose = "peers" | "egress" | "lan";
 
 export interface PlannedNetwork {
   /** Compose network key (the project name is prefixed by Compose). */
@@ -82,7 +88,10 @@ export class NetworkPlan {
       internal: false,
       purpose: "egress",
     }));
-    this.networks = [...peers, ...egress].sort((a, b) => a.name.localeCompare(b.name));
+    const lan: PlannedNetwork[] = nodes
+      .filter((n) => n.crossHost && n.via?.mode !== "namespace")
+      .map((n) => ({ name: `${n.name}-lan`, members: [n.name], internal: false, purpose: "lan" }));
+    this.networks = [...peers, ...egress, ...lan].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The service whose network namespace a service uses: its VPN gateway, or itself. */
@@ -125,10 +134,10 @@ export class NetworkPlan {
     return pairs.sort((x, y) => `${x[0]} ${x[1]}`.localeCompare(`${y[0]} ${y[1]}`));
   }
 
-  /** Whether the service has a routed network (internet access) of its own or through its endpoint. */
+  /** Whether the service has a routed network (internet access) of its own or through its endpoint; a cross-host "lan" network reaches only its peers. */
   hasEgress(service: string): boolean {
     const e = this.endpoint(service);
-    return this.networks.some((n) => !n.internal && n.members.includes(e));
+    return this.networks.some((n) => !n.internal && n.purpose !== "lan" && n.members.includes(e));
   }
 }
 

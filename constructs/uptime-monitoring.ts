@@ -45,6 +45,8 @@ export interface UptimeTarget {
   readonly path: string;
   readonly private: boolean;
   readonly app: string;
+  /** The host the app runs on. */
+  readonly host: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -59,9 +61,17 @@ export class UptimeMonitoring extends Construct {
   readonly targets: readonly UptimeTarget[];
   readonly checks: readonly MonitoringUptimeCheckConfig[];
 
-  constructor(scope: Construct, id: string, host: Host, props: UptimeMonitoringProps) {
+  /** `hosts`: every host of the config; the first names the alert (the config's name). */
+  constructor(scope: Construct, id: string, hosts: readonly Host[], props: UptimeMonitoringProps) {
     super(scope, id);
-    const { targets, problems } = uptimeTargets(host);
+    const name = hosts[0]?.name ?? id;
+    const results = hosts.map(uptimeTargets);
+    // A hostname two hosts claim is reported at synth (constructs/validate-hosts.ts); probed once here.
+    const targets = results
+      .flatMap((r) => r.targets)
+      .filter((t, i, all) => all.findIndex((o) => o.hostname === t.hostname) === i)
+      .sort((a, b) => a.hostname.localeCompare(b.hostname));
+    const problems = results.flatMap((r) => r.problems);
     if (!EMAIL.test(props.alertEmail)) problems.push({ field: "google.alertEmail", value: props.alertEmail, allowed: "an email address" });
     assertNoProblems(this, problems);
     this.targets = targets;
@@ -70,7 +80,7 @@ export class UptimeMonitoring extends Construct {
       (t) =>
         new MonitoringUptimeCheckConfig(this, `check-${t.hostname.split(".")[0]}`, {
           project: props.projectId,
-          displayName: `${host.name} ${t.hostname}`,
+          displayName: `${t.host} ${t.hostname}`,
           period: props.period ?? "300s",
           timeout: "10s",
           monitoredResource: { type: "uptime_url", labels: { project_id: props.projectId, host: t.hostname } },
@@ -90,7 +100,7 @@ export class UptimeMonitoring extends Construct {
                 }
               : {}),
           },
-          userLabels: { servarr_host: host.name },
+          userLabels: { servarr_host: t.host },
           dependsOn: props.dependsOn,
           // Masked headers never match what was sent: ignore them, and send new ones by
           // replacing the check whenever the token changes (bump its clientSecretVersion).
@@ -102,7 +112,7 @@ export class UptimeMonitoring extends Construct {
 
     const channel = new MonitoringNotificationChannel(this, "email", {
       project: props.projectId,
-      displayName: `${host.name} owner`,
+      displayName: `${name} owner`,
       type: "email",
       labels: { email_address: props.alertEmail },
       dependsOn: props.dependsOn,
@@ -111,7 +121,7 @@ export class UptimeMonitoring extends Construct {
     const ids = this.checks.map((c) => `"${c.uptimeCheckId}"`).join(",");
     new MonitoringAlertPolicy(this, "down", {
       project: props.projectId,
-      displayName: `${host.name}: a hostname is down`,
+      displayName: `${name}: a hostname is down`,
       combiner: "OR",
       conditions: [
         {
@@ -137,9 +147,9 @@ export class UptimeMonitoring extends Construct {
       alertStrategy: { autoClose: "86400s" },
       documentation: {
         mimeType: "text/markdown",
-        content: `A hostname of ${host.name} failed its uptime check from more than one region: the host, its tunnel or the app is down.`,
+        content: `A hostname of ${hosts.length > 1 ? hosts.map((h) => h.name).join(", ") : name} failed its uptime check from more than one region: the host, its tunnel or the app is down.`,
       },
-      userLabels: { servarr_host: host.name },
+      userLabels: { servarr_host: name },
     });
   }
 }
@@ -171,7 +181,7 @@ export function uptimeTargets(host: Host): { targets: UptimeTarget[]; problems: 
     );
     for (const route of probed)
       if (!targets.some((t) => t.hostname === route.hostname))
-        targets.push({ hostname: route.hostname, path, private: route.exposure.kind === "private", app: app.name });
+        targets.push({ hostname: route.hostname, path, private: route.exposure.kind === "private", app: app.name, host: host.name });
     if (app.routes.length > 0 && reachable.length === 0)
       problems.push({
         field: `${app.name}.healthPath`,

@@ -50,7 +50,12 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
     portProblem("port", props.port),
     ...(exposure ? exposureProblems("exposure", exposure) : []),
     ...(props.alsoExpose ?? []).flatMap((e, i) => exposureProblems(`alsoExpose[${i}]`, e)),
-    ...(props.talksTo ?? []).map((peer, i) => labelProblem(`talksTo[${i}]`, peer)),
+    // An app of this host by name, or "<host>/<app>" on another host of the config (constructs/cross-host.ts).
+    ...(props.talksTo ?? []).flatMap((peer, i) =>
+      peer.split("/").length <= 2
+        ? peer.split("/").map((label) => labelProblem(`talksTo[${i}]`, label))
+        : [{ field: `talksTo[${i}]`, value: peer, allowed: "an app name, or <host>/<app> for an app on another host" }],
+    ),
     ...Object.keys(props.environment ?? {}).map((k) =>
       ENV_NAME.test(k) ? undefined : { field: `environment.${k}`, value: k, allowed: "an upper-case variable name" },
     ),

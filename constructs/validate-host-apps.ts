@@ -64,7 +64,8 @@ export function validateHostApps(host: Host): Problem[] {
     if (owner) problems.push({ field: `${app.name}.name`, value: app.name, allowed: `a name not taken by ${owner}` });
   }
   for (const app of apps) {
-    for (const peer of app.props.talksTo ?? []) {
+    // "<host>/<app>" names an app on another host: constructs/cross-host.ts checks those.
+    for (const peer of (app.props.talksTo ?? []).filter((p) => !p.includes("/"))) {
       if (host.app(peer) === undefined)
         problems.push({
           field: `${app.name}.talksTo`,

@@ -1,33 +1,18 @@
-import { R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
-import type { CloudflareTarget, HostProps } from "./host";
+import { type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "./backup-bucket";
+import type { HostProps } from "./host";
 import { isSystemPath } from "./least-privilege";
 import { DNS_LABEL, labelProblem, type Problem } from "./problems";
-import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions } from "./service-tokens";
 
-const HEX32 = /^[a-f0-9]{32}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** The host's own fields; the account's (domain, Cloudflare ids, owners, tokens) are validate-account-props.ts's. */
 
 export function validateHostProps(name: string, props: HostProps): Problem[] {
   const problems: Array<Problem | undefined> = [
     labelProblem("name", name),
-    DOMAIN.test(props.domain)
-      ? undefined
-      : { field: "domain", value: props.domain, allowed: "a lower-case DNS domain such as example.com" },
-    HEX32.test(props.cloudflare.accountId)
-      ? undefined
-      : { field: "cloudflare.accountId", value: props.cloudflare.accountId, allowed: "32 lower-case hex characters" },
-    ...cloudflareProblems(props.cloudflare),
-    ...serviceTokenProblems(props.serviceTokens),
+    ...backupBucketProblems(props.cloudflare.backupBucket),
     labelProblem("ssh.subdomain", props.ssh?.subdomain),
     props.ssh?.target === undefined || /^[a-z0-9.-]+:\d{1,5}$/.test(props.ssh.target)
       ? undefined
       : { field: "ssh.target", value: props.ssh.target, allowed: "host:port as cloudflared sees it, e.g. host.docker.internal:22" },
-    HEX32.test(props.cloudflare.zoneId)
-      ? undefined
-      : { field: "cloudflare.zoneId", value: props.cloudflare.zoneId, allowed: "32 lower-case hex characters" },
-    props.owners.length > 0 ? undefined : { field: "owners", value: [], allowed: "at least one email" },
-    ...props.owners.map((o, i) => (EMAIL.test(o) ? undefined : { field: `owners[${i}]`, value: o, allowed: "an email address" })),
     timeZoneExists(props.timezone)
       ? undefined
       : { field: "timezone", value: props.timezone, allowed: "an IANA time zone that exists, such as Europe/Berlin or Etc/UTC" },
@@ -98,17 +83,9 @@ function nestedDirProblems(props: HostProps): Problem[] {
 
 const R2_BUCKET_NAME = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/;
 
-function cloudflareProblems(cf: CloudflareTarget): Array<Problem | undefined> {
-  const bucket = cf.backupBucket;
+export function backupBucketProblems(bucket: BackupBucketOptions): Array<Problem | undefined> {
   const days = bucket.abortMultipartUploadsAfterDays;
   return [
-    DNS_LABEL.test(cf.teamName)
-      ? undefined
-      : {
-          field: "cloudflare.teamName",
-          value: cf.teamName,
-          allowed: "the Zero Trust team name: a DNS label, the <team> of <team>.cloudflareaccess.com",
-        },
     R2_BUCKET_NAME.test(bucket.name)
       ? undefined
       : {
@@ -125,48 +102,5 @@ function cloudflareProblems(cf: CloudflareTarget): Array<Problem | undefined> {
     days === undefined || (Number.isInteger(days) && days >= 1 && days <= 365)
       ? undefined
       : { field: "cloudflare.backupBucket.abortMultipartUploadsAfterDays", value: days, allowed: "an integer from 1 to 365" },
-  ];
-}
-
-function serviceTokenProblems(tokens: Readonly<Record<string, ServiceTokenOptions>>): Array<Problem | undefined> {
-  return [
-    ...REQUIRED_SERVICE_TOKENS.map((name) =>
-      name in tokens
-        ? undefined
-        : {
-            field: "serviceTokens",
-            value: Object.keys(tokens),
-            allowed: `a record that declares "${name}" (required: ${REQUIRED_SERVICE_TOKENS.join(", ")})`,
-          },
-    ),
-    ...Object.entries(tokens).flatMap(([name, options]) => {
-      const version = options.clientSecretVersion;
-      const expires = options.previousClientSecretExpiresAt;
-      return [
-        labelProblem(`serviceTokens.${name}`, name),
-        // A token admitted on every private app opens every admin UI's health route: the monitor's only.
-        options.everyPrivateApp && name !== "uptime-monitor" && !options.everyPrivateAppReason?.trim()
-          ? {
-              field: `serviceTokens.${name}.everyPrivateApp`,
-              value: true,
-              allowed: 'unset: only "uptime-monitor" is admitted on every private app, unless everyPrivateAppReason says why',
-            }
-          : undefined,
-        version === undefined || (Number.isInteger(version) && version >= 1)
-          ? undefined
-          : {
-              field: `serviceTokens.${name}.clientSecretVersion`,
-              value: version,
-              allowed: "an integer from 1 (bump it to rotate the secret)",
-            },
-        expires === undefined || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(expires)
-          ? undefined
-          : {
-              field: `serviceTokens.${name}.previousClientSecretExpiresAt`,
-              value: expires,
-              allowed: "an RFC 3339 time such as 2027-01-31T00:00:00Z",
-            },
-      ];
-    }),
   ];
 }

@@ -96,7 +96,8 @@ const INSTALL_CLOUDFLARED = script(
 );
 
 function deployJob(d: Delivery): Job {
-  const hostSecrets = d.host.secrets.for("host").map((s) => s.name);
+  const secrets = d.host.secrets.for("host");
+  const hostSecrets = secrets.map((s) => s.name);
   return {
     name: `deploy ${d.host.name} over SSH`,
     "runs-on": RUNNER,
@@ -111,12 +112,13 @@ function deployJob(d: Delivery): Job {
         name: `Deploy ${expr("github.sha")} to ${d.sshHostname}`,
         env: {
           DEPLOY_COMMIT: expr("github.sha"),
-          DEPLOY_SSH_PRIVATE_KEY: expr(`secrets.${d.sshPrivateKey.name}`),
-          DEPLOY_SSH_KNOWN_HOSTS: expr(`secrets.${d.sshKnownHosts.name}`),
+          DEPLOY_SSH_PRIVATE_KEY: expr(`secrets.${d.sshPrivateKey.githubName}`),
+          DEPLOY_SSH_KNOWN_HOSTS: expr(`secrets.${d.sshKnownHosts.githubName}`),
           // cloudflared reads the Access service token from these, never from its command line.
           TUNNEL_SERVICE_TOKEN_ID: expr("secrets.CF_ACCESS_CLIENT_ID"),
           TUNNEL_SERVICE_TOKEN_SECRET: expr("secrets.CF_ACCESS_CLIENT_SECRET"),
-          ...Object.fromEntries(hostSecrets.map((name) => [name, expr(`secrets.${name}`)])),
+          // The host's .env names, each read from its GitHub secret (<HOST>_ prefixed but on the first host).
+          ...Object.fromEntries(secrets.map((s) => [s.name, expr(`secrets.${s.githubName}`)])),
         },
         run: deployStepScript(d, hostSecrets),
       },

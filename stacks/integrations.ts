@@ -2,6 +2,7 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
+import type { Account } from "../constructs/account";
 import { requireDeploySecrets } from "../constructs/deploy-secrets";
 import { type ActionsValue, GitHubRepo } from "../constructs/github-repo";
 import { GoogleSso } from "../constructs/google-sso";
@@ -17,34 +18,41 @@ export interface Integrations {
 }
 
 /**
- * GitHub and Google Cloud around the host. Called after every app is declared: the GitHub
- * secrets are the host's complete list of secrets and the uptime checks cover every hostname.
+ * GitHub and Google Cloud around the hosts. Called after every app is declared: the GitHub
+ * secrets are the account's and every host's complete lists (each host's under its GitHub
+ * names, constructs/host-secrets.ts) and the uptime checks cover every host's hostnames.
  * Credentials come from the workspace's environment (GITHUB_TOKEN, GOOGLE_CREDENTIALS).
  */
-export function addIntegrations(scope: Construct, config: ServarrConfig, host: Host): Integrations {
+export function addIntegrations(scope: Construct, config: ServarrConfig, account: Account, hosts: readonly Host[]): Integrations {
+  const host = hosts[0] as Host;
   new GithubProvider(scope, "github", { owner: config.github.owner });
   new GoogleProvider(scope, "google", { project: config.google.projectId });
-  requireDeploySecrets(host.secrets);
+  for (const h of hosts) requireDeploySecrets(h.secrets);
 
   const google = new GoogleSso(scope, "google-sso", { projectId: config.google.projectId });
-  const monitoring = new UptimeMonitoring(scope, "uptime", host, {
+  const monitoring = new UptimeMonitoring(scope, "uptime", hosts, {
     projectId: config.google.projectId,
     alertEmail: config.google.alertEmail ?? config.host.owners[0] ?? "",
-    probeToken: host.serviceTokens.required("uptime-monitor"),
+    probeToken: account.serviceTokens.required("uptime-monitor"),
     dependsOn: [...google.services],
   });
   const github = new GitHubRepo(scope, "repo", {
     ...config.github,
-    description: `${config.name}: a self-hosted media server as code (${host.domain})`,
-    secrets: () => host.secrets.all,
-    variables: actionsVariables(host),
+    description: `${config.name}: a self-hosted media server as code (${account.domain})`,
+    secrets: () =>
+      [...account.secrets.all, ...hosts.flatMap((h) => h.secrets.all)]
+        .map((s) => ({ ...s, name: s.githubName }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    variables: actionsVariables(host, hosts),
   });
   return { github, google, monitoring };
 }
 
 /** The plain (non-secret) values the workflows read as `vars.NAME`. */
-export function actionsVariables(host: Host): ActionsValue[] {
-  const publicHostnames = host.apps.flatMap((a) => a.routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname));
+export function actionsVariables(host: Host, hosts: readonly Host[] = [host]): ActionsValue[] {
+  const publicHostnames = hosts
+    .flatMap((h) => h.apps)
+    .flatMap((a) => a.routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname));
   return [
     { name: "SERVARR_DOMAIN", description: "Zone every hostname lives under", value: host.domain },
     { name: "SERVARR_BUNDLE_DIR", description: "The host bundle the deploy runs", value: `compose/${host.name}` },

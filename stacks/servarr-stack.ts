@@ -1,10 +1,11 @@
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { CloudBackend, NamedCloudWorkspace, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
-import { Delivery } from "../constructs/delivery";
-import { Host } from "../constructs/host";
+import { CloudBackend, NamedCloudWorkspace, type TerraformElement, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
+import { Account } from "../constructs/account";
+import type { Host } from "../constructs/host";
 import type { ServarrConfig } from "./config";
+import { declareHosts } from "./hosts";
 import { addIntegrations, type Integrations } from "./integrations";
 
 /**
@@ -12,7 +13,12 @@ import { addIntegrations, type Integrations } from "./integrations";
  * providers (the tunnel token becomes a GitHub secret) and that needs one state.
  */
 export class ServarrStack extends TerraformStack {
+  /** The Cloudflare account and zone: created once, whatever the number of hosts. */
+  readonly account: Account;
+  /** The first host (`host` + `apps` in the config). */
   readonly host: Host;
+  /** Every host: the first, then `hosts` in declaration order. */
+  readonly hosts: readonly Host[];
   readonly integrations: Integrations;
 
   constructor(scope: Construct, id: string, config: ServarrConfig) {
@@ -24,9 +30,23 @@ export class ServarrStack extends TerraformStack {
     // Credentials come from the workspace's environment (CLOUDFLARE_API_TOKEN), never from code.
     new CloudflareProvider(this, "cloudflare", {});
     new RandomProvider(this, "random", {});
-    this.host = new Host(this, config.name, config.host);
-    config.apps(this.host);
-    new Delivery(this.host, "delivery", config.delivery);
-    this.integrations = addIntegrations(this, config, this.host);
+    const h = config.host;
+    this.account = new Account(this, "account", {
+      name: config.name,
+      domain: h.domain,
+      cloudflare: h.cloudflare,
+      owners: h.owners,
+      serviceTokens: h.serviceTokens,
+      addressAnchor: config.name,
+    });
+    const hosts = declareHosts(this, config, this.account);
+    this.host = hosts.first;
+    this.hosts = hosts.all;
+    this.integrations = addIntegrations(this, config, this.account, this.hosts);
+  }
+
+  /** Account resources keep the addresses they had under the first host (Account.logicalIdOf). */
+  override allocateLogicalId(element: TerraformElement | Node): string {
+    return Account.logicalIdOf(this, element) ?? super.allocateLogicalId(element);
   }
 }

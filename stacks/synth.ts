@@ -42,7 +42,7 @@ export function buildApp(config: ServarrConfig, outdir: string): { app: App; hos
   const app = new App({ outdir, skipValidation: true });
   const servarr = new ServarrStack(app, "servarr", config);
   new BootstrapStack(app, "bootstrap", config, servarr);
-  return { app, hosts: [servarr.host] };
+  return { app, hosts: [...servarr.hosts] };
 }
 
 /**

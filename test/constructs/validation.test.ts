@@ -173,7 +173,7 @@ const hostRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
 ];
 
 const hostPropRules: Array<[string, Partial<typeof exampleConfig.host>, RegExp]> = [
-  ["domain", { domain: "Example..com" }, /\[servarr\/servarr\] domain: "Example..com" is not allowed; allowed: a lower-case DNS domain/],
+  ["domain", { domain: "Example..com" }, /\[servarr\/account\] domain: "Example..com" is not allowed; allowed: a lower-case DNS domain/],
   [
     "account id",
     { cloudflare: { ...exampleConfig.host.cloudflare, accountId: "abc" } },

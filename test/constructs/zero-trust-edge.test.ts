@@ -58,7 +58,7 @@ describe("Google sign-in", () => {
 });
 
 describe("shared policies and service tokens", () => {
-  const { host, json } = synth();
+  const { host, json, stack } = synth();
   const policies = resources(json, "cloudflare_zero_trust_access_policy");
 
   it("creates account-level policies once: owners and one per token in use, none per app", () => {
@@ -127,7 +127,7 @@ describe("shared policies and service tokens", () => {
 
   it("gives the CI deploy and the uptime monitor's credentials to CI only, from Terraform", () => {
     for (const name of ["CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET", "UPTIME_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"])
-      expect(host.secrets.get(name), name).toMatchObject({ source: "terraform", audience: "ci" });
+      expect(stack.account.secrets.get(name), name).toMatchObject({ source: "terraform", audience: "ci" });
   });
 
   it("admits a per-app token only where declared", () => {
@@ -254,7 +254,7 @@ describe("validation of the Zero Trust settings", () => {
     [
       "team name",
       withCloudflare({ teamName: "My Team" }),
-      /\[servarr\/servarr\] cloudflare.teamName: "My Team" is not allowed; allowed: the Zero Trust team name/,
+      /\[servarr\/account\] cloudflare.teamName: "My Team" is not allowed; allowed: the Zero Trust team name/,
     ],
     [
       "bucket name",

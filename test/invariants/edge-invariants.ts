@@ -34,34 +34,50 @@ interface Ingress {
   service: string;
 }
 
-function ingress(tf: TerraformJson): { rules: Ingress[]; tunnelRef: string } {
-  const configs = Object.values(resources(tf, "cloudflare_zero_trust_tunnel_cloudflared_config"));
-  if (configs.length !== 1) return { rules: [], tunnelRef: "" };
-  const config = configs[0] as { tunnel_id: string; config: { ingress: Ingress[] } };
-  return { rules: config.config.ingress, tunnelRef: config.tunnel_id };
+/** One tunnel config per host: its tunnel and its ingress list. */
+function tunnelConfigs(tf: TerraformJson): Array<{ rules: Ingress[]; tunnelRef: string }> {
+  return Object.values(resources(tf, "cloudflare_zero_trust_tunnel_cloudflared_config")).map((c) => {
+    const config = c as { tunnel_id: string; config: { ingress: Ingress[] } };
+    return { rules: config.config.ingress, tunnelRef: config.tunnel_id };
+  });
 }
 
-/** Every ingress hostname has exactly one proxied CNAME to `<tunnel id>.cfargotunnel.com`, and no CNAME to the tunnel dangles. */
+/** Every ingress rule of every tunnel (one per host). */
+function ingress(tf: TerraformJson): { rules: Ingress[] } {
+  return { rules: tunnelConfigs(tf).flatMap((c) => c.rules) };
+}
+
+/**
+ * Every tunnel has exactly one config; every ingress hostname has exactly one proxied CNAME to
+ * `<its tunnel's id>.cfargotunnel.com`, and no CNAME to a tunnel dangles (one tunnel per host).
+ */
 export function everyHostnameHasOneProxiedTunnelCname({ tf }: SynthesizedModel): string[] {
   const problems: string[] = [];
-  const { rules, tunnelRef } = ingress(tf);
-  const tunnels = Object.keys(resources(tf, "cloudflare_zero_trust_tunnel_cloudflared"));
-  if (tunnels.length !== 1 || tunnelRef !== ref("cloudflare_zero_trust_tunnel_cloudflared", tunnels[0] ?? "", "id"))
-    problems.push(`the tunnel config must belong to the one tunnel, found ${tunnelRef}`);
-  const target = tunnelRef.replace(/\}$/, "}.cfargotunnel.com");
+  const configs = tunnelConfigs(tf);
+  const tunnels = Object.keys(resources(tf, "cloudflare_zero_trust_tunnel_cloudflared")).map((t) =>
+    ref("cloudflare_zero_trust_tunnel_cloudflared", t, "id"),
+  );
+  const configured = configs.map((c) => c.tunnelRef).sort();
+  if (tunnels.length === 0 || JSON.stringify(configured) !== JSON.stringify([...tunnels].sort()))
+    problems.push(`every tunnel must have exactly one config: tunnels ${tunnels.join(", ")}, configs of ${configured.join(", ")}`);
   const records = Object.values(resources(tf, "cloudflare_dns_record"));
-  const hostnames = new Set(rules.flatMap((r) => (r.hostname ? [r.hostname] : [])));
-  for (const hostname of hostnames) {
-    const mine = records.filter((r) => r.name === hostname);
-    if (mine.length !== 1) problems.push(`${hostname}: ${mine.length} DNS records, expected exactly one`);
-    for (const r of mine) {
-      if (r.type !== "CNAME") problems.push(`${hostname}: type ${String(r.type)}, expected CNAME`);
-      if (r.proxied !== true) problems.push(`${hostname}: not proxied`);
-      if (r.content !== target) problems.push(`${hostname}: points to ${String(r.content)}, expected ${target}`);
+  const targetOf = new Map<string, string>();
+  for (const { rules, tunnelRef } of configs) {
+    const target = tunnelRef.replace(/\}$/, "}.cfargotunnel.com");
+    for (const hostname of new Set(rules.flatMap((r) => (r.hostname ? [r.hostname] : [])))) {
+      if (targetOf.has(hostname)) problems.push(`${hostname}: routed by two tunnels`);
+      targetOf.set(hostname, target);
+      const mine = records.filter((r) => r.name === hostname);
+      if (mine.length !== 1) problems.push(`${hostname}: ${mine.length} DNS records, expected exactly one`);
+      for (const r of mine) {
+        if (r.type !== "CNAME") problems.push(`${hostname}: type ${String(r.type)}, expected CNAME`);
+        if (r.proxied !== true) problems.push(`${hostname}: not proxied`);
+        if (r.content !== target) problems.push(`${hostname}: points to ${String(r.content)}, expected ${target}`);
+      }
     }
   }
   for (const r of records)
-    if (String(r.content).endsWith(".cfargotunnel.com") && !hostnames.has(String(r.name)))
+    if (String(r.content).endsWith(".cfargotunnel.com") && !targetOf.has(String(r.name)))
       problems.push(`${String(r.name)}: CNAME to the tunnel without an ingress rule`);
   return problems;
 }
@@ -146,9 +162,12 @@ export function everyHostnameIsPublicOrGuarded({ tf }: SynthesizedModel, declare
   }
 }
 
-/** The ingress list ends with exactly one catch-all, the 404. */
+/** Every tunnel's ingress list ends with exactly one catch-all, the 404. */
 export function catchAllIsLastAndUnique({ tf }: SynthesizedModel): string[] {
-  const { rules } = ingress(tf);
+  return tunnelConfigs(tf).flatMap(({ rules }) => catchAllProblems(rules));
+}
+
+function catchAllProblems(rules: readonly Ingress[]): string[] {
   const catchAlls = rules.map((r, i) => [r, i] as const).filter(([r]) => r.hostname === undefined);
   const problems: string[] = [];
   if (catchAlls.length !== 1) problems.push(`${catchAlls.length} catch-all rules, expected exactly one`);

@@ -110,7 +110,7 @@ describe("default branch protection: an explicit choice", () => {
 });
 
 describe("Actions secrets and variables: one list", () => {
-  const { host, json } = synth();
+  const { host, json, stack } = synth();
   const secrets = Object.values(resources(json, "github_actions_environment_secret")) as Array<{
     secret_name: string;
     plaintext_value: string;
@@ -119,7 +119,7 @@ describe("Actions secrets and variables: one list", () => {
   const variables = Object.values(resources(json, "github_actions_variable")) as Array<{ variable_name: string; value: string }>;
 
   it("makes every host secret (audience host and ci) a secret of the production environment, and nothing else", () => {
-    expect(secrets.map((s) => s.secret_name).sort()).toEqual(host.secrets.all.map((s) => s.name));
+    expect(secrets.map((s) => s.secret_name).sort()).toEqual([...host.secrets.all, ...stack.account.secrets.all].map((s) => s.name).sort());
     for (const s of secrets) expect(s.environment, s.secret_name).toBe(DEPLOY_ENVIRONMENT);
     expect(resources(json, "github_actions_secret")).toEqual({});
   });
@@ -127,7 +127,7 @@ describe("Actions secrets and variables: one list", () => {
   it("falls back to repository secrets only where GitHub has no environments (private, free plan)", () => {
     const { json } = synth(withGitHub({ visibility: "private", plan: "free", protection: "none" }));
     expect(resources(json, "github_actions_environment_secret")).toEqual({});
-    expect(Object.keys(resources(json, "github_actions_secret")).length).toBe(host.secrets.all.length);
+    expect(Object.keys(resources(json, "github_actions_secret")).length).toBe(host.secrets.all.length + stack.account.secrets.all.length);
   });
 
   it("covers every name .env.example lists (the host audience)", () => {

@@ -34,7 +34,7 @@ describe("Google sign-in: what Terraform can manage", () => {
     [{ ...exampleConfig, google: { projectId: "Bad_Project" } }, /\[servarr\/google-sso\] google.projectId: "Bad_Project" is not allowed/],
     [
       { ...exampleConfig, host: { ...exampleConfig.host, cloudflare: { ...exampleConfig.host.cloudflare, teamName: "my team" } } },
-      /\[servarr\/servarr\] cloudflare.teamName: "my team" is not allowed/,
+      /\[servarr\/account\] cloudflare.teamName: "my team" is not allowed/,
     ],
     [
       { ...exampleConfig, google: { ...exampleConfig.google, alertEmail: "nobody" } },

@@ -124,8 +124,9 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
     });
 
     it("zero trust: every hostname has one proxied CNAME, is public as declared or guarded, the 404 catch-all is last, VPN apps go through the gateway", () => {
+      // One Terraform stack for every host: the promise is every host's routes together.
+      const routes = hosts.flatMap((h) => h.apps.flatMap((a) => a.routes));
       for (const host of hosts) {
-        const routes = host.apps.flatMap((a) => a.routes);
         const declared = {
           publicHostnames: routes.filter((x) => x.exposure.kind === "public").map((x) => x.hostname),
           people: [...r.config.host.owners, ...routes.flatMap((x) => x.exposure.allowEmails)],

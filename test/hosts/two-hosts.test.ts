@@ -1,0 +1,161 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { makeUniqueId } from "cdktf/lib/private/unique";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { ComposeFile } from "../../compose/compose-spec";
+import { lanBridge } from "../../constructs/cross-host";
+import { synthesize } from "../../stacks/synth";
+import { FIXTURES } from "../fixtures";
+import { config } from "../fixtures/two-hosts";
+import { resources } from "../support";
+
+/**
+ * The two-host example (a media box and a NAS), synthesized as `npm run synth -- --config`
+ * writes it: the account once, each host complete, the one cross-host relation exactly admitted.
+ */
+const out = mkdtempSync(path.join(tmpdir(), "servarr-two-hosts-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const result = synthesize(config, { outdir: path.join(out, "cdktf.out"), bundleRoot: path.join(out, "compose"), repoRoot: out });
+const tf = result.stacks.get("servarr") ?? {};
+const count = (type: string) => Object.keys(resources(tf, type)).length;
+const read = (file: string) => readFileSync(path.join(out, file), "utf8");
+const [box, nas] = result.hosts;
+const nasAddress = config.hosts?.nas?.lanAddress as string;
+const boxAddress = config.host.lanAddress as string;
+
+describe("the account and zone exist once", () => {
+  it("one IdP, one DNSSEC, one set of zone settings, one owners policy, the service tokens once", () => {
+    const one =
+      synthesize(FIXTURES.minimal as typeof config, {
+        outdir: path.join(out, "one", "cdktf.out"),
+        bundleRoot: path.join(out, "one", "compose"),
+      }).stacks.get("servarr") ?? {};
+    expect(count("cloudflare_zero_trust_access_identity_provider")).toBe(1);
+    expect(count("cloudflare_zone_dnssec")).toBe(1);
+    expect(count("cloudflare_zone_setting")).toBe(Object.keys(resources(one, "cloudflare_zone_setting")).length);
+    const policies = Object.values(resources(tf, "cloudflare_zero_trust_access_policy"));
+    expect(policies.filter((p) => String(p.name).endsWith(" owners"))).toHaveLength(1);
+    expect(Object.values(resources(tf, "cloudflare_zero_trust_access_service_token")).map((t) => t.name)).toEqual(
+      Object.keys(config.host.serviceTokens).map((n) => `${config.name} ${n}`),
+    );
+  });
+
+  it("keeps the addresses the account resources had under the first host (no move for applied state)", () => {
+    const anchor = config.name;
+    expect(Object.keys(resources(tf, "cloudflare_zero_trust_access_identity_provider"))).toEqual([
+      makeUniqueId([anchor, "google", "google"]),
+    ]);
+    expect(Object.keys(resources(tf, "cloudflare_zone_dnssec"))).toEqual([makeUniqueId([anchor, "zone", "dnssec"])]);
+    expect(Object.keys(resources(tf, "cloudflare_zero_trust_access_policy"))).toContain(makeUniqueId([anchor, "access", "owners"]));
+  });
+});
+
+describe("each host is complete", () => {
+  it("two tunnels, each with its own config", () => {
+    expect(count("cloudflare_zero_trust_tunnel_cloudflared")).toBe(2);
+    expect(Object.values(resources(tf, "cloudflare_zero_trust_tunnel_cloudflared")).map((t) => t.name)).toEqual(["mediabox", "nas"]);
+    expect(count("cloudflare_zero_trust_tunnel_cloudflared_config")).toBe(2);
+  });
+
+  it("two buckets with distinct names, each S3 token scoped to its own bucket only", () => {
+    const buckets = Object.values(resources(tf, "cloudflare_r2_bucket")).map((b) => String(b.name));
+    expect(buckets.sort()).toEqual(["homelab-mediabox-backups", "homelab-mediabox-backups-nas"]);
+    const tokens = Object.values(resources(tf, "cloudflare_account_token"));
+    expect(tokens).toHaveLength(2);
+    for (const token of tokens) {
+      const [policy] = token.policies as Array<{ resources: string }>;
+      const scoped = Object.keys(JSON.parse(policy?.resources ?? "{}"));
+      expect(scoped).toHaveLength(1);
+      expect(buckets.some((b) => scoped[0]?.endsWith(`_${b}`) && String(token.name).endsWith(` ${b}`))).toBe(true);
+    }
+  });
+
+  it("two complete bundles: the same files for each host", () => {
+    expect(readdirSync(path.join(out, "compose")).sort()).toEqual(["mediabox", "nas"]);
+    expect(readdirSync(path.join(out, "compose", "nas")).sort()).toEqual(readdirSync(path.join(out, "compose", "mediabox")).sort());
+  });
+
+  it("a deploy job per host, to its own SSH hostname (the first keeps ssh.<domain>)", () => {
+    const deploy = parse(read(".github/workflows/deploy.yml")) as { jobs: Record<string, { steps: Array<{ name?: string }> }> };
+    expect(Object.keys(deploy.jobs).filter((j) => j.startsWith("deploy_"))).toEqual(["deploy_mediabox", "deploy_nas"]);
+    expect(box?.ssh.hostname).toBe(`ssh.${config.host.domain}`);
+    expect(nas?.ssh.hostname).toBe(`ssh-nas.${config.host.domain}`);
+    expect(JSON.stringify(deploy.jobs.deploy_nas)).toContain(`to ssh-nas.${config.host.domain}`);
+  });
+
+  it("uptime checks cover every host's hostnames", () => {
+    const probed = Object.values(resources(tf, "google_monitoring_uptime_check_config")).map(
+      (c) => (c.monitored_resource as { labels: { host: string } }).labels.host,
+    );
+    expect(probed).toContain(`watch.${config.host.domain}`);
+    expect(probed).toContain(`requests.${config.host.domain}`);
+  });
+});
+
+describe("GitHub secrets: every host's, no collision", () => {
+  const names = Object.values(resources(tf, "github_actions_environment_secret")).map((s) => String(s.secret_name));
+
+  it("each name once; the first host's unprefixed, the NAS's NAS_-prefixed, the account's once", () => {
+    expect(new Set(names).size).toBe(names.length);
+    for (const s of box?.secrets.all ?? []) expect(names).toContain(s.name);
+    for (const s of nas?.secrets.all ?? []) expect(names).toContain(`NAS_${s.name}`);
+    for (const n of ["CF_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"]) expect(names.filter((x) => x.endsWith(n))).toEqual([n]);
+  });
+
+  it("the NAS's deploy job maps each NAS_ secret to the host's unprefixed .env name", () => {
+    const deploy = read(".github/workflows/deploy.yml");
+    expect(deploy).toContain("TUNNEL_TOKEN: ${{ secrets.NAS_TUNNEL_TOKEN }}");
+    expect(deploy).toContain("DEPLOY_SSH_PRIVATE_KEY: ${{ secrets.NAS_SSH_PRIVATE_KEY }}");
+    expect(deploy).toContain("TUNNEL_SERVICE_TOKEN_ID: ${{ secrets.CF_ACCESS_CLIENT_ID }}");
+  });
+
+  it("the NAS's typed secrets are Terraform variables of their own (nas_<name>)", () => {
+    expect(Object.keys(tf.variable ?? {})).toEqual(
+      expect.arrayContaining(["nas_ssh_private_key", "nas_kopia_password", "ssh_private_key"]),
+    );
+  });
+});
+
+describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
+  const nasCompose = parse(read("compose/nas/compose.yaml")) as ComposeFile;
+  const boxCompose = parse(read("compose/mediabox/compose.yaml")) as ComposeFile;
+
+  it("jellyfin publishes its port on the NAS's LAN address only", () => {
+    expect(nasCompose.services.jellyfin?.ports).toEqual([`${nasAddress}:8096:8096`]);
+  });
+
+  it("the NAS firewall admits that port from the media box's address only (input and forwarded DNAT)", () => {
+    const nft = read("compose/nas/firewall.nft");
+    const rules = nft.split("\n").filter((l) => /\b8096\b/.test(l));
+    expect(rules).toEqual([
+      `    ip saddr ${boxAddress} tcp dport 8096 accept comment "jellyfin for mediabox/seerr"`,
+      `    ct status dnat ip saddr ${boxAddress} meta l4proto tcp ct original proto-dst 8096 accept comment "jellyfin for mediabox/seerr"`,
+    ]);
+    // Any other DNATed connection still ends in the drop.
+    expect(nft.indexOf("ct status dnat drop")).toBeGreaterThan(nft.indexOf("proto-dst 8096"));
+  });
+
+  it("seerr joins a network of its own whose bridge the media box lets reach only nas:8096", () => {
+    expect(boxCompose.services.seerr?.networks).toContain("seerr-lan");
+    expect(boxCompose.networks?.["seerr-lan"]).toEqual({
+      internal: false,
+      driver_opts: { "com.docker.network.bridge.name": lanBridge("seerr") },
+    });
+    const rules = read("compose/mediabox/firewall.nft")
+      .split("\n")
+      .filter((l) => l.includes(`"${lanBridge("seerr")}"`));
+    expect(rules).toEqual([
+      `    iifname "lan-seerr" ip daddr ${nasAddress} tcp dport 8096 accept comment "seerr to nas/jellyfin"`,
+      `    iifname "lan-seerr" drop comment "seerr's cross-host network: its declared peers only"`,
+    ]);
+  });
+
+  it("nothing else crosses: no other app of either host publishes for the other or has a cross-host network", () => {
+    const published = Object.entries(nasCompose.services).filter(([, s]) => (s.ports ?? []).length > 0);
+    expect(published.map(([n]) => n)).toEqual(["jellyfin"]);
+    expect(Object.keys(boxCompose.networks ?? {}).filter((n) => n.endsWith("-lan"))).toEqual(["seerr-lan"]);
+    expect(read("compose/nas/firewall.nft")).not.toMatch(/iifname "lan-/);
+  });
+});

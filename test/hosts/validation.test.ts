@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { appUrl } from "../../constructs/app-url";
+import * as catalog from "../../constructs/catalog";
+import { Exposure } from "../../constructs/exposure";
+import { ServarrApp } from "../../constructs/servarr-app";
+import type { MoreHostConfig, ServarrConfig } from "../../stacks/config";
+import { config as twoHosts } from "../fixtures/two-hosts";
+import { synth } from "../support";
+
+/** The two-host example with the NAS (or its apps, or the media box's apps) changed. */
+const nas = twoHosts.hosts?.nas as MoreHostConfig;
+const withNas = (change: Partial<MoreHostConfig>, base: ServarrConfig = twoHosts): ServarrConfig => ({
+  ...base,
+  hosts: { nas: { ...nas, ...change } },
+});
+const withBoxApps = (apps: ServarrConfig["apps"]): ServarrConfig => ({ ...twoHosts, apps });
+
+describe("several hosts: each bad declaration stops synth with path, field, value and what is allowed", () => {
+  it.each<[string, ServarrConfig, RegExp]>([
+    [
+      "host name not a DNS label",
+      { ...twoHosts, hosts: { NAS_1: nas } },
+      /\[servarr\] hosts.NAS_1: "NAS_1" is not allowed; allowed: a host name that is a lower-case DNS label/,
+    ],
+    [
+      "host name of the first host",
+      { ...twoHosts, hosts: { mediabox: nas } },
+      /hosts.mediabox: "mediabox" is not allowed; allowed: a name other than the first host's/,
+    ],
+    ["no LAN address", withNas({ lanAddress: undefined as unknown as string }), /hosts.nas.lanAddress: \(unset\) is not allowed/],
+    [
+      "first host without a LAN address",
+      { ...twoHosts, host: { ...twoHosts.host, lanAddress: undefined } },
+      /host.lanAddress: \(unset\) is not allowed; allowed: the first host's IPv4 LAN address/,
+    ],
+    [
+      "a hostname another host routes",
+      withNas({
+        apps: (h) => {
+          catalog.jellyfin(h, { exposure: Exposure.public({ subdomain: "requests" }) });
+          catalog.cloudflared(h);
+        },
+      }),
+      /servarr\/nas: jellyfin.hostname: "requests.example.net" is not allowed; allowed: a hostname no other host uses \(host mediabox routes it already/,
+    ],
+    [
+      "an SSH hostname another host routes",
+      withNas({ ssh: { subdomain: "ssh" } }),
+      /servarr\/nas: ssh.subdomain: "ssh.example.net" is not allowed; allowed: a hostname no other host uses/,
+    ],
+    [
+      "the first host's bucket",
+      withNas({ backupBucket: { name: "homelab-mediabox-backups" } }),
+      /servarr\/nas: backupBucket.name: "homelab-mediabox-backups" is not allowed; allowed: a bucket name of its own/,
+    ],
+    [
+      "the first host's LAN address",
+      withNas({ lanAddress: "192.168.1.10" }),
+      /servarr\/nas: lanAddress: "192.168.1.10" is not allowed; allowed: an address of this machine \(host mediabox has it already\)/,
+    ],
+  ])("%s", (_, config, message) => {
+    expect(() => synth(config)).toThrow(message);
+  });
+});
+
+describe("cross-host relations: what is refused", () => {
+  const box = (talksTo: string[], vpn = false) =>
+    withBoxApps((h) => {
+      twoHosts.apps(h);
+      catalog.bazarr(h, { vpn, exposure: Exposure.private(), talksTo });
+    });
+
+  it.each<[string, ServarrConfig, RegExp]>([
+    [
+      "an unknown host",
+      box(["nsa/jellyfin"]),
+      /bazarr.talksTo: "nsa\/jellyfin" is not allowed; allowed: <host>\/<app> naming another host of this config \(nas\)/,
+    ],
+    [
+      "its own host by name",
+      box(["mediabox/seerr"]),
+      /bazarr.talksTo: "mediabox\/seerr" is not allowed; allowed: <host>\/<app> naming another host/,
+    ],
+    [
+      "an app the host lacks",
+      box(["nas/plex"]),
+      /bazarr.talksTo: "nas\/plex" is not allowed; allowed: an app with a port on host nas: jellyfin, kopia/,
+    ],
+    [
+      "a VPN-routed client",
+      box(["nas/jellyfin"], true),
+      /bazarr.talksTo: "nas\/jellyfin" is not allowed; allowed: a peer on this host only: bazarr is VPN-routed/,
+    ],
+    ["a malformed peer", box(["a/b/c"]), /talksTo\[0\]: "a\/b\/c" is not allowed; allowed: an app name, or <host>\/<app>/],
+  ])("%s", (_, config, message) => {
+    expect(() => synth(config)).toThrow(message);
+  });
+
+  it("a published port that collides with a LAN port of the target host", () => {
+    const config = withNas({
+      apps: (h) => {
+        catalog.jellyfin(h, { exposure: Exposure.public({ subdomain: "watch" }) });
+        new ServarrApp(h, "web", {
+          image: "nginx:1.27.3",
+          port: 8080,
+          uid: 13090,
+          exposure: Exposure.public({ lanPort: 8096 }),
+          reasons: {},
+        });
+        catalog.cloudflared(h);
+      },
+    });
+    expect(() => synth(config)).toThrow(
+      /jellyfin.port: 8096 is not allowed; allowed: a port free on nas's LAN address: mediabox\/seerr reach jellyfin there, and web publishes 8096 already/,
+    );
+  });
+
+  it("appUrl of another host's app needs the relation in talksTo", () => {
+    const config = withBoxApps((h) => {
+      twoHosts.apps(h);
+      new ServarrApp(h, "homepage", {
+        image: "ghcr.io/gethomepage/homepage:v1.0.0",
+        port: 3000,
+        uid: 13091,
+        environment: { JF: appUrl("nas/jellyfin") },
+      });
+    });
+    expect(() => synth(config)).toThrow(
+      /homepage.environment.JF: "appUrl\(\\"nas\/jellyfin\\"\)" is not allowed; allowed: an app on another host that homepage declares in talksTo/,
+    );
+  });
+
+  it("appUrl of another host's app resolves to its host's LAN address and published port", () => {
+    const config = withBoxApps((h) => {
+      twoHosts.apps(h);
+      new ServarrApp(h, "homepage", {
+        image: "ghcr.io/gethomepage/homepage:v1.0.0",
+        port: 3000,
+        uid: 13091,
+        talksTo: ["nas/jellyfin"],
+        environment: { JF: appUrl("nas/jellyfin", "/web") },
+      });
+    });
+    const { stack } = synth(config);
+    expect(stack.host.composeProject().services.homepage?.environment?.JF).toBe("http://192.168.1.20:8096/web");
+  });
+});
