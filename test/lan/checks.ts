@@ -30,8 +30,8 @@ export function result(name: string, ok: boolean, line: string, failures: string
 }
 
 /** The declared relation answers from the client's container and from the client's host. */
-export function declared(r: CrossHostRelation, client: RunHost, target: RunHost): Expectation[] {
-  const url = `http://${target.lanAddress}:${r.to.port}${r.to.path}`;
+export function declared(r: CrossHostRelation, client: RunHost): Expectation[] {
+  const url = `http://${r.to.address}:${r.to.port}${r.to.path}`;
   return [
     {
       name: `${r.from.host}/${r.from.service} -> ${r.to.host}/${r.to.service}`,

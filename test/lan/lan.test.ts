@@ -11,7 +11,12 @@ const plan: LanPlan = {
     { name: "media", lanAddress: "192.168.1.10", bundle: "compose/media" },
     { name: "nas", lanAddress: "192.168.1.254", bundle: "compose/nas" },
   ],
-  relations: [{ from: { host: "media", service: "sonarr" }, to: { host: "nas", service: "sabnzbd", port: 8080, path: "/api" } }],
+  relations: [
+    {
+      from: { host: "media", service: "sonarr" },
+      to: { host: "nas", service: "sabnzbd", address: "192.168.1.254", port: 8080, path: "/api" },
+    },
+  ],
   confined: [{ host: "media", service: "sonarr" }],
 };
 
@@ -53,11 +58,14 @@ describe("LAN plan", () => {
     const problems = planProblems({
       ...plan,
       hosts: [plan.hosts[0] as LanPlan["hosts"][number], { name: "nas", lanAddress: "10.0.0.1", bundle: "x" }],
-      relations: [{ from: { host: "media", service: "a" }, to: { host: "media", service: "b", port: 0, path: "x" } }],
+      relations: [
+        { from: { host: "media", service: "a" }, to: { host: "media", service: "b", address: "192.168.1.11", port: 0, path: "x" } },
+      ],
       confined: [{ host: "nas", service: "a" }],
     });
     expect(problems).toEqual([
       "hosts.nas.lanAddress: 10.0.0.1 is not inside 192.168.1.0/24",
+      "relation media/a -> media/b: the client is handed 192.168.1.11, not media's lanAddress 192.168.1.10",
       "relation media/a -> media/b: not cross-host",
       "relation media/a -> media/b: port 0",
       "relation media/a -> media/b: path x does not start with /",

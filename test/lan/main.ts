@@ -1,12 +1,15 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ComposeFile } from "../../compose/compose-spec";
 import { renderYaml } from "../../compose/render";
+import { buildApp } from "../../stacks/synth";
 import type { CheckResult } from "../e2e/checks";
 import { readCompose } from "../e2e/plan";
 import { controls, declared, type Expectation, probeAll, type RunHost } from "./checks";
-import { type LanPlan, readLanPlan, topology } from "./plan";
+import { lanPlanFromModel, loadConfig } from "./from-model";
+import { type LanPlan, planProblems, readLanPlan, topology } from "./plan";
 import { engine, run } from "./probe";
 import { projectCompose, publishedPorts, standInProjection } from "./projection";
 
@@ -18,7 +21,14 @@ import { projectCompose, publishedPorts, standInProjection } from "./projection"
  */
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { plan: { type: "string" }, id: { type: "string" }, work: { type: "string" }, image: { type: "string" } },
+  options: {
+    plan: { type: "string" },
+    id: { type: "string" },
+    work: { type: "string" },
+    image: { type: "string" },
+    config: { type: "string" },
+    bundles: { type: "string" },
+  },
 });
 const need = (name: keyof typeof values): string => {
   const v = values[name];
@@ -100,7 +110,38 @@ function prepare(plan: LanPlan, h: ReturnType<typeof topology>["hosts"][number],
   };
 }
 
+/** A container's routes, each device named by the network it belongs to. */
+async function routes(socket: string, container: string): Promise<string> {
+  const nets = JSON.parse(await engine(socket, "inspect", "-f", "{{json .NetworkSettings.Networks}}", container)) as Record<
+    string,
+    { IPAddress: string; Gateway: string }
+  >;
+  const table = await run("docker", ["exec", container, "ip", "-o", "-4", "addr"], 30_000, socket);
+  const devices = new Map(
+    [...table.stdout.matchAll(/^\d+:\s+(\S+)\s+inet\s+([\d.]+)/gm)].map((m) => [
+      m[1] as string,
+      Object.entries(nets).find(([, n]) => n.IPAddress === m[2])?.[0] ?? "?",
+    ]),
+  );
+  const r = await run("docker", ["exec", container, "ip", "route"], 30_000, socket);
+  return r.stdout
+    .trim()
+    .split("\n")
+    .map((line) => line.replace(/dev (\S+)/, (all, dev: string) => `${all} (${devices.get(dev) ?? "?"})`))
+    .join("; ");
+}
+
 async function main(): Promise<number> {
+  if (positionals[0] === "plan") {
+    // The plan of a config's model, its bundles synthesized under --bundles (npm run synth -- --config FILE --out DIR: DIR/compose).
+    const config = loadConfig(need("config"));
+    const { hosts } = buildApp(config, mkdtempSync(path.join(tmpdir(), "servarr-lan-plan-")));
+    const plan = lanPlanFromModel(hosts, path.resolve(need("bundles")), `the model of ${need("config")}`);
+    const problems = planProblems(plan);
+    if (problems.length > 0) throw new Error(`${need("config")}: ${problems.join("; ")}`);
+    console.log(JSON.stringify(plan, null, 2));
+    return 0;
+  }
   const plan = readLanPlan(need("plan"));
   const topo = topology(plan, need("id"));
   if (positionals[0] === "topology") {
@@ -110,7 +151,10 @@ async function main(): Promise<number> {
     for (const h of topo.hosts) console.log(`host ${h.name} ${h.netns} ${h.lanAddress}/${h.prefix} ${h.state}`);
     return 0;
   }
-  if (positionals[0] !== "run") throw new Error(`usage: main.js topology|run --plan FILE --id ID [--work DIR --image TAG]`);
+  if (positionals[0] !== "run")
+    throw new Error(
+      "usage: main.js plan --config FILE --bundles DIR | topology --plan FILE --id ID | run --plan FILE --id ID --work DIR --image TAG",
+    );
   const started = Date.now();
   const work = need("work");
   const image = need("image");
@@ -188,12 +232,12 @@ async function main(): Promise<number> {
       container: client.container(r.from.service),
       label: `${r.from.service}'s container on ${client.name}`,
     };
-    expectations.push(...declared(r, client, target));
+    expectations.push(...declared(r, client));
     expectations.push(
       {
         name: `stranger -> ${r.to.host}/${r.to.service}`,
         origin: stranger,
-        url: `http://${target.lanAddress}:${r.to.port}${r.to.path}`,
+        url: `http://${r.to.address}:${r.to.port}${r.to.path}`,
         answered: false,
         by: target,
       },
@@ -226,7 +270,12 @@ async function main(): Promise<number> {
   const unique = [...new Map(expectations.map((e) => [e.name, e])).values()];
   const probed = await probeAll(unique);
   results.push(...probed.results);
-  for (const p of hosts) results.push(...(await controls(p.host, unique)));
+  // Controls only for refusals that held: a refusal that failed is reported once, above.
+  const held = unique.filter((e) => probed.outcomes.get(e.name)?.answered === e.answered);
+  for (const p of hosts) results.push(...(await controls(p.host, held)));
+  // Where a confined client got out: its routes and the networks behind them.
+  for (const e of unique.filter((x) => x.name.endsWith("(confined)") && probed.outcomes.get(x.name)?.answered))
+    if ("socket" in e.origin) console.log(`  ${e.origin.label}: ${await routes(e.origin.socket, e.origin.container)}`);
   for (const r of results) console.log(r.line);
 
   const failed = results.filter((r) => !r.ok);

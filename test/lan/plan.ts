@@ -19,10 +19,11 @@ export interface Endpoint {
   readonly service: string;
 }
 
-/** One declared cross-host relation: `from` must get an HTTP answer at `to.host`'s lanAddress:`to.port``to.path`. */
+/** One declared cross-host relation: `from` must get an HTTP answer at http://`to.address`:`to.port``to.path`. */
 export interface CrossHostRelation {
   readonly from: Endpoint;
-  readonly to: Endpoint & { readonly port: number; readonly path: string };
+  /** `address` is where the client is told to connect: it must be the target host's lanAddress. */
+  readonly to: Endpoint & { readonly address: string; readonly port: number; readonly path: string };
 }
 
 export interface LanPlan {
@@ -95,6 +96,9 @@ export function planProblems(plan: LanPlan): string[] {
   for (const r of plan.relations) {
     const where = `relation ${r.from.host}/${r.from.service} -> ${r.to.host}/${r.to.service}`;
     if (!names.has(r.from.host) || !names.has(r.to.host)) problems.push(`${where}: unknown host`);
+    const target = plan.hosts.find((h) => h.name === r.to.host);
+    if (target && r.to.address !== target.lanAddress)
+      problems.push(`${where}: the client is handed ${r.to.address}, not ${r.to.host}'s lanAddress ${target.lanAddress}`);
     if (r.from.host === r.to.host) problems.push(`${where}: not cross-host`);
     if (!Number.isInteger(r.to.port) || r.to.port < 1 || r.to.port > 65535) problems.push(`${where}: port ${r.to.port}`);
     if (!r.to.path.startsWith("/")) problems.push(`${where}: path ${r.to.path} does not start with /`);

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# `test/lan/run.sh --plan FILE`: the cross-host path on real engines. A LAN (a bridge in its own
+# `test/lan/run.sh [--config FILE | --plan FILE]`: the cross-host path on real engines. --config
+# (default examples/two-hosts.config.ts) synthesizes that config (`npm run synth -- --config FILE
+# --out DIR`) and derives what to prove from its model (test/lan/from-model.ts); --plan reads a
+# plan file instead (test/lan/plan.ts: hosts, their bundle directories, relations). A LAN (a bridge in its own
 # network namespace) joins one namespace per host of the plan, each at its lanAddress with its
 # own Docker engine (iptables on, private to the namespace) and its generated firewall.nft
 # loaded, plus a "stranger" namespace at another LAN address. Each host runs the part of its
@@ -8,14 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 began=$(date +%s)
-plan=
+plan= config=examples/two-hosts.config.ts
 while [[ $# -gt 0 ]]; do
   case $1 in
   --plan) plan=$2 && shift 2 ;;
-  *) echo "usage: $0 --plan FILE" >&2 && exit 2 ;;
+  --config) config=$2 && shift 2 ;;
+  *) echo "usage: $0 [--config FILE | --plan FILE]" >&2 && exit 2 ;;
   esac
 done
-[[ -n $plan ]] || { echo "usage: $0 --plan FILE" >&2 && exit 2; }
 id=${SERVARR_LAN_ID:-lan$$}
 work=$(mktemp -d "/tmp/servarr-$id.XXXXXX")
 image="servarr-standin:$id"
@@ -47,6 +50,12 @@ test/tools/install-compose-v2.sh >/dev/null
 for tool in nft busybox; do command -v $tool >/dev/null || missing=1; done
 if [[ -n ${missing:-} ]]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nftables busybox-static iproute2 >/dev/null; fi
 node node_modules/typescript/bin/tsc -p tsconfig.e2e.json
+if [[ -z $plan ]]; then
+  echo "== lan: synth $config"
+  npm run --silent synth -- --config "$config" --out "$work/synth" >/dev/null
+  plan="$work/plan.json"
+  node dist/test/lan/main.js plan --config "$config" --bundles "$work/synth/compose" >"$plan"
+fi
 driver=(node dist/test/lan/main.js --plan "$plan" --id "$id")
 
 echo "== lan: namespaces and the LAN"
