@@ -1,5 +1,13 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
+import { buildApp } from "../../stacks/synth";
+import { readCompose } from "../e2e/plan";
+import { FIXTURES } from "../fixtures";
+import { lanPlanFromModel } from "./from-model";
 import { type LanPlan, planProblems, strangerAddress, topology } from "./plan";
 import { projectCompose, publishedPorts, standInProjection } from "./projection";
 
@@ -129,4 +137,39 @@ describe("LAN projection", () => {
     expect(standIn.compose.services.sabnzbd?.network_mode).toBe("service:gluetun");
     expect(standIn.env).toEqual({ SAB_KEY: "e2e-dummy-sab_key" });
   });
+});
+
+describe("LAN plan from the model", () => {
+  // Every fixture with more than one host: its bundles rendered as synth writes them.
+  const multi = Object.entries(FIXTURES).filter(([, c]) => Object.keys(c.hosts ?? {}).length > 0);
+
+  it("has a multi-host fixture to run on", () => {
+    expect(multi.length).toBeGreaterThan(0);
+  });
+
+  for (const [name, config] of multi)
+    it(`${name}: every relation's target publishes the URL the client is handed, on its own lanAddress`, () => {
+      const root = mkdtempSync(path.join(tmpdir(), "lan-plan-"));
+      try {
+        const { hosts } = buildApp(config, path.join(root, "out"));
+        for (const host of hosts) {
+          mkdirSync(path.join(root, host.name));
+          for (const [file, text] of renderBundle(host)) writeFileSync(path.join(root, host.name, file), text);
+        }
+        const plan = lanPlanFromModel(hosts, root, name);
+        expect(planProblems(plan)).toEqual([]);
+        for (const r of plan.relations) {
+          const target = plan.hosts.find((h) => h.name === r.to.host);
+          const published = publishedPorts(readCompose(path.join(root, r.to.host, "compose.yaml")));
+          expect(published).toContainEqual(
+            expect.objectContaining({ service: r.to.service, address: target?.lanAddress, hostPort: r.to.port }),
+          );
+          // The client's host publishes nothing for it: the port is the target's.
+          const client = publishedPorts(readCompose(path.join(root, r.from.host, "compose.yaml")));
+          expect(client.filter((p) => p.address === target?.lanAddress)).toEqual([]);
+        }
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
 });

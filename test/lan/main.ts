@@ -1,17 +1,16 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { ComposeFile } from "../../compose/compose-spec";
-import { renderYaml } from "../../compose/render";
 import { buildApp } from "../../stacks/synth";
 import type { CheckResult } from "../e2e/checks";
 import { readCompose } from "../e2e/plan";
-import { controls, declared, type Expectation, probeAll, type RunHost } from "./checks";
+import { controls, declared, type Expectation, probeAll } from "./checks";
 import { lanPlanFromModel, loadConfig } from "./from-model";
-import { type LanPlan, planProblems, readLanPlan, topology } from "./plan";
-import { engine, run } from "./probe";
-import { projectCompose, publishedPorts, standInProjection } from "./projection";
+import { planProblems, readLanPlan, topology } from "./plan";
+import { freePorts, PLANTED, type Prepared, prepare } from "./prepare";
+import { engine, routes, run } from "./probe";
+import { publishedPorts } from "./projection";
 
 /**
  * The LAN run (test/lan/run.sh prepares the LAN, the namespaces and one engine per host):
@@ -35,102 +34,6 @@ const need = (name: keyof typeof values): string => {
   if (typeof v !== "string" || v === "") throw new Error(`missing --${name}`);
   return v;
 };
-/** The harness's own service on a target host: an app nobody declared, published on the host's LAN address. */
-const PLANTED = "lan-e2e-undeclared";
-
-function freePorts(taken: ReadonlySet<number>, count: number): number[] {
-  const ports: number[] = [];
-  for (let p = 18080; ports.length < count; p++) if (!taken.has(p)) ports.push(p);
-  return ports;
-}
-
-interface Prepared {
-  readonly host: RunHost;
-  readonly file: string;
-  readonly project: string;
-  readonly services: number;
-}
-
-/** Writes one host's projection with stand-ins (plus the planted app on a target host) under work/<host>. */
-function prepare(plan: LanPlan, h: ReturnType<typeof topology>["hosts"][number], work: string, image: string, planted?: number): Prepared {
-  const wanted = [
-    ...plan.relations.filter((r) => r.from.host === h.name).map((r) => r.from.service),
-    ...plan.relations.filter((r) => r.to.host === h.name).map((r) => r.to.service),
-  ];
-  const generated = readCompose(path.join(h.bundle, "compose.yaml"));
-  const projected = projectCompose(generated, wanted);
-  const dir = path.join(work, h.name);
-  const standIn = standInProjection(projected, {
-    image,
-    socketImage: image,
-    hostRoot: path.join(dir, "host"),
-    www: path.join(dir, "www"),
-    engineSocket: h.socket,
-  });
-  for (const line of standIn.substitutions) console.log(`  ${h.name}: stand-in ${line}`);
-  for (const d of standIn.hostDirs) mkdirSync(d, { recursive: true, mode: 0o777 });
-  const pages = new Set([...standIn.paths, ...plan.relations.filter((r) => r.to.host === h.name).map((r) => r.to.path)]);
-  for (const page of pages) {
-    const isDir = page.endsWith("/") || [...pages].some((other) => other.startsWith(`${page}/`));
-    const file = path.join(dir, "www", page, ...(isDir ? ["index.html"] : []));
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, "ok\n", { mode: 0o644 });
-  }
-  writeFileSync(
-    path.join(dir, ".env"),
-    Object.entries(standIn.env)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(""),
-  );
-  for (const f of standIn.bundleFiles) copyFileSync(path.join(h.bundle, f), path.join(dir, f));
-  const compose: ComposeFile = { ...standIn.compose, services: { ...standIn.compose.services } };
-  if (planted !== undefined) {
-    compose.services[PLANTED] = {
-      image,
-      entrypoint: ["/bin/sh", "-c", `exec httpd -f -p ${planted} -h /www`],
-      ports: [`${h.lanAddress}:${planted}:${planted}`],
-      volumes: [`${path.join(dir, "www")}:/www:ro`],
-    };
-    console.log(`  ${h.name}: planted ${PLANTED}: httpd published on ${h.lanAddress}:${planted} (no declaration anywhere)`);
-  }
-  const file = path.join(dir, "compose.yaml");
-  writeFileSync(file, renderYaml(compose));
-  return {
-    host: {
-      name: h.name,
-      lanAddress: h.lanAddress,
-      netns: h.netns,
-      socket: h.socket,
-      firewall: path.resolve(h.bundle, "firewall.nft"),
-      container: (s) => `${compose.name}-${s}-1`,
-    },
-    file,
-    project: compose.name,
-    services: Object.keys(compose.services).length,
-  };
-}
-
-/** A container's routes, each device named by the network it belongs to. */
-async function routes(socket: string, container: string): Promise<string> {
-  const nets = JSON.parse(await engine(socket, "inspect", "-f", "{{json .NetworkSettings.Networks}}", container)) as Record<
-    string,
-    { IPAddress: string; Gateway: string }
-  >;
-  const table = await run("docker", ["exec", container, "ip", "-o", "-4", "addr"], 30_000, socket);
-  const devices = new Map(
-    [...table.stdout.matchAll(/^\d+:\s+(\S+)\s+inet\s+([\d.]+)/gm)].map((m) => [
-      m[1] as string,
-      Object.entries(nets).find(([, n]) => n.IPAddress === m[2])?.[0] ?? "?",
-    ]),
-  );
-  const r = await run("docker", ["exec", container, "ip", "route"], 30_000, socket);
-  return r.stdout
-    .trim()
-    .split("\n")
-    .map((line) => line.replace(/dev (\S+)/, (all, dev: string) => `${all} (${devices.get(dev) ?? "?"})`))
-    .join("; ");
-}
-
 async function main(): Promise<number> {
   if (positionals[0] === "plan") {
     // The plan of a config's model, its bundles synthesized under --bundles (npm run synth -- --config FILE --out DIR: DIR/compose).

@@ -64,3 +64,24 @@ export async function engine(socket: string, ...args: string[]): Promise<string>
   if (r.code !== 0) throw new Error(`docker ${args.join(" ")} on ${socket} failed (${r.code}): ${r.stderr.trim()}`);
   return r.stdout.trim();
 }
+
+/** A container's routes, each device named by the network it belongs to. */
+export async function routes(socket: string, container: string): Promise<string> {
+  const nets = JSON.parse(await engine(socket, "inspect", "-f", "{{json .NetworkSettings.Networks}}", container)) as Record<
+    string,
+    { IPAddress: string; Gateway: string }
+  >;
+  const table = await run("docker", ["exec", container, "ip", "-o", "-4", "addr"], 30_000, socket);
+  const devices = new Map(
+    [...table.stdout.matchAll(/^\d+:\s+(\S+)\s+inet\s+([\d.]+)/gm)].map((m) => [
+      m[1] as string,
+      Object.entries(nets).find(([, n]) => n.IPAddress === m[2])?.[0] ?? "?",
+    ]),
+  );
+  const r = await run("docker", ["exec", container, "ip", "route"], 30_000, socket);
+  return r.stdout
+    .trim()
+    .split("\n")
+    .map((line) => line.replace(/dev (\S+)/, (all, dev: string) => `${all} (${devices.get(dev) ?? "?"})`))
+    .join("; ");
+}

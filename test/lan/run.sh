@@ -47,7 +47,7 @@ trap cleanup EXIT
 
 echo "== lan: tools"
 test/tools/install-compose-v2.sh >/dev/null
-for tool in nft busybox; do command -v $tool >/dev/null || missing=1; done
+for tool in nft busybox ip nsenter; do command -v $tool >/dev/null || missing=1; done
 if [[ -n ${missing:-} ]]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nftables busybox-static iproute2 >/dev/null; fi
 node node_modules/typescript/bin/tsc -p tsconfig.e2e.json
 if [[ -z $plan ]]; then
