@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { BUNDLE_ROOT } from "./compose/paths";
 import type { ServarrConfig } from "./stacks/config";
 import { summarize } from "./stacks/summary";
 import { synthesize } from "./stacks/synth";
@@ -22,7 +23,7 @@ function main(): void {
     const { config } = require("./servarr.config") as { config: ServarrConfig };
     const result = synthesize(config, {
       outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
-      bundleRoot: path.resolve("compose"),
+      bundleRoot: path.resolve(BUNDLE_ROOT),
       repoRoot: path.resolve("."),
     });
     console.log(summarize(result));
@@ -36,7 +37,7 @@ function main(): void {
     );
   const result = synthesize(config, {
     outdir: path.join(out, "cdktf.out"),
-    bundleRoot: path.join(out, "compose"),
+    bundleRoot: path.join(out, BUNDLE_ROOT),
     repoRoot: out,
   });
   console.log(`${summarize(result)}\n\nwritten under ${out}`);

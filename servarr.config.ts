@@ -54,8 +54,6 @@ export const config: ServarrConfig = {
       dataDisk: { uuid: "0f3c2a1e-5b7d-4c89-9e21-3a4b5c6d7e8f", mountPoint: "/data", fsType: "ext4" },
       rebootTime: "04:30",
       livepatch: false,
-      repository: "https://github.com/example-org/servarr.git",
-      branch: "main",
       checkoutDir: "/opt/servarr/repo",
     },
   },

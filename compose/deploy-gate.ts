@@ -1,5 +1,6 @@
 import type { Host } from "../constructs/host";
 import { deployStateDir } from "./deploy-script";
+import { bundleDirOnHost } from "./paths";
 import { generatedMarker } from "./render";
 
 /** Single-quoted for the shell (values are validated, this keeps them inert anyway). */
@@ -42,7 +43,7 @@ export const ENV_BLOCK_END = "# --- .env grammar (end)";
 export function renderDeployGate(host: Host): string {
   const m = host.machine;
   const q = shellQuote;
-  const bundleDir = `${m.checkoutDir}/compose/${host.name}`;
+  const bundleDir = bundleDirOnHost(host);
   const names = host.secrets.for("host").map((s) => s.name);
   const tunnelCheck = names.includes("TUNNEL_TOKEN");
   return `#!/usr/bin/env bash

@@ -1,3 +1,4 @@
+import { linksInto, linksOf } from "../constructs/cross-host";
 import type { Host } from "../constructs/host";
 import { generatedMarker } from "./render";
 
@@ -18,11 +19,15 @@ export function networkDiagram(host: Host): string {
     lines.push("  end");
   }
   for (const [a, b] of plan.relations()) lines.push(`  ${id(a)} --- ${id(b)}`);
-  for (const n of plan.networks.filter((n) => !n.internal)) {
+  for (const n of plan.networks.filter((n) => !n.internal && n.purpose !== "lan")) {
     const owner = n.members.find((m) => `${m}-egress` === n.name) ?? n.members[0];
     const label = owner === gateway?.name ? "-- WireGuard -->" : "-.->";
     lines.push(`  ${id(owner as string)} ${label} internet`);
   }
+  // Relations with apps on other hosts, over the LAN (constructs/cross-host.ts).
+  const remote = (h: string, app: string) => `${id(h)}__${id(app)}[/${h}/${app}/]`;
+  for (const l of linksOf(host)) lines.push(`  ${id(l.client.name)} == LAN ==> ${remote(l.targetHost.name, l.target.name)}`);
+  for (const l of linksInto(host)) lines.push(`  ${remote(l.clientHost.name, l.client.name)} == LAN ==> ${id(l.target.name)}`);
   return lines.join("\n");
 }
 
@@ -35,7 +40,7 @@ export function renderNetworksMarkdown(host: Host): string {
     "",
     "A line is a declared relation (`talksTo`, the tunnel connector's exposed apps, the monitor's every app):",
     "the two services share an `internal: true` network (Kopia's setup jobs share only Kopia's egress network).",
-    "A dotted arrow is a service's own egress network.",
+    `A dotted arrow is a service's own egress network${linksOf(host).length + linksInto(host).length > 0 ? "; a LAN arrow a relation with an app on another host" : ""}.`,
     `Services with no line between them share no network. ${plan.networks.length} networks in all.`,
     "",
     "```mermaid",

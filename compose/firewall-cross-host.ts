@@ -1,11 +1,12 @@
-import { crossHostPorts, lanBridge, linksOf } from "../constructs/cross-host";
+import { crossHostPorts, lanBridge, lanNetworkApps, linksOf } from "../constructs/cross-host";
 import type { Host } from "../constructs/host";
 
 /**
  * The firewall rules of cross-host relations (constructs/cross-host.ts), as nft lines:
  * - target side: each port published for other hosts, admitted from the client hosts' LAN
  *   addresses only (input for host-network apps and userland proxies, forward for DNATed ones),
- * - client side: each client's `<app>-lan` bridge reaches its declared peer ports, nothing else.
+ * - client side: each client's `<app>-lan` bridge reaches its declared peer ports, nothing else;
+ *   a target's own `<app>-lan` bridge only answers (replies are "established", accepted first).
  */
 export function crossHostFirewall(host: Host): { input: string[]; forward: string[] } {
   const ports = crossHostPorts(host);
@@ -19,13 +20,13 @@ export function crossHostFirewall(host: Host): { input: string[]; forward: strin
     ),
   );
   const links = linksOf(host).filter((l) => !l.client.props.hostNetwork);
-  const bridges = [...new Set(links.map((l) => l.client.name))].sort();
+  const bridges = lanNetworkApps(host);
   const outbound = [
     ...links.map(
       (l) =>
         `    iifname "${lanBridge(l.client.name)}" ip daddr ${l.address} tcp dport ${l.port} accept comment "${l.client.name} to ${l.targetHost.name}/${l.target.name}"`,
     ),
-    ...bridges.map((app) => `    iifname "${lanBridge(app)}" drop comment "${app}'s cross-host network: its declared peers only"`),
+    ...bridges.map((app) => `    iifname "${lanBridge(app)}" drop comment "${app}'s cross-host network: no other connection of its own"`),
   ];
   return { input, forward: [...outbound, ...served] };
 }

@@ -1,10 +1,11 @@
 import type { Host } from "../constructs/host";
 import { shellQuote as q } from "./deploy-gate";
+import { bundleDirOnHost } from "./paths";
 import { generatedMarker } from "./render";
 
 export function renderFirstBoot(host: Host): string {
   const m = host.machine;
-  const bundleDir = `${m.checkoutDir}/compose/${host.name}`;
+  const bundleDir = bundleDirOnHost(host);
   return `#!/usr/bin/env bash
 ${generatedMarker("#")}
 # Brings a fresh Debian 12+/Ubuntu 22.04+ box to the deployable state, once, as root:

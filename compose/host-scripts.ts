@@ -4,6 +4,7 @@ import { renderDeployGate, shellQuote } from "./deploy-gate";
 import { composeFlags, deployStateDir } from "./deploy-script";
 import { crossHostFirewall } from "./firewall-cross-host";
 import { renderFirstBoot } from "./first-boot";
+import { bundleDirOnHost } from "./paths";
 import { generatedMarker } from "./render";
 import { SETUP_LIBRARY } from "./setup-library";
 
@@ -154,7 +155,7 @@ ${ports.map((p) => `    ct status dnat ip saddr ${lan} meta l4proto tcp ct origi
 
 function renderSetup(host: Host): string {
   const m = host.machine;
-  const bundleDir = `${m.checkoutDir}/compose/${host.name}`;
+  const bundleDir = bundleDirOnHost(host);
   const gate = `${bundleDir}/deploy-gate.sh`;
   const users = appUsers(host);
   const disk = m.dataDisk;

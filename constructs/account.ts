@@ -3,6 +3,7 @@ import { TerraformElement } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct, type Node } from "constructs";
 import { AccessControl } from "./access-control";
+import { CI_ACCESS_SECRETS } from "./deploy-secrets";
 import { GoogleIdentityProvider } from "./google-idp";
 import type { Host } from "./host";
 import { HostSecrets } from "./host-secrets";
@@ -37,8 +38,8 @@ export interface AccountProps {
 /**
  * What exists once per Cloudflare account and zone, whatever the number of hosts: Google sign-in
  * (the IdP), the owners' and the service tokens' reusable Access policies, the service tokens,
- * the zone's hardening (DNSSEC, TLS settings, cache rules) and the account-level CI secrets
- * (the deploy's and the uptime checks' Access tokens). Each Host references it.
+ * the zone's hardening (DNSSEC, TLS settings, cache rules) and the account-level CI secret
+ * (the deploy's Access token, read by every host's deploy job). Each Host references it.
  */
 export class Account extends Construct {
   readonly name: string;
@@ -49,7 +50,7 @@ export class Account extends Construct {
   readonly serviceTokens: ServiceTokens;
   readonly access: AccessControl;
   readonly zone: ZoneHardening;
-  /** Secrets of the account, not of a host: read by every host's deploy job and the uptime checks. */
+  /** Secrets of the account, not of a host: read by every host's deploy job. */
   readonly secrets: HostSecrets;
   readonly owners: readonly string[];
   readonly addressAnchor: string;
@@ -69,16 +70,15 @@ export class Account extends Construct {
     this.identityProvider = new GoogleIdentityProvider(this, "google", { accountId, teamName, name: "Google" });
     this.serviceTokens = new ServiceTokens(this, "service-tokens", { accountId, namePrefix: props.name, tokens: props.serviceTokens });
     const ci = this.serviceTokens.required("ci-deploy");
-    this.secrets.provide("CF_ACCESS_CLIENT_ID", "Access service token id of the CI deploy (SSH through the tunnel)", ci.clientId, "ci");
-    this.secrets.provide("CF_ACCESS_CLIENT_SECRET", "Access service token secret of the CI deploy", ci.clientSecret, "ci");
-    const uptime = this.serviceTokens.required("uptime-monitor");
-    this.secrets.provide("UPTIME_ACCESS_CLIENT_ID", "Access service token id of the off-host uptime checks", uptime.clientId, "ci");
     this.secrets.provide(
-      "UPTIME_ACCESS_CLIENT_SECRET",
-      "Access service token secret of the off-host uptime checks",
-      uptime.clientSecret,
+      CI_ACCESS_SECRETS.clientId,
+      "Access service token id of the CI deploy (SSH through the tunnel)",
+      ci.clientId,
       "ci",
     );
+    this.secrets.provide(CI_ACCESS_SECRETS.clientSecret, "Access service token secret of the CI deploy", ci.clientSecret, "ci");
+    // The uptime monitor's token goes straight into the uptime checks (stacks/integrations.ts): no workflow reads it, so it is no GitHub secret.
+    this.serviceTokens.required("uptime-monitor");
     this.access = new AccessControl(this, "access", {
       accountId,
       owners: props.owners,

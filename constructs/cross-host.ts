@@ -9,8 +9,9 @@ import type { ServarrApp } from "./servarr-app";
  * firewall admits that port from the client host's LAN address only (Docker masquerades the
  * client's bridge, so the client host's address is what arrives); the client joins a routed
  * network of its own (`<app>-lan`, a fixed bridge name) that the client host's firewall lets
- * reach the declared peer ports and nothing else. `appUrl("nas/jellyfin")` resolves to
- * `http://<nas lanAddress>:<port>`.
+ * reach the declared peer ports and nothing else. A target that has no routed network of its
+ * own (no egress) is published from such a network too, whose bridge may answer but never open
+ * a connection. `appUrl("nas/jellyfin")` resolves to `http://<nas lanAddress>:<port>`.
  */
 export interface CrossHostLink {
   readonly client: ServarrApp;
@@ -81,6 +82,20 @@ export function crossHostPorts(host: Host): Array<{ app: string; port: number; f
   return [...byApp.values()]
     .sort((a, b) => a.app.localeCompare(b.app))
     .map((e) => ({ app: e.app, port: e.port, from: [...e.from].sort(), clients: [...e.clients].sort() }));
+}
+
+/**
+ * Apps of this host with a cross-host network `<app>-lan` (bridge lanBridge(app)): clients (not
+ * host-network) and targets published for other hosts that have no routed network otherwise.
+ */
+export function lanNetworkApps(host: Host): string[] {
+  const clients = linksOf(host)
+    .map((l) => l.client)
+    .filter((a) => !a.props.hostNetwork);
+  const targets = crossHostPorts(host)
+    .map((p) => host.app(p.app))
+    .filter((a): a is ServarrApp => a !== undefined && !a.props.hostNetwork && !a.needsOutside);
+  return [...new Set([...clients, ...targets].map((a) => a.name))].sort();
 }
 
 /** Problems of this host's cross-host relations (run at synth, when every host's apps exist). */

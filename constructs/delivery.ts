@@ -54,9 +54,4 @@ export class Delivery extends Construct {
   get sshHostname(): string {
     return this.host.ssh.hostname;
   }
-
-  /** The bundle directory of the host's checkout. */
-  get bundleDir(): string {
-    return `${this.host.machine.checkoutDir}/compose/${this.host.name}`;
-  }
 }

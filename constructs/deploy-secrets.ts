@@ -11,6 +11,12 @@ export const DEPLOY_SECRETS: Readonly<Record<string, string>> = {
   SSH_KNOWN_HOSTS: "known_hosts line(s) of the host's SSH host key (ssh-keyscan on the LAN): the deploy refuses any other key",
 };
 
+/**
+ * The CI deploy's Access service token as GitHub secrets: the deploy job's cloudflared presents
+ * it to reach the SSH hostname. Terraform writes them (constructs/host.ts), the workflow reads them.
+ */
+export const CI_ACCESS_SECRETS = { clientId: "CF_ACCESS_CLIENT_ID", clientSecret: "CF_ACCESS_CLIENT_SECRET" } as const;
+
 /** Declares the deploy's secrets in the host's one list of secrets. */
 export function requireDeploySecrets(secrets: HostSecrets): void {
   for (const [name, description] of Object.entries(DEPLOY_SECRETS)) secrets.require(name, description, "ci");

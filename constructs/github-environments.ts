@@ -7,11 +7,8 @@ import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/li
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { GitHubConfig } from "../stacks/config";
+import { DEPLOY_ENVIRONMENT, PLAN_ENVIRONMENT, repositoryFacts, TF_API_TOKEN_SECRET } from "./repository";
 
-/** The environment the apply and deploy jobs run in: main only; it holds every production secret. */
-export const DEPLOY_ENVIRONMENT = "production";
-/** The environment the pull request plan job runs in: each run waits for a reviewer's approval. */
-export const PLAN_ENVIRONMENT = "plan";
 /** Repository variable the plan job reads: "reviewed" when a plan environment with reviewers exists. */
 export const PR_PLAN_VARIABLE = "SERVARR_PR_PLAN";
 
@@ -69,7 +66,7 @@ export class GitHubEnvironments extends Construct {
       value: reviewedPlan ? "reviewed" : "off",
     });
     if (!environmentsAvailable(github)) {
-      new ActionsSecret(this, "tf-api-token", { repository, secretName: "TF_API_TOKEN", plaintextValue: props.applyToken });
+      new ActionsSecret(this, "tf-api-token", { repository, secretName: TF_API_TOKEN_SECRET, plaintextValue: props.applyToken });
       return;
     }
     let users: number[] | undefined;
@@ -87,12 +84,12 @@ export class GitHubEnvironments extends Construct {
     new RepositoryEnvironmentDeploymentPolicy(this, "production-branch", {
       repository,
       environment: this.production.environment,
-      branchPattern: github.defaultBranch ?? "main",
+      branchPattern: repositoryFacts(github).branch,
     });
     new ActionsEnvironmentSecret(this, "production-tf-api-token", {
       repository,
       environment: this.production.environment,
-      secretName: "TF_API_TOKEN",
+      secretName: TF_API_TOKEN_SECRET,
       plaintextValue: props.applyToken,
     });
     if (!reviewedPlan) return;
@@ -105,7 +102,7 @@ export class GitHubEnvironments extends Construct {
     new ActionsEnvironmentSecret(this, "plan-tf-api-token", {
       repository,
       environment: this.plan.environment,
-      secretName: "TF_API_TOKEN",
+      secretName: TF_API_TOKEN_SECRET,
       plaintextValue: props.planToken,
     });
   }

@@ -8,8 +8,9 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { REQUIRED_CHECKS } from "../delivery/required-checks";
 import type { BranchProtectionKind, GitHubConfig } from "../stacks/config";
-import { DEPLOY_ENVIRONMENT, environmentsAvailable } from "./github-environments";
+import { environmentsAvailable } from "./github-environments";
 import { assertNoProblems, type Problem } from "./problems";
+import { DEPLOY_ENVIRONMENT, repositoryFacts } from "./repository";
 
 /** The GitHub Actions app: only a check reported by Actions satisfies the rule, not one any app posts. */
 export const GITHUB_ACTIONS_APP_ID = 15368;
@@ -54,7 +55,7 @@ export class GitHubRepo extends Construct {
 
   constructor(scope: Construct, id: string, props: GitHubRepoProps) {
     super(scope, id);
-    this.defaultBranch = props.defaultBranch ?? "main";
+    this.defaultBranch = repositoryFacts(props).branch;
     const secrets = props.secrets();
     assertNoProblems(this, validateGitHubConfig(props, [...secrets, ...props.variables]));
 

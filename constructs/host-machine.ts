@@ -1,4 +1,5 @@
 import type { Problem } from "./problems";
+import type { RepositoryFacts } from "./repository";
 
 /**
  * How SSH reaches the host:
@@ -43,26 +44,32 @@ export interface MachineProps {
   readonly rebootTime: string;
   /** Enable Ubuntu Pro Livepatch (needs the machine attached with `pro attach` once). @default false */
   readonly livepatch?: boolean;
-  /** Git URL the host clones (https for a public repository, ssh with a read-only deploy key otherwise). */
-  readonly repository: string;
-  /** @default "main" */
-  readonly branch?: string;
   /** Where the host keeps its root-owned checkout of the repository. */
   readonly checkoutDir: string;
   /** Library kinds: one directory each under torrents/ and media/ (TRaSH layout). @default ["movies", "tv"] */
   readonly libraries?: readonly string[];
 }
 
-/** MachineProps with defaults applied. */
-export type Machine = Required<Omit<MachineProps, "dataDisk">> & { readonly dataDisk: Required<DataDiskProps> };
+/**
+ * MachineProps with defaults applied, and the repository the host clones and deploys from
+ * (constructs/repository.ts: the GitHub config's, never typed twice).
+ */
+export type Machine = Required<Omit<MachineProps, "dataDisk">> & {
+  readonly dataDisk: Required<DataDiskProps>;
+  /** Git URL the host clones (https for a public repository, ssh with a read-only deploy key otherwise). */
+  readonly repository: string;
+  /** The only branch whose commits the host deploys: the repository's default branch. */
+  readonly branch: string;
+};
 
-export function resolveMachine(props: MachineProps): Machine {
+export function resolveMachine(props: MachineProps, repository: RepositoryFacts): Machine {
   return {
     ...props,
+    repository: repository.cloneUrl,
     sshFrom: props.sshFrom ?? "lan",
     deployUser: props.deployUser ?? "deploy",
     livepatch: props.livepatch ?? false,
-    branch: props.branch ?? "main",
+    branch: repository.branch,
     checkoutDir: props.checkoutDir.replace(/\/+$/, ""),
     libraries: props.libraries ?? ["movies", "tv"],
     dataDisk: { ...props.dataDisk, fsType: props.dataDisk.fsType ?? "ext4" },
@@ -76,7 +83,6 @@ const PUBLIC_KEY =
 const ABS_PATH = /^\/[\w./-]*$/;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const LIBRARY = /^[a-z0-9][a-z0-9-]{0,31}$/;
-const GIT_URL = /^(https:\/\/[\w.-]+(:\d+)?\/[\w./-]+|git@[\w.-]+:[\w./-]+|ssh:\/\/[\w.@-]+(:\d+)?\/[\w./-]+)$/;
 
 export function cidrProblem(field: string, cidr: string): Problem | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
@@ -147,16 +153,6 @@ export function validateMachineProps(m: MachineProps | undefined, host: { dataRo
     HHMM.test(m.rebootTime)
       ? undefined
       : { field: "machine.rebootTime", value: m.rebootTime, allowed: 'a local time "HH:MM", such as "04:30"' },
-    GIT_URL.test(m.repository)
-      ? undefined
-      : {
-          field: "machine.repository",
-          value: m.repository,
-          allowed: "a git URL: https://host/owner/repo.git, git@host:owner/repo.git or ssh://...",
-        },
-    m.branch === undefined || /^[\w][\w./-]*$/.test(m.branch)
-      ? undefined
-      : { field: "machine.branch", value: m.branch, allowed: "a git branch name" },
     isAbsolute(m.checkoutDir) && m.checkoutDir !== "/"
       ? undefined
       : { field: "machine.checkoutDir", value: m.checkoutDir, allowed: "an absolute path other than / without '..' or spaces" },

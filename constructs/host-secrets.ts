@@ -81,7 +81,7 @@ export class HostSecrets extends Construct {
 
   /**
    * A secret an app reads: the declared one when infrastructure provides it, otherwise a
-   * sensitive Terraform variable (`var.<name in lower case>`) the owner sets once.
+   * sensitive Terraform variable (`var.<GitHub name in lower case>`: ssh_private_key, nas_ssh_private_key) the owner sets once.
    */
   require(name: string, description: string, audience: SecretAudience = "host"): HostSecret {
     this.checkName(name);

@@ -3,18 +3,20 @@ import { Construct } from "constructs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import type { AccessControl } from "./access-control";
 import type { Account } from "./account";
-import { BackupBucket, type BackupBucketOptions } from "./backup-bucket";
+import { BackupBucket } from "./backup-bucket";
 import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
-import { crossHostPorts, crossHostProblems, lanBridge, linksOf } from "./cross-host";
+import { crossHostPorts, crossHostProblems, lanBridge, lanNetworkApps } from "./cross-host";
 import type { GoogleIdentityProvider } from "./google-idp";
-import { type Machine, type MachineProps, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
+import { type Machine, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
+import type { HostOptions, HostProps } from "./host-props";
 import { HostSecrets, secretFileName } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
-import { composeLogging, NOTIFY_SECRET, type Recovery, type RecoveryOptions, recoveryProblems, resolveRecovery } from "./restarter";
+import type { RepositoryFacts } from "./repository";
+import { composeLogging, NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "./restarter";
 import type { AppRole, ServarrApp } from "./servarr-app";
-import type { ServiceTokenOptions, ServiceTokens } from "./service-tokens";
-import { SshAccess, type SshOptions } from "./ssh-access";
+import type { ServiceTokens } from "./service-tokens";
+import { SshAccess } from "./ssh-access";
 import { type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
@@ -22,72 +24,7 @@ import { validateHostApps } from "./validate-host-apps";
 import { validateHostProps } from "./validate-host-props";
 import type { ZoneHardening } from "./zone-hardening";
 
-export interface CloudflareTarget {
-  /** Cloudflare account id (32 hex characters). */
-  readonly accountId: string;
-  /** Zone id of `domain` (32 hex characters). */
-  readonly zoneId: string;
-  /** Zero Trust team name: the `<team>` of `<team>.cloudflareaccess.com` (Google's redirect URI uses it). */
-  readonly teamName: string;
-  /** The R2 bucket Kopia backs up to. */
-  readonly backupBucket: BackupBucketOptions;
-  /**
-   * Bot Fight Mode on the zone. It cannot be skipped for monitors or service tokens.
-   * @default false
-   */
-  readonly botFightMode?: boolean;
-}
-
-export interface HostProps {
-  /** The zone every app hostname lives under, e.g. example.com. */
-  readonly domain: string;
-  readonly cloudflare: CloudflareTarget;
-  /** Emails of the people who may reach every private app (signed in through the IdP). */
-  readonly owners: readonly string[];
-  /** IANA time zone for every container, e.g. Europe/Berlin. */
-  readonly timezone: string;
-  /** Group shared by every app user and the /data tree (hardlinks need one group). */
-  readonly gid: number;
-  /** @default "servarr" */
-  readonly groupName?: string;
-  /** Host directory holding one sub-directory of state per app. */
-  readonly configRoot: string;
-  /** Host directory of the single /data tree (TRaSH layout: torrents/ and media/). */
-  readonly dataRoot: string;
-  /** @default "002" (group-writable, so every app can hardlink and move) */
-  readonly umask?: string;
-  /**
-   * LAN address LAN ports are published on. Unset publishes on every interface.
-   * @default every interface
-   */
-  readonly lanAddress?: string;
-  /**
-   * How strictly images must be pinned: "tag" (a version tag) or "digest" (tag@sha256).
-   * @default "tag"
-   */
-  readonly imagePolicy?: ImagePolicy;
-  /** The machine itself: LAN, SSH, data disk, updates, checkout (drives setup.sh and first-boot.sh). */
-  readonly machine: MachineProps;
-  /**
-   * Access service tokens (machine identities) by name; must include "ci-deploy" (the deploy
-   * over SSH) and "uptime-monitor" (off-host uptime checks).
-   */
-  readonly serviceTokens: Readonly<Record<string, ServiceTokenOptions>>;
-  /** SSH to the host through the tunnel. @default ssh.<domain> to host.docker.internal:22 */
-  readonly ssh?: SshOptions;
-  /** The restarter's back-off and every container's log cap (constructs/restarter.ts). @default their defaults */
-  readonly recovery?: RecoveryOptions;
-}
-
-/** How a host sits among the config's hosts. */
-export interface HostOptions {
-  /**
-   * Unset for the first host (today's names: ssh.<domain>, TUNNEL_TOKEN, tunnel_token); the
-   * host's name for every other one: ssh-<host>.<domain>, GitHub secret <HOST>_TUNNEL_TOKEN,
-   * Terraform output <host>_tunnel_token (constructs/host-secrets.ts).
-   */
-  readonly prefix?: string;
-}
+export type { CloudflareTarget, HostOptions, HostProps } from "./host-props";
 
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
@@ -118,7 +55,11 @@ export class Host extends Construct {
   private readonly registered = new Map<string, ServarrApp>();
   private sorted?: readonly ServarrApp[];
 
-  constructor(scope: Construct, name: string, props: HostProps, account: Account, options: HostOptions = {}) {
+  /**
+   * @param repository the repository the host clones and deploys from (constructs/repository.ts),
+   *   read from the GitHub config so the branch and URL are never typed twice.
+   */
+  constructor(scope: Construct, name: string, props: HostProps, account: Account, repository: RepositoryFacts, options: HostOptions = {}) {
     super(scope, name);
     this.name = name;
     this.domain = account.domain;
@@ -135,7 +76,7 @@ export class Host extends Construct {
       ...validateMachineProps(props.machine, props),
       ...recoveryProblems(props.recovery),
     ]);
-    this.machine = resolveMachine(props.machine);
+    this.machine = resolveMachine(props.machine, repository);
     this.recovery = resolveRecovery(props.recovery);
 
     this.account = account;
@@ -297,8 +238,7 @@ export class Host extends Construct {
     const apps = this.apps;
     const gateway = this.appWithRole("vpn-gateway");
     const backup = this.appWithRole("backup");
-    const targets = new Set(crossHostPorts(this).map((p) => p.app));
-    const clients = new Set(linksOf(this).map((l) => l.client.name));
+    const lan = new Set(lanNetworkApps(this));
     const nodes: NetworkNode[] = apps.map((app) => {
       const talksTo = new Set(app.peers);
       if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
@@ -307,8 +247,8 @@ export class Host extends Construct {
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),
-        outside: app.needsOutside || targets.has(app.name),
-        ...(clients.has(app.name) && !app.props.hostNetwork ? { crossHost: true } : {}),
+        outside: app.needsOutside,
+        ...(lan.has(app.name) ? { crossHost: true } : {}),
         ...(app.vpn && gateway ? { via: { service: gateway.name, mode: "namespace" as const } } : {}),
       };
     });

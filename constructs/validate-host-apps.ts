@@ -70,7 +70,10 @@ export function validateHostApps(host: Host): Problem[] {
         problems.push({
           field: `${app.name}.talksTo`,
           value: peer,
-          allowed: `one of the host's apps: ${apps.map((a) => a.name).join(", ")}`,
+          allowed: `one of the host's apps: ${apps.map((a) => a.name).join(", ")}${host.account.hosts
+            .filter((h) => h !== host && h.app(peer))
+            .map((h) => `, or "${h.name}/${peer}" (on host ${h.name})`)
+            .join("")}`,
         });
     }
   }

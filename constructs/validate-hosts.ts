@@ -6,7 +6,7 @@ import { describeProblem, type Problem } from "./problems";
  * (one zone, one DNS record per name), backup buckets (one account), LAN addresses (cross-host
  * ports are published on them). The later host is the one reported.
  */
-export function crossHostProblems(hosts: readonly Host[]): string[] {
+export function hostCollisionProblems(hosts: readonly Host[]): string[] {
   const problems: Problem[] = [];
   const hostnames = new Map<string, string>();
   const buckets = new Map<string, string>();

@@ -1,27 +1,25 @@
 import { ENV_VALUE_OK_BASH, ENV_VALUE_RULE } from "../compose/deploy-gate";
 import type { Delivery } from "../constructs/delivery";
-import { DEPLOY_ENVIRONMENT } from "../constructs/github-environments";
+import { CI_ACCESS_SECRETS } from "../constructs/deploy-secrets";
+import { DEPLOY_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/repository";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import type { CloudStack } from "./stacks";
 import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
-
-/** The GitHub environment the merge jobs run in: default branch only; it holds every secret they read. */
-export const ENVIRONMENT = DEPLOY_ENVIRONMENT;
 
 /**
  * Merge to main: apply every cloud stack in Terraform Cloud, then deploy each host over SSH
  * through its tunnel. One run at a time and never cancelled halfway (a cancelled deploy could
  * stop between `up` and the rollback).
  */
-export function deployWorkflow(stacks: readonly CloudStack[], deliveries: readonly Delivery[]): Workflow {
+export function deployWorkflow(stacks: readonly CloudStack[], deliveries: readonly Delivery[], repository: RepositoryFacts): Workflow {
   const jobs: Record<string, Job> = { apply: applyJob(stacks) };
   for (const d of deliveries) jobs[`deploy_${d.host.name.replace(/-/g, "_")}`] = deployJob(d);
   return {
     name: "deploy",
-    on: { push: { branches: ["main"] } },
+    on: { push: { branches: [repository.branch] } },
     permissions: {},
-    concurrency: { group: "deploy-production", "cancel-in-progress": false },
+    concurrency: { group: `deploy-${DEPLOY_ENVIRONMENT}`, "cancel-in-progress": false },
     jobs,
   };
 }
@@ -29,7 +27,7 @@ export function deployWorkflow(stacks: readonly CloudStack[], deliveries: readon
 function applyJob(stacks: readonly CloudStack[]): Job {
   const steps: Step[] = [checkout(), ...installDependencies(), synth(), driftCheck()];
   for (const s of stacks) {
-    const auth = { organization: s.organization, token: expr("secrets.TF_API_TOKEN") };
+    const auth = { organization: s.organization, token: expr(`secrets.${TF_API_TOKEN_SECRET}`) };
     steps.push(
       {
         name: `Upload ${s.name} configuration`,
@@ -78,7 +76,7 @@ function applyJob(stacks: readonly CloudStack[]): Job {
   return {
     name: "apply in Terraform Cloud",
     "runs-on": RUNNER,
-    environment: ENVIRONMENT,
+    environment: DEPLOY_ENVIRONMENT,
     permissions: { contents: "read" },
     "timeout-minutes": 60,
     steps,
@@ -102,7 +100,7 @@ function deployJob(d: Delivery): Job {
     name: `deploy ${d.host.name} over SSH`,
     "runs-on": RUNNER,
     needs: ["apply"],
-    environment: ENVIRONMENT,
+    environment: DEPLOY_ENVIRONMENT,
     // The host fetches the commit itself; this job reads nothing from the repository.
     permissions: {},
     "timeout-minutes": 30,
@@ -115,8 +113,8 @@ function deployJob(d: Delivery): Job {
           DEPLOY_SSH_PRIVATE_KEY: expr(`secrets.${d.sshPrivateKey.githubName}`),
           DEPLOY_SSH_KNOWN_HOSTS: expr(`secrets.${d.sshKnownHosts.githubName}`),
           // cloudflared reads the Access service token from these, never from its command line.
-          TUNNEL_SERVICE_TOKEN_ID: expr("secrets.CF_ACCESS_CLIENT_ID"),
-          TUNNEL_SERVICE_TOKEN_SECRET: expr("secrets.CF_ACCESS_CLIENT_SECRET"),
+          TUNNEL_SERVICE_TOKEN_ID: expr(`secrets.${CI_ACCESS_SECRETS.clientId}`),
+          TUNNEL_SERVICE_TOKEN_SECRET: expr(`secrets.${CI_ACCESS_SECRETS.clientSecret}`),
           // The host's .env names, each read from its GitHub secret (<HOST>_ prefixed but on the first host).
           ...Object.fromEntries(secrets.map((s) => [s.name, expr(`secrets.${s.githubName}`)])),
         },

@@ -1,4 +1,5 @@
-import { PLAN_ENVIRONMENT, PR_PLAN_VARIABLE } from "../constructs/github-environments";
+import { PR_PLAN_VARIABLE } from "../constructs/github-environments";
+import { PLAN_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/repository";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import { PULL_REQUEST_JOBS } from "./required-checks";
@@ -16,10 +17,13 @@ const fromSameRepo = "github.event.pull_request.head.repo.full_name == github.re
  * jobs so that only the comment job can write to the PR and only the plan job sees the
  * Terraform Cloud token.
  */
-export function pullRequestWorkflow(stacks: { cloud: readonly CloudStack[]; local: readonly LocalStack[] }): Workflow {
+export function pullRequestWorkflow(
+  stacks: { cloud: readonly CloudStack[]; local: readonly LocalStack[] },
+  repository: RepositoryFacts,
+): Workflow {
   return {
     name: "pull request",
-    on: { pull_request: { branches: ["main"] } },
+    on: { pull_request: { branches: [repository.branch] } },
     permissions: {},
     concurrency: { group: `pull-request-${expr("github.event.pull_request.number")}`, "cancel-in-progress": true },
     jobs: {
@@ -48,7 +52,7 @@ function planJob(stacks: readonly CloudStack[]): Job {
   const outputs: Record<string, string> = {};
   const steps: Step[] = [checkout(), ...installDependencies(), synth()];
   for (const s of stacks) {
-    const auth = { organization: s.organization, token: expr("secrets.TF_API_TOKEN") };
+    const auth = { organization: s.organization, token: expr(`secrets.${TF_API_TOKEN_SECRET}`) };
     steps.push(
       {
         name: `Upload ${s.name} configuration (speculative)`,

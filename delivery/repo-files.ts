@@ -2,6 +2,7 @@ import { generatedMarker } from "../compose/render";
 import { Delivery } from "../constructs/delivery";
 import { reviewers } from "../constructs/github-environments";
 import type { Host } from "../constructs/host";
+import { repositoryFacts } from "../constructs/repository";
 import type { GitHubConfig } from "../stacks/config";
 import type { TerraformJson } from "../stacks/synth";
 import { deployWorkflow } from "./deploy-workflow";
@@ -17,10 +18,11 @@ export function renderRepoFiles(
   github: GitHubConfig,
 ): ReadonlyMap<string, string> {
   const classified = classifyStacks(stacks);
+  const repository = repositoryFacts(github);
   const deliveries = hosts.map((h) => Delivery.of(h)).filter((d): d is Delivery => d !== undefined);
   return new Map([
-    [".github/workflows/pull-request.yml", renderWorkflow(pullRequestWorkflow(classified))],
-    [".github/workflows/deploy.yml", renderWorkflow(deployWorkflow(classified.cloud, deliveries))],
+    [".github/workflows/pull-request.yml", renderWorkflow(pullRequestWorkflow(classified, repository))],
+    [".github/workflows/deploy.yml", renderWorkflow(deployWorkflow(classified.cloud, deliveries, repository))],
     [".github/workflows/token-expiry.yml", renderWorkflow(tokenExpiryWorkflow())],
     [".github/CODEOWNERS", renderCodeOwners(github)],
   ]);

@@ -51,8 +51,6 @@ export const config: ServarrConfig = {
       dataDisk: { uuid: "0f3c2a1e-5b7d-4c89-9e21-3a4b5c6d7e8f", mountPoint: "/data", fsType: "ext4" },
       rebootTime: "04:30",
       livepatch: false,
-      repository: "https://github.com/example-org/homelab.git",
-      branch: "main",
       checkoutDir: "/opt/servarr/repo",
     },
   },
@@ -86,8 +84,6 @@ export const config: ServarrConfig = {
         dataDisk: { uuid: "6b1d9c3e-2f4a-4e8b-9c7d-1a2b3c4d5e6f", mountPoint: "/srv/media", fsType: "ext4" },
         rebootTime: "05:00",
         livepatch: false,
-        repository: "https://github.com/example-org/homelab.git",
-        branch: "main",
         checkoutDir: "/opt/servarr/repo",
       },
       apps: (nas) => {

@@ -1,4 +1,3 @@
-import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
@@ -77,7 +76,6 @@ export class BootstrapStack extends TerraformStack {
       secrets,
     });
 
-    const repository = config.github.repository;
     // TF_API_TOKEN lives in GitHub environments (production: apply; plan: reviewed PR plans), not the repository.
     new GitHubEnvironments(this, "environments", {
       github: config.github,
@@ -87,9 +85,6 @@ export class BootstrapStack extends TerraformStack {
         "Terraform Cloud token for pull request plans (plan environment, each run approved by a reviewer): a team token with plan access only",
       ),
     });
-    // The first pull request needs these before the servarr stack was ever applied.
-    new ActionsVariable(this, "tf-cloud-organization", { repository, variableName: "TF_CLOUD_ORGANIZATION", value: organization });
-    new ActionsVariable(this, "tf-workspace", { repository, variableName: "TF_WORKSPACE", value: workspace });
     this.inputs = inputs;
   }
 }

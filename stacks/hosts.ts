@@ -3,7 +3,8 @@ import type { Account } from "../constructs/account";
 import { Delivery } from "../constructs/delivery";
 import { Host, type HostProps } from "../constructs/host";
 import { assertNoProblems, DNS_LABEL, DNS_LABEL_ALLOWED, type Problem } from "../constructs/problems";
-import { crossHostProblems } from "../constructs/validate-hosts";
+import { repositoryFacts } from "../constructs/repository";
+import { hostCollisionProblems } from "../constructs/validate-hosts";
 import type { MoreHostConfig, ServarrConfig } from "./config";
 
 /**
@@ -13,17 +14,19 @@ import type { MoreHostConfig, ServarrConfig } from "./config";
  */
 export function declareHosts(scope: Construct, config: ServarrConfig, account: Account): { first: Host; all: Host[] } {
   assertNoProblems(scope, hostNameProblems(config));
-  const first = new Host(scope, config.name, config.host, account);
+  // One repository for every host: each clones it and deploys its own bundle from it.
+  const repository = repositoryFacts(config.github);
+  const first = new Host(scope, config.name, config.host, account, repository);
   config.apps(first);
   new Delivery(first, "delivery", config.delivery);
   const all = [first];
   for (const [name, more] of Object.entries(config.hosts ?? {})) {
-    const host = new Host(scope, name, moreHostProps(config.host, name, more), account, { prefix: name });
+    const host = new Host(scope, name, moreHostProps(config.host, name, more), account, repository, { prefix: name });
     more.apps(host);
     new Delivery(host, "delivery", more.delivery ?? config.delivery);
     all.push(host);
   }
-  scope.node.addValidation({ validate: () => crossHostProblems(all) });
+  scope.node.addValidation({ validate: () => hostCollisionProblems(all) });
   return { first, all };
 }
 

@@ -43,24 +43,14 @@ export function addIntegrations(scope: Construct, config: ServarrConfig, account
       [...account.secrets.all, ...hosts.flatMap((h) => h.secrets.all)]
         .map((s) => ({ ...s, name: s.githubName }))
         .sort((a, b) => a.name.localeCompare(b.name)),
-    variables: actionsVariables(host, hosts),
+    variables: actionsVariables(host),
   });
   return { github, google, monitoring };
 }
 
-/** The plain (non-secret) values the workflows read as `vars.NAME`. */
-export function actionsVariables(host: Host, hosts: readonly Host[] = [host]): ActionsValue[] {
-  const publicHostnames = hosts
-    .flatMap((h) => h.apps)
-    .flatMap((a) => a.routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname));
+/** The plain (non-secret) values the workflows read as `vars.NAME`; nothing a workflow does not read (test/user-config/checks.ts). */
+export function actionsVariables(host: Host): ActionsValue[] {
   return [
-    { name: "SERVARR_DOMAIN", description: "Zone every hostname lives under", value: host.domain },
-    { name: "SERVARR_BUNDLE_DIR", description: "The host bundle the deploy runs", value: `compose/${host.name}` },
-    {
-      name: "SERVARR_PUBLIC_HOSTNAMES",
-      description: "Public hostnames (space-separated) for a smoke test after the deploy",
-      value: [...new Set(publicHostnames)].sort().join(" "),
-    },
     {
       name: TOKEN_EXPIRY_VARIABLE,
       description: "When each Access service token expires (JSON), read by the token-expiry workflow",

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { bundleDirOnHost } from "../compose/paths";
 import { config } from "../servarr.config";
 import type { ServarrConfig } from "./config";
 import { generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "./setup";
@@ -10,9 +11,10 @@ export const SETUP_DIR = ".servarr";
 
 const USAGE = `usage: npm run setup -- <step>
   deploy-key [--dir ${SETUP_DIR}]        new ed25519 key pair for the deploy user; prints the public line for machine.deployKeys
-  known-hosts <address> [--port 22]     the known_hosts line for ssh.<domain>, scanned at the host's LAN address
+  known-hosts <address> [--port 22] [--host <name>]   the known_hosts line for the host's SSH hostname, scanned at its LAN address
   check                                 every bootstrap input (TF_VAR_*) is set and has the right shape; prints no value
-  env --outputs <file> [--out <file>]   the first .env for a manual start, from the servarr workspace's outputs and your TF_VAR_* inputs`;
+  env --outputs <file> [--out <file>] [--host <name>]   the first .env for a manual start, from the servarr workspace's outputs and your TF_VAR_* inputs
+  (--host: a host of \`hosts\` in the config; default the first host)`;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -38,14 +40,15 @@ export function runSetup(
       return 0;
     }
     if (step === "known-hosts") {
-      const address = rest.find((a, i) => !a.startsWith("--") && rest[i - 1] !== "--port");
+      const address = rest.find((a, i) => !a.startsWith("--") && rest[i - 1] !== "--port" && rest[i - 1] !== "--host");
       const port = Number(option(rest, "--port") ?? 22);
       if (!address || !Number.isInteger(port) || port < 1 || port > 65535) throw new SetupError([USAGE]);
-      const hostname = loadModel(cfg).host.ssh.hostname;
+      const model = loadModel(cfg, option(rest, "--host"));
+      const hostname = model.host.ssh.hostname;
       const line = knownHostsLine(hostname, address, port);
       print(line);
       print(
-        `compare its fingerprint with the host's own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then set it as TF_VAR_ssh_known_hosts.`,
+        `compare its fingerprint with the host's own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then set it as TF_VAR_${model.host.secrets.get("SSH_KNOWN_HOSTS")?.githubName.toLowerCase() ?? "ssh_known_hosts"}.`,
       );
       print(
         `through the tunnel (once it is up), ssh shows the same fingerprint: ssh -o ProxyCommand='cloudflared access ssh --hostname %h' -o StrictHostKeyChecking=ask ${hostname}`,
@@ -63,13 +66,11 @@ export function runSetup(
     if (step === "env") {
       const outputsFile = option(rest, "--outputs");
       if (!outputsFile) throw new SetupError([USAGE]);
-      const model = loadModel(cfg);
+      const model = loadModel(cfg, option(rest, "--host"));
       const out = option(rest, "--out") ?? path.join(SETUP_DIR, `${model.host.name}.env`);
       const names = writeFirstEnv(model, readOutputs(readFileSync(outputsFile, "utf8")), env, out);
       print(`wrote ${out} (mode 0600): ${names.join(" ")}`);
-      print(
-        `copy it to the host as ${model.host.machine.checkoutDir}/compose/${model.host.name}/.env (root, 0600), then: docker compose up -d`,
-      );
+      print(`copy it to the host as ${bundleDirOnHost(model.host)}/.env (root, 0600), then: docker compose up -d`);
       return 0;
     }
     fail(USAGE);

@@ -26,12 +26,15 @@ export interface Model {
   readonly stacks: ReadonlyMap<string, TerraformJson>;
 }
 
-export function loadModel(config: ServarrConfig): Model {
+/** The model, seen from one host: the first, or `hostName` (a key of `hosts`). */
+export function loadModel(config: ServarrConfig, hostName?: string): Model {
   const outdir = mkdtempSync(path.join(tmpdir(), "servarr-setup-"));
   try {
     const { app, hosts } = buildApp(config, outdir);
+    const host = hostName === undefined ? hosts[0] : hosts.find((h) => h.name === hostName);
+    if (!host) throw new SetupError([`--host ${hostName}: one of ${hosts.map((h) => h.name).join(", ")}`]);
     app.synth();
-    return { config, host: hosts[0] as Host, stacks: readStacks(outdir) };
+    return { config, host, stacks: readStacks(outdir) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -99,7 +102,7 @@ export function envSources(model: Model): Map<string, EnvSource> {
   const sources = new Map<string, EnvSource>();
   const problems: string[] = [];
   for (const secret of model.host.secrets.for("host")) {
-    const synthesized = secretExpression(model, secret.name);
+    const synthesized = secretExpression(model, secret.githubName);
     const variable = /^\$\{var\.([a-z0-9_]+)\}$/.exec(synthesized ?? "")?.[1];
     const output = Object.entries(outputs).find(([, o]) => o.value === synthesized)?.[0];
     if (variable) sources.set(secret.name, { variable });

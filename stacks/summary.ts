@@ -64,10 +64,11 @@ function zeroTrustSummary(host: Host): string[] {
   const all = host.node.findAll();
   const hostnames = new Set(host.tunnel.ingressRules.map((r) => r.hostname));
   const accessApps = all.filter((c) => c instanceof ZeroTrustAccessApplication).length;
-  const policies = all.filter((c) => c instanceof ZeroTrustAccessPolicy).length;
+  // Shared policies are the account's (constructs/account.ts); what lives under the host is per app.
+  const perApp = all.filter((c) => c instanceof ZeroTrustAccessPolicy).length;
   const shared = host.access.sharedPolicies.length;
   return [
     `zero trust ${host.name}: ${hostnames.size} hostnames (SSH at ${host.ssh.hostname}), ${accessApps} Access apps, ` +
-      `${shared} shared policies (+${policies - shared} per-app), ${host.serviceTokens.all.length} service tokens (${host.serviceTokens.names.join(", ")})`,
+      `${shared} shared policies (+${perApp} per-app), ${host.serviceTokens.all.length} service tokens (${host.serviceTokens.names.join(", ")})`,
   ];
 }

@@ -184,7 +184,6 @@ describe("machine settings are validated at synth", () => {
     ],
     ["reboot time", withMachine({ rebootTime: "4am" }), /machine.rebootTime: "4am" is not allowed; allowed: a local time "HH:MM"/],
     ["ssh mode", withMachine({ sshFrom: "internet" as "lan" }), /machine.sshFrom: "internet" is not allowed; allowed: "lan" or "tunnel"/],
-    ["repository", withMachine({ repository: "not a url" }), /machine.repository: "not a url" is not allowed; allowed: a git URL/],
   ];
   for (const [name, config, message] of rules) {
     it(`rejects ${name}`, () => {

@@ -24,15 +24,16 @@ describe.each(Object.entries(FIXTURES))("fixture %s: the backup bucket is locked
   const { json } = synth(fixture);
   const locks = Object.values(resources(json, "cloudflare_r2_bucket_lock")) as unknown as Lock[];
 
-  it("locks Kopia's packs for 30 days by default and its format blob for good, on the backup bucket", () => {
-    expect(locks).toHaveLength(1);
-    const bucket = Object.keys(resources(json, "cloudflare_r2_bucket"))[0];
-    expect(locks[0]?.bucket_name).toBe(`\${cloudflare_r2_bucket.${bucket}.name}`);
-    expect(locks[0]?.rules).toEqual([
-      { id: "kopia-packs-p", enabled: true, prefix: "p", condition: { type: "Age", max_age_seconds: 30 * 86400 } },
-      { id: "kopia-packs-q", enabled: true, prefix: "q", condition: { type: "Age", max_age_seconds: 30 * 86400 } },
-      { id: "kopia-format-blob", enabled: true, prefix: "kopia.repository", condition: { type: "Indefinite" } },
-    ]);
+  it("locks Kopia's packs for 30 days by default and its format blob for good, on each host's backup bucket", () => {
+    const buckets = Object.keys(resources(json, "cloudflare_r2_bucket"));
+    expect(locks).toHaveLength(1 + Object.keys(fixture.hosts ?? {}).length);
+    expect(locks.map((l) => l.bucket_name).sort()).toEqual(buckets.map((b) => `\${cloudflare_r2_bucket.${b}.name}`).sort());
+    for (const lock of locks)
+      expect(lock.rules).toEqual([
+        { id: "kopia-packs-p", enabled: true, prefix: "p", condition: { type: "Age", max_age_seconds: 30 * 86400 } },
+        { id: "kopia-packs-q", enabled: true, prefix: "q", condition: { type: "Age", max_age_seconds: 30 * 86400 } },
+        { id: "kopia-format-blob", enabled: true, prefix: "kopia.repository", condition: { type: "Indefinite" } },
+      ]);
   });
 
   it("takes the lock period from the config and refuses a bad one", () => {

@@ -125,9 +125,11 @@ describe("shared policies and service tokens", () => {
     });
   });
 
-  it("gives the CI deploy and the uptime monitor's credentials to CI only, from Terraform", () => {
-    for (const name of ["CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET", "UPTIME_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"])
+  it("gives the CI deploy's credentials to CI only, from Terraform; the uptime monitor's reach no workflow", () => {
+    for (const name of ["CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET"])
       expect(stack.account.secrets.get(name), name).toMatchObject({ source: "terraform", audience: "ci" });
+    for (const name of ["UPTIME_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"])
+      expect(stack.account.secrets.get(name), name).toBeUndefined();
   });
 
   it("admits a per-app token only where declared", () => {

@@ -1,72 +1,17 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests edit untyped synthesized JSON to break it on purpose
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
 import { Exposure } from "../../constructs/exposure";
 import { ServarrApp } from "../../constructs/servarr-app";
-import type { ServarrConfig } from "../../stacks/config";
-import { synthesize, type TerraformJson } from "../../stacks/synth";
-import { exampleConfig, plus } from "../support";
+import { plus } from "../support";
 import {
   catchAllIsLastAndUnique,
-  type Declared,
   everyHostnameHasOneProxiedTunnelCname,
   everyHostnameIsPublicOrGuarded,
-  noSecretInClear,
   type SynthesizedModel,
   vpnAppsAreReachedThroughTheGateway,
 } from "./edge-invariants";
+import { broken, example, written } from "./written";
 
-const scratch = mkdtempSync(path.join(tmpdir(), "servarr-invariants-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-interface Written {
-  readonly model: SynthesizedModel;
-  readonly files: ReadonlyMap<string, string>;
-  readonly declared: Declared;
-}
-
-/** Runs the real synth into a scratch dir and reads back what it wrote. */
-function written(config: ServarrConfig, name: string): Written {
-  const dir = path.join(scratch, name);
-  const result = synthesize(config, { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose") });
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else files.set(path.relative(dir, full), readFileSync(full, "utf8"));
-    }
-  };
-  walk(dir);
-  const tf = JSON.parse(files.get("cdktf.out/stacks/servarr/cdk.tf.json") ?? "{}") as TerraformJson;
-  const compose = parse(files.get(`compose/${config.name}/compose.yaml`) ?? "") as SynthesizedModel["compose"];
-  // The declaration the output is held against: what the config says, not what synth made of it.
-  const host = result.hosts[0];
-  if (!host) throw new Error("no host");
-  const routes = host.apps.flatMap((a) => a.routes);
-  return {
-    model: { tf, compose },
-    files,
-    declared: {
-      publicHostnames: routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname),
-      people: [...config.host.owners, ...routes.flatMap((r) => r.exposure.allowEmails)],
-      tokens: Object.keys(config.host.serviceTokens),
-      namePrefix: config.name,
-    },
-  };
-}
-
-const example = written(exampleConfig, "example");
-
-/** A deep copy of the example's Terraform JSON, changed by `edit`. */
-function broken(edit: (tf: any) => void): SynthesizedModel {
-  const tf = structuredClone(example.model.tf);
-  edit(tf);
-  return { tf, compose: example.model.compose };
-}
 const rules = (tf: any) => (Object.values(tf.resource.cloudflare_zero_trust_tunnel_cloudflared_config)[0] as any).config.ingress;
 const find = (tf: any, type: string, pred: (r: any) => boolean) => Object.values(tf.resource[type]).find(pred) as any;
 const dns = (tf: any, hostname: string) => find(tf, "cloudflare_dns_record", (r) => r.name === hostname);
@@ -227,89 +172,5 @@ describe("invariant: VPN apps are reached through gluetun", () => {
     const compose = structuredClone(example.model.compose);
     (compose.services.radarr as Record<string, unknown>).network_mode = "service:other-vpn";
     expect(vpnAppsAreReachedThroughTheGateway({ tf: example.model.tf, compose })).not.toEqual([]);
-  });
-});
-
-describe("invariant: no secret value in clear in any synthesized file", () => {
-  // What an owner would type or Terraform would compute: if any code path copied process
-  // environment into the output, these would show up in the files.
-  const markers = ["MARKER-wireguard-9f3c1", "MARKER-kopia-7a21e", "MARKER-google-secret-5d0b", "MARKER-tunnel-1e8a"];
-  const withMarkers = <T>(run: () => T): T => {
-    const names = {
-      WIREGUARD_PRIVATE_KEY: markers[0],
-      KOPIA_PASSWORD: markers[1],
-      TF_VAR_google_oauth_client_secret: markers[2],
-      TUNNEL_TOKEN: markers[3],
-    } as Record<string, string>;
-    const saved = Object.fromEntries(Object.keys(names).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, names);
-    try {
-      return run();
-    } finally {
-      for (const [k, v] of Object.entries(saved))
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-    }
-  };
-
-  it("holds for the example config, synthesized with secret values in the environment", () => {
-    const w = withMarkers(() => written(exampleConfig, "markers"));
-    expect(w.files.size).toBeGreaterThanOrEqual(3);
-    expect(noSecretInClear(w.model, w.files, markers)).toEqual([]);
-  });
-
-  it("fails when an app copies a secret from the environment into the compose file", () => {
-    const w = withMarkers(() =>
-      written(
-        plus(
-          (host) =>
-            new ServarrApp(host, "leaky", {
-              image: "busybox:1.37.0",
-              identity: "image",
-              configPath: null,
-              // An innocent-looking name: only the marker check can catch this.
-              environment: { VPN_SETTINGS: process.env.WIREGUARD_PRIVATE_KEY ?? "" },
-            }),
-        ),
-        "leaky",
-      ),
-    );
-    expect(noSecretInClear(w.model, w.files, markers)).toEqual([
-      "compose/servarr/compose.yaml: contains the secret value MARKER-wireguard-9f3c1",
-    ]);
-  });
-
-  it.each([
-    ["a secret output that is not sensitive", (tf: any) => (tf.output.service_token_ci_deploy_client_secret.sensitive = false)],
-    ["the tunnel token output not sensitive", (tf: any) => delete tf.output.tunnel_token.sensitive],
-    ["the S3 secret output not sensitive", (tf: any) => (tf.output.backup_s3_secret_access_key.sensitive = false)],
-    ["a secret variable that is not sensitive", (tf: any) => (tf.variable.google_oauth_client_secret.sensitive = false)],
-    [
-      "a literal client secret on the identity provider",
-      (tf: any) => {
-        (Object.values(tf.resource.cloudflare_zero_trust_access_identity_provider)[0] as any).config.client_secret = "hunter2";
-      },
-    ],
-  ])("fails on %s", (_, edit) => expect(noSecretInClear(broken(edit), new Map(), markers)).not.toEqual([]));
-
-  it("fails when compose carries a secret literally instead of a ${VAR:?} reference", () => {
-    const compose = structuredClone(example.model.compose);
-    (compose.services.cloudflared as { environment: Record<string, string> }).environment.TUNNEL_TOKEN = "eyJhIjoi";
-    const envExample = new Map([...example.files].filter(([file]) => file.endsWith(".env.example")));
-    expect(noSecretInClear({ tf: example.model.tf, compose }, envExample, markers)).toEqual([
-      "compose cloudflared.environment.TUNNEL_TOKEN: not a ${TUNNEL_TOKEN:?...} reference",
-    ]);
-  });
-
-  it("fails when an API key reaches an app literally, or references a variable the host's .env does not have", () => {
-    const compose = structuredClone(example.model.compose);
-    const env = (name: string) => (compose.services[name] as { environment: Record<string, string> }).environment;
-    env("sonarr").SONARR__AUTH__APIKEY = "0123456789abcdef";
-    env("radarr").RADARR__AUTH__APIKEY = "${RADARR_KEY:?set it}";
-    const envExample = new Map([...example.files].filter(([file]) => file.endsWith(".env.example")));
-    expect(noSecretInClear({ tf: example.model.tf, compose }, envExample, markers).sort()).toEqual([
-      "compose radarr.environment.RADARR__AUTH__APIKEY: not a ${RADARR__AUTH__APIKEY:?...} reference",
-      "compose sonarr.environment.SONARR__AUTH__APIKEY: not a ${SONARR__AUTH__APIKEY:?...} reference",
-    ]);
   });
 });

@@ -77,7 +77,7 @@ describe("the bootstrap stack", () => {
     expect(Object.keys(inputs).sort()).toEqual(bootstrap.inputs.map((i) => i.name).sort());
   });
 
-  it("gives the workflows TF_API_TOKEN (from inputs, per environment) and the organization and workspace names", () => {
+  it("gives the workflows TF_API_TOKEN (from inputs, per environment) and the plan switch; no variable nothing reads", () => {
     expect(resources(json, "github_actions_secret")).toEqual({});
     const environments = resources(json, "github_repository_environment");
     const environment = (ref: unknown) =>
@@ -89,8 +89,6 @@ describe("the bootstrap stack", () => {
     ]);
     const vars = Object.values(resources(json, "github_actions_variable")) as Array<{ variable_name: string; value: string }>;
     expect(Object.fromEntries(vars.map((v) => [v.variable_name, v.value]))).toEqual({
-      TF_CLOUD_ORGANIZATION: exampleConfig.terraformCloud.organization,
-      TF_WORKSPACE: exampleConfig.terraformCloud.workspace,
       SERVARR_PR_PLAN: "reviewed",
     });
   });

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { DEPLOY_ENVIRONMENT } from "../../constructs/github-environments";
 import { GITHUB_ACTIONS_APP_ID } from "../../constructs/github-repo";
+import { DEPLOY_ENVIRONMENT } from "../../constructs/repository";
 import { REQUIRED_CHECKS } from "../../delivery/required-checks";
 import type { GitHubConfig } from "../../stacks/config";
 import { ServarrStack } from "../../stacks/servarr-stack";
@@ -148,9 +148,6 @@ describe("Actions secrets and variables: one list", () => {
 
   it("publishes only non-secret values as variables", () => {
     expect(Object.fromEntries(variables.map((v) => [v.variable_name, v.value]))).toEqual({
-      SERVARR_DOMAIN: "example.com",
-      SERVARR_BUNDLE_DIR: `compose/${host.name}`,
-      SERVARR_PUBLIC_HOSTNAMES: "join.example.com plex.example.com requests.example.com status.example.com",
       // Expiry dates are not secret (the token-expiry workflow reads them).
       SERVARR_SERVICE_TOKEN_EXPIRY: expect.stringMatching(
         /^\$\{jsonencode\(\{"ci-deploy" = .+\.expires_at, "uptime-monitor" = .+\.expires_at\}\)\}$/,

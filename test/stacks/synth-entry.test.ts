@@ -1,5 +1,16 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -106,5 +117,44 @@ describe("npm run synth with the user's config file", () => {
     expect(res.status).toBe(0);
     expect(statSync(path.join(repo, "compose/mediabox/compose.yaml")).isFile()).toBe(true);
     expect(res.out).toMatch(/host mediabox: \d+ apps/);
+  });
+
+  it("--config <file> --out <dir> synthesizes another config file there, never over the repository's generated files", () => {
+    const out = mkdtempSync(path.join(tmpdir(), "servarr-entry-out-"));
+    const generated = () =>
+      readdirSync(path.join(repo, "compose"), { recursive: true, encoding: "utf8" })
+        .sort()
+        .map((f) => [f, statSync(path.join(repo, "compose", f)).mtimeMs]);
+    const before = generated();
+    const res = spawnSync(
+      process.execPath,
+      [path.join(repo, "bin/servarr-synth.cjs"), "--config", "examples/two-hosts.config.ts", "--out", out],
+      {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, PATH: terraformFree },
+      },
+    );
+    expect(res.stdout + res.stderr).toMatch(/host nas: \d+ apps/);
+    expect(res.status).toBe(0);
+    for (const file of [
+      "compose/mediabox/compose.yaml",
+      "compose/nas/firewall.nft",
+      ".github/workflows/deploy.yml",
+      "cdktf.out/manifest.json",
+    ])
+      expect(statSync(path.join(out, file)).isFile(), file).toBe(true);
+    expect(generated()).toEqual(before);
+    const refused = spawnSync(
+      process.execPath,
+      [path.join(repo, "bin/servarr-synth.cjs"), "--config", "examples/two-hosts.config.ts", "--out", repo],
+      {
+        cwd: repo,
+        encoding: "utf8",
+      },
+    );
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/--out .*: a directory of its own, not the repository/);
+    rmSync(out, { recursive: true, force: true });
   });
 });

@@ -9,6 +9,7 @@ import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
 import type { Host } from "../../constructs/host";
 import { IMAGES, SUPPORT_IMAGES } from "../../constructs/images";
+import { repositoryFacts } from "../../constructs/repository";
 import { renderRepoFiles } from "../../delivery/repo-files";
 import type { ServarrConfig } from "../../stacks/config";
 import { readStacks, type SynthResult, synthesize, type TerraformJson } from "../../stacks/synth";
@@ -20,6 +21,7 @@ import {
   type SynthesizedModel,
   vpnAppsAreReachedThroughTheGateway,
 } from "../invariants/edge-invariants";
+import { resources } from "../support";
 
 /**
  * What must hold for ANY valid config once `npm run synth` ran and its output was committed:
@@ -157,6 +159,42 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
         for (const [k, v] of Object.entries(saved))
           if (v === undefined) delete process.env[k];
           else process.env[k] = v;
+      }
+    });
+
+    it("one branch and one repository: the workflows run on the branch the production environment admits, the host clones and deploys", () => {
+      const facts = repositoryFacts(r.config.github);
+      const workflow = (name: string) =>
+        parse(committed(`.github/workflows/${name}.yml`)) as { on: Record<string, { branches: string[] }> };
+      expect(workflow("pull-request").on.pull_request?.branches).toEqual([facts.branch]);
+      expect(workflow("deploy").on.push?.branches).toEqual([facts.branch]);
+      const policies = Object.values(
+        resources(result.stacks.get("bootstrap") as TerraformJson, "github_repository_environment_deployment_policy"),
+      );
+      for (const p of policies) expect(p.branch_pattern).toBe(facts.branch);
+      const clone =
+        r.config.github.visibility === "public"
+          ? `https://github.com/${r.config.github.owner}/`
+          : `git@github.com:${r.config.github.owner}/`;
+      for (const host of hosts) {
+        const firstBoot = committed(`compose/${host.name}/first-boot.sh`);
+        expect(firstBoot).toContain(`${clone}${r.config.github.repository}.git`);
+        expect(firstBoot).toMatch(new RegExp(`branch='?${facts.branch}'?$`, "m"));
+        expect(committed(`compose/${host.name}/deploy-gate.sh`)).toMatch(new RegExp(`fetch --quiet origin '?${facts.branch}'?`));
+      }
+    });
+
+    it("every GitHub secret and variable Terraform writes is read by a committed workflow (and nothing else is written)", () => {
+      const workflows = [...renderRepoFiles(hosts, result.stacks, r.config.github).keys()]
+        .filter((f) => f.startsWith(".github/workflows/"))
+        .map((f) => committed(f))
+        .join("\n");
+      for (const stack of result.stacks.values()) {
+        for (const type of ["github_actions_secret", "github_actions_environment_secret"])
+          for (const s of Object.values(resources(stack, type)))
+            expect(workflows, String(s.secret_name)).toContain(`secrets.${s.secret_name}`);
+        for (const v of Object.values(resources(stack, "github_actions_variable")))
+          expect(workflows, String(v.variable_name)).toContain(`vars.${v.variable_name}`);
       }
     });
 

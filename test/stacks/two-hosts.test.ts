@@ -1,15 +1,21 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
 import { lanBridge } from "../../constructs/cross-host";
+import type { Host } from "../../constructs/host";
+import { ServarrApp } from "../../constructs/servarr-app";
+import type { MoreHostConfig } from "../../stacks/config";
+import { envSources, loadModel } from "../../stacks/setup";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { config } from "../fixtures/two-hosts";
-import { resources } from "../support";
+import { resources, synth } from "../support";
 
 /**
  * The two-host example (a media box and a NAS), synthesized as `npm run synth -- --config`
@@ -101,7 +107,7 @@ describe("GitHub secrets: every host's, no collision", () => {
     expect(new Set(names).size).toBe(names.length);
     for (const s of box?.secrets.all ?? []) expect(names).toContain(s.name);
     for (const s of nas?.secrets.all ?? []) expect(names).toContain(`NAS_${s.name}`);
-    for (const n of ["CF_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"]) expect(names.filter((x) => x.endsWith(n))).toEqual([n]);
+    for (const n of ["CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET"]) expect(names.filter((x) => x.endsWith(n))).toEqual([n]);
   });
 
   it("the NAS's deploy job maps each NAS_ secret to the host's unprefixed .env name", () => {
@@ -148,8 +154,15 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
       .filter((l) => l.includes(`"${lanBridge("seerr")}"`));
     expect(rules).toEqual([
       `    iifname "lan-seerr" ip daddr ${nasAddress} tcp dport 8096 accept comment "seerr to nas/jellyfin"`,
-      `    iifname "lan-seerr" drop comment "seerr's cross-host network: its declared peers only"`,
+      `    iifname "lan-seerr" drop comment "seerr's cross-host network: no other connection of its own"`,
     ]);
+  });
+
+  it("the network diagrams draw the relation over the LAN, not as internet egress", () => {
+    const box = read("compose/mediabox/networks.md").split("\n");
+    expect(box).toContain("  seerr == LAN ==> nas__jellyfin[/nas/jellyfin/]");
+    expect(box.filter((l) => l.startsWith("  seerr -.-> internet"))).toHaveLength(1); // its own egress only
+    expect(read("compose/nas/networks.md").split("\n")).toContain("  mediabox__seerr[/mediabox/seerr/] == LAN ==> jellyfin");
   });
 
   it("nothing else crosses: no other app of either host publishes for the other or has a cross-host network", () => {
@@ -157,5 +170,74 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
     expect(published.map(([n]) => n)).toEqual(["jellyfin"]);
     expect(Object.keys(boxCompose.networks ?? {}).filter((n) => n.endsWith("-lan"))).toEqual(["seerr-lan"]);
     expect(read("compose/nas/firewall.nft")).not.toMatch(/iifname "lan-/);
+  });
+});
+
+describe("npm run setup -- env --host nas: the NAS's first .env", () => {
+  it("reads the NAS's outputs and its prefixed TF_VAR_ inputs, under the host-side names", () => {
+    const sources = envSources(loadModel(config, "nas"));
+    expect(sources.get("TUNNEL_TOKEN")).toEqual({ output: "nas_tunnel_token" });
+    expect(sources.get("KOPIA_S3_ACCESS_KEY_ID")).toEqual({ output: "nas_backup_s3_access_key_id" });
+    expect(sources.get("KOPIA_PASSWORD")).toEqual({ variable: "nas_kopia_password" });
+    expect(envSources(loadModel(config)).get("TUNNEL_TOKEN")).toEqual({ output: "tunnel_token" });
+  });
+
+  it("refuses a host the config does not declare", () => {
+    expect(() => loadModel(config, "nsa")).toThrow(/--host nsa: one of mediabox, nas/);
+  });
+});
+
+describe("a target without egress answers other hosts but opens nothing", () => {
+  const withFiles: typeof config = {
+    ...config,
+    apps: (h) => {
+      config.apps(h);
+      new ServarrApp(h, "reader", { image: "nginx:1.27.3", port: 8081, uid: 13093, talksTo: ["nas/files"] });
+    },
+    hosts: {
+      nas: {
+        ...(config.hosts?.nas as MoreHostConfig),
+        apps: (h) => {
+          config.hosts?.nas?.apps(h);
+          new ServarrApp(h, "files", { image: "nginx:1.27.3", port: 8080, uid: 13092 });
+        },
+      },
+    },
+  };
+  const { stack } = synth(withFiles);
+  const nasHost = stack.hosts[1] as Host;
+  const files = nasHost.composeProject().services.files;
+  const nft = [...renderBundle(nasHost)].find(([f]) => f === "firewall.nft")?.[1] ?? "";
+
+  it("is published from a network of its own (no egress network), on the NAS's LAN address", () => {
+    expect(files?.networks).toEqual(["files-lan"]);
+    expect(files?.ports).toEqual([`${nasAddress}:8080:8080`]);
+    expect(nasHost.networkPlan().hasEgress("files")).toBe(false);
+  });
+
+  it("its bridge opens no connection: replies pass as established, anything new is dropped", () => {
+    const lines = nft.split("\n");
+    const forward = lines.indexOf("  chain forward {");
+    const established = lines.indexOf("    ct state established,related accept", forward);
+    const drop = lines.indexOf(`    iifname "lan-files" drop comment "files's cross-host network: no other connection of its own"`);
+    expect(forward).toBeGreaterThan(0);
+    expect(drop).toBeGreaterThan(established);
+    expect(lines.filter((l) => l.includes('iifname "lan-files"'))).toHaveLength(1);
+    expect(nft).toContain(
+      `ct status dnat ip saddr ${boxAddress} meta l4proto tcp ct original proto-dst 8080 accept comment "files for mediabox/reader"`,
+    );
+  });
+});
+
+describe("real tools accept both bundles", () => {
+  const compose2 = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
+  it.skipIf(!(compose2.status === 0 && /v?2\./.test(compose2.stdout)))("docker compose config -q on each host's compose.yaml", () => {
+    for (const host of ["mediabox", "nas"]) {
+      const dir = path.join(out, "compose", host);
+      writeFileSync(path.join(dir, ".env"), read(`compose/${host}/.env.example`).replace(/^([A-Z0-9_]+)=$/gm, "$1=placeholder"));
+      const res = spawnSync("docker", ["compose", "-f", path.join(dir, "compose.yaml"), "config", "-q"], { cwd: dir, encoding: "utf8" });
+      expect(res.stderr, host).toBe("");
+      expect(res.status, host).toBe(0);
+    }
   });
 });

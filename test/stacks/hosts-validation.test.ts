@@ -91,6 +91,11 @@ describe("cross-host relations: what is refused", () => {
       box(["nas/jellyfin"], true),
       /bazarr.talksTo: "nas\/jellyfin" is not allowed; allowed: a peer on this host only: bazarr is VPN-routed/,
     ],
+    [
+      "another host's app without its host",
+      box(["jellyfin"]),
+      /bazarr.talksTo: "jellyfin" is not allowed; allowed: one of the host's apps: .*, or "nas\/jellyfin" \(on host nas\)/,
+    ],
     ["a malformed peer", box(["a/b/c"]), /talksTo\[0\]: "a\/b\/c" is not allowed; allowed: an app name, or <host>\/<app>/],
   ])("%s", (_, config, message) => {
     expect(() => synth(config)).toThrow(message);

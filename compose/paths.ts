@@ -1,0 +1,12 @@
+/** Where the host bundles live in the repository: one directory per host, named after it. */
+export const BUNDLE_ROOT = "compose";
+
+/** A host's bundle directory relative to the repository root (compose/<host>). */
+export function bundlePath(hostName: string): string {
+  return `${BUNDLE_ROOT}/${hostName}`;
+}
+
+/** A host's bundle directory in its own checkout of the repository: what setup.sh, the deploy gate and the units run from. */
+export function bundleDirOnHost(host: { readonly name: string; readonly machine: { readonly checkoutDir: string } }): string {
+  return `${host.machine.checkoutDir}/${bundlePath(host.name)}`;
+}
