@@ -22,6 +22,20 @@ export function lanPlanFromModel(hosts: readonly Host[], bundleRoot: string, sou
       to: { host: l.targetHost.name, service: l.target.name, address: url.hostname, port: Number(url.port), path: url.pathname || "/" },
     };
   });
+  // One bystander per relation: an app of the client's host with a way out (egress, not behind
+  // the VPN) that does not talk to the target; the first by name, to keep the run short.
+  const undeclared: CrossHostRelation[] = relations.flatMap((r) => {
+    const host = hosts.find((h) => h.name === r.from.host) as Host;
+    const plan = host.networkPlan();
+    const bystander = host.apps
+      .filter(
+        (a) =>
+          !a.vpn && !a.props.hostNetwork && plan.hasEgress(a.name) && !(a.props.talksTo ?? []).includes(`${r.to.host}/${r.to.service}`),
+      )
+      .map((a) => a.name)
+      .sort()[0];
+    return bystander ? [{ from: { host: r.from.host, service: bystander }, to: r.to }] : [];
+  });
   const confined = new Map<string, Endpoint>();
   for (const l of crossHostLinks(hosts))
     if (!l.client.props.hostNetwork)
@@ -38,6 +52,7 @@ export function lanPlanFromModel(hosts: readonly Host[], bundleRoot: string, sou
     }),
     relations,
     confined: [...confined.values()],
+    undeclared,
   };
 }
 

@@ -26,6 +26,7 @@ const plan: LanPlan = {
     },
   ],
   confined: [{ host: "media", service: "sonarr" }],
+  undeclared: [],
 };
 
 const generated: ComposeFile = {

@@ -170,6 +170,20 @@ async function main(): Promise<number> {
         by: client,
       });
   }
+  for (const u of plan.undeclared) {
+    const client = (byName.get(u.from.host) as Prepared).host;
+    expectations.push({
+      name: `${u.from.host}/${u.from.service} -> ${u.to.host}/${u.to.service} (undeclared)`,
+      origin: {
+        socket: client.socket,
+        container: client.container(u.from.service),
+        label: `${u.from.service}'s container on ${client.name}`,
+      },
+      url: `http://${u.to.address}:${u.to.port}${u.to.path}`,
+      answered: false,
+      by: client,
+    });
+  }
   const unique = [...new Map(expectations.map((e) => [e.name, e])).values()];
   const probed = await probeAll(unique);
   results.push(...probed.results);
@@ -177,7 +191,7 @@ async function main(): Promise<number> {
   const held = unique.filter((e) => probed.outcomes.get(e.name)?.answered === e.answered);
   for (const p of hosts) results.push(...(await controls(p.host, held)));
   // Where a confined client got out: its routes and the networks behind them.
-  for (const e of unique.filter((x) => x.name.endsWith("(confined)") && probed.outcomes.get(x.name)?.answered))
+  for (const e of unique.filter((x) => /\((confined|undeclared)\)$/.test(x.name) && probed.outcomes.get(x.name)?.answered))
     if ("socket" in e.origin) console.log(`  ${e.origin.label}: ${await routes(e.origin.socket, e.origin.container)}`);
   for (const r of results) console.log(r.line);
 

@@ -38,6 +38,12 @@ export interface LanPlan {
    * other LAN destination must be refused by their own host's firewall.
    */
   readonly confined: readonly Endpoint[];
+  /**
+   * Relations nobody declared: an app on a client host that does not talk to the target (but
+   * has a way out) must get no answer from it. The target's firewall sees the client host's
+   * address either way, so this refusal is the client host's to make.
+   */
+  readonly undeclared: readonly CrossHostRelation[];
 }
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -103,6 +109,13 @@ export function planProblems(plan: LanPlan): string[] {
     if (!Number.isInteger(r.to.port) || r.to.port < 1 || r.to.port > 65535) problems.push(`${where}: port ${r.to.port}`);
     if (!r.to.path.startsWith("/")) problems.push(`${where}: path ${r.to.path} does not start with /`);
   }
+  for (const u of plan.undeclared)
+    if (
+      plan.relations.some(
+        (r) => r.from.host === u.from.host && r.from.service === u.from.service && r.to.service === u.to.service && r.to.host === u.to.host,
+      )
+    )
+      problems.push(`undeclared ${u.from.host}/${u.from.service} -> ${u.to.host}/${u.to.service}: declared as a relation`);
   for (const c of plan.confined)
     if (!plan.relations.some((r) => r.from.host === c.host && r.from.service === c.service))
       problems.push(`confined ${c.host}/${c.service}: no relation starts there`);
@@ -117,6 +130,7 @@ export function readLanPlan(file: string): LanPlan {
     hosts: raw.hosts ?? [],
     relations: raw.relations ?? [],
     confined: raw.confined ?? [],
+    undeclared: raw.undeclared ?? [],
   };
   const problems = planProblems(plan);
   if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);

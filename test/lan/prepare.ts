@@ -34,6 +34,7 @@ export function prepare(
   const wanted = [
     ...plan.relations.filter((r) => r.from.host === h.name).map((r) => r.from.service),
     ...plan.relations.filter((r) => r.to.host === h.name).map((r) => r.to.service),
+    ...plan.undeclared.filter((r) => r.from.host === h.name).map((r) => r.from.service),
   ];
   const generated = readCompose(path.join(h.bundle, "compose.yaml"));
   const projected = projectCompose(generated, wanted);
