@@ -145,8 +145,11 @@ async function main(): Promise<number> {
         by: target,
       },
       {
-        name: `${r.from.host}/${r.from.service} -> ${r.to.host}/${PLANTED}`,
-        origin: clientOrigin,
+        // From the client's host itself: its own traffic crosses no forward chain of its own, so
+        // the target's firewall is the only one on the way (a confined client's container would
+        // be stopped at home first).
+        name: `${r.from.host} -> ${r.to.host}/${PLANTED}`,
+        origin: { netns: client.netns, label: `${client.name} itself` },
         url: `http://${target.lanAddress}:${planted.get(target.name)}/`,
         answered: false,
         by: target,
