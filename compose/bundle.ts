@@ -3,13 +3,14 @@ import type { Host } from "../constructs/host";
 import { renderDeployScript } from "./deploy-script";
 import { renderNetworksMarkdown } from "./diagram";
 import { renderHostScripts } from "./host-scripts";
+import { composeProject } from "./project";
 import { generatedMarker, renderYaml } from "./render";
 import { renderRestoreScript } from "./restore-script";
 
 /** Every file of a host's bundle (`compose/<host>/`), keyed by file name. */
 export function renderBundle(host: Host): ReadonlyMap<string, string> {
   const files = new Map([
-    ["compose.yaml", renderYaml(host.composeProject())],
+    ["compose.yaml", renderYaml(composeProject(host))],
     [".env.example", renderEnvExample(host)],
     ["networks.md", renderNetworksMarkdown(host)],
     ...renderHostScripts(host),

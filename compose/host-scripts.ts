@@ -38,9 +38,7 @@ export interface HostUser {
 
 /** One unix user per app that runs as its own uid (identity "image" apps have none). */
 export function appUsers(host: Host): HostUser[] {
-  return host.apps.flatMap((a) =>
-    a.props.uid !== undefined && (a.props.identity ?? "linuxserver") !== "image" ? [{ name: a.name, uid: a.props.uid }] : [],
-  );
+  return host.apps.flatMap((a) => (a.props.uid !== undefined && a.props.identity !== "image" ? [{ name: a.name, uid: a.props.uid }] : []));
 }
 
 export interface HostDir {

@@ -1,4 +1,4 @@
-import { BACKUP_JOBS, backupSourceName } from "../constructs/backups";
+import { backupSourceName, restoreJob } from "../constructs/backups";
 import { worstDetectionSeconds } from "../constructs/health";
 import type { Host } from "../constructs/host";
 import { containerName } from "../constructs/restarter";
@@ -63,7 +63,7 @@ export function renderRestoreScript(host: Host): string | undefined {
   const kopia = host.appWithRole("backup");
   const targets = restoreTargets(host);
   if (!kopia || targets.length === 0) return undefined;
-  const job = `${kopia.name}-${BACKUP_JOBS[3]}`;
+  const job = restoreJob(host, kopia).service;
   const x = RESTORE_EXIT;
   const table = (f: (t: RestoreTarget) => string | number) => targets.map((t) => `[${t.app}]=${q(f(t))}`).join(" ");
   return `#!/usr/bin/env bash

@@ -1,8 +1,8 @@
-import type { BackupPolicy } from "./backups";
-import type { Exposure } from "./exposure";
-import type { HealthTiming, ProbeRunner } from "./health";
+import { Exposure } from "./exposure";
+import { DEFAULT_HEALTH_TIMING, type HealthTiming, type ProbeRunner } from "./health";
 import type { Host } from "./host";
-import type { ContainerLimits, Risk } from "./least-privilege";
+import { type ContainerLimits, DEFAULT_LIMITS, type Risk, secretFilesOf } from "./least-privilege";
+import type { AppRole } from "./roles";
 
 /** Which part of the single /data tree (TRaSH layout) an app mounts. */
 export type DataAccess = "none" | "media" | "downloads" | "usenet" | "all";
@@ -45,14 +45,6 @@ export type Identity = "linuxserver" | "user" | "image";
  */
 export type SecretFiles = "linuxserver" | "secretfile" | "file" | "none";
 
-/**
- * - vpn-gateway: VPN-routed apps share its network namespace (gluetun),
- * - tunnel-connector: runs the host's Cloudflare Tunnel (cloudflared); talks to every exposed app,
- * - monitor: checks every app over HTTP (uptime-kuma); talks to every app, never to the Docker API,
- * - backup: backs up every app's config dir (kopia), mounted read-only.
- */
-export type AppRole = "vpn-gateway" | "tunnel-connector" | "monitor" | "backup";
-
 export interface ServarrAppProps {
   /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
   readonly image: string;
@@ -76,7 +68,9 @@ export interface ServarrAppProps {
    */
   readonly vpn?: boolean;
   /**
-   * A job this app does for the whole host; at most one app per role.
+   * A job this app does for the whole host, with its own options: `Role.vpnGateway({ forwardedPort })`,
+   * `Role.backup({ policy })`, `Role.tunnelConnector()`, `Role.monitor()` (constructs/roles.ts).
+   * At most one app per role.
    * @default none
    */
   readonly role?: AppRole;
@@ -159,20 +153,8 @@ export interface ServarrAppProps {
    */
   readonly healthCommand?: readonly string[];
   /**
-   * VPN gateway only: a URL on 127.0.0.1 served by the gateway's own process. Every VPN-routed
-   * app probes it in its healthcheck, so an app left in a dead namespace after the engine
-   * restarted the gateway turns unhealthy (and the restarter restarts it).
-   * @default none
-   */
-  readonly namespaceProbe?: string;
-  /**
-   * VPN gateway only: the port the VPN provider forwards to this host (torrent incoming
-   * connections); opened in the gateway's firewall and handed to the app with `vpnPortEnv`.
-   * @default none
-   */
-  readonly vpnInputPort?: number;
-  /**
-   * VPN-routed app: environment variable through which it learns the gateway's `vpnInputPort`
+   * VPN-routed app: environment variable through which it learns the gateway's forwarded port
+   * (Role.vpnGateway({ forwardedPort }))
    * (qBittorrent: TORRENTING_PORT).
    * @default none
    */
@@ -210,8 +192,6 @@ export interface ServarrAppProps {
    * @default DEFAULT_HEALTH_TIMING (probes 10 s apart, 3 retries, 5 s timeout, 60 s start period)
    */
   readonly healthTiming?: Partial<HealthTiming>;
-  /** Backup app only: snapshot schedule and retention. @default see DEFAULT_BACKUP_POLICY */
-  readonly backupPolicy?: BackupPolicy;
   /**
    * How the image reads its secrets from files (see SecretFiles).
    * @default "linuxserver" for the linuxserver identity, else "none"
@@ -252,4 +232,48 @@ export interface ServarrAppProps {
    * @default none
    */
   readonly reasons?: Readonly<Partial<Record<Risk, string>>>;
+}
+
+/** The props with every default applied: ServarrApp.props, resolved once on construction. */
+export interface ResolvedAppProps extends ServarrAppProps {
+  readonly exposure: Exposure;
+  readonly alsoExpose: readonly Exposure[];
+  readonly vpn: boolean;
+  readonly talksTo: readonly string[];
+  readonly kinds: readonly AppKind[];
+  readonly talksToKinds: readonly AppKind[];
+  readonly data: DataAccess;
+  readonly identity: Identity;
+  readonly configPath: string | null;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secretEnv: Readonly<Record<string, string>>;
+  readonly healthRunner: ProbeRunner;
+  readonly healthTiming: HealthTiming;
+  readonly secretFiles: SecretFiles;
+  readonly limits: Required<ContainerLimits>;
+  readonly reasons: Readonly<Partial<Record<Risk, string>>>;
+}
+
+/** The one place an app's defaults are applied (each prop's @default above). */
+export function resolveAppProps(props: ServarrAppProps): ResolvedAppProps {
+  const identity = props.identity ?? "linuxserver";
+  return {
+    ...props,
+    exposure: props.exposure ?? Exposure.internal(),
+    alsoExpose: props.alsoExpose ?? [],
+    vpn: props.vpn === true,
+    talksTo: props.talksTo ?? [],
+    kinds: props.kinds ?? [],
+    talksToKinds: props.talksToKinds ?? [],
+    data: props.data ?? "none",
+    identity,
+    configPath: props.configPath === undefined ? "/config" : props.configPath,
+    environment: props.environment ?? {},
+    secretEnv: props.secretEnv ?? {},
+    healthRunner: props.healthRunner ?? "shell",
+    healthTiming: { ...DEFAULT_HEALTH_TIMING, ...props.healthTiming },
+    secretFiles: secretFilesOf(props),
+    limits: { ...DEFAULT_LIMITS, ...props.limits },
+    reasons: props.reasons ?? {},
+  };
 }

@@ -1,6 +1,6 @@
-import type { ComposeService } from "../compose/compose-spec";
 import type { Host } from "./host";
 import type { Problem } from "./problems";
+import type { BackupRole } from "./roles";
 import type { ServarrApp } from "./servarr-app";
 
 /** How many snapshots of each age Kopia keeps (its `--keep-*` policy flags). */
@@ -24,6 +24,20 @@ export const DEFAULT_BACKUP_POLICY: BackupPolicy = {
   retention: { latest: 10, hourly: 0, daily: 14, weekly: 8, monthly: 12, annual: 2 },
 };
 
+/** A policy as the config writes it: each unset field is DEFAULT_BACKUP_POLICY's. */
+export interface BackupPolicyOptions {
+  readonly snapshotTimes?: readonly string[];
+  readonly retention?: Partial<BackupRetention>;
+}
+
+/** The one place the backup policy's defaults are applied (Role.backup()). */
+export function resolveBackupPolicy(options: BackupPolicyOptions = {}): BackupPolicy {
+  return {
+    snapshotTimes: options.snapshotTimes ?? DEFAULT_BACKUP_POLICY.snapshotTimes,
+    retention: { ...DEFAULT_BACKUP_POLICY.retention, ...options.retention },
+  };
+}
+
 /** One app's config dir as the backup app sees it. */
 export interface BackupSource {
   readonly app: string;
@@ -34,20 +48,19 @@ export interface BackupSource {
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-export function backupPolicyProblems(policy: BackupPolicy | undefined): Problem[] {
-  if (!policy) return [];
+/** Problems of a resolved policy, reported under `field` (the role's `role.policy`). */
+export function backupPolicyProblems(policy: BackupPolicy, field: string): Problem[] {
   const problems: Problem[] = [];
-  if (policy.snapshotTimes.length === 0)
-    problems.push({ field: "backupPolicy.snapshotTimes", value: [], allowed: "at least one HH:MM time" });
+  if (policy.snapshotTimes.length === 0) problems.push({ field: `${field}.snapshotTimes`, value: [], allowed: "at least one HH:MM time" });
   policy.snapshotTimes.forEach((t, i) => {
-    if (!TIME.test(t)) problems.push({ field: `backupPolicy.snapshotTimes[${i}]`, value: t, allowed: "a 24-hour time HH:MM, e.g. 03:30" });
+    if (!TIME.test(t)) problems.push({ field: `${field}.snapshotTimes[${i}]`, value: t, allowed: "a 24-hour time HH:MM, e.g. 03:30" });
   });
   for (const [k, v] of Object.entries(policy.retention))
     if (!(Number.isInteger(v) && v >= 0 && v <= 10000))
-      problems.push({ field: `backupPolicy.retention.${k}`, value: v, allowed: "an integer from 0 to 10000" });
+      problems.push({ field: `${field}.retention.${k}`, value: v, allowed: "an integer from 0 to 10000" });
   if (Object.values(policy.retention).every((v) => v === 0))
     problems.push({
-      field: "backupPolicy.retention",
+      field: `${field}.retention`,
       value: policy.retention,
       allowed: "at least one non-zero count (else nothing is kept)",
     });
@@ -67,58 +80,47 @@ export function backupSources(host: Host): BackupSource[] {
     .map((a) => ({ app: a.name, hostDir: a.configDir as string, containerDir: `/sources/${a.name}` }));
 }
 
-/** The backup app's one-shot jobs, each the compose service `<backup app>-<job>`. */
-export const BACKUP_JOBS = ["connect", "create", "policy", "restore"] as const;
+/** The backup app with its resolved role (Host.appWithRole("backup")). */
+export type BackupApp = ServarrApp & { readonly role: BackupRole };
 
-const env = (name: string) => `\${${name}:?${name} must be set in .env}`;
+/** A one-shot job around the Kopia server, run as the compose service `<backup app>-<job>`. */
+export interface BackupJob {
+  readonly job: string;
+  /** Its compose service (and network node) name. */
+  readonly service: string;
+  /** Kopia's arguments (its image is distroless: exec form, no shell). */
+  readonly command: readonly string[];
+  /** Compose profile: run on demand only, never by `up`. @default none (runs at every `up`) */
+  readonly profile?: "init" | "restore";
+  /** Jobs that must have succeeded before this one starts. @default none */
+  readonly after?: readonly string[];
+}
 
 /**
- * One-shot jobs around the Kopia server (its environment names the bucket: KOPIA_S3_BUCKET, KOPIA_S3_ENDPOINT), in Kopia's own image (distroless: exec form, no shell):
- * `<kopia>-connect` connects to the R2 repository, `<kopia>-policy` writes the schedule and
- * retention for every source; the server starts only after both succeeded. `<kopia>-create`
- * (profile "init") creates the repository once on a new bucket. `<kopia>-restore` (profile
- * "restore") is what restore.sh runs (`compose run`, with the arguments and the target mount).
+ * Every job of the backup app, written once here; the compose services (compose/backup-jobs.ts),
+ * the network plan, the reserved names and restore.sh read this list:
+ * `connect` connects to the R2 repository, `policy` writes the schedule and retention for every
+ * source; the server starts only after the jobs of every `up` succeeded. `create` (profile
+ * "init") creates the repository once on a new bucket. `restore` (profile "restore") is what
+ * restore.sh runs (`compose run`, with the arguments and the target mount).
  */
-export function backupJobs(host: Host, kopia: ServarrApp): Record<string, ComposeService> {
-  const policy = kopia.props.backupPolicy ?? DEFAULT_BACKUP_POLICY;
-  const base = kopia.composeService();
-  // Bucket and endpoint are the host's R2 backup bucket (plain values); the keys come from .env.
-  const bucket = base.environment?.KOPIA_S3_BUCKET;
-  const endpoint = base.environment?.KOPIA_S3_ENDPOINT;
-  const storage = ["s3", `--bucket=${bucket}`, `--endpoint=${endpoint}`, "--region=auto"];
+export function backupJobs(host: Host, kopia: BackupApp): BackupJob[] {
+  // Bucket and endpoint are the host's R2 backup bucket (plain values in the app's environment); the keys come from .env.
+  const environment = kopia.declaredEnvironment;
+  const storage = ["s3", `--bucket=${environment.KOPIA_S3_BUCKET}`, `--endpoint=${environment.KOPIA_S3_ENDPOINT}`, "--region=auto"];
   // Kopia names sources user@host:path; one fixed identity, stored in the shared repository
   // config, makes the server schedule the sources the policy job declared.
   const identity = [`--override-hostname=${host.name}`, `--override-username=${kopia.name}`];
-  const environment = {
-    TZ: host.timezone,
-    KOPIA_PASSWORD: env("KOPIA_PASSWORD"),
-    AWS_ACCESS_KEY_ID: env("KOPIA_S3_ACCESS_KEY_ID"),
-    AWS_SECRET_ACCESS_KEY: env("KOPIA_S3_SECRET_ACCESS_KEY"),
-  };
-  const plan = host.networkPlan();
-  const job = (name: string, command: string[], extra: Partial<ComposeService> = {}): ComposeService => ({
-    image: base.image,
-    ...(base.user ? { user: base.user } : {}),
-    networks: plan.networksOf(name),
-    // The server's least privilege (no new privileges, capabilities, limits) holds for its jobs.
-    ...kopia.leastPrivilege,
-    ...extra,
-    environment,
-    volumes: (base.volumes ?? []).filter((v) => !v.endsWith(":ro")),
-    command,
-  });
-  const r = policy.retention;
-  return {
-    [`${kopia.name}-connect`]: job(`${kopia.name}-connect`, ["repository", "connect", ...storage, ...identity]),
-    [`${kopia.name}-create`]: job(`${kopia.name}-create`, ["repository", "create", ...storage, ...identity], { profiles: ["init"] }),
-    [`${kopia.name}-restore`]: job(`${kopia.name}-restore`, ["snapshot", "list", "--all"], { profiles: ["restore"] }),
-    [`${kopia.name}-policy`]: job(
-      `${kopia.name}-policy`,
-      [
+  const { snapshotTimes, retention: r } = kopia.role.policy;
+  const jobs: Record<string, Omit<BackupJob, "job" | "service">> = {
+    connect: { command: ["repository", "connect", ...storage, ...identity] },
+    create: { command: ["repository", "create", ...storage, ...identity], profile: "init" },
+    policy: {
+      command: [
         "policy",
         "set",
         ...backupSources(host).map((s) => s.containerDir),
-        `--snapshot-time=${policy.snapshotTimes.join(",")}`,
+        `--snapshot-time=${snapshotTimes.join(",")}`,
         `--keep-latest=${r.latest}`,
         `--keep-hourly=${r.hourly}`,
         `--keep-daily=${r.daily}`,
@@ -126,7 +128,23 @@ export function backupJobs(host: Host, kopia: ServarrApp): Record<string, Compos
         `--keep-monthly=${r.monthly}`,
         `--keep-annual=${r.annual}`,
       ],
-      { depends_on: { [`${kopia.name}-connect`]: { condition: "service_completed_successfully" } } },
-    ),
+      after: ["connect"],
+    },
+    restore: { command: ["snapshot", "list", "--all"], profile: "restore" },
   };
+  return Object.entries(jobs).map(([job, spec]) => ({ job, service: `${kopia.name}-${job}`, ...spec }));
+}
+
+/** The job restore.sh runs. */
+export function restoreJob(host: Host, kopia: BackupApp): BackupJob {
+  return backupJobs(host, kopia).find((j) => j.profile === "restore") as BackupJob;
+}
+
+/**
+ * What the server waits for: the jobs of every `up` (no profile) that no other such job waits
+ * for (the rest it waits for through them).
+ */
+export function serverWaitsFor(jobs: readonly BackupJob[]): BackupJob[] {
+  const always = jobs.filter((j) => j.profile === undefined);
+  return always.filter((j) => !always.some((other) => other.after?.includes(j.job)));
 }

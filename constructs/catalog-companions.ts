@@ -101,12 +101,11 @@ export function recyclarr(host: Host, { schedule = "@daily", templates = {}, ...
       environmentFrom: (h) =>
         Object.fromEntries(managers(h).map(({ app }) => [app.apiKeySecret as string, envRef(app.apiKeySecret as string)])),
       files: (h) => ({ "/config/recyclarr.yml": recyclarrYaml(managers(h), templates) }),
-      ...options,
       reasons: {
         "secret-environment": "recyclarr.yml reads the *arr API keys with !env_var: Recyclarr has no file variant for them",
-        ...options.reasons,
       },
     },
+    options,
     { "environment.CRON_SCHEDULE": "schedule" },
   );
 }

@@ -130,7 +130,7 @@ export function crossHostProblems(host: Host): Problem[] {
           value: peer,
           allowed: `a peer on this host only: ${client.name} is VPN-routed (it lives in the gateway's namespace and every byte leaves through the VPN), so it cannot reach another host's LAN address; talk from an app that is not VPN-routed`,
         });
-      else if (target.vpn || target.props.role === "vpn-gateway")
+      else if (target.vpn || target.role?.kind === "vpn-gateway")
         problems.push({
           field,
           value: peer,

@@ -1,20 +1,20 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { ComposeFile, ComposeNetwork, ComposeService } from "../compose/compose-spec";
 import type { AccessControl } from "./access-control";
 import type { Account } from "./account";
 import { BackupBucket } from "./backup-bucket";
-import { BACKUP_JOBS, type BackupSource, backupJobs, backupSources } from "./backups";
-import { crossHostPorts, crossHostProblems, lanBridge, lanNetworkApps } from "./cross-host";
+import { type BackupSource, backupJobs, backupSources } from "./backups";
+import { crossHostProblems, lanNetworkApps } from "./cross-host";
 import type { GoogleIdentityProvider } from "./google-idp";
-import { type Machine, resolveMachine, TUNNEL_BRIDGE, validateMachineProps } from "./host-machine";
+import { type Machine, resolveMachine, validateMachineProps } from "./host-machine";
 import type { HostOptions, HostProps } from "./host-props";
-import { HostSecrets, secretFileName } from "./host-secrets";
+import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
 import { assertNoProblems, describeProblem } from "./problems";
 import type { RepositoryFacts } from "./repository";
-import { composeLogging, NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "./restarter";
-import type { AppRole, ServarrApp } from "./servarr-app";
+import { NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "./restarter";
+import type { RoleKind, RoleOf } from "./roles";
+import type { ServarrApp } from "./servarr-app";
 import type { ServiceTokens } from "./service-tokens";
 import { SshAccess } from "./ssh-access";
 import { type SupportService, supportServices } from "./support-services";
@@ -157,63 +157,14 @@ export class Host extends Construct {
     return this.registered.get(name);
   }
 
-  appWithRole(role: AppRole): ServarrApp | undefined {
-    return this.apps.find((a) => a.props.role === role);
+  /** The app doing that job for the host, with its typed role data (`.role`), if any. */
+  appWithRole<K extends RoleKind>(kind: K): (ServarrApp & { readonly role: RoleOf<K> }) | undefined {
+    return this.apps.find((a): a is ServarrApp & { readonly role: RoleOf<K> } => a.role?.kind === kind);
   }
 
   /** Prefix of a published LAN port: `<lanAddress>:` or nothing. */
   get lanBind(): string {
     return this.lanAddress ? `${this.lanAddress}:` : "";
-  }
-
-  /** The compose project of this host, derived from its apps. */
-  composeProject(): ComposeFile {
-    const services: Record<string, ComposeService> = Object.fromEntries(this.apps.map((a) => [a.name, a.composeService()]));
-    for (const s of supportServices(this)) services[s.name] = { ...s.service, ...this.networkingOf(s.name) };
-    const backup = this.appWithRole("backup");
-    if (backup) {
-      const jobs = backupJobs(this, backup);
-      Object.assign(services, jobs);
-      const policyJob = Object.keys(jobs).find((n) => n.endsWith("-policy"));
-      const server = services[backup.name] as ComposeService;
-      if (policyJob) server.depends_on = { ...server.depends_on, [policyJob]: { condition: "service_completed_successfully" } };
-    }
-    // Every container's logs bounded on disk, whatever the engine's default driver.
-    for (const service of Object.values(services)) service.logging = composeLogging(this.recovery.logs);
-    // Ports other hosts' apps reach, on this host's LAN address only (constructs/cross-host.ts).
-    for (const p of crossHostPorts(this)) {
-      const target = services[p.app] as ComposeService;
-      if (target.network_mode === undefined) target.ports = [...(target.ports ?? []), `${this.lanBind}${p.port}:${p.port}`];
-    }
-    const connector = this.appWithRole("tunnel-connector");
-    const networks: Record<string, ComposeNetwork> = Object.fromEntries(
-      this.networkPlan().networks.map((n) => [
-        n.name,
-        // The firewall admits SSH from this bridge only (constructs/host-machine.ts TUNNEL_BRIDGE).
-        connector && n.name === `${connector.name}-egress`
-          ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
-          : n.purpose === "lan"
-            ? // The firewall lets this bridge reach the declared peers only (compose/host-scripts.ts).
-              { internal: false, driver_opts: { "com.docker.network.bridge.name": lanBridge(n.members[0] as string) } }
-            : { internal: n.internal },
-      ]),
-    );
-    const configs = Object.assign({}, ...this.apps.map((a) => a.composeConfigs()));
-    // Each secret a service reads as a file, from the host's .env entry of the same name (the deploy writes .env).
-    const sources = new Set(Object.values(services).flatMap((s) => (s.secrets ?? []).map((x) => (typeof x === "string" ? x : x.source))));
-    const secrets = Object.fromEntries(
-      this.secrets
-        .for("host")
-        .filter((s) => sources.has(secretFileName(s.name)))
-        .map((s) => [secretFileName(s.name), { environment: s.name }]),
-    );
-    return {
-      name: this.name,
-      services: Object.fromEntries(Object.entries(services).sort(([a], [b]) => a.localeCompare(b))),
-      networks,
-      ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
-      ...(Object.keys(configs).length > 0 ? { configs } : {}),
-    };
   }
 
   /**
@@ -241,9 +192,9 @@ export class Host extends Construct {
     const lan = new Set(lanNetworkApps(this));
     const nodes: NetworkNode[] = apps.map((app) => {
       const talksTo = new Set(app.peers);
-      if (app.props.role === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
+      if (app.role?.kind === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
       // The monitor checks apps over HTTP only: no Docker API proxy (support-services.ts).
-      if (app.props.role === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
+      if (app.role?.kind === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),
@@ -254,13 +205,8 @@ export class Host extends Construct {
     });
     nodes.push(...supportServices(this).map((s) => s.node));
     if (backup)
-      for (const job of BACKUP_JOBS)
-        nodes.push({ name: `${backup.name}-${job}`, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });
+      for (const job of backupJobs(this, backup))
+        nodes.push({ name: job.service, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });
     return nodes;
-  }
-
-  private networkingOf(service: string): Pick<ComposeService, "networks" | "network_mode"> {
-    const networks = this.networkPlan().networksOf(service);
-    return networks.length > 0 ? { networks } : { network_mode: "none" };
   }
 }

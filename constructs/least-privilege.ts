@@ -1,7 +1,8 @@
-import type { AppRole, SecretFiles, ServarrAppProps } from "./app-props";
+import type { SecretFiles, ServarrAppProps } from "./app-props";
 import type { Exposure } from "./exposure";
 import { IMAGES } from "./images";
 import type { Problem } from "./problems";
+import type { RoleKind } from "./roles";
 
 /**
  * Least privilege for every app container (CIS Docker benchmark 5.x): no new privileges, every
@@ -92,7 +93,7 @@ const ACCESS_BYPASS_ARGS = [
   "access",
   "--protocol-insecure",
 ];
-const ROLE_PRESET: Readonly<Record<AppRole, keyof typeof IMAGES>> = {
+const ROLE_PRESET: Readonly<Record<RoleKind, keyof typeof IMAGES>> = {
   "vpn-gateway": "gluetun",
   "tunnel-connector": "cloudflared",
   monitor: "uptime-kuma",
@@ -139,15 +140,15 @@ export function risksOf(props: ServarrAppProps): Map<Risk, string> {
   const devices = (props.devices ?? []).filter((d) => !SAFE_DEVICE.test(d));
   if (devices.length > 0) found.set("device", devices.join(","));
   const env = Object.keys(props.environment ?? {}).filter(
-    (k) => IDENTITY_VARIABLES.has(k) || (props.role === "vpn-gateway" && k.startsWith("FIREWALL")),
+    (k) => IDENTITY_VARIABLES.has(k) || (props.role?.kind === "vpn-gateway" && k.startsWith("FIREWALL")),
   );
   if (env.length > 0) found.set("environment-override", env.join(","));
-  if (props.role === "tunnel-connector" || repository(props.image) === repository(IMAGES.cloudflared)) {
+  if (props.role?.kind === "tunnel-connector" || repository(props.image) === repository(IMAGES.cloudflared)) {
     const bypass = (props.command ?? []).filter((a) => ACCESS_BYPASS_ARGS.some((b) => a === b || a.startsWith(`${b}=`)));
     if (bypass.length > 0) found.set("access-bypass", bypass.join(" "));
   }
-  if (props.role && repository(props.image) !== repository(IMAGES[ROLE_PRESET[props.role]]))
-    found.set("host-role", `role ${props.role} on ${repository(props.image)}`);
+  if (props.role && repository(props.image) !== repository(IMAGES[ROLE_PRESET[props.role.kind]]))
+    found.set("host-role", `role ${props.role.kind} on ${repository(props.image)}`);
   const reads = Object.keys(props.secretEnv ?? {}).length > 0 || props.apiKeyEnv !== undefined || props.environmentFrom !== undefined;
   if (reads && secretFilesOf(props) === "none") found.set("secret-environment", "secretFiles: none");
   if (props.adminUi && openPublic([props.exposure, ...(props.alsoExpose ?? [])]).length > 0) found.set("public-admin", "Exposure.public()");

@@ -11,10 +11,6 @@ export type PresetOptions = Partial<ServarrAppProps>;
 export type Preset = (host: Host, options?: PresetOptions) => ServarrApp;
 
 /**
- * Builds the app from the preset's facts and the config's options. `renamed` maps the props a
- * preset option became back to the option's name, so an error names what the user wrote.
- */
-/**
  * Capabilities LinuxServer.io images keep: their s6-overlay init runs as root, creates and
  * chowns /config and its own dirs for PUID:PGID (CHOWN, FOWNER, DAC_OVERRIDE), then starts the
  * app as that user (SETUID, SETGID). Everything else of Docker's default set is dropped.
@@ -67,36 +63,120 @@ export const PRESET_PRIVILEGES: Readonly<Record<keyof typeof IMAGES, PresetPrivi
   recyclarr: { limits: { memory: "512m", pids: 256 } },
 };
 
+type Merge = "replace" | "record" | "list" | "derived";
+
+/**
+ * How a config's option meets the preset's own value, for every prop (the type makes a new prop
+ * choose): a record merges key by key (the config's key wins), a list keeps the preset's items
+ * and adds the config's, a derived function merges its results; anything else is replaced.
+ * So `gluetun(host, { environment })` adds variables and never drops HEALTH_SERVER_ADDRESS.
+ */
+const MERGE: { readonly [K in keyof ServarrAppProps]-?: Merge } = {
+  image: "replace",
+  port: "replace",
+  exposure: "replace",
+  alsoExpose: "list",
+  vpn: "replace",
+  role: "replace",
+  talksTo: "list",
+  kinds: "list",
+  talksToKinds: "list",
+  data: "replace",
+  identity: "replace",
+  uid: "replace",
+  configPath: "replace",
+  healthPath: "replace",
+  environment: "record",
+  secretEnv: "record",
+  command: "replace",
+  capAdd: "list",
+  devices: "list",
+  cacheBypass: "replace",
+  extraHosts: "list",
+  description: "replace",
+  egress: "replace",
+  healthRunner: "replace",
+  healthCommand: "replace",
+  vpnPortEnv: "replace",
+  hardwareTranscoding: "replace",
+  apiKeyEnv: "replace",
+  environmentFrom: "derived",
+  files: "derived",
+  healthTiming: "record",
+  secretFiles: "replace",
+  limits: "record",
+  readOnlyRoot: "replace",
+  mounts: "list",
+  privileged: "replace",
+  hostNetwork: "replace",
+  hostPid: "replace",
+  adminUi: "replace",
+  reasons: "record",
+};
+
+type Derive = (host: Host) => Readonly<Record<string, string>>;
+
+/** The preset's props with the config's options merged in (see MERGE). */
+export function mergeOptions<T extends Partial<ServarrAppProps>>(base: T, options: PresetOptions): T {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(options)) {
+    const own = merged[key];
+    if (value === undefined || own === undefined) {
+      if (value !== undefined) merged[key] = value;
+      continue;
+    }
+    switch (MERGE[key as keyof ServarrAppProps]) {
+      case "record":
+        merged[key] = { ...(own as object), ...(value as object) };
+        break;
+      case "list":
+        merged[key] = [...new Set([...(own as unknown[]), ...(value as unknown[])])];
+        break;
+      case "derived":
+        merged[key] = (host: Host) => ({ ...(own as Derive)(host), ...(value as Derive)(host) });
+        break;
+      default:
+        merged[key] = value;
+    }
+  }
+  return merged as T;
+}
+
+/**
+ * Builds the app from the preset's facts (its privileges, then its props) and the config's
+ * options, merged (see MERGE). `renamed` maps the props a preset option became back to the
+ * option's name (a prefix maps the fields under it), so an error names what the user wrote.
+ */
 export function build(
   host: Host,
   name: keyof typeof IMAGES,
-  props: Omit<ServarrAppProps, "image"> & { image?: string },
+  props: Omit<ServarrAppProps, "image">,
+  options: PresetOptions = {},
   renamed: Readonly<Record<string, string>> = {},
 ): ServarrApp {
+  const own = PRESET_PRIVILEGES[name];
+  const privileges = {
+    image: IMAGES[name],
+    ...(own.capAdd ? { capAdd: own.capAdd } : {}),
+    ...(own.readOnlyRoot ? { readOnlyRoot: true } : {}),
+  };
   try {
-    const own = PRESET_PRIVILEGES[name];
-    return new ServarrApp(host, name, {
-      image: IMAGES[name],
-      ...(own.capAdd ? { capAdd: own.capAdd } : {}),
-      ...(own.readOnlyRoot ? { readOnlyRoot: true } : {}),
-      ...props,
-      limits: { ...own.limits, ...props.limits },
-    });
+    return new ServarrApp(host, name, mergeOptions({ ...privileges, ...props, limits: { ...own.limits, ...props.limits } }, options));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(
       error.path,
-      error.problems.map((p) => ({ ...p, field: renamed[p.field] ?? p.field })),
+      error.problems.map((p) => ({ ...p, field: renameField(p.field, renamed) })),
     );
   }
 }
 
+function renameField(field: string, renamed: Readonly<Record<string, string>>): string {
+  for (const [from, to] of Object.entries(renamed))
+    if (field === from || field.startsWith(`${from}.`) || field.startsWith(`${from}[`)) return to + field.slice(from.length);
+  return field;
+}
+
 export function preset(name: keyof typeof IMAGES, defaults: Omit<ServarrAppProps, "image">): Preset {
-  // The preset's own reasons stay unless the config names the same risk.
-  return (host, options = {}) =>
-    build(host, name, {
-      ...defaults,
-      ...options,
-      ...(defaults.reasons || options.reasons ? { reasons: { ...defaults.reasons, ...options.reasons } } : {}),
-    });
+  return (host, options = {}) => build(host, name, defaults, options);
 }

@@ -1,4 +1,3 @@
-import { backupPolicyProblems } from "./backups";
 import type { Exposure } from "./exposure";
 import { labelProblem, type Problem, portProblem } from "./problems";
 import type { ServarrAppProps } from "./servarr-app";
@@ -86,7 +85,8 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
       value: exposure.lanPort,
       allowed: "no LAN port on a VPN-routed app (it lives in the VPN gateway's network namespace); unset it or set vpn: false",
     });
-  if (props.vpn && props.role === "vpn-gateway") problems.push({ field: "vpn", value: true, allowed: "false on the VPN gateway itself" });
+  if (props.vpn && props.role?.kind === "vpn-gateway")
+    problems.push({ field: "vpn", value: true, allowed: "false on the VPN gateway itself" });
   (props.alsoExpose ?? []).forEach((e, i) => {
     if (!e.atEdge) problems.push({ field: `alsoExpose[${i}]`, value: e.kind, allowed: "Exposure.public() or Exposure.private()" });
     if (e.subdomain === undefined)
@@ -98,14 +98,6 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
     if (e.lanPort !== undefined)
       problems.push({ field: `alsoExpose[${i}].lanPort`, value: e.lanPort, allowed: "unset: a LAN port belongs to the main exposure" });
   });
-  problems.push(...backupPolicyProblems(props.backupPolicy), portProblem("vpnInputPort", props.vpnInputPort));
-  if (props.backupPolicy && props.role !== "backup")
-    problems.push({ field: "backupPolicy", value: "(set)", allowed: 'only on the app with role "backup" (kopia)' });
-  for (const field of ["namespaceProbe", "vpnInputPort"] as const)
-    if (props[field] !== undefined && props.role !== "vpn-gateway")
-      problems.push({ field, value: props[field], allowed: 'unset: only the app with role "vpn-gateway" has it' });
-  if (props.namespaceProbe !== undefined && !/^http:\/\/127\.0\.0\.1:\d+(\/\S*)?$/.test(props.namespaceProbe))
-    problems.push({ field: "namespaceProbe", value: props.namespaceProbe, allowed: "an http://127.0.0.1:<port>/<path> URL" });
   if (props.vpnPortEnv !== undefined && !(props.vpn && ENV_NAME.test(props.vpnPortEnv)))
     problems.push({
       field: "vpnPortEnv",

@@ -1,5 +1,5 @@
 import { environmentUrlProblems } from "./app-url";
-import { BACKUP_JOBS } from "./backups";
+import { backupJobs } from "./backups";
 import type { Host } from "./host";
 import type { Problem } from "./problems";
 import type { ServarrApp } from "./servarr-app";
@@ -46,14 +46,14 @@ export function validateHostApps(host: Host): Problem[] {
         allowed: `a port on the host's lanAddress only (set the host's lanAddress), or reasons: { "every-interface": "why" } (it would listen on every interface)`,
       });
   }
-  firstBy((a) => [a.props.role], "role", "one app per role");
+  firstBy((a) => [a.role?.kind], "role", "one app per role");
   // VPN-routed apps share one network namespace: their ports must not collide.
-  firstBy((a) => (a.vpn || a.props.role === "vpn-gateway" ? [a.port] : []), "port", "a port free in the VPN gateway's namespace");
+  firstBy((a) => (a.vpn || a.role?.kind === "vpn-gateway" ? [a.port] : []), "port", "a port free in the VPN gateway's namespace");
 
   const backup = host.appWithRole("backup");
   const reserved = new Map<string, string>([
     ...supportServices(host).map((s) => [s.name, "a support service"] as const),
-    ...(backup ? BACKUP_JOBS.map((j) => [`${backup.name}-${j}`, `a job of ${backup.name}`] as const) : []),
+    ...(backup ? backupJobs(host, backup).map((j) => [j.service, `a job of ${backup.name}`] as const) : []),
   ]);
   // Every app gets a unix user of its name: it must not be a login user or the shared group.
   reserved.set(host.machine.ownerUser, "the owner's login user (machine.ownerUser)");
@@ -65,7 +65,7 @@ export function validateHostApps(host: Host): Problem[] {
   }
   for (const app of apps) {
     // "<host>/<app>" names an app on another host: constructs/cross-host.ts checks those.
-    for (const peer of (app.props.talksTo ?? []).filter((p) => !p.includes("/"))) {
+    for (const peer of app.props.talksTo.filter((p) => !p.includes("/"))) {
       if (host.app(peer) === undefined)
         problems.push({
           field: `${app.name}.talksTo`,

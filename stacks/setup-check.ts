@@ -63,7 +63,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
       return "an OpenSSH private key with its line breaks (the whole deploy_key file)";
     const publicHalf = publicKeyOf(v);
     if (publicHalf === undefined) return "a private key ssh-keygen can read, without a passphrase";
-    const declared = model.config.host.machine?.deployKeys ?? [];
+    const declared = model.host.machine.deployKeys;
     return declared.some((k) => k.split(/\s+/).slice(0, 2).join(" ") === publicHalf)
       ? undefined
       : "the private half of a key in machine.deployKeys (its public half is not declared there)";
@@ -85,6 +85,15 @@ function publicKeyOf(privateKey: string): string | undefined {
   }
 }
 
+/** The shape check of an input: a further host's inputs carry its prefix (nas_ssh_known_hosts) and are checked against that host. */
+function shapeOf(name: string, model: Model): ((value: string) => string | undefined) | undefined {
+  const own = SHAPES[name];
+  if (own) return (v) => own(v, model);
+  const host = model.host.account.hosts.find((h) => h.outputPrefix !== "" && name.startsWith(h.outputPrefix));
+  const shape = host ? SHAPES[name.slice(host.outputPrefix.length)] : undefined;
+  return host && shape ? (v) => shape(v, { ...model, host }) : undefined;
+}
+
 /** Every bootstrap input (TF_VAR_<name> in `env`), checked for presence and, where known, shape. */
 export function checkBootstrapInputs(model: Model, env: NodeJS.ProcessEnv): InputCheck[] {
   const inputs = Object.keys(model.stacks.get("bootstrap")?.variable ?? {}).sort();
@@ -92,7 +101,7 @@ export function checkBootstrapInputs(model: Model, env: NodeJS.ProcessEnv): Inpu
     const input = `TF_VAR_${name}`;
     const value = env[input];
     if (value === undefined || value.trim() === "") return { input, problem: "not set (read -rs it and export it)" };
-    const problem = SHAPES[name]?.(value, model);
+    const problem = shapeOf(name, model)?.(value);
     return problem === undefined ? { input } : { input, problem };
   });
 }

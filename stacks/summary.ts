@@ -49,7 +49,7 @@ function hostSummary(host: Host): string[] {
 /** Every named reason for a refused-by-default request (constructs/least-privilege.ts): what the owner accepted. */
 export function exceptionSummary(host: Host): string[] {
   const rows = [
-    ...host.apps.flatMap((app) => Object.entries(app.props.reasons ?? {}).map(([risk, why]) => `  ${app.name}: ${risk}: ${why}`)),
+    ...host.apps.flatMap((app) => Object.entries(app.props.reasons).map(([risk, why]) => `  ${app.name}: ${risk}: ${why}`)),
     ...host.serviceTokens.all
       .filter((t) => t.everyPrivateAppReason !== undefined)
       .map((t) => `  service token ${t.name}: every private app: ${t.everyPrivateAppReason}`),

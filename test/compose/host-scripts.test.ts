@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { appService } from "../../compose/app-service";
 import { renderBundle } from "../../compose/bundle";
 import { sharedDirMode } from "../../compose/host-scripts";
+import { composeProject } from "../../compose/project";
 import { Exposure } from "../../constructs/exposure";
 import { type MachineProps, TUNNEL_BRIDGE } from "../../constructs/host-machine";
 import { ServarrApp } from "../../constructs/servarr-app";
@@ -35,7 +37,7 @@ describe("setup.sh follows the apps", () => {
     const { host } = synth();
     const setup = renderBundle(host).get("setup.sh") ?? "";
     for (const app of host.apps) {
-      const service = app.composeService();
+      const service = appService(app);
       const uid = service.user?.split(":")[0] ?? service.environment?.PUID;
       if (uid === undefined) expect(setup).not.toContain(`ensure_app_user '${app.name}'`);
       else expect(setup).toContain(`ensure_app_user '${app.name}' ${uid} 'servarr'`);
@@ -91,7 +93,7 @@ describe("firewall.nft follows the exposures", () => {
       `    iifname "${TUNNEL_BRIDGE}" tcp dport 22 accept comment "ssh through the tunnel: cloudflared's own network only"`,
     ]);
     // The bridge is the connector's egress network, and nobody else is on it.
-    const compose = host.composeProject();
+    const compose = composeProject(host);
     const named = Object.entries(compose.networks ?? {}).filter(([, n]) => n.driver_opts !== undefined);
     expect(named).toEqual([["cloudflared-egress", { internal: false, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }]]);
     const members = Object.entries(compose.services).filter(([, s]) =>

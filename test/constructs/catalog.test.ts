@@ -42,7 +42,7 @@ describe("catalog: presets compose in any subset", () => {
       }),
     );
     expect(
-      compose(host).services[host.apps.find((a) => a.props.role !== "tunnel-connector" || name === "cloudflared")?.name ?? ""],
+      compose(host).services[host.apps.find((a) => a.role?.kind !== "tunnel-connector" || name === "cloudflared")?.name ?? ""],
     ).toBeDefined();
   });
 

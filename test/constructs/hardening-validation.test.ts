@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_BACKUP_POLICY } from "../../constructs/backups";
 import * as catalog from "../../constructs/catalog";
+import { Role } from "../../constructs/roles";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import { plus, synth, withApps } from "../support";
 
@@ -7,24 +9,18 @@ const app = (name: string, props: Partial<ServarrAppProps>) =>
   plus((host) => new ServarrApp(host, name, { image: "x/app:1.0.0", port: 8000, uid: 13300, ...props }));
 
 describe("validation of the hardening props", () => {
-  it("namespaceProbe only on the VPN gateway", () => {
-    expect(() => synth(app("extra", { namespaceProbe: "http://127.0.0.1:9999" }))).toThrow(
-      /\[servarr\/servarr\/extra\] namespaceProbe: "http:\/\/127.0.0.1:9999" is not allowed; allowed: unset: only the app with role "vpn-gateway"/,
+  it("a role's namespace probe must be a loopback URL, named under role", () => {
+    expect(() => synth(app("wireguard", { role: Role.vpnGateway({ namespaceProbe: "http://gluetun:9999" }) }))).toThrow(
+      /\[servarr\/servarr\/wireguard\] role\.namespaceProbe: "http:\/\/gluetun:9999" is not allowed; allowed: an http:\/\/127\.0\.0\.1:<port>/,
     );
   });
 
-  it("namespaceProbe must be a loopback URL", () => {
-    expect(() => synth(withApps((host) => catalog.gluetun(host, { provider: "mullvad", namespaceProbe: "http://gluetun:9999" })))).toThrow(
-      /namespaceProbe: "http:\/\/gluetun:9999" is not allowed; allowed: an http:\/\/127\.0\.0\.1:<port>/,
-    );
-  });
-
-  it("vpnInputPort only on the VPN gateway, and a valid port", () => {
-    expect(() => synth(app("extra", { vpnInputPort: 51413 }))).toThrow(
-      /vpnInputPort: 51413 is not allowed; allowed: unset: only the app with role "vpn-gateway"/,
+  it("a forwarded port must be a valid port, named as the user wrote it", () => {
+    expect(() => synth(app("wireguard", { role: Role.vpnGateway({ forwardedPort: 0 }) }))).toThrow(
+      /\[servarr\/servarr\/wireguard\] role\.forwardedPort: 0 is not allowed; allowed: an integer from 1 to 65535/,
     );
     expect(() => synth(withApps((host) => catalog.gluetun(host, { provider: "mullvad", forwardedPort: 70000 })))).toThrow(
-      // Named as the user wrote it (the gluetun preset's option), not the prop it maps to.
+      // Named as the user wrote it (the gluetun preset's option), not the role option it maps to.
       /\[servarr\/servarr\/gluetun\] forwardedPort: 70000 is not allowed; allowed: an integer from 1 to 65535/,
     );
   });
@@ -35,14 +31,16 @@ describe("validation of the hardening props", () => {
     );
   });
 
-  it("backupPolicy only on the backup app", () => {
+  it("a backup policy is resolved once: each unset field is the default's", () => {
+    const role = Role.backup({ policy: { snapshotTimes: ["01:00"], retention: { daily: 7 } } });
+    expect(role.policy).toEqual({ snapshotTimes: ["01:00"], retention: { ...DEFAULT_BACKUP_POLICY.retention, daily: 7 } });
+    expect(Role.backup().policy).toEqual(DEFAULT_BACKUP_POLICY);
+  });
+
+  it("a backup policy's problems are named under role.policy on a custom backup app", () => {
     expect(() =>
-      synth(
-        app("extra", {
-          backupPolicy: { snapshotTimes: ["01:00"], retention: { latest: 1, hourly: 0, daily: 0, weekly: 0, monthly: 0, annual: 0 } },
-        }),
-      ),
-    ).toThrow(/backupPolicy: "\(set\)" is not allowed; allowed: only on the app with role "backup"/);
+      synth(app("extra", { role: Role.backup({ policy: { snapshotTimes: ["1am"] } }), reasons: { "host-role": "test" } })),
+    ).toThrow(/\[servarr\/servarr\/extra\] role\.policy\.snapshotTimes\[0\]: "1am" is not allowed; allowed: a 24-hour time HH:MM/);
   });
 
   it("an empty healthCommand", () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
 import { IMAGES } from "../../constructs/images";
 import type { Risk } from "../../constructs/least-privilege";
+import { Role } from "../../constructs/roles";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import type { ServarrConfig } from "../../stacks/config";
 import { exceptionSummary } from "../../stacks/summary";
@@ -40,8 +42,8 @@ const RULES: ReadonlyArray<[Risk, ServarrConfig, RegExp]> = [
     withApps((host) => catalog.cloudflared(host, { command: ["tunnel", "--url", "http://sonarr:8989"] })),
     /cloudflared\] command: "--url" is not allowed/,
   ],
-  ["host-role", custom({ role: "monitor" }), /custom\] role: "role monitor on x\/app" is not allowed/],
-  ["host-role", custom({ role: "backup" }), /custom\] role: "role backup on x\/app" is not allowed/],
+  ["host-role", custom({ role: Role.monitor() }), /custom\] role: "role monitor on x\/app" is not allowed/],
+  ["host-role", custom({ role: Role.backup() }), /custom\] role: "role backup on x\/app" is not allowed/],
   [
     "public-admin",
     withApps((host) => catalog.prowlarr(host, { exposure: Exposure.public() })),
@@ -82,7 +84,7 @@ describe("least privilege: dangerous requests need a named reason", () => {
         reasons: { privileged: "hardware watchdog", "host-pid": "process accounting", "docker-socket": "container stats" },
       }),
     );
-    const service = host.composeProject().services.custom;
+    const service = composeProject(host).services.custom;
     expect(service?.privileged).toBe(true);
     expect(service?.pid).toBe("host");
     expect(service?.volumes).toContain("/var/run/docker.sock:/var/run/docker.sock:ro");
@@ -112,7 +114,7 @@ describe("least privilege: dangerous requests need a named reason", () => {
   });
 
   it("the catalog's role images are not a custom app", () => {
-    expect(() => synth(custom({ image: IMAGES["uptime-kuma"], role: "monitor" }))).toThrow(/one app per role/);
+    expect(() => synth(custom({ image: IMAGES["uptime-kuma"], role: Role.monitor() }))).toThrow(/one app per role/);
   });
 
   it("bad limits and capability names", () => {
@@ -156,21 +158,21 @@ describe("least privilege: what every service gets", () => {
         catalog.sonarr(h);
       }),
     );
-    const services = host.composeProject().services;
+    const services = composeProject(host).services;
     expect(services.plex).toMatchObject({ mem_limit: "8g", pids_limit: 2048 });
     expect(services.sonarr).toMatchObject({ mem_limit: "1g", pids_limit: 512 });
   });
 
   it("a custom app gets the default limits, every capability dropped and none added", () => {
     const { host } = synth(custom({}));
-    const service = host.composeProject().services.custom;
+    const service = composeProject(host).services.custom;
     expect(service).toMatchObject({ security_opt: ["no-new-privileges:true"], cap_drop: ["ALL"], mem_limit: "1g", pids_limit: 512 });
     expect(service?.cap_add).toBeUndefined();
   });
 
   it("cloudflared runs with no capability and its token as a file", () => {
     const { host } = synth(exampleConfig);
-    const service = host.composeProject().services.cloudflared;
+    const service = composeProject(host).services.cloudflared;
     expect(service).toMatchObject({ cap_drop: ["ALL"], environment: { TUNNEL_TOKEN_FILE: "/run/secrets/tunnel_token" } });
     expect(service?.cap_add).toBeUndefined();
     // Compose refuses an environment-sourced secret in a read-only service (docker/compose pkg/compose/secrets.go).

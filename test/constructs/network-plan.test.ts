@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import { Exposure } from "../../constructs/exposure";
 import { NetworkPlan } from "../../constructs/network-plan";
 import { ServarrApp } from "../../constructs/servarr-app";
 import { exampleConfig, plus, synth, withApps } from "../support";
 
 const { host } = synth();
-const compose = host.composeProject();
+const compose = composeProject(host);
 const services = Object.keys(compose.services).sort();
 
 // The meaning, written by hand: who opens connections to whom in the example config.
@@ -101,7 +102,7 @@ describe("network segmentation derived from talksTo", () => {
     const { host: h } = synth(
       withApps((host) => new ServarrApp(host, "loner", { image: "busybox:1.37.0", identity: "image", configPath: null })),
     );
-    expect(h.composeProject().services.loner).toMatchObject({ network_mode: "none" });
+    expect(composeProject(h).services.loner).toMatchObject({ network_mode: "none" });
     expect(h.networkPlan().networksOf("loner")).toEqual([]);
   });
 
@@ -115,7 +116,7 @@ describe("network segmentation derived from talksTo", () => {
     const plan = h.networkPlan();
     expect(plan.canReach("notifiarr", "sonarr")).toBe(true);
     expect(plan.canReach("notifiarr", "plex")).toBe(false);
-    expect(h.composeProject().services.notifiarr?.networks).toEqual(
+    expect(composeProject(h).services.notifiarr?.networks).toEqual(
       plan.networks.filter((n) => n.members.includes("notifiarr")).map((n) => n.name),
     );
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import { DEFAULT_HEALTH_TIMING, worstDetectionSeconds } from "../../constructs/health";
 import { composeLogging, DEFAULT_BACK_OFF, restarterPlan } from "../../constructs/restarter";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
@@ -12,7 +13,7 @@ const withRecovery = (recovery: object) => ({ ...exampleConfig, host: { ...examp
 // What must hold for any config: the user's and every fixture.
 describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }))("recovery (%s)", (_, config) => {
   const { host } = synth(config);
-  const compose = host.composeProject();
+  const compose = composeProject(host);
 
   it("caps every service's logs with the host's cap", () => {
     for (const [name, service] of Object.entries(compose.services))
@@ -80,7 +81,7 @@ describe("health timing and recovery settings", () => {
 
   it("the config's cap and back-off reach compose.yaml and the restarter", () => {
     const { host } = synth(withRecovery({ backOff: { restarts: 2, withinMinutes: 5 }, logs: { maxSizeMegabytes: 4, maxFiles: 2 } }));
-    const compose = host.composeProject();
+    const compose = composeProject(host);
     expect(compose.services.plex.logging).toEqual({ driver: "local", options: { "max-size": "4m", "max-file": "2" } });
     const script = (compose.services.restarter.entrypoint as string[])[2];
     expect(script).toContain("max=2\n");

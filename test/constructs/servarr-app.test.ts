@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import { Exposure } from "../../constructs/exposure";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import { addresses, exampleConfig, ingressRules, plus, resources, synth, withApps } from "../support";
@@ -47,8 +48,8 @@ describe("fan-out: one construct reaches every layer", () => {
   });
 
   it("adds exactly its compose service; elsewhere only the derived fan-out changes", () => {
-    const servicesBefore = before.host.composeProject().services;
-    const servicesAfter = after.host.composeProject().services;
+    const servicesBefore = composeProject(before.host).services;
+    const servicesAfter = composeProject(after.host).services;
     expect(Object.keys(servicesAfter).filter((s) => !(s in servicesBefore))).toEqual(["jellyfin"]);
     // Who reaches it (tunnel connector, monitor) gains a network; the backup mounts and schedules its config dir;
     // the restarter's proxy may restart it (its config, whose hash is a label, gains a rule), and
@@ -86,7 +87,7 @@ describe("fan-out: one construct reaches every layer", () => {
       }),
     );
     expect(reordered.json).toEqual(after.json);
-    expect(reordered.host.composeProject()).toEqual(after.host.composeProject());
+    expect(composeProject(reordered.host)).toEqual(composeProject(after.host));
   });
 });
 
@@ -95,21 +96,21 @@ describe("derived facts", () => {
 
   it("reaches a VPN-routed app through the gateway, on the app's own port", () => {
     expect(ingressRules(json).find((r) => r.hostname === "sonarr.example.com")?.service).toBe("http://gluetun:8989");
-    expect(host.composeProject().services.sonarr).toMatchObject({
+    expect(composeProject(host).services.sonarr).toMatchObject({
       network_mode: "service:gluetun",
       depends_on: { gluetun: { condition: "service_healthy", restart: true } },
     });
-    expect(host.composeProject().services.sonarr?.ports).toBeUndefined();
+    expect(composeProject(host).services.sonarr?.ports).toBeUndefined();
   });
 
   it("publishes a port only where a LAN port is declared, on the LAN address", () => {
-    const published = Object.entries(host.composeProject().services).filter(([, s]) => s.ports);
+    const published = Object.entries(composeProject(host).services).filter(([, s]) => s.ports);
     expect(published).toEqual([["plex", expect.objectContaining({ ports: ["192.168.1.10:32400:32400"] })]]);
   });
 
   it("gives every stateful app its own config dir and the shared TZ/PGID", () => {
     for (const app of host.apps) {
-      const service = host.composeProject().services[app.name];
+      const service = composeProject(host).services[app.name];
       expect(service?.environment?.TZ).toBe("Etc/UTC");
       if (app.configDir) expect(service?.volumes).toContain(`${app.configDir}:${app.props.configPath ?? "/config"}`);
       if (app.props.identity === undefined || app.props.identity === "linuxserver")
@@ -118,7 +119,7 @@ describe("derived facts", () => {
   });
 
   it("mounts the single /data tree by role (TRaSH layout)", () => {
-    const volumes = (name: string) => host.composeProject().services[name]?.volumes ?? [];
+    const volumes = (name: string) => composeProject(host).services[name]?.volumes ?? [];
     expect(volumes("sonarr")).toContain("/data:/data");
     expect(volumes("qbittorrent")).toContain("/data/torrents:/data/torrents");
     expect(volumes("plex")).toContain("/data/media:/data/media");
@@ -126,12 +127,12 @@ describe("derived facts", () => {
   });
 
   it("pins every image to a version", () => {
-    for (const service of Object.values(host.composeProject().services))
+    for (const service of Object.values(composeProject(host).services))
       expect(service.image).toMatch(/:[\w][\w.-]*(@sha256:[a-f0-9]{64})?$/);
   });
 
   it("keeps secret values out of the compose file and out of the environment: a file from a Compose secret read from .env", () => {
-    const project = host.composeProject();
+    const project = composeProject(host);
     const cloudflared = project.services.cloudflared;
     expect(cloudflared?.environment?.TUNNEL_TOKEN).toBeUndefined();
     // cloudflared's --token-file (env TUNNEL_TOKEN_FILE, cloudflare/cloudflared cmd/cloudflared/tunnel/subcommands.go).
@@ -141,7 +142,7 @@ describe("derived facts", () => {
   });
 
   it("a LinuxServer image reads its API key through FILE__<VAR> (docker-baseimage init-envfile)", () => {
-    const sonarr = host.composeProject().services.sonarr;
+    const sonarr = composeProject(host).services.sonarr;
     expect(sonarr?.environment?.SONARR__AUTH__APIKEY).toBeUndefined();
     expect(sonarr?.environment?.FILE__SONARR__AUTH__APIKEY).toBe("/run/secrets/sonarr_api_key");
     // Root's init reads it (uid 0), the app's group may: nobody else in the container.

@@ -4,6 +4,7 @@ import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
 import type { Host } from "../../constructs/host";
 import { IMAGES } from "../../constructs/images";
+import { Role } from "../../constructs/roles";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import { exampleConfig, plus, synth } from "../support";
 
@@ -157,7 +158,7 @@ const hostRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
   ],
   [
     "second app with a role",
-    plus((host) => new ServarrApp(host, "wireguard", { ...base, image: IMAGES.gluetun, role: "vpn-gateway" })),
+    plus((host) => new ServarrApp(host, "wireguard", { ...base, image: IMAGES.gluetun, role: Role.vpnGateway() })),
     /\.role: "vpn-gateway" is not allowed; allowed: one app per role/,
   ],
   [

@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import { Exposure } from "../../constructs/exposure";
 import { googleOAuthClientSettings } from "../../constructs/google-idp";
 import { healthRoutePath } from "../../constructs/health";
@@ -128,8 +129,7 @@ describe("shared policies and service tokens", () => {
   it("gives the CI deploy's credentials to CI only, from Terraform; the uptime monitor's reach no workflow", () => {
     for (const name of ["CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET"])
       expect(stack.account.secrets.get(name), name).toMatchObject({ source: "terraform", audience: "ci" });
-    for (const name of ["UPTIME_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"])
-      expect(stack.account.secrets.get(name), name).toBeUndefined();
+    for (const name of ["UPTIME_ACCESS_CLIENT_ID", "UPTIME_ACCESS_CLIENT_SECRET"]) expect(stack.account.secrets.get(name)).toBeUndefined();
   });
 
   it("admits a per-app token only where declared", () => {
@@ -158,7 +158,7 @@ describe("SSH through the tunnel", () => {
   it("has its own proxied hostname and reaches the host's sshd from the cloudflared container", () => {
     const record = Object.values(resources(json, "cloudflare_dns_record")).find((r) => r.name === "ssh.example.com");
     expect(record).toMatchObject({ type: "CNAME", proxied: true });
-    expect(host.composeProject().services.cloudflared?.extra_hosts).toEqual(["host.docker.internal:host-gateway"]);
+    expect(composeProject(host).services.cloudflared?.extra_hosts).toEqual(["host.docker.internal:host-gateway"]);
   });
 
   it("moves with ssh.subdomain and ssh.target", () => {
@@ -217,7 +217,7 @@ describe("R2 backup bucket with scoped S3 credentials", () => {
       backup_s3_endpoint: { value: "https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com" },
       backup_s3_bucket: { value: "servarr-backups" },
     });
-    expect(host.composeProject().services.kopia?.environment).toMatchObject({
+    expect(composeProject(host).services.kopia?.environment).toMatchObject({
       KOPIA_S3_BUCKET: "servarr-backups",
       KOPIA_S3_ENDPOINT: "0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com",
       KOPIA_S3_ACCESS_KEY_ID: "${KOPIA_S3_ACCESS_KEY_ID:?KOPIA_S3_ACCESS_KEY_ID must be set in .env}",

@@ -179,7 +179,7 @@ async function main(): Promise<number> {
   }
   const envOnly = new Map(
     Object.keys(compose.services).flatMap((service) => {
-      const app = host.app(service) ?? host.apps.find((a) => a.props.role === "backup" && service.startsWith(`${a.name}-`));
+      const app = host.app(service) ?? host.apps.find((a) => a.role?.kind === "backup" && service.startsWith(`${a.name}-`));
       const why = app?.props.reasons?.["secret-environment"];
       return why ? [[service, why] as const] : [];
     }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import { eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
@@ -8,7 +9,7 @@ import { standInProject } from "./standin";
 
 // The parts of the e2e harness that need no engine: what it expects and what it runs.
 const { host, json } = synth();
-const generated = host.composeProject();
+const generated = composeProject(host);
 const plan = buildPlan(host, generated, json);
 const options = {
   image: "standin:test",
@@ -135,7 +136,7 @@ describe("stand-in healthchecks", () => {
   });
 
   it("has the gateway serve the namespace probe every VPN app runs, so a dead namespace fails it", () => {
-    const probe = new URL(host.appWithRole("vpn-gateway")?.props.namespaceProbe ?? "");
+    const probe = new URL(host.appWithRole("vpn-gateway")?.role.namespaceProbe ?? "");
     expect(standIn.served.get("gluetun")).toContain(Number(probe.port));
     for (const app of plan.vpnApps) expect(standIn.served.get(app)).not.toContain(Number(probe.port));
   });

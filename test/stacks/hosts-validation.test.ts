@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
 import { appUrl } from "../../constructs/app-url";
 import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/exposure";
@@ -147,6 +148,6 @@ describe("cross-host relations: what is refused", () => {
       });
     });
     const { stack } = synth(config);
-    expect(stack.host.composeProject().services.homepage?.environment?.JF).toBe("http://192.168.1.20:8096/web");
+    expect(composeProject(stack.host).services.homepage?.environment?.JF).toBe("http://192.168.1.20:8096/web");
   });
 });

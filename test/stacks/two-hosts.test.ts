@@ -7,11 +7,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
+import { composeProject } from "../../compose/project";
 import { lanBridge } from "../../constructs/cross-host";
 import type { Host } from "../../constructs/host";
 import { ServarrApp } from "../../constructs/servarr-app";
 import type { MoreHostConfig } from "../../stacks/config";
 import { envSources, loadModel } from "../../stacks/setup";
+import { checkBootstrapInputs } from "../../stacks/setup-check";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { config } from "../fixtures/two-hosts";
@@ -206,7 +208,7 @@ describe("a target without egress answers other hosts but opens nothing", () => 
   };
   const { stack } = synth(withFiles);
   const nasHost = stack.hosts[1] as Host;
-  const files = nasHost.composeProject().services.files;
+  const files = composeProject(nasHost).services.files;
   const nft = [...renderBundle(nasHost)].find(([f]) => f === "firewall.nft")?.[1] ?? "";
 
   it("is published from a network of its own (no egress network), on the NAS's LAN address", () => {
@@ -239,5 +241,18 @@ describe("real tools accept both bundles", () => {
       expect(res.stderr, host).toBe("");
       expect(res.status, host).toBe(0);
     }
+  });
+});
+
+describe("npm run setup -- check: a further host's inputs are checked against that host", () => {
+  it("nas_ssh_known_hosts must name the NAS's SSH hostname, ssh_known_hosts the media box's", () => {
+    const line = (host: string) => `${host} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL1ErlxTnGFbFWiUYfDvzC3vcCYzKAjMWzdZ6oGcfMfa`;
+    const results = checkBootstrapInputs(loadModel(config), {
+      TF_VAR_ssh_known_hosts: line("ssh.example.net"),
+      TF_VAR_nas_ssh_known_hosts: line("ssh.example.net"),
+    });
+    const byInput = new Map(results.map((r) => [r.input, r.problem]));
+    expect(byInput.get("TF_VAR_ssh_known_hosts")).toBeUndefined();
+    expect(byInput.get("TF_VAR_nas_ssh_known_hosts")).toMatch(/a known_hosts line for ssh-nas\.example\.net/);
   });
 });

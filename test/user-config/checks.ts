@@ -221,7 +221,7 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
         const names = host.secrets.for("host").map((s) => s.name);
         for (const [service, spec] of Object.entries(compose.services)) {
           // An image that reads secrets from its environment only: its app names the reason (listed in the summary).
-          const app = host.app(service) ?? host.apps.find((a) => a.props.role === "backup" && service.startsWith(`${a.name}-`));
+          const app = host.app(service) ?? host.apps.find((a) => a.role?.kind === "backup" && service.startsWith(`${a.name}-`));
           if (app?.props.reasons?.["secret-environment"]) continue;
           for (const [key, value] of Object.entries(spec.environment ?? {})) {
             const refs = [...String(value).matchAll(/\$\{(\w+)/g)].map((m) => m[1]);

@@ -1,0 +1,56 @@
+import { crossHostPorts, lanBridge } from "../constructs/cross-host";
+import type { Host } from "../constructs/host";
+import { TUNNEL_BRIDGE } from "../constructs/host-machine";
+import { secretFileName } from "../constructs/host-secrets";
+import { composeLogging } from "../constructs/restarter";
+import { appConfigs, appService } from "./app-service";
+import { backupServices } from "./backup-jobs";
+import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec";
+
+/** The compose project of a host, read from its model: apps, support services, backup jobs, networks, secrets. */
+export function composeProject(host: Host): ComposeFile {
+  const plan = host.networkPlan();
+  const services: Record<string, ComposeService> = Object.fromEntries(host.apps.map((a) => [a.name, appService(a)]));
+  for (const s of host.supportServices()) {
+    const networks = plan.networksOf(s.name);
+    services[s.name] = { ...s.service, ...(networks.length > 0 ? { networks } : { network_mode: "none" }) };
+  }
+  const backup = host.appWithRole("backup");
+  if (backup) Object.assign(services, backupServices(host, backup));
+  // Every container's logs bounded on disk, whatever the engine's default driver.
+  for (const service of Object.values(services)) service.logging = composeLogging(host.recovery.logs);
+  // Ports other hosts' apps reach, on this host's LAN address only (constructs/cross-host.ts).
+  for (const p of crossHostPorts(host)) {
+    const target = services[p.app] as ComposeService;
+    if (target.network_mode === undefined) target.ports = [...(target.ports ?? []), `${host.lanBind}${p.port}:${p.port}`];
+  }
+  const connector = host.appWithRole("tunnel-connector");
+  const networks: Record<string, ComposeNetwork> = Object.fromEntries(
+    plan.networks.map((n) => [
+      n.name,
+      // The firewall admits SSH from this bridge only (constructs/host-machine.ts TUNNEL_BRIDGE).
+      connector && n.name === `${connector.name}-egress`
+        ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
+        : n.purpose === "lan"
+          ? // The firewall lets this bridge reach the declared peers only (compose/firewall-cross-host.ts).
+            { internal: false, driver_opts: { "com.docker.network.bridge.name": lanBridge(n.members[0] as string) } }
+          : { internal: n.internal },
+    ]),
+  );
+  const configs = Object.assign({}, ...host.apps.map(appConfigs));
+  // Each secret a service reads as a file, from the host's .env entry of the same name (the deploy writes .env).
+  const sources = new Set(Object.values(services).flatMap((s) => (s.secrets ?? []).map((x) => (typeof x === "string" ? x : x.source))));
+  const secrets = Object.fromEntries(
+    host.secrets
+      .for("host")
+      .filter((s) => sources.has(secretFileName(s.name)))
+      .map((s) => [secretFileName(s.name), { environment: s.name }]),
+  );
+  return {
+    name: host.name,
+    services: Object.fromEntries(Object.entries(services).sort(([a], [b]) => a.localeCompare(b))),
+    networks,
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+    ...(Object.keys(configs).length > 0 ? { configs } : {}),
+  };
+}
