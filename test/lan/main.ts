@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -38,8 +38,13 @@ async function main(): Promise<number> {
   if (positionals[0] === "plan") {
     // The plan of a config's model, its bundles synthesized under --bundles (npm run synth -- --config FILE --out DIR: DIR/compose).
     const config = loadConfig(need("config"));
-    const { hosts } = buildApp(config, mkdtempSync(path.join(tmpdir(), "servarr-lan-plan-")));
-    const plan = lanPlanFromModel(hosts, path.resolve(need("bundles")), `the model of ${need("config")}`);
+    const scratch = mkdtempSync(path.join(tmpdir(), "servarr-lan-plan-")); // the App's outdir: nothing is synthesized into it
+    let plan: ReturnType<typeof lanPlanFromModel>;
+    try {
+      plan = lanPlanFromModel(buildApp(config, scratch).hosts, path.resolve(need("bundles")), `the model of ${need("config")}`);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
     const problems = planProblems(plan);
     if (problems.length > 0) throw new Error(`${need("config")}: ${problems.join("; ")}`);
     console.log(JSON.stringify(plan, null, 2));
