@@ -48,7 +48,7 @@ function loadConfig(file: string): ServarrConfig {
   const source = path.resolve(file);
   const relative = path.relative(path.resolve("."), source);
   if (relative.startsWith("..") || path.isAbsolute(relative) || !relative.endsWith(".ts"))
-    throw new Error(`--config ${file}: a .ts config file inside the project (examples/, or next to servarr.config.ts), compiled with it`);
+    throw new Error(`--config ${file}: a .ts config file the project compiles (under examples/, or servarr.config.ts itself)`);
   const compiled = path.join(__dirname, relative.replace(/\.ts$/, ".js"));
   let loaded: { config?: ServarrConfig };
   try {

@@ -40,7 +40,7 @@ export const config: ServarrConfig = {
     configRoot: "/opt/servarr/config",
     dataRoot: "/data",
     lanAddress: "192.168.1.10",
-    // Restarts, back-offs, VPN recoveries and deploy outcomes go to your phone: an ntfy topic
+    // Restarts, back-offs, VPN recoveries, deploy outcomes and backup failures go to your phone: an ntfy topic
     // URL (ntfy.sh or your own server; credentials in the URL) in the secret NOTIFY_URL.
     recovery: { notify: { kind: "ntfy" } },
     // The box itself (setup.sh, first-boot.sh). Example keys: replace them with your own public keys.

@@ -3,7 +3,8 @@ import { resolveAppUrls } from "../constructs/app-url";
 import { renderHealthcheck } from "../constructs/health";
 import type { Host } from "../constructs/host";
 import { secretFileName } from "../constructs/host-secrets";
-import { AUTOHEAL_LABEL, envRef, type ServarrApp } from "../constructs/servarr-app";
+import { AUTOHEAL_LABEL } from "../constructs/restarter";
+import { envRef, type ServarrApp } from "../constructs/servarr-app";
 import type { ComposeService, ComposeServiceSecret } from "./compose-spec";
 
 /** The part of the /data tree each access mounts (TRaSH layout); "" is the whole tree. */

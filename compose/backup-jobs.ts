@@ -41,6 +41,8 @@ export function backupServices(host: Host, kopia: BackupApp): Record<string, Com
     ]),
   );
   const waits = serverWaitsFor(jobs).map((j) => j.job);
-  services[kopia.name] = { ...server, depends_on: { ...server.depends_on, ...done(waits) } };
+  // Sorted by name: output order never depends on declaration order (and dclint wants it).
+  const dependsOn = Object.entries({ ...server.depends_on, ...done(waits) }).sort(([x], [y]) => x.localeCompare(y));
+  services[kopia.name] = { ...server, depends_on: Object.fromEntries(dependsOn) };
   return services;
 }

@@ -19,7 +19,8 @@ export function crossHostFirewall(host: Host): { input: string[]; forward: strin
         `    ct status dnat ip saddr ${from} meta l4proto tcp ct original proto-dst ${p.port} accept comment "${p.app} for ${p.clients.join(" ")}"`,
     ),
   );
-  const links = linksOf(host).filter((l) => !l.client.props.hostNetwork);
+  // VPN-routed clients leave through their gateway, whose kill switch admits exactly the peers (compose/project.ts).
+  const links = linksOf(host).filter((l) => !l.client.props.hostNetwork && !l.client.vpn);
   const bridges = lanNetworkApps(host);
   const outbound = [
     ...links.map(

@@ -1,4 +1,4 @@
-import { crossHostPorts, lanBridge } from "../constructs/cross-host";
+import { crossHostPorts, lanBridge, vpnOutboundSubnets } from "../constructs/cross-host";
 import type { Host } from "../constructs/host";
 import { TUNNEL_BRIDGE } from "../constructs/host-machine";
 import { secretFileName } from "../constructs/host-secrets";
@@ -19,6 +19,15 @@ export function composeProject(host: Host): ComposeFile {
   if (backup) Object.assign(services, backupServices(host, backup));
   // Every container's logs bounded on disk, whatever the engine's default driver.
   for (const service of Object.values(services)) service.logging = composeLogging(host.recovery.logs);
+  // VPN-routed clients of apps on other hosts: the gateway's kill switch lets exactly those peers out (gluetun).
+  const gateway = host.appWithRole("vpn-gateway");
+  const subnets = vpnOutboundSubnets(host);
+  if (gateway && subnets.length > 0) {
+    const environment = { ...services[gateway.name]?.environment };
+    const declared = environment.FIREWALL_OUTBOUND_SUBNETS?.split(",").filter(Boolean) ?? [];
+    environment.FIREWALL_OUTBOUND_SUBNETS = [...new Set([...declared, ...subnets])].join(",");
+    (services[gateway.name] as ComposeService).environment = environment;
+  }
   // Ports other hosts' apps reach, on this host's LAN address only (constructs/cross-host.ts).
   for (const p of crossHostPorts(host)) {
     const target = services[p.app] as ComposeService;

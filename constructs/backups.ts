@@ -1,7 +1,9 @@
+import { backupRelay, kopiaNotifyCommand } from "./backup-notify";
 import type { Host } from "./host";
 import type { Problem } from "./problems";
 import type { BackupRole } from "./roles";
 import type { ServarrApp } from "./servarr-app";
+import { RESTARTER } from "./support-services";
 
 /** How many snapshots of each age Kopia keeps (its `--keep-*` policy flags). */
 export interface BackupRetention {
@@ -100,7 +102,8 @@ export interface BackupJob {
  * Every job of the backup app, written once here; the compose services (compose/backup-jobs.ts),
  * the network plan, the reserved names and restore.sh read this list:
  * `connect` connects to the R2 repository, `policy` writes the schedule and retention for every
- * source; the server starts only after the jobs of every `up` succeeded. `create` (profile
+ * source, `notify` points Kopia's error reports at the notification channel through the
+ * restarter's relay (or removes that profile: constructs/backup-notify.ts); the server starts only after the jobs of every `up` succeeded. `create` (profile
  * "init") creates the repository once on a new bucket. `restore` (profile "restore") is what
  * restore.sh runs (`compose run`, with the arguments and the target mount).
  */
@@ -130,6 +133,8 @@ export function backupJobs(host: Host, kopia: BackupApp): BackupJob[] {
       ],
       after: ["connect"],
     },
+    // Backup failures to the notification channel, through the restarter's relay.
+    notify: { command: kopiaNotifyCommand(backupRelay(host, RESTARTER)), after: ["connect"] },
     restore: { command: ["snapshot", "list", "--all"], profile: "restore" },
   };
   return Object.entries(jobs).map(([job, spec]) => ({ job, service: `${kopia.name}-${job}`, ...spec }));

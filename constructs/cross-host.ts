@@ -11,7 +11,9 @@ import type { ServarrApp } from "./servarr-app";
  * network of its own (`<app>-lan`, a fixed bridge name) that the client host's firewall lets
  * reach the declared peer ports and nothing else. A target that has no routed network of its
  * own (no egress) is published from such a network too, whose bridge may answer but never open
- * a connection. `appUrl("nas/jellyfin")` resolves to `http://<nas lanAddress>:<port>`.
+ * a connection. A VPN-routed client has no network of its own: its gateway's kill switch lets
+ * exactly the peer addresses out besides the VPN (gluetun's FIREWALL_OUTBOUND_SUBNETS, one /32
+ * each; vpnOutboundSubnets). `appUrl("nas/jellyfin")` resolves to `http://<nas lanAddress>:<port>`.
  */
 export interface CrossHostLink {
   readonly client: ServarrApp;
@@ -91,11 +93,16 @@ export function crossHostPorts(host: Host): Array<{ app: string; port: number; f
 export function lanNetworkApps(host: Host): string[] {
   const clients = linksOf(host)
     .map((l) => l.client)
-    .filter((a) => !a.props.hostNetwork);
+    .filter((a) => !a.props.hostNetwork && !a.vpn);
   const targets = crossHostPorts(host)
     .map((p) => host.app(p.app))
     .filter((a): a is ServarrApp => a !== undefined && !a.props.hostNetwork && !a.needsOutside);
   return [...new Set([...clients, ...targets].map((a) => a.name))].sort();
+}
+
+/** The peer addresses VPN-routed clients of this host reach, as gluetun's FIREWALL_OUTBOUND_SUBNETS entries (/32 each). */
+export function vpnOutboundSubnets(host: Host): string[] {
+  return [...new Set(linksOf(host).flatMap((l) => (l.client.vpn ? [`${l.address}/32`] : [])))].sort();
 }
 
 /** Problems of this host's cross-host relations (run at synth, when every host's apps exist). */
@@ -123,12 +130,6 @@ export function crossHostProblems(host: Host): Problem[] {
             .filter((a) => a.port !== undefined)
             .map((a) => a.name)
             .join(", ")}`,
-        });
-      else if (client.vpn)
-        problems.push({
-          field,
-          value: peer,
-          allowed: `a peer on this host only: ${client.name} is VPN-routed (it lives in the gateway's namespace and every byte leaves through the VPN), so it cannot reach another host's LAN address; talk from an app that is not VPN-routed`,
         });
       else if (target.vpn || target.role?.kind === "vpn-gateway")
         problems.push({

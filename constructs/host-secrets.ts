@@ -57,8 +57,8 @@ export interface HostSecretsOptions {
  * (TUNNEL_TOKEN); GitHub holds one secret per host under `githubName` (TUNNEL_TOKEN for the
  * first host, NAS_TUNNEL_TOKEN for the host "nas"), its Terraform variable is the GitHub name in
  * lower case (nas_ssh_private_key), and each host's deploy job maps `secrets.<githubName>` back to
- * `name` (delivery/deploy-workflow.ts). Secrets of the account (the CI and uptime service
- * tokens) are one list of their own (constructs/account.ts), unprefixed and read by every job.
+ * `name` (delivery/deploy-workflow.ts). Secrets of the account (the CI deploy's Access service
+ * token) are one list of their own (constructs/account.ts), unprefixed and read by every job.
  */
 export class HostSecrets extends Construct {
   private readonly secrets = new Map<string, HostSecret>();

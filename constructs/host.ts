@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import type { AccessControl } from "./access-control";
 import type { Account } from "./account";
 import { BackupBucket } from "./backup-bucket";
+import { backupRelay } from "./backup-notify";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
 import { crossHostProblems, lanNetworkApps } from "./cross-host";
 import type { GoogleIdentityProvider } from "./google-idp";
@@ -17,7 +18,7 @@ import type { RoleKind, RoleOf } from "./roles";
 import type { ServarrApp } from "./servarr-app";
 import type { ServiceTokens } from "./service-tokens";
 import { SshAccess } from "./ssh-access";
-import { type SupportService, supportServices } from "./support-services";
+import { RESTARTER, type SupportService, supportServices } from "./support-services";
 import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 import { validateHostApps } from "./validate-host-apps";
@@ -195,6 +196,8 @@ export class Host extends Construct {
       if (app.role?.kind === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
       // The monitor checks apps over HTTP only: no Docker API proxy (support-services.ts).
       if (app.role?.kind === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
+      // The backup app posts its error reports to the restarter's relay (constructs/backup-notify.ts).
+      if (app.role?.kind === "backup" && backupRelay(this, RESTARTER)) talksTo.add(RESTARTER);
       return {
         name: app.name,
         talksTo: [...talksTo].sort(),

@@ -1,6 +1,8 @@
 import type { Host } from "./host";
 import type { Problem } from "./problems";
-import { AUTOHEAL_LABEL } from "./servarr-app";
+
+/** Label the restarter looks for: only containers carrying it are restarted when unhealthy. */
+export const AUTOHEAL_LABEL = "servarr.autoheal";
 
 /** How the restarter keeps from restarting a container forever (a wrong health route, a broken app). */
 export interface BackOff {
@@ -60,20 +62,20 @@ export function resolveRecovery(options: RecoveryOptions | undefined): Recovery 
 }
 
 /**
- * A POSIX sh function `notify TITLE MESSAGE` for the kind, posting with busybox wget or curl,
- * reading the URL from $NOTIFY_URL; a failed post is logged, never fatal. Titles and messages
- * are generated (names, counts), never user input: no quote to escape in the JSON.
+ * A POSIX sh function `notify TITLE MESSAGE` for the kind, reading the URL from $NOTIFY_URL; a
+ * failed post is logged, never fatal. Titles and messages are generated (names, counts), never
+ * user input: no quote to escape in the JSON (the backup relay escapes Kopia's reports first).
+ * curl gets the URL in a config on its stdin (`-K -`), so the URL (topic, credentials) is on no
+ * command line `ps` shows; `post: "wget"` (the restarter, busybox) uses curl when the image has
+ * it and falls back to busybox wget, which takes the URL only as an argument.
  */
 export function notifyFunction(kind: Notify["kind"] | undefined, post: "wget" | "curl"): string {
   if (kind === undefined) return "notify() { :; }";
-  const send =
-    kind === "ntfy"
-      ? post === "wget"
-        ? `wget -q -O /dev/null --header "Title: $1" --post-data "$2" "$NOTIFY_URL"`
-        : `curl -fsS -o /dev/null -m 20 -H "Title: $1" --data-binary "$2" "$NOTIFY_URL"`
-      : post === "wget"
-        ? `wget -q -O /dev/null --header "Content-Type: application/json" --post-data "{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}" "$NOTIFY_URL"`
-        : `curl -fsS -o /dev/null -m 20 -H "Content-Type: application/json" --data-binary "{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}" "$NOTIFY_URL"`;
+  const headers = kind === "ntfy" ? ['"Title: $1"'] : ['"Content-Type: application/json"'];
+  const data = kind === "ntfy" ? '"$2"' : '"{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}"';
+  const curl = `printf 'url = "%s"\\n' "$NOTIFY_URL" | curl -fsS -o /dev/null -m 20 -K - ${headers.map((h) => `-H ${h}`).join(" ")} --data-binary ${data}`;
+  const wget = `wget -q -O /dev/null ${headers.map((h) => `--header ${h}`).join(" ")} --post-data ${data} "$NOTIFY_URL"`;
+  const send = post === "curl" ? curl : `if command -v curl >/dev/null; then ${curl}; else ${wget}; fi`;
   return `notify() { ${send} || echo "notification failed: $1" >&2; }`;
 }
 
@@ -170,6 +172,7 @@ export function restarterPlan(host: Host): RestarterPlan {
  * Every restart is by name (the proxy allows restarts of this project's names only) and goes
  * through the back-off: a container restarted `backOff.restarts` times within the window is left
  * alone, reported once (`BACK-OFF`), until it reports healthy again.
+ * `relay`: more lines started before the loops (the backup reports' relay, constructs/backup-notify.ts).
  */
 export function restarterScript(
   plan: RestarterPlan,
@@ -178,7 +181,8 @@ export function restarterScript(
     interval = RESTARTER_INTERVAL_SECONDS,
     debounce = GATEWAY_DEBOUNCE_SECONDS,
     state = "/tmp/restarter",
-  } = {},
+    relay = "",
+  }: { proxy?: string; interval?: number; debounce?: number; state?: string; relay?: string } = {},
 ): string {
   const { backOff } = plan;
   return `set -u
@@ -271,7 +275,7 @@ sweep() {
 }
 
 log "following ${plan.project}'s events; sweeping for unhealthy containers every ${interval}s; back-off after $max restarts within ${backOff.withinMinutes} min"
-follow &
+${relay ? `${relay}\n` : ""}follow &
 sweep
 `;
 }

@@ -168,6 +168,3 @@ export class ServarrApp extends Construct {
 export function envRef(name: string): string {
   return `\${${name}:?${name} must be set in .env}`;
 }
-
-/** Label the restarter looks for: only containers carrying it are restarted when unhealthy. */
-export const AUTOHEAL_LABEL = "servarr.autoheal";

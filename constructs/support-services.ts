@@ -1,4 +1,5 @@
 import type { ComposeService } from "../compose/compose-spec";
+import { backupRelay, relayStart } from "./backup-notify";
 import {
   configHash,
   DOCKER_API_PORT,
@@ -13,8 +14,15 @@ import type { Host } from "./host";
 import { secretFileName } from "./host-secrets";
 import { SUPPORT_IMAGES } from "./images";
 import type { NetworkNode } from "./network-plan";
-import { eventsQuery, NOTIFY_SECRET, RESTART_STOP_SECONDS, restarterPlan, restarterScript, unhealthyListQuery } from "./restarter";
-import { AUTOHEAL_LABEL } from "./servarr-app";
+import {
+  AUTOHEAL_LABEL,
+  eventsQuery,
+  NOTIFY_SECRET,
+  RESTART_STOP_SECONDS,
+  restarterPlan,
+  restarterScript,
+  unhealthyListQuery,
+} from "./restarter";
 
 /** A host service that is not an app: no UI, no config dir, no user; only a job. */
 export interface SupportService {
@@ -115,6 +123,7 @@ function proxyService(api: DockerApiClient, config: string): ComposeService {
 export function supportServices(host: Host): SupportService[] {
   const api = restarterApi(host);
   const config = renderHaproxyConfig(api);
+  const relay = backupRelay(host, RESTARTER);
   return [
     {
       name: SOCKET_PROXY,
@@ -127,7 +136,11 @@ export function supportServices(host: Host): SupportService[] {
       service: {
         image: SUPPORT_IMAGES.autoheal,
         restart: "unless-stopped",
-        entrypoint: ["/bin/sh", "-c", composeEscape(restarterScript(restarterPlan(host), { state: RESTARTER_STATE }))],
+        entrypoint: [
+          "/bin/sh",
+          "-c",
+          composeEscape(restarterScript(restarterPlan(host), { state: RESTARTER_STATE, relay: relay ? relayStart(relay) : "" })),
+        ],
         environment: { TZ: host.timezone },
         // With a channel, its URL comes as a Compose secret file; Compose writes such a file into the
         // container's filesystem, which a read-only root refuses (docker/compose pkg/compose/secrets.go),
@@ -137,7 +150,7 @@ export function supportServices(host: Host): SupportService[] {
         cap_drop: ["ALL"],
         security_opt: ["no-new-privileges:true"],
         mem_limit: "32m",
-        // Two loops; when the gateway is back, a restart and a notification per namespace app at once.
+        // Two loops; when the gateway is back, a restart and a notification per namespace app at once; the relay's handlers.
         pids_limit: 64,
         depends_on: { [SOCKET_PROXY]: { condition: "service_healthy" } },
       },

@@ -81,11 +81,12 @@ export function validateHostApps(host: Host): Problem[] {
     for (const app of apps.filter((a) => a.vpn))
       problems.push({ field: `${app.name}.vpn`, value: true, allowed: 'false, or add an app with role "vpn-gateway" (e.g. gluetun)' });
   }
-  if (!host.appWithRole("tunnel-connector") && apps.some((a) => a.routes.length > 0))
+  // A further host's deploy reaches it over SSH through its tunnel, even with no app exposed.
+  if (!host.appWithRole("tunnel-connector") && (host.outputPrefix !== "" || apps.some((a) => a.routes.length > 0)))
     problems.push({
       field: "apps",
       value: "(no tunnel connector)",
-      allowed: 'an app with role "tunnel-connector" (cloudflared) when any app is exposed',
+      allowed: `an app with role "tunnel-connector" (cloudflared): the deploy reaches the host over SSH through its tunnel (${host.ssh.hostname}), and exposed apps go through it`,
     });
   return problems;
 }

@@ -1,5 +1,6 @@
 import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
 import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
+import { linksOf } from "../constructs/cross-host";
 import type { Host } from "../constructs/host";
 import { setupSummary } from "./setup-summary";
 import type { SynthResult } from "./synth";
@@ -7,7 +8,8 @@ import type { SynthResult } from "./synth";
 /** The short human summary printed after a synth: apps, hostnames, exposure, counts. */
 export function summarize(result: SynthResult): string {
   const lines: string[] = [];
-  for (const host of result.hosts) lines.push(...hostSummary(host), ...exceptionSummary(host), ...zeroTrustSummary(host));
+  for (const host of result.hosts)
+    lines.push(...hostSummary(host), ...crossHostSummary(host), ...exceptionSummary(host), ...zeroTrustSummary(host));
   for (const [name, json] of result.stacks) {
     const counts = Object.entries(json.resource ?? {})
       .map(([type, byName]) => [type, Object.keys(byName).length] as const)
@@ -22,6 +24,18 @@ export function summarize(result: SynthResult): string {
     result.written.length ? `generated files updated: ${result.written.join(", ")}` : "generated files (host bundle, workflows): unchanged",
   );
   return lines.join("\n");
+}
+
+/** The relations with apps on other hosts, each with the address the client reaches. */
+function crossHostSummary(host: Host): string[] {
+  const links = linksOf(host);
+  if (links.length === 0) return [];
+  return [
+    `across hosts from ${host.name}:`,
+    ...links.map(
+      (l) => `  ${l.client.name} -> ${l.targetHost.name}/${l.target.name} at ${l.address}:${l.port} (admitted from ${l.from} only)`,
+    ),
+  ];
 }
 
 function hostSummary(host: Host): string[] {

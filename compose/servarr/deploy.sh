@@ -155,7 +155,7 @@ fail() {
 
 # The outcome to the notification channel: its URL from the .env the host runs with, sent
 # with curl; nothing when there is no channel, no URL or no curl. Never fatal, never printed.
-notify() { curl -fsS -o /dev/null -m 20 -H "Title: $1" --data-binary "$2" "$NOTIFY_URL" || echo "notification failed: $1" >&2; }
+notify() { printf 'url = "%s"\n' "$NOTIFY_URL" | curl -fsS -o /dev/null -m 20 -K - -H "Title: $1" --data-binary "$2" || echo "notification failed: $1" >&2; }
 tell() {
   local env_file=${state_dir:-}/current/.env url
   [[ -f $env_file ]] || env_file=${bundle_dir:-.}/.env

@@ -1,6 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notifyFunction } from "../../constructs/restarter";
 
@@ -82,6 +85,32 @@ describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
     const run = await sh(tool, script, "http://127.0.0.1:9/x");
     expect(run.stdout).toContain("after");
     expect(run.stderr).toContain("notification failed: t");
+  });
+});
+
+describe.skipIf(!tools.curl)("the channel's URL on no command line", () => {
+  it.each(["wget", "curl"] as const)("%s variant: curl reads the URL from its stdin (-K -), never from its arguments", async (tool) => {
+    received.length = 0;
+    // A curl that records its arguments, then runs the real one.
+    const dir = mkdtempSync(path.join(tmpdir(), "servarr-notify-"));
+    const real = spawnSync("sh", ["-c", "command -v curl"], { encoding: "utf8" }).stdout.trim();
+    writeFileSync(path.join(dir, "curl"), `#!/bin/sh\nprintf '%s\\n' "$*" >>"${dir}/argv"\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const script = `PATH=${dir}:$PATH\n${notifyFunction("ntfy", tool)}\nnotify "deployed" "abc is deployed"`;
+    const run = await sh(tool, script, url);
+    expect(run.status, run.stderr).toBe(0);
+    expect(received.map((r) => r.title)).toEqual(["deployed"]);
+    const argv = readFileSync(path.join(dir, "argv"), "utf8");
+    expect(argv).toContain("-K -");
+    expect(argv).not.toContain(new URL(url).pathname);
+  });
+  it.skipIf(!tools.wget)("the busybox variant falls back to wget where the image has no curl", async () => {
+    received.length = 0;
+    const dir = mkdtempSync(path.join(tmpdir(), "servarr-notify-"));
+    const busybox = spawnSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).stdout.trim();
+    for (const applet of ["wget", "sh"]) symlinkSync(busybox, path.join(dir, applet));
+    const run = await sh("wget", `PATH=${dir}\n${notifyFunction("ntfy", "wget")}\nnotify "restarted x" "unhealthy"`, url);
+    expect(run.status, run.stderr).toBe(0);
+    expect(received.map((r) => r.title)).toEqual(["restarted x"]);
   });
 });
 

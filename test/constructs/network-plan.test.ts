@@ -19,12 +19,13 @@ const TALKS: Record<string, readonly string[]> = {
   wizarr: ["plex"],
   cloudflared: ["plex", "seerr", "wizarr", "tautulli", "maintainerr", "kopia", "uptime-kuma", ...VPN],
   "uptime-kuma": APPS.filter((a) => a !== "uptime-kuma"),
-  restarter: ["socket-proxy"],
+  // With a channel, Kopia posts its error reports to the restarter's relay (constructs/backup-notify.ts).
+  restarter: ["socket-proxy", ...(host.recovery.notify ? ["kopia"] : [])],
   // Kopia's jobs are Kopia: they share its egress network with it and with each other.
   ...Object.fromEntries(
-    ["kopia-connect", "kopia-create", "kopia-policy", "kopia-restore"].map((j) => [
+    ["kopia-connect", "kopia-create", "kopia-notify", "kopia-policy", "kopia-restore"].map((j) => [
       j,
-      ["kopia", "kopia-connect", "kopia-create", "kopia-policy", "kopia-restore"],
+      ["kopia", "kopia-connect", "kopia-create", "kopia-notify", "kopia-policy", "kopia-restore"],
     ]),
   ),
   ...Object.fromEntries(VPN.map((v) => [v, VPN])),
@@ -72,6 +73,7 @@ describe("network segmentation derived from talksTo", () => {
       "kopia",
       "kopia-connect",
       "kopia-create",
+      "kopia-notify",
       "kopia-policy",
       "kopia-restore",
       "maintainerr",

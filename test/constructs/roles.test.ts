@@ -120,6 +120,10 @@ describe("Kopia's jobs: written once, the server's depends_on derived", () => {
       expect(plan.networksOf(j.service).length, j.service).toBeGreaterThan(0);
       expect(Object.keys(services[j.service]?.depends_on ?? {})).toEqual((j.after ?? []).map((a) => `${kopia.name}-${a}`));
     }
-    expect(Object.keys(services[kopia.name]?.depends_on ?? {})).toEqual(serverWaitsFor(jobs).map((j) => j.service));
+    expect(Object.keys(services[kopia.name]?.depends_on ?? {})).toEqual(
+      serverWaitsFor(jobs)
+        .map((j) => j.service)
+        .sort(),
+    );
   });
 });

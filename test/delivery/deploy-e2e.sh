@@ -12,7 +12,10 @@
 # deployment; a smuggled .env line and another account's tunnel token are refused by the gate;
 # an invalid compose file is rejected with nothing changed; deploys serialize; a deploy that
 # changes one service leaves the other's container as it was (same id, not restarted) and prunes a
-# superseded image of the project's repositories, keeping the deployed one.
+# superseded image of the project's repositories, keeping the deployed one. With a notification
+# channel in the config, a local receiver stands for it: a successful deploy, the rolled-back
+# one and the rejected one each deliver exactly one notification with their outcome, and the
+# channel's URL (a secret) appears in no output.
 #
 # Needs root (creates a deploy user and a sudoers entry, starts sshd and dockerd). Installs its
 # Debian packages when missing. Stand-ins: `cloudflared`, a script on PATH that checks the
@@ -26,9 +29,9 @@ cd "$root"
 state=${DOCKERD_STATE:-/tmp/dockerd-deploy-e2e-$$}
 t0=$SECONDS
 
-if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/dev/null || ! command -v busybox >/dev/null; then
+if [[ ! -x /usr/sbin/sshd || ! -x /usr/bin/sudo ]] || ! command -v shellcheck >/dev/null || ! command -v busybox >/dev/null || ! command -v curl >/dev/null; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server sudo shellcheck docker.io busybox-static >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server sudo shellcheck docker.io busybox-static curl >/dev/null
 fi
 test/tools/install-compose-v2.sh >/dev/null
 
@@ -38,8 +41,10 @@ bundle=compose/$project
 work=$(mktemp -d /tmp/deploy-e2e.XXXXXX)
 chmod 755 "$work"
 sshd_pid=""
+receiver_pid=""
 cleanup() {
   if [[ -n $sshd_pid ]]; then kill "$sshd_pid" 2>/dev/null || true; fi
+  if [[ -n $receiver_pid ]]; then kill "$receiver_pid" 2>/dev/null || true; fi
   if [[ -n ${DOCKER_HOST:-} ]]; then
     docker ps -aq --filter "label=com.docker.compose.project=$project" | xargs -r docker rm -f >/dev/null 2>&1 || true
     docker network ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker network rm >/dev/null 2>&1 || true
@@ -233,6 +238,50 @@ done <"$work/host-secrets"
 account=$(sed -n "s/^tunnel_account='\(.*\)'$/\1/p" "$gate")
 tunnel_token() { printf '{"a":"%s","t":"%s","s":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"}' "$1" "$2" | base64 -w0; }
 secret[TUNNEL_TOKEN]=$(tunnel_token "$account" 6ff42ae2-765d-4adf-8112-31c55c1551ef)
+# The notification channel (when the config names one): a local receiver on loopback records
+# each POST as a JSON line (path, title, message; ntfy's Title header or Apprise's JSON). The
+# URL is a secret like any other: its random path must appear in no output.
+notifications=$work/notifications.jsonl
+topic=""
+if [[ -v secret[NOTIFY_URL] ]]; then
+  cat >"$work/receiver.py" <<'PY'
+import http.server, json, sys
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        title = self.headers.get("Title")
+        if self.headers.get("Content-Type") == "application/json":
+            sent = json.loads(body)
+            title, body = sent.get("title"), sent.get("body")
+        with open(sys.argv[2], "a") as f:
+            f.write(json.dumps({"path": self.path, "title": title, "body": body}) + "\n")
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+    def log_message(self, *args):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Receiver).serve_forever()
+PY
+  nport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 "$work/receiver.py" "$nport" "$notifications" &
+  receiver_pid=$!
+  topic="servarr-deploy-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+  secret[NOTIFY_URL]="http://127.0.0.1:$nport/$topic"
+fi
+# notices: how many notifications arrived so far.
+notices() { if [[ -f $notifications ]]; then wc -l <"$notifications"; else echo 0; fi; }
+# one_notice SINCE TITLE TEXT: exactly one notification after the first SINCE, to the channel's
+# path, titled TITLE, its message containing TEXT. Nothing to check without a channel.
+one_notice() {
+  [[ -n $topic ]] || return 0
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  tail -n +"$(($1 + 1))" "$notifications" 2>/dev/null | node -e '
+    const [path, title, text] = process.argv.slice(1);
+    const got = require("node:fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const ok = got.length === 1 && got[0].path === path && got[0].title === title && String(got[0].body).includes(text);
+    if (!ok) { console.error(`expected one notification "${title}" (with "${text}") to ${path}; got ${JSON.stringify(got)}`); process.exit(1); }
+  ' "/$topic" "$2" "$3" || fail "notification of the outcome"
+}
 known_hosts="$sshhost $(cut -d' ' -f1,2 "$work/sshd/host_key.pub")"
 access_id="e2e-id.access"
 access_secret="e2e-access-secret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -254,6 +303,7 @@ no_secret_in() {
     ! grep -qF "${secret[$name]}" "$1" || fail "the value of $name appears in the deploy output"
   done
   ! grep -qF "$access_secret" "$1" || fail "the Access service token secret appears in the deploy output"
+  [[ -z $topic ]] || ! grep -qF "$topic" "$1" || fail "the notification channel's URL appears in $1"
 }
 deployed() { cat "$deploy_state/deployed-commit"; }
 content() { docker exec "$project-$1-1" timeout 3 wget -qO- http://127.0.0.1:8080/; }
@@ -265,7 +315,9 @@ start=$SECONDS
 deploy "${sha[v1]}" || { cat "$work/out.${sha[v1]}"; fail "first deploy"; }
 v1_time=$((SECONDS - start))
 start=$SECONDS
+seen=$(notices)
 deploy "${sha[v2]}" || { cat "$work/out.${sha[v2]}"; fail "update to v2"; }
+one_notice "$seen" "$project: deployed" "${sha[v2]} is deployed and healthy"
 [[ $(deployed) == "${sha[v2]}" ]] || fail "deployed-commit is not v2"
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "v2 services not healthy"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2"
@@ -274,7 +326,7 @@ got=$(docker exec "$project-web1-1" sh -c 'printf %s "$TUNNEL_TOKEN"') || true; 
 [[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
 no_secret_in "$work/out.${sha[v1]}"
 no_secret_in "$work/out.${sha[v2]}"
-pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret printed" "$((SECONDS - start))s"
+pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret printed${topic:+, one 'deployed' notice}" "$((SECONDS - start))s"
 
 # --- 2. a host key other than the pinned one is refused -------------------------------------
 start=$SECONDS
@@ -288,11 +340,13 @@ start=$SECONDS
 status=0
 good_kopia=${secret[KOPIA_PASSWORD]}
 secret[KOPIA_PASSWORD]="rejected-with-the-unhealthy-commit"
+seen=$(notices)
 deploy "${sha[unhealthy]}" || status=$?
 secret[KOPIA_PASSWORD]=$good_kopia
 [[ $status == 1 ]] || { cat "$work/out.${sha[unhealthy]}"; fail "unhealthy deploy exited $status, expected 1"; }
 grep -q "error: deploy of ${sha[unhealthy]} failed: web1 (running, unhealthy); rolled back to ${sha[v2]}" "$work/out.${sha[unhealthy]}" ||
   { cat "$work/out.${sha[unhealthy]}"; fail "the failure report does not name web1 and the rollback"; }
+one_notice "$seen" "$project: deploy failed" "deploy of ${sha[unhealthy]} failed: web1 (running, unhealthy); rolled back to ${sha[v2]}"
 [[ $(deployed) == "${sha[v2]}" ]] || fail "deployed-commit changed after a rollback"
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "previous services not healthy after the rollback"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2 after the rollback"
@@ -311,7 +365,7 @@ docker ps -aq --filter label=com.docker.compose.project=servarr | xargs -r docke
 (cd / && $boot) >"$work/out.boot" 2>&1 || { cat "$work/out.boot"; fail "the boot unit's command failed"; }
 for _ in $(seq 30); do [[ $(health web1) == running/healthy ]] && break; sleep 1; done
 [[ $(content web1) == v2 && $(health web2) == running/healthy ]] || fail "after a reboot the host does not run the last healthy deployment (v2)"
-pass "unhealthy web1 -> exit 1, rolled back; checkout, .env and a reboot stay on v2" "$((SECONDS - start))s"
+pass "unhealthy web1 -> exit 1, rolled back; checkout, .env and a reboot stay on v2${topic:+; one 'rolled back' notice}" "$((SECONDS - start))s"
 
 # --- 3b. the gate refuses a smuggled .env line and another account's tunnel token -------------
 start=$SECONDS
@@ -333,9 +387,12 @@ pass "gate refuses a smuggled COMPOSE_FILE and another account's tunnel token" "
 start=$SECONDS
 before=$(ids)
 status=0
+seen=$(notices)
 deploy "${sha[invalid]}" || status=$?
 [[ $status == 65 ]] || { cat "$work/out.${sha[invalid]}"; fail "invalid compose exited $status, expected 65"; }
 grep -q "nothing was changed" "$work/out.${sha[invalid]}" || fail "no 'nothing was changed' in the report"
+one_notice "$seen" "$project: deploy failed" "invalid; nothing was changed"
+no_secret_in "$work/out.${sha[invalid]}"
 [[ $(ids) == "$before" ]] || fail "containers changed after an invalid compose file"
 [[ $(deployed) == "${sha[v2]}" && $(content web1) == v2 ]] || fail "deployment changed after an invalid compose file"
 cmp -s "$deploy_state/current/compose.yaml" <(git -C "$work/seed" show "${sha[v2]}:$bundle/compose.yaml") || fail "current compose file is not v2's"
@@ -388,4 +445,12 @@ grep -q "pruned [1-9][0-9]* superseded image" "$work/out.${sha[v4]}" || { cat "$
 [[ $(cid web1) != "$web1_before" && $(content web1) == v4 ]] || fail "web1 changed but was not recreated"
 pass "a deploy changing web1 only: web2 keeps container ${web2_before:0:12} (not restarted); superseded image pruned" "$((SECONDS - start))s"
 
+if [[ -n $topic ]]; then
+  # The channel's URL is in no log: sshd's, the deploy history, any deploy's output.
+  for file in "$work/sshd/sshd.log" "$deploy_state/history" "$work"/out.*; do no_secret_in "$file"; done
+  # One notification per run of deploy.sh (each records "<commit> started" in its history).
+  runs=$(grep -c ' started$' "$deploy_state/history")
+  [[ $(notices) == "$runs" ]] || fail "$(notices) notifications for $runs runs of deploy.sh"
+  pass "notifications: $(notices) for $runs runs of deploy.sh; the URL in no output or log" ""
+fi
 echo "deploy e2e: all checks passed in $((SECONDS - t0))s"

@@ -7,6 +7,7 @@ import { NOTIFY_SECRET } from "../../constructs/restarter";
 import { restarterApi } from "../../constructs/support-services";
 import { config } from "../../servarr.config";
 import { buildApp } from "../../stacks/synth";
+import { backupFailure } from "./backup-report";
 import { breakExtraNetwork, breakIngressPort } from "./breaks";
 import { type CheckResult, gluetun, health, healthTarget, isolation, reach, recovery } from "./checks";
 import { Project, run } from "./docker";
@@ -161,6 +162,8 @@ async function main(): Promise<number> {
   report(healed);
   report(await backOff(project, plan, host.recovery.backOff));
   if (host.recovery.notify) report(notifications(need("notify-log"), project, plan, need("notify-url")));
+  if (host.recovery.notify && host.appWithRole("backup"))
+    report(await backupFailure(project, generated, host, work, need("notify-log"), need("notify-url")));
   report(await logCap(project, compose, need("image")));
   const restoreTarget = await healthTarget(project, plan);
   if (restoreTarget) report(await restore(project, host, work, path.join(work, "host"), restoreTarget));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderBundle } from "../../compose/bundle";
 import { composeProject } from "../../compose/project";
 import { appUrl } from "../../constructs/app-url";
 import * as catalog from "../../constructs/catalog";
@@ -50,6 +51,11 @@ describe("several hosts: each bad declaration stops synth with path, field, valu
       /servarr\/nas: ssh.subdomain: "ssh.example.net" is not allowed; allowed: a hostname no other host uses/,
     ],
     [
+      "a further host without a tunnel connector (its deploy goes through its tunnel)",
+      withNas({ apps: (h) => void catalog.jellyfin(h) }),
+      /\[servarr\/nas\] apps: "\(no tunnel connector\)" is not allowed; allowed: an app with role "tunnel-connector" \(cloudflared\): the deploy reaches the host over SSH through its tunnel \(ssh-nas.example.net\)/,
+    ],
+    [
       "the first host's bucket",
       withNas({ backupBucket: { name: "homelab-mediabox-backups" } }),
       /servarr\/nas: backupBucket.name: "homelab-mediabox-backups" is not allowed; allowed: a bucket name of its own/,
@@ -88,9 +94,21 @@ describe("cross-host relations: what is refused", () => {
       /bazarr.talksTo: "nas\/plex" is not allowed; allowed: an app with a port on host nas: jellyfin, kopia/,
     ],
     [
-      "a VPN-routed client",
-      box(["nas/jellyfin"], true),
-      /bazarr.talksTo: "nas\/jellyfin" is not allowed; allowed: a peer on this host only: bazarr is VPN-routed/,
+      "a VPN-routed target",
+      withNas(
+        {
+          apps: (h) => {
+            nas.apps(h);
+            catalog.gluetun(h, { provider: "mullvad" });
+            catalog.sonarr(h, { vpn: true, exposure: Exposure.private({ subdomain: "nas-sonarr" }) });
+          },
+        },
+        withBoxApps((h) => {
+          twoHosts.apps(h);
+          catalog.bazarr(h, { exposure: Exposure.private(), talksTo: ["nas/sonarr"] });
+        }),
+      ),
+      /bazarr.talksTo: "nas\/sonarr" is not allowed; allowed: an app that is not VPN-routed: sonarr lives in nas's VPN gateway namespace/,
     ],
     [
       "another host's app without its host",
@@ -149,5 +167,27 @@ describe("cross-host relations: what is refused", () => {
     });
     const { stack } = synth(config);
     expect(composeProject(stack.host).services.homepage?.environment?.JF).toBe("http://192.168.1.20:8096/web");
+  });
+});
+
+describe("a VPN-routed client of another host's app", () => {
+  const config = withBoxApps((h) => {
+    twoHosts.apps(h);
+    catalog.bazarr(h, { vpn: true, exposure: Exposure.private(), talksTo: ["nas/jellyfin"] });
+  });
+  const { stack } = synth(config);
+  const project = composeProject(stack.host);
+  const firewall = (host: (typeof stack.hosts)[number]) => renderBundle(host).get("firewall.nft") ?? "";
+
+  it("leaves through its gateway, whose kill switch lets exactly the peer out besides the VPN", () => {
+    expect(project.services.gluetun?.environment?.FIREWALL_OUTBOUND_SUBNETS).toBe("192.168.1.20/32");
+    expect(project.services.bazarr?.network_mode).toBe("service:gluetun");
+    expect(firewall(stack.host)).not.toMatch(/lan-bazarr/);
+  });
+
+  it("is admitted on the NAS from the media box's address, on the target's port only", () => {
+    expect(firewall(stack.hosts[1] as (typeof stack.hosts)[number])).toContain(
+      'ip saddr 192.168.1.10 tcp dport 8096 accept comment "jellyfin for mediabox/bazarr mediabox/seerr"',
+    );
   });
 });

@@ -1,0 +1,202 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, request } from "node:http";
+import { type AddressInfo, createConnection, createServer as createTcpServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeProject } from "../../compose/project";
+import { type BackupRelay, kopiaNotifyCommand, RELAY_PATH, relayHandler, relayStart } from "../../constructs/backup-notify";
+import { RESTARTER } from "../../constructs/support-services";
+import type { ServarrConfig } from "../../stacks/config";
+import { kopiaFailureReport, kopiaWebhookRequest } from "../e2e/kopia-report";
+import { FIXTURES } from "../fixtures";
+import { synth } from "../support";
+
+// The restarter's relay for Kopia's webhook, run for real with busybox against a local receiver,
+// fed Kopia's request for a failed snapshot (test/e2e/kopia-report.ts cites Kopia's source).
+const { subject: SUBJECT, body: BODY } = kopiaFailureReport("/sources/sonarr");
+
+interface Received {
+  readonly path?: string;
+  readonly title?: string;
+  readonly type?: string;
+  readonly body: string;
+}
+const received: Received[] = [];
+const receiver = createServer((req: IncomingMessage, res) => {
+  let body = "";
+  req.on("data", (d) => {
+    body += d;
+  });
+  req.on("end", () => {
+    received.push({ path: req.url, title: req.headers.title as string | undefined, type: req.headers["content-type"], body });
+    res.end("ok");
+  });
+});
+const dir = mkdtempSync(path.join(tmpdir(), "servarr-relay-"));
+const secretFile = path.join(dir, "notify_url");
+beforeAll(async () => {
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  writeFileSync(secretFile, `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/servarr-topic`);
+});
+afterAll(() => receiver.close());
+
+const busybox = spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout?.split("\n").filter(Boolean) ?? [];
+const hasTools = ["sh", "nc", "wget", "sed", "cat"].every((t) => busybox.includes(t));
+// A PATH of busybox applets only, as in the restarter's image (and the e2e stand-in): the host's
+// own sh, head or sed behave differently.
+const bin = path.join(dir, "bin");
+mkdirSync(bin);
+const busyboxPath = spawnSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).stdout.trim();
+for (const applet of busybox) if (busyboxPath) symlinkSync(busyboxPath, path.join(bin, applet));
+const env = { PATH: bin };
+
+const kopiaRequest = (subject: string, body: string) => kopiaWebhookRequest(`http://restarter:8099${RELAY_PATH}`, subject, body);
+
+/** The handler with `input` on stdin; resolves once the notification arrived (or 10 s passed). */
+function handle(kind: "ntfy" | "apprise", input: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("sh", ["-c", relayHandler(kind, secretFile)], { env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe.skipIf(!hasTools)("the relay handler (busybox sh)", () => {
+  it("ntfy: answers Kopia 200, then posts `backup: <subject>` with the report as the message", async () => {
+    received.length = 0;
+    const run = await handle("ntfy", kopiaRequest(SUBJECT, BODY));
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received).toEqual([{ path: "/servarr-topic", title: `backup: ${SUBJECT}`, type: expect.anything(), body: BODY }]);
+    expect(run.stderr).toContain(`restarter: relaying a backup report: ${SUBJECT}`);
+    // The channel's URL (the secret) is never printed.
+    expect(run.stderr).not.toContain("servarr-topic");
+  });
+
+  it("apprise: the report escaped into the JSON body (newlines, quotes)", async () => {
+    received.length = 0;
+    const run = await handle("apprise", kopiaRequest(SUBJECT, BODY));
+    expect(run.status, run.stderr).toBe(0);
+    expect(received).toHaveLength(1);
+    expect(received[0].type).toBe("application/json");
+    expect(JSON.parse(received[0].body)).toEqual({ title: `backup: ${SUBJECT}`, body: BODY });
+  });
+
+  it("reads no more than Content-Length, and a request without a body still gets its answer", async () => {
+    received.length = 0;
+    const run = await handle("ntfy", `${kopiaRequest(SUBJECT, "short")}trailing bytes`);
+    expect(received.map((r) => r.body)).toEqual(["short"]);
+    const empty = await handle("ntfy", "POST /kopia HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(empty.stdout).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(run.status).toBe(0);
+  });
+});
+
+/** A free TCP port on this machine. */
+async function freePort(): Promise<number> {
+  const s = createTcpServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe.skipIf(!hasTools)("the relay server (busybox nc -ll -e, as the restarter starts it)", () => {
+  it("serves one HTTP client after another, each report reaching the channel once", async () => {
+    received.length = 0;
+    const port = await freePort();
+    const relay: BackupRelay = { service: "127.0.0.1", port, endpoint: `http://127.0.0.1:${port}${RELAY_PATH}`, kind: "ntfy" };
+    const script = `log() { echo "restarter: $*"; }\n${relayStart(relay, secretFile)}\nwait`;
+    const server = spawn("sh", ["-c", script], { env, detached: true });
+    try {
+      const post = (subject: string) =>
+        new Promise<number>((resolve, reject) => {
+          // Go's client sends a bytes body with its Content-Length (never chunked), as here.
+          const headers = { Subject: subject, "Content-Length": Buffer.byteLength(BODY) };
+          const req = request(relay.endpoint, { method: "POST", headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("error", reject);
+          req.end(BODY);
+        });
+      // nc listens once the script reached it: until then the connection is refused.
+      const listening = () =>
+        new Promise<boolean>((resolve) => {
+          const c = createConnection(port, "127.0.0.1", () => {
+            c.destroy();
+            resolve(true);
+          }).on("error", () => setTimeout(() => resolve(false), 100));
+        });
+      for (let i = 0; i < 50 && !(await listening()); i++);
+      const first = await post(SUBJECT);
+      const second = await post("Kopia has encountered an error during Maintenance on kopia");
+      for (let i = 0; i < 50 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect([first, second]).toEqual([200, 200]);
+      expect(received.map((r) => r.title).sort()).toEqual([
+        `backup: ${SUBJECT}`,
+        "backup: Kopia has encountered an error during Maintenance on kopia",
+      ]);
+    } finally {
+      if (server.pid) process.kill(-server.pid, "SIGTERM");
+    }
+  });
+});
+
+describe("the Kopia notify job's command", () => {
+  const relay: BackupRelay = { service: "restarter", port: 8099, endpoint: "http://restarter:8099/kopia", kind: "ntfy" };
+  it("configures a webhook profile to the relay for errors only (a failed snapshot, a failed maintenance)", () => {
+    const command = kopiaNotifyCommand(relay);
+    expect(command.slice(0, 4)).toEqual(["notification", "profile", "configure", "webhook"]);
+    expect(command).toContain("--endpoint=http://restarter:8099/kopia");
+    expect(command).toContain("--min-severity=error");
+    expect(command).toContain("--method=POST");
+    expect(command).toContain("--format=txt");
+  });
+  it("without a channel removes the profile (idempotent in Kopia)", () => {
+    expect(kopiaNotifyCommand(undefined)).toEqual(["notification", "profile", "delete", "--profile-name=servarr"]);
+  });
+});
+
+// Every fixture, with and without a channel: the wiring holds for any config.
+describe.each(Object.entries(FIXTURES))("fixture %s: backup failures' path", (_name, base) => {
+  it.each([undefined, "ntfy", "apprise"] as const)("channel %s", (kind) => {
+    const config: ServarrConfig = {
+      ...base,
+      host: { ...base.host, recovery: { ...base.host.recovery, notify: kind ? { kind } : undefined } },
+    };
+    const { host } = synth(config);
+    const compose = composeProject(host);
+    const kopia = host.appWithRole("backup");
+    const restarter = compose.services[RESTARTER];
+    const script = JSON.stringify(restarter?.entrypoint);
+    if (!kopia) {
+      expect(script).not.toContain("nc -ll");
+      return;
+    }
+    const job = compose.services[`${kopia.name}-notify`];
+    // Kopia's command line holds no value from .env, whatever the channel.
+    expect(JSON.stringify(job?.command)).not.toContain("${");
+    expect(compose.services[kopia.name]?.depends_on?.[`${kopia.name}-notify`]).toEqual({ condition: "service_completed_successfully" });
+    const plan = host.networkPlan();
+    if (kind) {
+      expect(job?.command).toContain(`--endpoint=http://${RESTARTER}:8099${RELAY_PATH}`);
+      expect(plan.canReach(kopia.name, RESTARTER)).toBe(true);
+      expect(script).toContain("nc -ll -p 8099 -e sh -c");
+    } else {
+      expect(job?.command).toEqual(kopiaNotifyCommand(undefined));
+      expect(plan.canReach(kopia.name, RESTARTER)).toBe(false);
+      expect(script).not.toContain("nc -ll");
+    }
+  });
+});
