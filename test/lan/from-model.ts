@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { appUrl, resolveAppUrls } from "../../constructs/app-url";
-import { crossHostLinks } from "../../constructs/cross-host";
+import { crossHostLinks, lanNetworkApps } from "../../constructs/cross-host";
 import type { Host } from "../../constructs/host";
 import type { ServarrConfig } from "../../stacks/config";
 import type { CrossHostRelation, Endpoint, LanPlan } from "./plan";
@@ -10,7 +10,7 @@ import type { CrossHostRelation, Endpoint, LanPlan } from "./plan";
  * The LAN plan of a config's model: its hosts at their lanAddress, one relation per
  * cross-host link (constructs/cross-host.ts), probed at the URL the URL helper hands the client
  * (`appUrl("<host>/<app>")` resolved on the client's host), and every client that gets a
- * cross-host network of its own counted as confined to its declared peers.
+ * cross-host network of its own (lanNetworkApps) counted as confined to its declared peers.
  */
 export function lanPlanFromModel(hosts: readonly Host[], bundleRoot: string, source: string): LanPlan {
   const cidrs = [...new Set(hosts.map((h) => h.machine.lanCidr))];
@@ -37,8 +37,9 @@ export function lanPlanFromModel(hosts: readonly Host[], bundleRoot: string, sou
     return bystander ? [{ from: { host: r.from.host, service: bystander }, to: r.to }] : [];
   });
   const confined = new Map<string, Endpoint>();
+  // A VPN-routed client is confined by gluetun's kill switch, which a stand-in does not run: not probed here.
   for (const l of crossHostLinks(hosts))
-    if (!l.client.props.hostNetwork)
+    if (lanNetworkApps(l.clientHost).includes(l.client.name))
       confined.set(`${l.clientHost.name}/${l.client.name}`, { host: l.clientHost.name, service: l.client.name });
   return {
     source,
