@@ -60,7 +60,7 @@ const PROBE_PIDS = 1024;
  * - `${VAR:?...}` values: dummies in a generated .env (the real ones are secrets).
  * - pids_limit: raised to PROBE_PIDS when lower: the harness's probes run inside the containers.
  */
-export function standInProject(generated: ComposeFile, plan: Plan, options: StandInOptions): StandInProject {
+export function standInProject(generated: ComposeFile, plan: Pick<Plan, "positions">, options: StandInOptions): StandInProject {
   const served = new Map<string, number[]>();
   for (const position of plan.positions.values()) {
     const declared = new Set(position.ports.keys());
