@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { appUrl, resolveAppUrls } from "../../constructs/app-url";
-import { crossHostLinks, lanNetworkApps } from "../../constructs/cross-host";
+import { crossHostLinks } from "../../constructs/cross-host";
 import type { Host } from "../../constructs/host";
 import type { ServarrConfig } from "../../stacks/config";
 import type { CrossHostRelation, Endpoint, LanPlan } from "./plan";
@@ -9,8 +9,9 @@ import type { CrossHostRelation, Endpoint, LanPlan } from "./plan";
 /**
  * The LAN plan of a config's model: its hosts at their lanAddress, one relation per
  * cross-host link (constructs/cross-host.ts), probed at the URL the URL helper hands the client
- * (`appUrl("<host>/<app>")` resolved on the client's host), and every client that gets a
- * cross-host network of its own (lanNetworkApps) counted as confined to its declared peers.
+ * (`appUrl("<host>/<app>")` resolved on the client's host), and every client (not VPN-routed,
+ * not host-network) counted as confined to its declared peers: its host's firewall lets no
+ * container reach the LAN otherwise (compose/host-scripts.ts, constructs/cross-host.ts).
  */
 export function lanPlanFromModel(hosts: readonly Host[], bundleRoot: string, source: string): LanPlan {
   const cidrs = [...new Set(hosts.map((h) => h.machine.lanCidr))];
@@ -39,7 +40,7 @@ export function lanPlanFromModel(hosts: readonly Host[], bundleRoot: string, sou
   const confined = new Map<string, Endpoint>();
   // A VPN-routed client is confined by gluetun's kill switch, which a stand-in does not run: not probed here.
   for (const l of crossHostLinks(hosts))
-    if (lanNetworkApps(l.clientHost).includes(l.client.name))
+    if (!l.client.vpn && !l.client.props.hostNetwork)
       confined.set(`${l.clientHost.name}/${l.client.name}`, { host: l.clientHost.name, service: l.client.name });
   return {
     source,

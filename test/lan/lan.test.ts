@@ -154,8 +154,10 @@ describe("LAN plan from the model", () => {
       try {
         const { hosts } = buildApp(config, path.join(root, "out"));
         for (const host of hosts) {
-          mkdirSync(path.join(root, host.name));
-          for (const [file, text] of renderBundle(host)) writeFileSync(path.join(root, host.name, file), text);
+          for (const [file, text] of renderBundle(host)) {
+            mkdirSync(path.dirname(path.join(root, host.name, file)), { recursive: true });
+            writeFileSync(path.join(root, host.name, file), text);
+          }
         }
         const plan = lanPlanFromModel(hosts, root, name);
         expect(planProblems(plan)).toEqual([]);

@@ -145,19 +145,29 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
     expect(nft.indexOf("ct status dnat drop")).toBeGreaterThan(nft.indexOf("proto-dst 8096"));
   });
 
-  it("seerr joins a network of its own whose bridge the media box lets reach only nas:8096", () => {
-    expect(boxCompose.services.seerr?.networks).toContain("seerr-lan");
-    expect(boxCompose.networks?.["seerr-lan"]).toEqual({
+  it("seerr leaves through its egress network, whose fixed bridge the media box lets reach nas:8096 and no other LAN address", () => {
+    // Seerr has egress (metadata from the internet): its default route, so that network carries the relation.
+    expect(boxCompose.services.seerr?.networks).toContain("seerr-egress");
+    expect(boxCompose.services.seerr?.networks).not.toContain("seerr-lan");
+    expect(boxCompose.networks?.["seerr-egress"]).toEqual({
       internal: false,
       driver_opts: { "com.docker.network.bridge.name": lanBridge("seerr") },
     });
-    const rules = read("compose/mediabox/firewall.nft")
-      .split("\n")
-      .filter((l) => l.includes(`"${lanBridge("seerr")}"`));
-    expect(rules).toEqual([
-      `    iifname "lan-seerr" ip daddr ${nasAddress} tcp dport 8096 accept comment "seerr to nas/jellyfin"`,
-      `    iifname "lan-seerr" drop comment "seerr's cross-host network: no other connection of its own"`,
-    ]);
+    const lines = read("compose/mediabox/firewall.nft").split("\n");
+    const accept = lines.indexOf(`    iifname "lan-seerr" ip daddr ${nasAddress} tcp dport 8096 accept comment "seerr to nas/jellyfin"`);
+    expect(accept).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.includes(`"${lanBridge("seerr")}"`))).toHaveLength(1);
+    // After it, every container bridge's connections to the LAN end in a drop (DNS excepted).
+    const lanDrop = lines.indexOf(
+      `    iifname "lan-*" ip daddr 192.168.1.0/24 drop comment "containers reach the LAN only through declared cross-host relations"`,
+    );
+    expect(lanDrop).toBeGreaterThan(accept);
+    for (const iface of ["docker0", "br-*", "servarr-tunnel"])
+      expect(
+        lines.indexOf(
+          `    iifname "${iface}" ip daddr 192.168.1.0/24 drop comment "containers reach the LAN only through declared cross-host relations"`,
+        ),
+      ).toBeGreaterThan(accept);
   });
 
   it("the network diagrams draw the relation over the LAN, not as internet egress", () => {
@@ -170,8 +180,14 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
   it("nothing else crosses: no other app of either host publishes for the other or has a cross-host network", () => {
     const published = Object.entries(nasCompose.services).filter(([, s]) => (s.ports ?? []).length > 0);
     expect(published.map(([n]) => n)).toEqual(["jellyfin"]);
-    expect(Object.keys(boxCompose.networks ?? {}).filter((n) => n.endsWith("-lan"))).toEqual(["seerr-lan"]);
-    expect(read("compose/nas/firewall.nft")).not.toMatch(/iifname "lan-/);
+    expect(Object.keys(boxCompose.networks ?? {}).filter((n) => n.endsWith("-lan"))).toEqual([]);
+    expect(
+      Object.entries(boxCompose.networks ?? {})
+        .filter(([, n]) => (n.driver_opts as Record<string, string> | undefined)?.["com.docker.network.bridge.name"]?.startsWith("lan-"))
+        .map(([k]) => k),
+    ).toEqual(["seerr-egress"]);
+    // The NAS opens nothing across: no cross-host bridge of its own (only the LAN rule for every "lan-*" bridge).
+    expect(read("compose/nas/firewall.nft")).not.toMatch(/iifname "lan-[^*]/);
   });
 });
 

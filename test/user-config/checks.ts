@@ -201,6 +201,22 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
       }
     });
 
+    it("containers reach the LAN only through declared relations: every container bridge's LAN connections end in a drop (DNS excepted)", () => {
+      for (const host of hosts) {
+        const lines = committed(`compose/${host.name}/firewall.nft`).split("\n");
+        const lan = host.machine.lanCidr;
+        for (const iface of ["docker0", "br-*", "servarr-tunnel", "lan-*"]) {
+          const drop = lines.indexOf(
+            `    iifname "${iface}" ip daddr ${lan} drop comment "containers reach the LAN only through declared cross-host relations"`,
+          );
+          expect(drop, `${host.name}: ${iface}`).toBeGreaterThan(0);
+          // The only earlier rules naming the LAN from a container bridge are DNS and declared peers (one address, one port).
+          for (const l of lines.slice(0, drop).filter((x) => x.includes(`iifname "${iface}"`) && x.includes("ip daddr")))
+            expect(l, `${host.name}: ${l}`).toMatch(/th dport 53 accept|ip daddr [\d.]+ tcp dport \d+ accept/);
+        }
+      }
+    });
+
     it("least privilege: every service has no-new-privileges, drops every capability, and has memory and pids limits", () => {
       for (const host of hosts) {
         const compose = parse(committed(`compose/${host.name}/compose.yaml`)) as ComposeFile;
