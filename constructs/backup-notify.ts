@@ -1,3 +1,4 @@
+import { shellQuote, shellSource } from "../compose/shell";
 import type { Host } from "./host";
 import { NOTIFY_SECRET_FILE, type Notify, notifyFunction } from "./restarter";
 
@@ -73,61 +74,30 @@ export function kopiaNotifyCommand(relay: BackupRelay | undefined): string[] {
 }
 
 /**
- * One relayed request (busybox sh; stdin/stdout are the connection): reads Kopia's POST (the
- * `Subject` header, `Content-Length` bytes of body, each read bounded), answers 200, closes the connection, then
- * posts `backup: <subject>` with the report as the message to the channel. The channel's URL
- * is read from the secret file here, never passed in. For Apprise the text is escaped for its
- * JSON body (Kopia's report has newlines and quotes).
+ * One relayed request (compose/scripts/kopia-relay.sh, busybox sh; stdin/stdout are the
+ * connection), after its data lines and notify(): reads Kopia's POST (subject and body, each
+ * read bounded), answers 200, and posts `backup: <subject>` with the report to the channel,
+ * whose URL it reads from the secret file.
  */
 export function relayHandler(kind: Notify["kind"], secretFile = NOTIFY_SECRET_FILE): string {
-  const forJson =
-    kind === "apprise"
-      ? `
-json() { printf '%s' "$1" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/\\t/ /g' | sed -e ':a' -e 'N' -e '$!ba' -e 's/\\n/\\\\n/g'; }
-subject=$(json "$subject")
-body=$(json "$body")`
-      : "";
-  return `cr=$(printf '\\r')
-subject='(no subject)'
-length=0
-headers=0
-IFS= read -r -t ${RELAY_READ_SECONDS} request || exit 0
-while IFS= read -r -t ${RELAY_READ_SECONDS} line; do
-  line=\${line%"$cr"}
-  [ -n "$line" ] || break
-  headers=$((headers + 1))
-  [ "$headers" -le ${RELAY_MAX_HEADERS} ] || exit 0
-  case $line in
-  [Ss]ubject:*) subject=\${line#*:}; subject=\${subject# } ;;
-  [Cc]ontent-[Ll]ength:*) length=\${line#*:}; length=\${length# } ;;
-  esac
-done
-case $length in '' | *[!0-9]*) length=0 ;; esac
-[ "$length" -le ${RELAY_MAX_BODY} ] || length=${RELAY_MAX_BODY}
-body=
-[ "$length" -eq 0 ] || IFS= read -r -t ${RELAY_READ_SECONDS} -d '' -n "$length" body
-printf 'HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n'
-exec 0<&- 1>&2
-echo "restarter: relaying a backup report: $subject (\${#body} bytes)"${forJson}
-NOTIFY_URL=$(cat ${secretFile})
-${notifyFunction(kind, "wget")}
-notify "backup: $subject" "$body"
-`;
+  const data: Array<[string, string | number]> = [
+    ["read_seconds", RELAY_READ_SECONDS],
+    ["max_headers", RELAY_MAX_HEADERS],
+    ["max_body", RELAY_MAX_BODY],
+    ["secret_file", secretFile],
+  ];
+  return [...data.map(([name, value]) => `${name}=${shellQuote(value)}`), notifyFunction(kind, "wget"), shellSource("kopia-relay.sh")].join(
+    "\n",
+  );
 }
 
 /**
- * The restarter's lines that start the relay: a persistent busybox nc server (`-ll` with `-e`,
- * one handler per connection, in busybox's nc and its nc 1.10 variant alike). Each handler is
- * bounded by its reads' timeouts (`read -t`), not by busybox `timeout`: busybox's small nc
- * leaves SIGCHLD ignored in its handlers, where `timeout` cannot wait for its helper and exits
- * without running the handler (seen with busybox 1.35).
+ * What the restarter needs to start the relay (compose/scripts/restarter.sh): a persistent
+ * busybox nc server (`-ll` with `-e`, one handler per connection, in busybox's nc and its nc 1.10
+ * variant alike) on the relay's port. Each handler is bounded by its reads' timeouts (`read -t`),
+ * not by busybox `timeout`: busybox's small nc leaves SIGCHLD ignored in its handlers, where
+ * `timeout` cannot wait for its helper and exits without running the handler (seen with busybox 1.35).
  */
-export function relayStart(relay: BackupRelay, secretFile = NOTIFY_SECRET_FILE): string {
-  return `# Kopia's reports (backup failures) arrive here and go on to the channel (constructs/backup-notify.ts).
-relay=$(cat <<'RELAY'
-${relayHandler(relay.kind, secretFile).trimEnd()}
-RELAY
-)
-log "relaying Kopia's backup reports from port ${relay.port} to the notification channel"
-nc -ll -p ${relay.port} -e sh -c "$relay" &`;
+export function relayStart(relay: BackupRelay, secretFile = NOTIFY_SECRET_FILE): { port: number; handler: string } {
+  return { port: relay.port, handler: relayHandler(relay.kind, secretFile) };
 }

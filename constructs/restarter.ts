@@ -1,3 +1,4 @@
+import { shellQuote, shellSource } from "../compose/shell";
 import type { Host } from "./host";
 import type { Problem } from "./problems";
 
@@ -62,21 +63,14 @@ export function resolveRecovery(options: RecoveryOptions | undefined): Recovery 
 }
 
 /**
- * A POSIX sh function `notify TITLE MESSAGE` for the kind, reading the URL from $NOTIFY_URL; a
- * failed post is logged, never fatal. Titles and messages are generated (names, counts), never
- * user input: no quote to escape in the JSON (the backup relay escapes Kopia's reports first).
- * curl gets the URL in a config on its stdin (`-K -`), so the URL (topic, credentials) is on no
- * command line `ps` shows; `post: "wget"` (the restarter, busybox) uses curl when the image has
- * it and falls back to busybox wget, which takes the URL only as an argument.
+ * The POSIX sh function `notify TITLE MESSAGE` (compose/scripts/notify.sh) for the kind, after
+ * the two data lines it reads; it reads the URL from $NOTIFY_URL, and a failed post is logged,
+ * never fatal. `post: "wget"` (the restarter, busybox) uses curl when the image has it and
+ * falls back to busybox wget; `post: "curl"` uses curl only.
  */
 export function notifyFunction(kind: Notify["kind"] | undefined, post: "wget" | "curl"): string {
   if (kind === undefined) return "notify() { :; }";
-  const headers = kind === "ntfy" ? ['"Title: $1"'] : ['"Content-Type: application/json"'];
-  const data = kind === "ntfy" ? '"$2"' : '"{\\"title\\":\\"$1\\",\\"body\\":\\"$2\\"}"';
-  const curl = `printf 'url = "%s"\\n' "$NOTIFY_URL" | curl -fsS -o /dev/null -m 20 -K - ${headers.map((h) => `-H ${h}`).join(" ")} --data-binary ${data}`;
-  const wget = `wget -q -O /dev/null ${headers.map((h) => `--header ${h}`).join(" ")} --post-data ${data} "$NOTIFY_URL"`;
-  const send = post === "curl" ? curl : `if command -v curl >/dev/null; then ${curl}; else ${wget}; fi`;
-  return `notify() { ${send} || echo "notification failed: $1" >&2; }`;
+  return `notify_kind=${shellQuote(kind)}\nnotify_post=${shellQuote(post)}\n${shellSource("notify.sh").trimEnd()}`;
 }
 
 export const DEFAULT_BACK_OFF: BackOff = { restarts: 5, withinMinutes: 60 };
@@ -181,101 +175,34 @@ export function restarterScript(
     interval = RESTARTER_INTERVAL_SECONDS,
     debounce = GATEWAY_DEBOUNCE_SECONDS,
     state = "/tmp/restarter",
-    relay = "",
-  }: { proxy?: string; interval?: number; debounce?: number; state?: string; relay?: string } = {},
+    relay,
+  }: { proxy?: string; interval?: number; debounce?: number; state?: string; relay?: { port: number; handler: string } } = {},
 ): string {
   const { backOff } = plan;
-  return `set -u
-proxy=${proxy}
-state=${state}
-gateway='${plan.gateway ?? ""}'
-namespace='${plan.namespace.join(" ")}'
-restartable=' ${plan.restartable.join(" ")} '
-max=${backOff.restarts}
-window=${backOff.withinMinutes * 60}
-mkdir -p "$state"
-log() { echo "restarter: $*"; }${
-    plan.notify
-      ? `
-# The channel's URL (with its credentials) arrives as a file, never in the container's environment.
-NOTIFY_URL=$(cat ${NOTIFY_SECRET_FILE})`
-      : ""
-  }
-${notifyFunction(plan.notify, "wget")}
-
-# restart NAME WHY: by name through the proxy, unless the back-off leaves NAME alone.
-restart() {
-  case "$restartable" in *" $1 "*) ;; *) return 0 ;; esac
-  [ ! -e "$state/$1.given-up" ] || return 0
-  now=$(date +%s)
-  recent=$(awk -v from=$((now - window)) '$1 > from' "$state/$1" 2>/dev/null)
-  count=$(printf '%s' "$recent" | grep -c .)
-  if [ "$count" -ge "$max" ]; then
-    : >"$state/$1.given-up"
-    log "BACK-OFF $1: restarted $count times within ${backOff.withinMinutes} min, still failing ($2); left alone until it is healthy again"
-    notify "BACK-OFF $1" "restarted $count times within ${backOff.withinMinutes} min, still failing ($2); left alone until it is healthy again" &
-    return 0
-  fi
-  printf '%s\\n' $recent "$now" >"$state/$1"
-  log "restarting $1: $2 (restart $((count + 1)) of at most $max within ${backOff.withinMinutes} min)"
-  if wget -q -O /dev/null --post-data '' "$proxy/containers/$1/restart?t=${RESTART_STOP_SECONDS}"; then
-    notify "restarted $1" "$2 (restart $((count + 1)) of at most $max within ${backOff.withinMinutes} min)" &
-  else
-    log "restart of $1 failed"
-  fi
-}
-
-# The gateway came back in a new network namespace: its apps rejoin it when restarted.
-gateway_back() {
-  gen=$(($(cat "$state/gateway-gen" 2>/dev/null || echo 0) + 1))
-  echo "$gen" >"$state/gateway-gen"
-  log "$gateway was restarted by the engine; restarting its namespace's apps in ${debounce}s unless it restarts again"
-  (
-    sleep ${debounce}
-    [ "$(cat "$state/gateway-gen")" = "$gen" ] || exit 0
-    for name in $namespace; do restart "$name" "$gateway restarted" & done
-    wait
-    log "VPN recovery: $gateway is back, its apps were restarted into its namespace"
-    notify "VPN recovery" "$gateway was restarted by the engine; its apps were restarted into its new namespace" &
-  ) &
-}
-
-follow() {
-  while :; do
-    wget -q -O - "$proxy/events?${eventsQuery(plan.project)}" 2>/dev/null | while read -r line; do
-      name=$(echo "$line" | grep -o '"name":"[^"]*"' | head -n 1 | cut -d '"' -f 4)
-      case "$line" in
-      *'"Action":"health_status: unhealthy"'*) restart "$name" "unhealthy" ;;
-      *'"Action":"health_status: healthy"'*)
-        if [ -e "$state/$name.given-up" ]; then
-          rm -f "$state/$name.given-up"
-          log "$name is healthy again; the back-off is lifted"
-        fi
-        ;;
-      *'"Action":"die"'* | *'"Action":"start"'*)
-        [ -n "$gateway" ] && [ "$name" = "$gateway" ] || continue
-        id=$(echo "$line" | grep -o '"ID":"[0-9a-f]*"' | head -n 1 | cut -d '"' -f 4)
-        case "$line" in
-        *'"Action":"die"'*) echo "$id" >"$state/gateway-died" ;;
-        *) [ "$id" != "$(cat "$state/gateway-died" 2>/dev/null)" ] || gateway_back ;;
-        esac
-        ;;
-      esac
-    done
-    sleep 1
-  done
-}
-
-sweep() {
-  while :; do
-    names=$(wget -q -O - "$proxy/containers/json?${unhealthyListQuery(plan.project)}" | grep -o '"Names":\\["/[^"]*"' | cut -d / -f 2 | tr -d '"')
-    for name in $names; do restart "$name" "unhealthy (sweep)"; done
-    sleep ${interval}
-  done
-}
-
-log "following ${plan.project}'s events; sweeping for unhealthy containers every ${interval}s; back-off after $max restarts within ${backOff.withinMinutes} min"
-${relay ? `${relay}\n` : ""}follow &
-sweep
-`;
+  const data: Array<[string, string | number]> = [
+    ["proxy", proxy],
+    ["state", state],
+    ["gateway", plan.gateway ?? ""],
+    ["namespace", plan.namespace.join(" ")],
+    ["restartable", ` ${plan.restartable.join(" ")} `],
+    ["max", backOff.restarts],
+    ["window", backOff.withinMinutes * 60],
+    ["within_minutes", backOff.withinMinutes],
+    ["interval", interval],
+    ["debounce", debounce],
+    ["stop_seconds", RESTART_STOP_SECONDS],
+    ["project", plan.project],
+    ["events_query", eventsQuery(plan.project)],
+    ["unhealthy_query", unhealthyListQuery(plan.project)],
+    ...(relay ? ([["relay_port", relay.port]] as Array<[string, number]>) : []),
+  ];
+  return [
+    "# The restarter's data (constructs/restarter.ts), then its loop (compose/scripts/restarter.sh).",
+    ...data.map(([name, value]) => `${name}=${shellQuote(value)}`),
+    ...(relay ? [`relay=$(cat <<'RELAY'\n${relay.handler.trimEnd()}\nRELAY\n)`] : []),
+    // The channel's URL (with its credentials) arrives as a file, never in the container's environment.
+    ...(plan.notify ? [`NOTIFY_URL=$(cat ${NOTIFY_SECRET_FILE})`] : []),
+    notifyFunction(plan.notify, "wget"),
+    shellSource("restarter.sh"),
+  ].join("\n");
 }

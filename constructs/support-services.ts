@@ -139,7 +139,7 @@ export function supportServices(host: Host): SupportService[] {
         entrypoint: [
           "/bin/sh",
           "-c",
-          composeEscape(restarterScript(restarterPlan(host), { state: RESTARTER_STATE, relay: relay ? relayStart(relay) : "" })),
+          composeEscape(restarterScript(restarterPlan(host), { state: RESTARTER_STATE, ...(relay ? { relay: relayStart(relay) } : {}) })),
         ],
         environment: { TZ: host.timezone },
         // With a channel, its URL comes as a Compose secret file; Compose writes such a file into the

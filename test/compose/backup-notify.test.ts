@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { type AddressInfo, createConnection, createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -98,7 +98,11 @@ describe.skipIf(!hasTools)("the relay server (busybox nc -ll -e, as the restarte
     received.length = 0;
     const port = await freePort();
     const relay: BackupRelay = { service: "127.0.0.1", port, endpoint: `http://127.0.0.1:${port}${RELAY_PATH}`, kind: "ntfy" };
-    const script = `log() { echo "restarter: $*"; }\n${relayStart(relay, secretFile)}\nwait`;
+    // The restarter's own lines for the relay (compose/scripts/restarter.sh), with the relay's data as restarterScript writes it.
+    const start = relayStart(relay, secretFile);
+    const restarter = readFileSync(path.resolve(__dirname, "../../compose/scripts/restarter.sh"), "utf8");
+    const relayLines = restarter.slice(restarter.indexOf('if [ -n "${relay:-}" ]; then'), restarter.indexOf("follow &"));
+    const script = `log() { echo "restarter: $*"; }\nrelay_port=${start.port}\nrelay=$(cat <<'RELAY'\n${start.handler}\nRELAY\n)\n${relayLines}\nwait`;
     const server = spawn("sh", ["-c", script], { env, detached: true });
     try {
       const post = (subject: string) =>
@@ -163,7 +167,7 @@ describe.each(Object.entries(FIXTURES))("fixture %s: backup failures' path", (_n
     const restarter = compose.services[RESTARTER];
     const script = JSON.stringify(restarter?.entrypoint);
     if (!kopia) {
-      expect(script).not.toContain("nc -ll");
+      expect(script).not.toContain("relay_port=");
       return;
     }
     const job = compose.services[`${kopia.name}-notify`];
@@ -174,11 +178,12 @@ describe.each(Object.entries(FIXTURES))("fixture %s: backup failures' path", (_n
     if (kind) {
       expect(job?.command).toContain(`--endpoint=http://${RESTARTER}:8099${RELAY_PATH}`);
       expect(plan.canReach(kopia.name, RESTARTER)).toBe(true);
-      expect(script).toContain("nc -ll -p 8099 -e sh -c");
+      expect(script).toContain("relay_port='8099'");
+      expect(script).toContain('nc -ll -p \\"$$relay_port\\" -e sh -c \\"$$relay\\"');
     } else {
       expect(job?.command).toEqual(kopiaNotifyCommand(undefined));
       expect(plan.canReach(kopia.name, RESTARTER)).toBe(false);
-      expect(script).not.toContain("nc -ll");
+      expect(script).not.toContain("relay_port=");
     }
   });
 });

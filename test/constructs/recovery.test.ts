@@ -84,7 +84,7 @@ describe("health timing and recovery settings", () => {
     const compose = composeProject(host);
     expect(compose.services.plex.logging).toEqual({ driver: "local", options: { "max-size": "4m", "max-file": "2" } });
     const script = (compose.services.restarter.entrypoint as string[])[2];
-    expect(script).toContain("max=2\n");
-    expect(script).toContain("window=300\n");
+    expect(script).toContain("max='2'\n");
+    expect(script).toContain("window='300'\n");
   });
 });
