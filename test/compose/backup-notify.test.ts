@@ -12,6 +12,7 @@ import type { ServarrConfig } from "../../stacks/config";
 import { kopiaFailureReport, kopiaWebhookRequest } from "../e2e/kopia-report";
 import { FIXTURES } from "../fixtures";
 import { localReceiver } from "../local-receiver";
+import { type Captured, spawnCapture } from "../spawn-capture";
 import { synth } from "../support";
 
 // The restarter's relay for Kopia's webhook, run for real with busybox against a local receiver,
@@ -37,20 +38,8 @@ const env = { PATH: bin };
 const kopiaRequest = (subject: string, body: string) => kopiaWebhookRequest(`http://restarter:8099${RELAY_PATH}`, subject, body);
 
 /** The handler with `input` on stdin; resolves once the notification arrived (or 10 s passed). */
-function handle(kind: "ntfy" | "apprise", input: string): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("sh", ["-c", relayHandler(kind, secretFile)], { env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function handle(kind: "ntfy" | "apprise", input: string): Promise<Captured> {
+  return spawnCapture("sh", ["-c", relayHandler(kind, secretFile)], { env, input });
 }
 
 describe.skipIf(!hasTools)("the relay handler (busybox sh)", () => {

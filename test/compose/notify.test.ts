@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { notifyFunction } from "../../constructs/restarter";
 import { localReceiver } from "../local-receiver";
+import { type Captured, spawnCapture } from "../spawn-capture";
 
 // The generated `notify TITLE MESSAGE` for each kind and tool, run for real against a local receiver.
 const receiver = localReceiver();
@@ -17,20 +18,9 @@ const tools = {
 const shell = { wget: ["busybox", "sh"], curl: ["bash"] } as const;
 
 /** Runs a script without blocking this process (the receiver runs in it). */
-function sh(tool: "wget" | "curl", script: string, notifyUrl: string): Promise<{ status: number; stdout: string; stderr: string }> {
+function sh(tool: "wget" | "curl", script: string, notifyUrl: string): Promise<Captured> {
   const [cmd, ...args] = shell[tool];
-  return new Promise((resolve) => {
-    const child = spawn(cmd, [...args, "-c", script], { env: { ...process.env, NOTIFY_URL: notifyUrl } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
-  });
+  return spawnCapture(cmd, [...args, "-c", script], { env: { ...process.env, NOTIFY_URL: notifyUrl } });
 }
 
 describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {

@@ -15,6 +15,7 @@ import { backOff, logCap, notifications } from "./healing";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
 import { proxy } from "./proxy";
 import { restore } from "./restore";
+import { runMain, summarize } from "./run-checks";
 import { secretFiles } from "./secrets";
 import { standInProject } from "./standin";
 
@@ -204,20 +205,7 @@ async function main(): Promise<number> {
   if (own) report(await proxy(project, restarterApi(host), Object.values(standIn.env), own, need("socket")));
   else report({ name: "proxy", ok: false, failures: ["no app to restart"], line: "FAIL proxy: no app with a healthcheck to restart" });
 
-  const failed = results.filter((r) => !r.ok);
-  console.log(
-    `${failed.length === 0 ? "PASS" : "FAIL"} e2e: ${results.length - failed.length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-      (failed.length > 0 ? ` (failed: ${failed.map((r) => r.name).join(", ")})` : ""),
-  );
-  return failed.length === 0 ? 0 : 1;
+  return summarize("e2e", results, started);
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`e2e: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runMain("e2e", main);

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { buildApp } from "../../stacks/synth";
 import type { CheckResult } from "../e2e/checks";
 import { readCompose } from "../e2e/plan";
+import { runMain, summarize } from "../e2e/run-checks";
 import { controls, declared, type Expectation, probeAll } from "./checks";
 import { lanPlanFromModel, loadConfig } from "./from-model";
 import { planProblems, readLanPlan, topology } from "./plan";
@@ -203,20 +204,7 @@ async function main(): Promise<number> {
     if ("socket" in e.origin) console.log(`  ${e.origin.label}: ${await routes(e.origin.socket, e.origin.container)}`);
   for (const r of results) console.log(r.line);
 
-  const failed = results.filter((r) => !r.ok);
-  console.log(
-    `${failed.length === 0 ? "PASS" : "FAIL"} lan: ${results.length - failed.length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-      (failed.length > 0 ? ` (failed: ${failed.map((r) => r.name).join(", ")})` : ""),
-  );
-  return failed.length === 0 ? 0 : 1;
+  return summarize("lan", results, started);
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`lan: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runMain("lan", main);
