@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Host } from "./host";
+import { TUNNEL_BRIDGE } from "./host-machine";
 import type { Problem } from "./problems";
 import type { ServarrApp } from "./servarr-app";
 
@@ -124,8 +125,11 @@ export function egressBridges(host: Host): Map<string, string> {
 /** The bridge a link's connections leave the client host through (undefined for host-network clients). */
 export function outboundBridge(host: Host, link: CrossHostLink): string | undefined {
   if (link.client.props.hostNetwork) return undefined;
-  const endpoint = link.client.vpn ? host.appWithRole("vpn-gateway")?.name : link.client.name;
-  return endpoint === undefined ? undefined : (egressBridges(host).get(endpoint) ?? lanBridge(endpoint));
+  const endpoint = link.client.vpn ? host.appWithRole("vpn-gateway") : link.client;
+  if (endpoint === undefined) return undefined;
+  // The tunnel connector's egress bridge has its fixed name already (the firewall's SSH rule reads it).
+  if (endpoint.role?.kind === "tunnel-connector" && endpoint.needsOutside) return TUNNEL_BRIDGE;
+  return egressBridges(host).get(endpoint.name) ?? lanBridge(endpoint.name);
 }
 
 /** The peer addresses VPN-routed clients of this host reach, as gluetun's FIREWALL_OUTBOUND_SUBNETS entries (/32 each). */

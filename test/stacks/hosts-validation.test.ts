@@ -185,6 +185,17 @@ describe("a VPN-routed client of another host's app", () => {
     expect(firewall(stack.host)).not.toMatch(/lan-bazarr/);
   });
 
+  it("the gateway's egress network gets the fixed bridge the media box's firewall admits to the peer port, before the LAN drop", () => {
+    expect(project.networks?.["gluetun-egress"]).toEqual({
+      internal: false,
+      driver_opts: { "com.docker.network.bridge.name": "lan-gluetun" },
+    });
+    const lines = firewall(stack.host).split("\n");
+    const accept = lines.indexOf('    iifname "lan-gluetun" ip daddr 192.168.1.20 tcp dport 8096 accept comment "bazarr to nas/jellyfin"');
+    expect(accept).toBeGreaterThan(0);
+    expect(lines.findIndex((l) => l.startsWith('    iifname "lan-*"') && l.includes(" drop "))).toBeGreaterThan(accept);
+  });
+
   it("is admitted on the NAS from the media box's address, on the target's port only", () => {
     expect(firewall(stack.hosts[1] as (typeof stack.hosts)[number])).toContain(
       'ip saddr 192.168.1.10 tcp dport 8096 accept comment "jellyfin for mediabox/bazarr mediabox/seerr"',
