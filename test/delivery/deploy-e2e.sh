@@ -109,7 +109,7 @@ one_notice "$seen" "$project: deploy failed" "deploy of ${sha[unhealthy]} failed
 [[ $(health web1) == running/healthy && $(health web2) == running/healthy ]] || fail "previous services not healthy after the rollback"
 [[ $(content web1) == v2 ]] || fail "web1 does not serve v2 after the rollback"
 [[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout stayed on the rejected commit"
-for env_file in "$repo/compose/servarr/.env" "$deploy_state/current/.env"; do
+for env_file in "$repo/$bundle/.env" "$deploy_state/current/.env"; do
   grep -qF "KOPIA_PASSWORD='$good_kopia'" "$env_file" || fail "$env_file lost the last healthy deploy's values"
 done
 no_secret_in "$work/out.${sha[unhealthy]}"
@@ -190,7 +190,7 @@ pass "held lock blocks a deploy; 2 concurrent deploys run in turn (${waits%,})" 
 # --- 6. a deploy touches only what changed -----------------------------------------------------
 start=$SECONDS
 # v4 differs from the deployed commit in web1 only: web2 keeps its container (same id, not restarted).
-cid() { docker inspect --format '{{.Id}} {{.State.StartedAt}}' "servarr-$1-1"; }
+cid() { docker inspect --format '{{.Id}} {{.State.StartedAt}}' "$project-$1-1"; }
 web1_before=$(cid web1)
 web2_before=$(cid web2)
 # A superseded version of the project's image (another id, same repository): pruned after the healthy deploy.
