@@ -3,6 +3,7 @@ import { resolveAppUrls } from "../constructs/app-url";
 import { renderHealthcheck } from "../constructs/health";
 import type { Host } from "../constructs/host";
 import { secretFileName } from "../constructs/host-secrets";
+import type { NetworkPlan } from "../constructs/network-plan";
 import { AUTOHEAL_LABEL } from "../constructs/restarter";
 import { envRef, type ServarrApp } from "../constructs/servarr-app";
 import type { ComposeService, ComposeServiceSecret } from "./compose-spec";
@@ -16,8 +17,11 @@ const DATA_MOUNTS: Record<DataAccess, readonly string[]> = {
   all: [""],
 };
 
-/** An app's compose service, read from its resolved props and the host's shared settings. */
-export function appService(app: ServarrApp): ComposeService {
+/**
+ * An app's compose service, read from its resolved props and the host's shared settings.
+ * `plan`: the host's network plan, when the caller already derived it (one per project, not per app).
+ */
+export function appService(app: ServarrApp, plan: NetworkPlan = app.host.networkPlan()): ComposeService {
   const { props, host } = app;
   const environment: Record<string, string> = { TZ: host.timezone };
   if (props.identity === "linuxserver") {
@@ -44,7 +48,7 @@ export function appService(app: ServarrApp): ComposeService {
     ...(app.role?.kind === "backup" ? backupSourceMounts(host) : []),
     ...(props.mounts ?? []),
   ];
-  const networks = props.hostNetwork ? [] : gateway ? [] : host.networkPlan().networksOf(app.name);
+  const networks = props.hostNetwork ? [] : gateway ? [] : plan.networksOf(app.name);
   const health = app.healthProbe;
   const devices = [...(props.devices ?? []), ...(props.hardwareTranscoding ? ["/dev/dri:/dev/dri"] : [])];
   const files = Object.keys(props.files?.(host) ?? {});

@@ -1,5 +1,6 @@
 import { type BackupApp, backupJobs, serverWaitsFor } from "../constructs/backups";
 import type { Host } from "../constructs/host";
+import type { NetworkPlan } from "../constructs/network-plan";
 import { envRef } from "../constructs/servarr-app";
 import { appService, backupSourceMounts, leastPrivilege } from "./app-service";
 import type { ComposeService } from "./compose-spec";
@@ -8,15 +9,14 @@ import type { ComposeService } from "./compose-spec";
  * The backup app's jobs (constructs/backups.ts) as one-shot services in the server's image, and
  * the server waiting for the jobs of every `up` (serverWaitsFor), keyed by service name.
  */
-export function backupServices(host: Host, kopia: BackupApp): Record<string, ComposeService> {
-  const server = appService(kopia);
+export function backupServices(host: Host, kopia: BackupApp, plan: NetworkPlan = host.networkPlan()): Record<string, ComposeService> {
+  const server = appService(kopia, plan);
   const environment = {
     TZ: host.timezone,
     KOPIA_PASSWORD: envRef("KOPIA_PASSWORD"),
     AWS_ACCESS_KEY_ID: envRef("KOPIA_S3_ACCESS_KEY_ID"),
     AWS_SECRET_ACCESS_KEY: envRef("KOPIA_S3_SECRET_ACCESS_KEY"),
   };
-  const plan = host.networkPlan();
   const jobs = backupJobs(host, kopia);
   const sources = new Set(backupSourceMounts(host));
   const serviceOf = new Map(jobs.map((j) => [j.job, j.service]));

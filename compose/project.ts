@@ -10,13 +10,13 @@ import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec
 /** The compose project of a host, read from its model: apps, support services, backup jobs, networks, secrets. */
 export function composeProject(host: Host): ComposeFile {
   const plan = host.networkPlan();
-  const services: Record<string, ComposeService> = Object.fromEntries(host.apps.map((a) => [a.name, appService(a)]));
+  const services: Record<string, ComposeService> = Object.fromEntries(host.apps.map((a) => [a.name, appService(a, plan)]));
   for (const s of host.supportServices()) {
     const networks = plan.networksOf(s.name);
     services[s.name] = { ...s.service, ...(networks.length > 0 ? { networks } : { network_mode: "none" }) };
   }
   const backup = host.appWithRole("backup");
-  if (backup) Object.assign(services, backupServices(host, backup));
+  if (backup) Object.assign(services, backupServices(host, backup, plan));
   // Every container's logs bounded on disk, whatever the engine's default driver.
   for (const service of Object.values(services)) service.logging = composeLogging(host.recovery.logs);
   // VPN-routed clients of apps on other hosts: the gateway's kill switch lets exactly those peers out (gluetun).

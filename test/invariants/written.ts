@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests edit untyped synthesized JSON to break it on purpose
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import type { ServarrConfig } from "../../stacks/config";
 import { synthesize, type TerraformJson } from "../../stacks/synth";
 import { exampleConfig } from "../support";
+import { filesUnder } from "../user-config/tools";
 import type { Declared, SynthesizedModel } from "./edge-invariants";
 
 /** What the invariant tests hold synthesized output against: the real synth's files, read back. */
@@ -23,15 +24,7 @@ export interface Written {
 export function written(config: ServarrConfig, name: string): Written {
   const dir = path.join(scratch, name);
   const result = synthesize(config, { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose") });
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else files.set(path.relative(dir, full), readFileSync(full, "utf8"));
-    }
-  };
-  walk(dir);
+  const files = filesUnder(dir);
   const tf = JSON.parse(files.get("cdktf.out/stacks/servarr/cdk.tf.json") ?? "{}") as TerraformJson;
   const compose = parse(files.get(`compose/${config.name}/compose.yaml`) ?? "") as SynthesizedModel["compose"];
   // The declaration the output is held against: what the config says, not what synth made of it.
