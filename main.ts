@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { BUNDLE_ROOT } from "./compose/paths";
-import type { ServarrConfig } from "./stacks/config";
+import type { ServarrConfig } from "./constructs/model/config";
 import { summarize } from "./stacks/summary";
 import { synthesize } from "./stacks/synth";
 

@@ -1,6 +1,6 @@
 import * as catalog from "./constructs/catalog";
-import { Exposure } from "./constructs/exposure";
-import type { ServarrConfig } from "./stacks/config";
+import type { ServarrConfig } from "./constructs/model/config";
+import { Exposure } from "./constructs/model/exposure";
 
 /**
  * The example configuration: the only file a user edits. Replace the example.com domain,

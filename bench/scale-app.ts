@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Exposure } from "../constructs/exposure";
-import { ServarrApp } from "../constructs/servarr-app";
+import { ServarrApp } from "../constructs/host/servarr-app";
+import { Exposure } from "../constructs/model/exposure";
 import { config } from "../servarr.config";
 import { synthesize } from "../stacks/synth";
 

@@ -1,11 +1,11 @@
-import type { DataAccess } from "../constructs/app-props";
-import { resolveAppUrls } from "../constructs/app-url";
-import { renderHealthcheck } from "../constructs/health";
-import type { Host } from "../constructs/host";
-import { secretFileName } from "../constructs/host-secrets";
-import type { NetworkPlan } from "../constructs/network-plan";
-import { AUTOHEAL_LABEL } from "../constructs/restarter";
-import { envRef, type ServarrApp } from "../constructs/servarr-app";
+import type { Host } from "../constructs/host/host";
+import { AUTOHEAL_LABEL } from "../constructs/host/restarter";
+import { secretFileName } from "../constructs/host/secrets";
+import { envRef, type ServarrApp } from "../constructs/host/servarr-app";
+import type { DataAccess } from "../constructs/model/app-props";
+import { resolveAppUrls } from "../constructs/model/app-url";
+import { renderHealthcheck } from "../constructs/model/health";
+import type { NetworkPlan } from "../constructs/model/network-plan";
 import type { ComposeService, ComposeServiceSecret } from "./compose-spec";
 
 /** The part of the /data tree each access mounts (TRaSH layout); "" is the whole tree. */
@@ -110,8 +110,8 @@ function secretsAsFiles(app: ServarrApp, environment: Record<string, string>): C
 
 /**
  * CIS Docker runtime basics: no new privileges, every capability dropped but the preset's
- * documented minimum (constructs/preset.ts), memory and process limits, read-only root where
- * the image allows; privileged only with a named reason (constructs/least-privilege.ts).
+ * documented minimum (constructs/catalog/preset.ts), memory and process limits, read-only root where
+ * the image allows; privileged only with a named reason (constructs/model/least-privilege.ts).
  */
 export function leastPrivilege(app: ServarrApp): Pick<ComposeService, "cap_add"> & Record<string, unknown> {
   const { props } = app;

@@ -1,12 +1,12 @@
-import { type BackupApp, backupJobs, serverWaitsFor } from "../constructs/backups";
-import type { Host } from "../constructs/host";
-import type { NetworkPlan } from "../constructs/network-plan";
-import { envRef } from "../constructs/servarr-app";
+import { type BackupApp, backupJobs, serverWaitsFor } from "../constructs/host/backups";
+import type { Host } from "../constructs/host/host";
+import { envRef } from "../constructs/host/servarr-app";
+import type { NetworkPlan } from "../constructs/model/network-plan";
 import { appService, backupSourceMounts, leastPrivilege } from "./app-service";
 import type { ComposeService } from "./compose-spec";
 
 /**
- * The backup app's jobs (constructs/backups.ts) as one-shot services in the server's image, and
+ * The backup app's jobs (constructs/host/backups.ts) as one-shot services in the server's image, and
  * the server waiting for the jobs of every `up` (serverWaitsFor), keyed by service name.
  */
 export function backupServices(host: Host, kopia: BackupApp, plan: NetworkPlan = host.networkPlan()): Record<string, ComposeService> {

@@ -1,5 +1,5 @@
-import { Delivery } from "../constructs/delivery";
-import type { Host } from "../constructs/host";
+import { Delivery } from "../constructs/github/delivery";
+import type { Host } from "../constructs/host/host";
 import { deployGateData } from "./deploy-gate";
 import { type DeployScriptOptions, deployScriptData, deployStateDir, renderNotifyScript } from "./deploy-script";
 import { renderNetworksMarkdown } from "./diagram";

@@ -1,4 +1,4 @@
-import type { Host } from "../constructs/host";
+import type { Host } from "../constructs/host/host";
 import { type ShellVar, sourceLine } from "./shell";
 
 /**

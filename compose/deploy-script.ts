@@ -1,4 +1,4 @@
-import { NOTIFY_SECRET, type Notify, notifyFunction } from "../constructs/restarter";
+import { NOTIFY_SECRET, type Notify, notifyFunction } from "../constructs/host/restarter";
 import { generatedMarker } from "./render";
 import type { ShellVar } from "./shell";
 

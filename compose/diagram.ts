@@ -1,5 +1,5 @@
-import { linksInto, linksOf } from "../constructs/cross-host";
-import type { Host } from "../constructs/host";
+import type { Host } from "../constructs/host/host";
+import { linksInto, linksOf } from "../constructs/model/cross-host";
 import { generatedMarker } from "./render";
 
 /**
@@ -24,7 +24,7 @@ export function networkDiagram(host: Host): string {
     const label = owner === gateway?.name ? "-- WireGuard -->" : "-.->";
     lines.push(`  ${id(owner as string)} ${label} internet`);
   }
-  // Relations with apps on other hosts, over the LAN (constructs/cross-host.ts).
+  // Relations with apps on other hosts, over the LAN (constructs/model/cross-host.ts).
   const remote = (h: string, app: string) => `${id(h)}__${id(app)}[/${h}/${app}/]`;
   for (const l of linksOf(host)) lines.push(`  ${id(l.client.name)} == LAN ==> ${remote(l.targetHost.name, l.target.name)}`);
   for (const l of linksInto(host)) lines.push(`  ${remote(l.clientHost.name, l.client.name)} == LAN ==> ${id(l.target.name)}`);

@@ -1,8 +1,8 @@
-import { crossHostPorts, lanBridge, lanNetworkApps, linksOf, outboundBridge } from "../constructs/cross-host";
-import type { Host } from "../constructs/host";
+import type { Host } from "../constructs/host/host";
+import { crossHostPorts, lanBridge, lanNetworkApps, linksOf, outboundBridge } from "../constructs/model/cross-host";
 
 /**
- * The firewall rules of cross-host relations (constructs/cross-host.ts), as nft lines:
+ * The firewall rules of cross-host relations (constructs/model/cross-host.ts), as nft lines:
  * - target side: each port published for other hosts, admitted from the client hosts' LAN
  *   addresses only (input for host-network apps and userland proxies, forward for DNATed ones),
  * - client side: each client's routed bridge (its egress network's, its gateway's, or its own

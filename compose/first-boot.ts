@@ -1,4 +1,4 @@
-import type { Host } from "../constructs/host";
+import type { Host } from "../constructs/host/host";
 import { bundleDirOnHost } from "./paths";
 import { bundledScript, renderAssignment } from "./shell";
 

@@ -1,5 +1,5 @@
-import type { Host } from "../constructs/host";
-import { TUNNEL_BRIDGE } from "../constructs/host-machine";
+import type { Host } from "../constructs/host/host";
+import { TUNNEL_BRIDGE } from "../constructs/host/machine";
 import { crossHostFirewall } from "./firewall-cross-host";
 import { generatedMarker } from "./render";
 
@@ -60,7 +60,7 @@ export function lanPorts(host: Host): Array<{ app: string; port: number }> {
 
 export const FIREWALL_TABLE = "servarr_host";
 const DOCKER_IFACES = ["docker0", "br-*", TUNNEL_BRIDGE];
-/** Every bridge a container can send from: Docker's own, the tunnel's, the cross-host ones (constructs/cross-host.ts lanBridge). */
+/** Every bridge a container can send from: Docker's own, the tunnel's, the cross-host ones (constructs/model/cross-host.ts lanBridge). */
 const CONTAINER_IFACES = [...DOCKER_IFACES, "lan-*"];
 
 /** The bridge SSH through the tunnel arrives on: the connector's own egress network, when there is one. */

@@ -1,8 +1,8 @@
-import { crossHostPorts, egressBridges, lanBridge, vpnOutboundSubnets } from "../constructs/cross-host";
-import type { Host } from "../constructs/host";
-import { TUNNEL_BRIDGE } from "../constructs/host-machine";
-import { secretFileName } from "../constructs/host-secrets";
-import { composeLogging } from "../constructs/restarter";
+import type { Host } from "../constructs/host/host";
+import { TUNNEL_BRIDGE } from "../constructs/host/machine";
+import { composeLogging } from "../constructs/host/restarter";
+import { secretFileName } from "../constructs/host/secrets";
+import { crossHostPorts, egressBridges, lanBridge, vpnOutboundSubnets } from "../constructs/model/cross-host";
 import { appConfigs, appService } from "./app-service";
 import { backupServices } from "./backup-jobs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec";
@@ -28,7 +28,7 @@ export function composeProject(host: Host): ComposeFile {
     environment.FIREWALL_OUTBOUND_SUBNETS = [...new Set([...declared, ...subnets])].join(",");
     (services[gateway.name] as ComposeService).environment = environment;
   }
-  // Ports other hosts' apps reach, on this host's LAN address only (constructs/cross-host.ts).
+  // Ports other hosts' apps reach, on this host's LAN address only (constructs/model/cross-host.ts).
   for (const p of crossHostPorts(host)) {
     const target = services[p.app] as ComposeService;
     if (target.network_mode === undefined) target.ports = [...(target.ports ?? []), `${host.lanBind}${p.port}:${p.port}`];
@@ -39,7 +39,7 @@ export function composeProject(host: Host): ComposeFile {
   const networks: Record<string, ComposeNetwork> = Object.fromEntries(
     plan.networks.map((n) => [
       n.name,
-      // The firewall admits SSH from this bridge only (constructs/host-machine.ts TUNNEL_BRIDGE).
+      // The firewall admits SSH from this bridge only (constructs/host/machine.ts TUNNEL_BRIDGE).
       connector && n.name === `${connector.name}-egress`
         ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
         : n.purpose === "lan"

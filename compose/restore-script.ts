@@ -1,7 +1,7 @@
-import { backupSourceName, restoreJob } from "../constructs/backups";
-import { worstDetectionSeconds } from "../constructs/health";
-import type { Host } from "../constructs/host";
-import { containerName } from "../constructs/restarter";
+import { backupSourceName, restoreJob } from "../constructs/host/backups";
+import type { Host } from "../constructs/host/host";
+import { containerName } from "../constructs/host/restarter";
+import { worstDetectionSeconds } from "../constructs/model/health";
 import { appUsers } from "./host-scripts";
 import { type ShellVar, sourceLine } from "./shell";
 

@@ -1,4 +1,4 @@
-import type { Host } from "../constructs/host";
+import type { Host } from "../constructs/host/host";
 import { composeFlags, deployStateDir } from "./deploy-script";
 import { appUsers, FIREWALL_TABLE, hostDirs } from "./host-scripts";
 import { bundleDirOnHost } from "./paths";

@@ -1,5 +1,5 @@
-import { PR_PLAN_VARIABLE } from "../constructs/github-environments";
-import { PLAN_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/repository";
+import { PR_PLAN_VARIABLE } from "../constructs/github/environments";
+import { PLAN_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/model/repository";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import { PULL_REQUEST_JOBS } from "./required-checks";

@@ -1,9 +1,9 @@
 import { generatedMarker } from "../compose/render";
-import { Delivery } from "../constructs/delivery";
-import { reviewers } from "../constructs/github-environments";
-import type { Host } from "../constructs/host";
-import { repositoryFacts } from "../constructs/repository";
-import type { GitHubConfig } from "../stacks/config";
+import { Delivery } from "../constructs/github/delivery";
+import { reviewers } from "../constructs/github/environments";
+import type { Host } from "../constructs/host/host";
+import type { GitHubConfig } from "../constructs/model/config";
+import { repositoryFacts } from "../constructs/model/repository";
 import type { TerraformJson } from "../stacks/synth";
 import { deployWorkflow } from "./deploy-workflow";
 import { pullRequestWorkflow } from "./pull-request-workflow";

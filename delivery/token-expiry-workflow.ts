@@ -1,4 +1,4 @@
-import { EXPIRY_WARNING_DAYS } from "../constructs/service-tokens";
+import { EXPIRY_WARNING_DAYS } from "../constructs/cloudflare/service-tokens";
 import { RUNNER } from "./actions";
 import { expr, script, type Workflow } from "./workflow-spec";
 

@@ -1,6 +1,6 @@
 import * as catalog from "../constructs/catalog";
-import { Exposure } from "../constructs/exposure";
-import type { ServarrConfig } from "../stacks/config";
+import type { ServarrConfig } from "../constructs/model/config";
+import { Exposure } from "../constructs/model/exposure";
 
 /**
  * Two hosts in one config: a media box that fetches (VPN, *arr apps, requests) and a NAS that

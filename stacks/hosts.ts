@@ -1,11 +1,11 @@
 import type { Construct } from "constructs";
-import type { Account } from "../constructs/account";
-import { Delivery } from "../constructs/delivery";
-import { Host, type HostProps } from "../constructs/host";
-import { assertNoProblems, DNS_LABEL, DNS_LABEL_ALLOWED, type Problem } from "../constructs/problems";
-import { repositoryFacts } from "../constructs/repository";
-import { hostCollisionProblems } from "../constructs/validate-hosts";
-import type { MoreHostConfig, ServarrConfig } from "./config";
+import type { Account } from "../constructs/cloudflare/account";
+import { Delivery } from "../constructs/github/delivery";
+import { Host, type HostProps } from "../constructs/host/host";
+import type { MoreHostConfig, ServarrConfig } from "../constructs/model/config";
+import { repositoryFacts } from "../constructs/model/repository";
+import { hostCollisionProblems } from "../constructs/validation/hosts";
+import { assertNoProblems, DNS_LABEL, DNS_LABEL_ALLOWED, type Problem } from "../constructs/validation/problems";
 
 /**
  * Every host of a config: the first (`host` + `apps`, the shipped one-host shape) and one per

@@ -2,14 +2,14 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
-import type { Account } from "../constructs/account";
-import { requireDeploySecrets } from "../constructs/deploy-secrets";
-import { type ActionsValue, GitHubRepo } from "../constructs/github-repo";
-import { GoogleSso } from "../constructs/google-sso";
-import type { Host } from "../constructs/host";
-import { UptimeMonitoring } from "../constructs/uptime-monitoring";
+import type { Account } from "../constructs/cloudflare/account";
+import { requireDeploySecrets } from "../constructs/github/deploy-secrets";
+import { type ActionsValue, GitHubRepo } from "../constructs/github/repo";
+import { GoogleSso } from "../constructs/google/sso";
+import { UptimeMonitoring } from "../constructs/google/uptime-monitoring";
+import type { Host } from "../constructs/host/host";
+import type { ServarrConfig } from "../constructs/model/config";
 import { TOKEN_EXPIRY_VARIABLE } from "../delivery/token-expiry-workflow";
-import type { ServarrConfig } from "./config";
 
 export interface Integrations {
   readonly github: GitHubRepo;
@@ -20,7 +20,7 @@ export interface Integrations {
 /**
  * GitHub and Google Cloud around the hosts. Called after every app is declared: the GitHub
  * secrets are the account's and every host's complete lists (each host's under its GitHub
- * names, constructs/host-secrets.ts) and the uptime checks cover every host's hostnames.
+ * names, constructs/host/secrets.ts) and the uptime checks cover every host's hostnames.
  * Credentials come from the workspace's environment (GITHUB_TOKEN, GOOGLE_CREDENTIALS).
  */
 export function addIntegrations(scope: Construct, config: ServarrConfig, account: Account, hosts: readonly Host[]): Integrations {

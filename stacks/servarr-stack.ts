@@ -2,9 +2,9 @@ import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { CloudBackend, NamedCloudWorkspace, type TerraformElement, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
-import { Account } from "../constructs/account";
-import type { Host } from "../constructs/host";
-import type { ServarrConfig } from "./config";
+import { Account } from "../constructs/cloudflare/account";
+import type { Host } from "../constructs/host/host";
+import type { ServarrConfig } from "../constructs/model/config";
 import { declareHosts } from "./hosts";
 import { addIntegrations, type Integrations } from "./integrations";
 

@@ -1,5 +1,5 @@
-import { durationHours, EXPIRY_WARNING_DAYS } from "../constructs/service-tokens";
-import { DNSSEC_DS_OUTPUT } from "../constructs/zone-hardening";
+import { durationHours, EXPIRY_WARNING_DAYS } from "../constructs/cloudflare/service-tokens";
+import { DNSSEC_DS_OUTPUT } from "../constructs/cloudflare/zone-hardening";
 import { permissionLines } from "./permissions";
 import type { SynthResult } from "./synth";
 

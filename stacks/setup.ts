@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ENV_VALUE_RULE, envValueOk } from "../compose/deploy-gate";
-import type { Host } from "../constructs/host";
-import type { ServarrConfig } from "./config";
+import type { Host } from "../constructs/host/host";
+import type { ServarrConfig } from "../constructs/model/config";
 import { buildApp, readStacks, type TerraformJson } from "./synth";
 
 /**

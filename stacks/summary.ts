@@ -1,7 +1,7 @@
 import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-trust-access-application";
 import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
-import { linksOf } from "../constructs/cross-host";
-import type { Host } from "../constructs/host";
+import type { Host } from "../constructs/host/host";
+import { linksOf } from "../constructs/model/cross-host";
 import { setupSummary } from "./setup-summary";
 import type { SynthResult } from "./synth";
 
@@ -60,7 +60,7 @@ function hostSummary(host: Host): string[] {
   ];
 }
 
-/** Every named reason for a refused-by-default request (constructs/least-privilege.ts): what the owner accepted. */
+/** Every named reason for a refused-by-default request (constructs/model/least-privilege.ts): what the owner accepted. */
 export function exceptionSummary(host: Host): string[] {
   const rows = [
     ...host.apps.flatMap((app) => Object.entries(app.props.reasons).map(([risk, why]) => `  ${app.name}: ${risk}: ${why}`)),
@@ -78,7 +78,7 @@ function zeroTrustSummary(host: Host): string[] {
   const all = host.node.findAll();
   const hostnames = new Set(host.tunnel.ingressRules.map((r) => r.hostname));
   const accessApps = all.filter((c) => c instanceof ZeroTrustAccessApplication).length;
-  // Shared policies are the account's (constructs/account.ts); what lives under the host is per app.
+  // Shared policies are the account's (constructs/cloudflare/account.ts); what lives under the host is per app.
   const perApp = all.filter((c) => c instanceof ZeroTrustAccessPolicy).length;
   const shared = host.access.sharedPolicies.length;
   return [

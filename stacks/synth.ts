@@ -5,10 +5,10 @@ import { App } from "cdktf";
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 import type { IConstruct, IValidation } from "constructs";
 import { renderBundle } from "../compose/bundle";
-import type { Host } from "../constructs/host";
+import type { Host } from "../constructs/host/host";
+import type { ServarrConfig } from "../constructs/model/config";
 import { OWNED_REPO_DIRS, renderRepoFiles } from "../delivery/repo-files";
 import { BootstrapStack } from "./bootstrap-stack";
-import type { ServarrConfig } from "./config";
 import { applyGeneratedFiles, type GeneratedFiles, renderGitAttributes } from "./generated-files";
 import { ServarrStack } from "./servarr-stack";
 

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
-import type { Host } from "../constructs/host";
-import type { ServarrConfig } from "../stacks/config";
+import type { Host } from "../constructs/host/host";
+import type { ServarrConfig } from "../constructs/model/config";
 import { ServarrStack } from "../stacks/servarr-stack";
 import type { TerraformJson } from "../stacks/synth";
 import { FIXTURES } from "./fixtures";

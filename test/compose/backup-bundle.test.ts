@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
-import { DEFAULT_BACKUP_POLICY } from "../../constructs/backups";
 import * as catalog from "../../constructs/catalog";
+import { DEFAULT_BACKUP_POLICY } from "../../constructs/host/backups";
 import { synth, withApps } from "../support";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-backup-bundle-"));

@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
-import { configHash, renderHaproxyConfig } from "../../constructs/docker-api-proxy";
-import { Exposure } from "../../constructs/exposure";
-import { SUPPORT_IMAGES } from "../../constructs/images";
-import { ServarrApp } from "../../constructs/servarr-app";
-import { restarterApi, restarterPlan, restarterScript } from "../../constructs/support-services";
+import { SUPPORT_IMAGES } from "../../constructs/catalog/images";
+import { configHash, renderHaproxyConfig } from "../../constructs/host/docker-api-proxy";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import { restarterApi, restarterPlan, restarterScript } from "../../constructs/host/support-services";
+import { Exposure } from "../../constructs/model/exposure";
 import { plus, synth } from "../support";
 
 const root = path.resolve(__dirname, "../..");

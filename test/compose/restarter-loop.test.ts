@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventsQuery, restarterScript } from "../../constructs/support-services";
+import { eventsQuery, restarterScript } from "../../constructs/host/support-services";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-restarter-loop-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -74,7 +74,9 @@ describe("compose/scripts/", () => {
       // The restarter's loop and the backup relay run inside the restarter's container: its entrypoint carries them.
       const embedded = name === "restarter.sh" || name === "kopia-relay.sh";
       if (embedded)
-        expect(compose, name).toContain(`# The restarter's data (constructs/restarter.ts), then its loop (compose/scripts/restarter.sh).`);
+        expect(compose, name).toContain(
+          `# The restarter's data (constructs/host/restarter.ts), then its loop (compose/scripts/restarter.sh).`,
+        );
       else expect(carried.has(name), name).toBe(true);
       expect(readFileSync(path.join(shellDir, name), "utf8").split("\n").length, name).toBeLessThanOrEqual(300);
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ServarrConfig } from "../../stacks/config";
+import type { ServarrConfig } from "../../constructs/model/config";
 import { buildApp, readStacks, type TerraformJson } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig } from "../support";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addresses, synth } from "../support";
 
 /**
- * The account and zone pieces moved out of the first host into constructs/account.ts. Users
+ * The account and zone pieces moved out of the first host into constructs/cloudflare/account.ts. Users
  * have applied state with the addresses they had under the host `servarr`: these are the
  * addresses the full fixture synthesized before the move (main at 020138d), so a change here is
  * a destroy-and-create in someone's account unless a `moved` block comes with it.

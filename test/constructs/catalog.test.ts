@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
-import { appUrl } from "../../constructs/app-url";
 import * as catalog from "../../constructs/catalog";
-import { Exposure } from "../../constructs/exposure";
-import type { Host } from "../../constructs/host";
-import { IMAGES } from "../../constructs/images";
-import { ServarrApp } from "../../constructs/servarr-app";
+import { IMAGES } from "../../constructs/catalog/images";
+import type { Host } from "../../constructs/host/host";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import { appUrl } from "../../constructs/model/app-url";
+import { Exposure } from "../../constructs/model/exposure";
 import { FIXTURES } from "../fixtures";
 import { ingressRules, synth, withApps } from "../support";
 

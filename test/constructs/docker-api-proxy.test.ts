@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderHaproxyConfig } from "../../constructs/docker-api-proxy";
-import { containerName, eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
+import { renderHaproxyConfig } from "../../constructs/host/docker-api-proxy";
+import { containerName, eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/host/support-services";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
 

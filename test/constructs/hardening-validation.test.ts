@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BACKUP_POLICY } from "../../constructs/backups";
 import * as catalog from "../../constructs/catalog";
-import { Role } from "../../constructs/roles";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
+import { DEFAULT_BACKUP_POLICY } from "../../constructs/host/backups";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { Role } from "../../constructs/model/roles";
 import { plus, synth, withApps } from "../support";
 
 const app = (name: string, props: Partial<ServarrAppProps>) =>

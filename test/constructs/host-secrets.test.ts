@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEPLOY_SECRETS } from "../../constructs/deploy-secrets";
-import { NOTIFY_SECRET } from "../../constructs/restarter";
-import { ServarrApp } from "../../constructs/servarr-app";
+import { DEPLOY_SECRETS } from "../../constructs/github/deploy-secrets";
+import { NOTIFY_SECRET } from "../../constructs/host/restarter";
+import { ServarrApp } from "../../constructs/host/servarr-app";
 import { plus, synth } from "../support";
 
 describe("host secrets: one list, values only in Terraform", () => {
@@ -18,7 +18,7 @@ describe("host secrets: one list, values only in Terraform", () => {
 
   it("keeps the machine identities' Access tokens and the deploy's SSH material for CI only (never in the host's .env)", () => {
     expect(host.secrets.for("ci").map((s) => s.name)).toEqual(Object.keys(DEPLOY_SECRETS).sort());
-    // The CI deploy's Access token is the account's: one for every host (constructs/account.ts).
+    // The CI deploy's Access token is the account's: one for every host (constructs/cloudflare/account.ts).
     // The uptime monitor's token goes into the uptime checks only: no workflow reads it, so GitHub never holds it.
     expect(account.secrets.for("ci").map((s) => s.name)).toEqual(["CF_ACCESS_CLIENT_ID", "CF_ACCESS_CLIENT_SECRET"]);
     expect(account.secrets.for("host")).toEqual([]);

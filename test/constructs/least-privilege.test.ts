@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
 import * as catalog from "../../constructs/catalog";
-import { Exposure } from "../../constructs/exposure";
-import { IMAGES } from "../../constructs/images";
-import type { Risk } from "../../constructs/least-privilege";
-import { Role } from "../../constructs/roles";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
-import type { ServarrConfig } from "../../stacks/config";
+import { IMAGES } from "../../constructs/catalog/images";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import type { ServarrConfig } from "../../constructs/model/config";
+import { Exposure } from "../../constructs/model/exposure";
+import type { Risk } from "../../constructs/model/least-privilege";
+import { Role } from "../../constructs/model/roles";
 import { exceptionSummary } from "../../stacks/summary";
 import { exampleConfig, plus, synth, withApps } from "../support";
 
@@ -15,7 +15,7 @@ const custom = (props: Partial<ServarrAppProps>) =>
 
 /**
  * Each dangerous request: refused with the field, the value and the way out, and accepted with a
- * named reason, which the summary lists. One row per rule (constructs/least-privilege.ts).
+ * named reason, which the summary lists. One row per rule (constructs/model/least-privilege.ts).
  */
 const RULES: ReadonlyArray<[Risk, ServarrConfig, RegExp]> = [
   ["privileged", custom({ privileged: true }), /\[servarr\/servarr\/custom\] privileged: "privileged: true" is not allowed/],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { Exposure } from "../../constructs/exposure";
-import { NetworkPlan } from "../../constructs/network-plan";
-import { ServarrApp } from "../../constructs/servarr-app";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import { Exposure } from "../../constructs/model/exposure";
+import { NetworkPlan } from "../../constructs/model/network-plan";
 import { exampleConfig, plus, synth, withApps } from "../support";
 
 const { host } = synth();
@@ -19,7 +19,7 @@ const TALKS: Record<string, readonly string[]> = {
   wizarr: ["plex"],
   cloudflared: ["plex", "seerr", "wizarr", "tautulli", "maintainerr", "kopia", "uptime-kuma", ...VPN],
   "uptime-kuma": APPS.filter((a) => a !== "uptime-kuma"),
-  // With a channel, Kopia posts its error reports to the restarter's relay (constructs/backup-notify.ts).
+  // With a channel, Kopia posts its error reports to the restarter's relay (constructs/host/backup-notify.ts).
   restarter: ["socket-proxy", ...(host.recovery.notify ? ["kopia"] : [])],
   // Kopia's jobs are Kopia: they share its egress network with it and with each other.
   ...Object.fromEntries(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { DEFAULT_HEALTH_TIMING, worstDetectionSeconds } from "../../constructs/health";
-import { composeLogging, DEFAULT_BACK_OFF, restarterPlan } from "../../constructs/restarter";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
+import { composeLogging, DEFAULT_BACK_OFF, restarterPlan } from "../../constructs/host/restarter";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { DEFAULT_HEALTH_TIMING, worstDetectionSeconds } from "../../constructs/model/health";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, plus, synth } from "../support";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { type BackupJob, backupJobs, DEFAULT_BACKUP_POLICY, serverWaitsFor } from "../../constructs/backups";
 import * as catalog from "../../constructs/catalog";
-import { Exposure } from "../../constructs/exposure";
-import { Role } from "../../constructs/roles";
+import { type BackupJob, backupJobs, DEFAULT_BACKUP_POLICY, serverWaitsFor } from "../../constructs/host/backups";
+import { Exposure } from "../../constructs/model/exposure";
+import { Role } from "../../constructs/model/roles";
 import { exampleConfig, synth, withApps } from "../support";
 
 /** A VPN host: gluetun with the given extra options, one VPN-routed app with a health path, the tunnel. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { Exposure } from "../../constructs/exposure";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { Exposure } from "../../constructs/model/exposure";
 import { addresses, exampleConfig, ingressRules, plus, resources, synth, withApps } from "../support";
 
 const jellyfin: ServarrAppProps = {

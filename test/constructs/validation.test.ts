@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { appUrl } from "../../constructs/app-url";
 import * as catalog from "../../constructs/catalog";
-import { Exposure } from "../../constructs/exposure";
-import type { Host } from "../../constructs/host";
-import { IMAGES } from "../../constructs/images";
-import { Role } from "../../constructs/roles";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
+import { IMAGES } from "../../constructs/catalog/images";
+import type { Host } from "../../constructs/host/host";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { appUrl } from "../../constructs/model/app-url";
+import { Exposure } from "../../constructs/model/exposure";
+import { Role } from "../../constructs/model/roles";
 import { exampleConfig, plus, synth, withHost } from "../support";
 
 const base: ServarrAppProps = { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100 };

@@ -1,10 +1,10 @@
 import { Token } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { Exposure } from "../../constructs/exposure";
-import { googleOAuthClientSettings } from "../../constructs/google-idp";
-import { healthRoutePath } from "../../constructs/health";
-import { ServarrApp } from "../../constructs/servarr-app";
+import { googleOAuthClientSettings } from "../../constructs/cloudflare/google-idp";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import { Exposure } from "../../constructs/model/exposure";
+import { healthRoutePath } from "../../constructs/model/health";
 import { exampleConfig, only, plus, type Resource, resources, synth, withCloudflare, withHost } from "../support";
 
 describe("Google sign-in", () => {

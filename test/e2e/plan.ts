@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
-import type { Host } from "../../constructs/host";
+import type { Host } from "../../constructs/host/host";
 import type { TerraformJson } from "../../stacks/synth";
 
 /**

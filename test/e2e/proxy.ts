@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { DOCKER_API_PORT, type DockerApiClient, REFUSED_STATUS } from "../../constructs/docker-api-proxy";
+import { DOCKER_API_PORT, type DockerApiClient, REFUSED_STATUS } from "../../constructs/host/docker-api-proxy";
 import type { CheckResult } from "./checks";
 import { docker, type Project } from "./docker";
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { RESTORE_EXIT, restoreTargets } from "../../compose/restore-script";
-import type { Host } from "../../constructs/host";
+import type { Host } from "../../constructs/host/host";
 import type { CheckResult } from "./checks";
 import { type Project, run, waitFor } from "./docker";
 

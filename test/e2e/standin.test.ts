@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
+import { eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/host/support-services";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
 import { buildPlan } from "./plan";

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests edit untyped synthesized JSON to break it on purpose
 import { describe, expect, it } from "vitest";
-import { Exposure } from "../../constructs/exposure";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
+import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { Exposure } from "../../constructs/model/exposure";
 import type { TerraformJson } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, plus, synth } from "../support";

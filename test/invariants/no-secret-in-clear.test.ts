@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests edit untyped synthesized JSON to break it on purpose
 import { describe, expect, it } from "vitest";
-import { ServarrApp } from "../../constructs/servarr-app";
+import { ServarrApp } from "../../constructs/host/servarr-app";
 import { exampleConfig, plus } from "../support";
 import { noSecretInClear } from "./edge-invariants";
 import { broken, example, written } from "./written";

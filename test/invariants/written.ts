@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { parse } from "yaml";
-import type { ServarrConfig } from "../../stacks/config";
+import type { ServarrConfig } from "../../constructs/model/config";
 import { synthesize, type TerraformJson } from "../../stacks/synth";
 import { exampleConfig } from "../support";
 import { filesUnder } from "../user-config/tools";

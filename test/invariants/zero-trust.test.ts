@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests edit untyped synthesized JSON to break it on purpose
 import { describe, expect, it } from "vitest";
-import { Exposure } from "../../constructs/exposure";
-import { ServarrApp } from "../../constructs/servarr-app";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import { Exposure } from "../../constructs/model/exposure";
 import { plus } from "../support";
 import {
   catchAllIsLastAndUnique,

@@ -1,17 +1,17 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { appUrl, resolveAppUrls } from "../../constructs/app-url";
-import { crossHostLinks } from "../../constructs/cross-host";
-import type { Host } from "../../constructs/host";
-import type { ServarrConfig } from "../../stacks/config";
+import type { Host } from "../../constructs/host/host";
+import { appUrl, resolveAppUrls } from "../../constructs/model/app-url";
+import type { ServarrConfig } from "../../constructs/model/config";
+import { crossHostLinks } from "../../constructs/model/cross-host";
 import type { CrossHostRelation, Endpoint, LanPlan } from "./plan";
 
 /**
  * The LAN plan of a config's model: its hosts at their lanAddress, one relation per
- * cross-host link (constructs/cross-host.ts), probed at the URL the URL helper hands the client
+ * cross-host link (constructs/model/cross-host.ts), probed at the URL the URL helper hands the client
  * (`appUrl("<host>/<app>")` resolved on the client's host), and every client (not VPN-routed,
  * not host-network) counted as confined to its declared peers: its host's firewall lets no
- * container reach the LAN otherwise (compose/host-scripts.ts, constructs/cross-host.ts).
+ * container reach the LAN otherwise (compose/host-scripts.ts, constructs/model/cross-host.ts).
  */
 export function lanPlanFromModel(hosts: readonly Host[], bundleRoot: string, source: string): LanPlan {
   const cidrs = [...new Set(hosts.map((h) => h.machine.lanCidr))];

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
-import { Exposure } from "../../constructs/exposure";
-import type { Host } from "../../constructs/host";
-import { ServarrApp } from "../../constructs/servarr-app";
+import type { Host } from "../../constructs/host/host";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import { Exposure } from "../../constructs/model/exposure";
 import { FIXTURES } from "../fixtures";
 import { ingressRules, plus, resources, synth } from "../support";
 
@@ -37,7 +37,7 @@ describe("README 'Add an app': the snippet, verbatim, reaches every layer it cla
 
   it("has both blocks: the import and the app", () => {
     expect(importLine).toBe('import { ServarrApp } from "./constructs/servarr-app";');
-    expect(existsSync(path.join(root, "constructs/servarr-app.ts"))).toBe(true); // the path is right from servarr.config.ts
+    expect(existsSync(path.join(root, "constructs/host/servarr-app.ts"))).toBe(true); // the path is right from servarr.config.ts
     expect(app?.name).toBe("audiobookshelf");
   });
 

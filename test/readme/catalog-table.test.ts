@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as catalog from "../../constructs/catalog";
-import type { Host } from "../../constructs/host";
-import type { ServarrApp } from "../../constructs/servarr-app";
+import type { Host } from "../../constructs/host/host";
+import type { ServarrApp } from "../../constructs/host/servarr-app";
 import { synth, withApps } from "../support";
 
 const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");

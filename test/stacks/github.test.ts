@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { GITHUB_ACTIONS_APP_ID } from "../../constructs/github-repo";
-import { DEPLOY_ENVIRONMENT } from "../../constructs/repository";
+import { GITHUB_ACTIONS_APP_ID } from "../../constructs/github/repo";
+import type { GitHubConfig } from "../../constructs/model/config";
+import { DEPLOY_ENVIRONMENT } from "../../constructs/model/repository";
 import { REQUIRED_CHECKS } from "../../delivery/required-checks";
-import type { GitHubConfig } from "../../stacks/config";
 import { ServarrStack } from "../../stacks/servarr-stack";
 import { exampleConfig, resources, synth } from "../support";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as catalog from "../../constructs/catalog";
-import { Exposure } from "../../constructs/exposure";
-import { healthRoutePath } from "../../constructs/health";
+import { Exposure } from "../../constructs/model/exposure";
+import { healthRoutePath } from "../../constructs/model/health";
 import { exampleConfig, resources, synth, withApps } from "../support";
 
 type Check = {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { renderBundle } from "../../compose/bundle";
 import { composeProject } from "../../compose/project";
-import { appUrl } from "../../constructs/app-url";
 import * as catalog from "../../constructs/catalog";
-import { Exposure } from "../../constructs/exposure";
-import { ServarrApp } from "../../constructs/servarr-app";
-import type { MoreHostConfig, ServarrConfig } from "../../stacks/config";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import { appUrl } from "../../constructs/model/app-url";
+import type { MoreHostConfig, ServarrConfig } from "../../constructs/model/config";
+import { Exposure } from "../../constructs/model/exposure";
 import { config as twoHosts } from "../fixtures/two-hosts";
 import { synth } from "../support";
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import { renderBundle } from "../../compose/bundle";
-import type { Host } from "../../constructs/host";
+import type { Host } from "../../constructs/host/host";
 
 /** The real tools the any-config checks run, and the files they read (split from checks.ts). */
 const repo = path.resolve(__dirname, "../..");

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Host } from "../../constructs/host";
+import type { Host } from "../../constructs/host/host";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { describeUserConfig } from "./checks";

@@ -1,0 +1,175 @@
+import { AccountToken } from "@cdktf/provider-cloudflare/lib/account-token";
+import { DataCloudflareAccountApiTokenPermissionGroupsList } from "@cdktf/provider-cloudflare/lib/data-cloudflare-account-api-token-permission-groups-list";
+import { R2Bucket } from "@cdktf/provider-cloudflare/lib/r2-bucket";
+import { R2BucketLifecycle } from "@cdktf/provider-cloudflare/lib/r2-bucket-lifecycle";
+import { R2BucketLock } from "@cdktf/provider-cloudflare/lib/r2-bucket-lock";
+import { Fn, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { assertNoProblems } from "../validation/problems";
+
+export const R2_LOCATIONS = ["apac", "eeur", "enam", "weur", "wnam", "oc"] as const;
+export const R2_JURISDICTIONS = ["default", "eu", "fedramp"] as const;
+
+export interface BackupBucketOptions {
+  /** R2 bucket name: 3-63 characters, a-z, 0-9 and '-'. */
+  readonly name: string;
+  /**
+   * Location hint of the bucket (close to the host).
+   * @default Cloudflare picks one near the first request
+   */
+  readonly location?: (typeof R2_LOCATIONS)[number];
+  /**
+   * Where the data is guaranteed to stay.
+   * @default "default"
+   */
+  readonly jurisdiction?: (typeof R2_JURISDICTIONS)[number];
+  /**
+   * Days after which an unfinished multipart upload (an interrupted snapshot) is dropped.
+   * @default 7
+   */
+  readonly abortMultipartUploadsAfterDays?: number;
+  /**
+   * Days during which R2 refuses to delete or overwrite a Kopia pack (bucket lock), whoever
+   * asks: a stolen S3 key (which can delete, see R2_PERMISSION_GROUPS) cannot erase the
+   * snapshots of the last `lockDays` days. Kopia's own maintenance cannot delete those packs
+   * either until they are that old (the bucket holds up to `lockDays` of unreferenced data).
+   * @default 30
+   */
+  readonly lockDays?: number;
+}
+
+/**
+ * Kopia's blobs on the bucket (no prefix): data packs start with "p", metadata packs with "q";
+ * they are written once. "kopia.repository" is the format blob (the encrypted keys): without
+ * it no pack can be read, so it is locked for good. Indexes ("x...") are not locked: Kopia
+ * rebuilds them from the packs (`kopia index recover`), and maintenance rewrites them.
+ */
+export const KOPIA_LOCKED_PREFIXES = ["p", "q"] as const;
+export const KOPIA_FORMAT_BLOB = "kopia.repository";
+
+/**
+ * Permission groups of the bucket-scoped S3 credentials, looked up by name at plan time (ids
+ * are Cloudflare's to change; names are documented). Read is listed besides Write because
+ * Kopia reads its own packs during maintenance and restores. R2 has no group that writes
+ * without deleting, and Kopia's maintenance deletes, so the key can delete: the bucket lock
+ * is what keeps recent packs.
+ */
+export const R2_PERMISSION_GROUPS = ["Workers R2 Storage Bucket Item Read", "Workers R2 Storage Bucket Item Write"] as const;
+
+export interface BackupBucketProps extends BackupBucketOptions {
+  readonly accountId: string;
+  /** Prefix of the token's name. */
+  readonly namePrefix: string;
+  /**
+   * Prefix of the Terraform outputs (`<prefix>backup_s3_bucket`): "" for the first host.
+   * @default ""
+   */
+  readonly outputPrefix?: string;
+}
+
+/**
+ * The R2 bucket Kopia writes the host's backups to, with S3 credentials that reach this one
+ * bucket only: an account token scoped to it (S3 access key id = token id, secret access key
+ * = SHA-256 of the token value). No age-based deletion rule: Kopia's packs stay referenced by
+ * old snapshots, so retention is Kopia's snapshot policy, never the bucket's.
+ */
+export class BackupBucket extends Construct {
+  readonly bucket: R2Bucket;
+  readonly lock: R2BucketLock;
+  readonly token: AccountToken;
+  readonly bucketName: string;
+  /** S3 endpoint URL of the account. */
+  readonly endpoint: string;
+  /** S3 access key id (sensitive Terraform value). */
+  readonly accessKeyId: string;
+  /** S3 secret access key (sensitive Terraform value). */
+  readonly secretAccessKey: string;
+
+  constructor(scope: Construct, id: string, props: BackupBucketProps) {
+    super(scope, id);
+    const jurisdiction = props.jurisdiction ?? "default";
+    this.bucketName = props.name;
+    this.endpoint = `https://${props.accountId}.r2.cloudflarestorage.com`;
+    this.bucket = new R2Bucket(this, "bucket", {
+      accountId: props.accountId,
+      name: props.name,
+      jurisdiction,
+      ...(props.location ? { location: props.location } : {}),
+    });
+    new R2BucketLifecycle(this, "lifecycle", {
+      accountId: props.accountId,
+      bucketName: this.bucket.name,
+      jurisdiction,
+      rules: [
+        {
+          id: "abort-incomplete-multipart-uploads",
+          enabled: true,
+          conditions: { prefix: "" },
+          abortMultipartUploadsTransition: {
+            condition: { type: "Age", maxAge: (props.abortMultipartUploadsAfterDays ?? 7) * 86400 },
+          },
+        },
+      ],
+    });
+
+    // Schema: terraform-provider-cloudflare v5.14.0 internal/services/r2_bucket_lock/schema.go
+    // (rules[].id/enabled/prefix, condition.type Age | Date | Indefinite, condition.max_age_seconds).
+    const lockDays = props.lockDays ?? 30;
+    assertNoProblems(
+      this,
+      Number.isInteger(lockDays) && lockDays >= 1 && lockDays <= 3650
+        ? []
+        : [{ field: "cloudflare.backupBucket.lockDays", value: lockDays, allowed: "an integer from 1 to 3650 (days)" }],
+    );
+    this.lock = new R2BucketLock(this, "lock", {
+      accountId: props.accountId,
+      bucketName: this.bucket.name,
+      jurisdiction,
+      rules: [
+        ...KOPIA_LOCKED_PREFIXES.map((prefix) => ({
+          id: `kopia-packs-${prefix}`,
+          enabled: true,
+          prefix,
+          condition: { type: "Age", maxAgeSeconds: lockDays * 86400 },
+        })),
+        { id: "kopia-format-blob", enabled: true, prefix: KOPIA_FORMAT_BLOB, condition: { type: "Indefinite" } },
+      ],
+    });
+
+    const groups = new DataCloudflareAccountApiTokenPermissionGroupsList(this, "permission-groups", {
+      accountId: props.accountId,
+    });
+    // one(): plan fails loudly if Cloudflare renames a group instead of minting a weaker token.
+    const groupId = (name: string) => `\${one([for g in ${groups.fqn}.result : g.id if g.name == "${name}"])}`;
+    this.token = new AccountToken(this, "s3-token", {
+      accountId: props.accountId,
+      name: `${props.namePrefix} kopia r2 ${props.name}`,
+      policies: [
+        {
+          effect: "allow",
+          permissionGroups: R2_PERMISSION_GROUPS.map((name) => ({ id: groupId(name) })),
+          resources: JSON.stringify({ [`com.cloudflare.edge.r2.bucket.${props.accountId}_${jurisdiction}_${props.name}`]: "*" }),
+        },
+      ],
+    });
+    this.accessKeyId = this.token.id;
+    this.secretAccessKey = Fn.sha256(this.token.value);
+
+    const output = (name: string, value: string, sensitive: boolean, description: string) =>
+      new TerraformOutput(this, name, { value, sensitive, description }).overrideLogicalId(`${props.outputPrefix ?? ""}${name}`);
+    output("backup_s3_access_key_id", this.accessKeyId, true, "S3 access key id of the Kopia bucket (R2 token id)");
+    output(
+      "backup_s3_secret_access_key",
+      this.secretAccessKey,
+      true,
+      "S3 secret access key of the Kopia bucket (SHA-256 of the token value)",
+    );
+    output("backup_s3_endpoint", this.endpoint, false, "S3 endpoint of the account's R2 storage");
+    output("backup_s3_bucket", this.bucketName, false, "R2 bucket Kopia writes to");
+  }
+
+  /** The endpoint as Kopia's `--endpoint` wants it: host name only, TLS implied. */
+  get endpointHost(): string {
+    return this.endpoint.replace(/^https:\/\//, "");
+  }
+}

@@ -1,0 +1,57 @@
+import { Construct } from "constructs";
+import type { Host } from "../host/host";
+import type { HostSecret } from "../host/secrets";
+import { assertNoProblems } from "../validation/problems";
+import { DEPLOY_SECRETS } from "./deploy-secrets";
+
+export interface DeliveryProps {
+  /**
+   * Seconds deploy.sh waits for every service to be healthy before it rolls back.
+   * @default 300
+   */
+  readonly healthTimeoutSeconds?: number;
+}
+
+/**
+ * How a host receives changes. The SSH login (the machine's deploy user, whose only command
+ * is the deploy gate), the checkout and the SSH hostname come from the host's machine model;
+ * this adds deploy.sh's health deadline and declares the two CI-only secrets of the SSH
+ * deploy, so they reach GitHub with every other secret.
+ */
+export class Delivery extends Construct {
+  readonly healthTimeoutSeconds: number;
+  readonly sshPrivateKey: HostSecret;
+  readonly sshKnownHosts: HostSecret;
+
+  /** The delivery of a host, if one was declared. */
+  static of(host: Host): Delivery | undefined {
+    return host.node.children.find((c): c is Delivery => c instanceof Delivery);
+  }
+
+  constructor(
+    readonly host: Host,
+    id: string,
+    props: DeliveryProps = {},
+  ) {
+    super(host, id);
+    this.healthTimeoutSeconds = props.healthTimeoutSeconds ?? 300;
+    const t = this.healthTimeoutSeconds;
+    assertNoProblems(
+      this,
+      Number.isInteger(t) && t >= 10 && t <= 3600
+        ? []
+        : [{ field: "healthTimeoutSeconds", value: t, allowed: "an integer from 10 to 3600" }],
+    );
+    // The one declaration of the deploy's SSH secrets is DEPLOY_SECRETS; require() returns it.
+    this.sshPrivateKey = host.secrets.require("SSH_PRIVATE_KEY", DEPLOY_SECRETS.SSH_PRIVATE_KEY ?? "", "ci");
+    this.sshKnownHosts = host.secrets.require("SSH_KNOWN_HOSTS", DEPLOY_SECRETS.SSH_KNOWN_HOSTS ?? "", "ci");
+  }
+
+  get sshUser(): string {
+    return this.host.machine.deployUser;
+  }
+
+  get sshHostname(): string {
+    return this.host.ssh.hostname;
+  }
+}
