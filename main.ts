@@ -2,8 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { BUNDLE_ROOT } from "./compose/paths";
-import type { ServarrConfig } from "./constructs/model/config";
+import { BUNDLE_ROOT } from "./constructs/config/layout";
+import type { ServarrConfig } from "./stacks/config";
 import { summarize } from "./stacks/summary";
 import { synthesize } from "./stacks/synth";
 

@@ -1,6 +1,6 @@
 import * as catalog from "./constructs/catalog";
-import type { ServarrConfig } from "./constructs/model/config";
 import { Exposure } from "./constructs/model/exposure";
+import type { ServarrConfig } from "./stacks/config";
 
 /**
  * The example configuration: the only file a user edits. Replace the example.com domain,

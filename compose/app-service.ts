@@ -1,12 +1,14 @@
-import type { Host } from "../constructs/host/host";
-import { AUTOHEAL_LABEL } from "../constructs/host/restarter";
-import { secretFileName } from "../constructs/host/secrets";
-import { envRef, type ServarrApp } from "../constructs/host/servarr-app";
-import type { DataAccess } from "../constructs/model/app-props";
+import { envRef } from "../constructs/host/servarr-app";
+import type { DataAccess } from "../constructs/model/app-traits";
 import { resolveAppUrls } from "../constructs/model/app-url";
-import { renderHealthcheck } from "../constructs/model/health";
+import type { AppModel, HostModel } from "../constructs/model/host-model";
 import type { NetworkPlan } from "../constructs/model/network-plan";
+import { secretFileName } from "../constructs/model/secrets";
+import { backupSources } from "../constructs/runtime/backups";
+import { hostNetworkPlan } from "../constructs/runtime/network";
+import { AUTOHEAL_LABEL } from "../constructs/runtime/restarter";
 import type { ComposeService, ComposeServiceSecret } from "./compose-spec";
+import { renderHealthcheck } from "./healthcheck";
 
 /** The part of the /data tree each access mounts (TRaSH layout); "" is the whole tree. */
 const DATA_MOUNTS: Record<DataAccess, readonly string[]> = {
@@ -21,7 +23,7 @@ const DATA_MOUNTS: Record<DataAccess, readonly string[]> = {
  * An app's compose service, read from its resolved props and the host's shared settings.
  * `plan`: the host's network plan, when the caller already derived it (one per project, not per app).
  */
-export function appService(app: ServarrApp, plan: NetworkPlan = app.host.networkPlan()): ComposeService {
+export function appService(app: AppModel, plan: NetworkPlan = hostNetworkPlan(app.host)): ComposeService {
   const { props, host } = app;
   const environment: Record<string, string> = { TZ: host.timezone };
   if (props.identity === "linuxserver") {
@@ -79,8 +81,8 @@ export function appService(app: ServarrApp, plan: NetworkPlan = app.host.network
 }
 
 /** Every app's config dir, read-only, where the backup app snapshots it. */
-export function backupSourceMounts(host: Host): string[] {
-  return host.backupSources().map((s) => `${s.hostDir}:${s.containerDir}:ro`);
+export function backupSourceMounts(host: HostModel): string[] {
+  return backupSources(host).map((s) => `${s.hostDir}:${s.containerDir}:ro`);
 }
 
 /**
@@ -89,7 +91,7 @@ export function backupSourceMounts(host: Host): string[] {
  * (see SecretFiles). Left in place only on an app whose image reads none from a file, which
  * then names its reason (reasons["secret-environment"]).
  */
-function secretsAsFiles(app: ServarrApp, environment: Record<string, string>): ComposeServiceSecret[] {
+function secretsAsFiles(app: AppModel, environment: Record<string, string>): ComposeServiceSecret[] {
   const { props, host } = app;
   const convention = props.secretFiles;
   if (convention === "none") return [];
@@ -113,7 +115,7 @@ function secretsAsFiles(app: ServarrApp, environment: Record<string, string>): C
  * documented minimum (constructs/catalog/preset.ts), memory and process limits, read-only root where
  * the image allows; privileged only with a named reason (constructs/model/least-privilege.ts).
  */
-export function leastPrivilege(app: ServarrApp): Pick<ComposeService, "cap_add"> & Record<string, unknown> {
+export function leastPrivilege(app: AppModel): Pick<ComposeService, "cap_add"> & Record<string, unknown> {
   const { props } = app;
   return {
     ...(props.privileged ? { privileged: true } : {}),
@@ -127,7 +129,7 @@ export function leastPrivilege(app: ServarrApp): Pick<ComposeService, "cap_add">
 }
 
 /** Generated files of the app (`files`) as Compose inline configs, keyed by config name. */
-export function appConfigs(app: ServarrApp): Record<string, { content: string }> {
+export function appConfigs(app: AppModel): Record<string, { content: string }> {
   return Object.fromEntries(
     Object.values(app.props.files?.(app.host) ?? {}).map((content, i) => [
       configName(app, i),
@@ -136,6 +138,6 @@ export function appConfigs(app: ServarrApp): Record<string, { content: string }>
   );
 }
 
-function configName(app: ServarrApp, index: number): string {
+function configName(app: AppModel, index: number): string {
   return `${app.name}-file-${index + 1}`;
 }

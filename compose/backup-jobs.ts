@@ -1,15 +1,20 @@
-import { type BackupApp, backupJobs, serverWaitsFor } from "../constructs/host/backups";
-import type { Host } from "../constructs/host/host";
 import { envRef } from "../constructs/host/servarr-app";
+import type { HostModel } from "../constructs/model/host-model";
 import type { NetworkPlan } from "../constructs/model/network-plan";
+import { type BackupApp, backupJobs, serverWaitsFor } from "../constructs/runtime/backups";
+import { hostNetworkPlan } from "../constructs/runtime/network";
 import { appService, backupSourceMounts, leastPrivilege } from "./app-service";
 import type { ComposeService } from "./compose-spec";
 
 /**
- * The backup app's jobs (constructs/host/backups.ts) as one-shot services in the server's image, and
+ * The backup app's jobs (constructs/runtime/backups.ts) as one-shot services in the server's image, and
  * the server waiting for the jobs of every `up` (serverWaitsFor), keyed by service name.
  */
-export function backupServices(host: Host, kopia: BackupApp, plan: NetworkPlan = host.networkPlan()): Record<string, ComposeService> {
+export function backupServices(
+  host: HostModel,
+  kopia: BackupApp,
+  plan: NetworkPlan = hostNetworkPlan(host),
+): Record<string, ComposeService> {
   const server = appService(kopia, plan);
   const environment = {
     TZ: host.timezone,

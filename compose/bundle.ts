@@ -1,16 +1,18 @@
+import { bundleDirOnHost } from "../constructs/config/layout";
 import { Delivery } from "../constructs/github/delivery";
 import type { Host } from "../constructs/host/host";
+import type { HostModel } from "../constructs/model/host-model";
 import { deployGateData } from "./deploy-gate";
 import { type DeployScriptOptions, deployScriptData, deployStateDir, renderNotifyScript } from "./deploy-script";
 import { renderNetworksMarkdown } from "./diagram";
 import { renderFirstBoot } from "./first-boot";
 import { renderFirewall } from "./host-scripts";
-import { bundleDirOnHost } from "./paths";
 import { composeProject } from "./project";
 import { generatedMarker, renderYaml } from "./render";
 import { restoreData } from "./restore-script";
 import { renderSetupFiles, setupData } from "./setup-files";
 import { bundledScript, renderBundleEnv, type ShellVar } from "./shell";
+import { supportServices } from "./support-services";
 
 /**
  * Every file of a host's bundle (`compose/<host>/`), keyed by path in it: compose.yaml and its
@@ -44,7 +46,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ["firewall.nft", renderFirewall(host)],
     ["deploy-gate.sh", bundledScript("deploy-gate.sh")],
     ["first-boot.sh", renderFirstBoot(host)],
-    ...host.supportServices().flatMap((s) => [...(s.files ?? [])]),
+    ...supportServices(host).flatMap((s) => [...(s.files ?? [])]),
   ]);
   if (restore) files.set("restore.sh", bundledScript("restore.sh"));
   if (deploy) {
@@ -55,7 +57,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
 }
 
 /** What every script of the bundle may read: the project, where it lives on the host, the deploy facts. */
-function commonData(host: Host): ShellVar[] {
+function commonData(host: HostModel): ShellVar[] {
   const m = host.machine;
   return [
     { name: "project", doc: "the compose project (the host's name)", value: host.name },
@@ -81,7 +83,7 @@ const SOURCE: Record<string, string> = {
  * from. Derived from the host's one list of secrets, so it cannot drift from compose.yaml.
  * On the host, the deploy writes the real `.env` (mode 0600); this file only names them.
  */
-export function renderEnvExample(host: Host): string {
+export function renderEnvExample(host: HostModel): string {
   const lines = [
     generatedMarker("#"),
     "# Variables compose.yaml needs. The deploy writes the real .env (mode 0600) from GitHub secrets;",

@@ -1,5 +1,6 @@
-import { NOTIFY_SECRET, type Notify, notifyFunction } from "../constructs/host/restarter";
+import { NOTIFY_SECRET, type Notify } from "../constructs/config/recovery";
 import { generatedMarker } from "./render";
+import { notifyFunction } from "./restarter-script";
 import type { ShellVar } from "./shell";
 
 export interface DeployScriptOptions {

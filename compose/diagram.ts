@@ -1,5 +1,6 @@
-import type { Host } from "../constructs/host/host";
 import { linksInto, linksOf } from "../constructs/model/cross-host";
+import type { HostModel } from "../constructs/model/host-model";
+import { hostNetworkPlan } from "../constructs/runtime/network";
 import { generatedMarker } from "./render";
 
 /**
@@ -7,8 +8,8 @@ import { generatedMarker } from "./render";
  * declared relation (a shared internal network), a dotted arrow to the internet per egress
  * network, and the VPN gateway's namespace as one box (its apps have no networks of their own).
  */
-export function networkDiagram(host: Host): string {
-  const plan = host.networkPlan();
+export function networkDiagram(host: HostModel): string {
+  const plan = hostNetworkPlan(host);
   const gateway = host.appWithRole("vpn-gateway");
   const id = (name: string) => name.replaceAll("-", "_");
   const lines = ["flowchart LR", "  internet((internet))"];
@@ -32,8 +33,8 @@ export function networkDiagram(host: Host): string {
 }
 
 /** networks.md in the bundle: the diagram with a short legend. */
-export function renderNetworksMarkdown(host: Host): string {
-  const plan = host.networkPlan();
+export function renderNetworksMarkdown(host: HostModel): string {
+  const plan = hostNetworkPlan(host);
   return [
     generatedMarker("<!--").concat(" -->"),
     `# Network zones of ${host.name}`,

@@ -1,5 +1,5 @@
-import type { Host } from "../constructs/host/host";
 import { crossHostPorts, lanBridge, lanNetworkApps, linksOf, outboundBridge } from "../constructs/model/cross-host";
+import type { HostModel } from "../constructs/model/host-model";
 
 /**
  * The firewall rules of cross-host relations (constructs/model/cross-host.ts), as nft lines:
@@ -11,7 +11,7 @@ import { crossHostPorts, lanBridge, lanNetworkApps, linksOf, outboundBridge } fr
  *   else at all, and a target's own `<app>-lan` bridge only answers (replies are "established",
  *   accepted first).
  */
-export function crossHostFirewall(host: Host): { input: string[]; forward: string[] } {
+export function crossHostFirewall(host: HostModel): { input: string[]; forward: string[] } {
   const ports = crossHostPorts(host);
   const input = ports.flatMap((p) =>
     p.from.map((from) => `    ip saddr ${from} tcp dport ${p.port} accept comment "${p.app} for ${p.clients.join(" ")}"`),

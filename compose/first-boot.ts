@@ -1,5 +1,5 @@
-import type { Host } from "../constructs/host/host";
-import { bundleDirOnHost } from "./paths";
+import { bundleDirOnHost } from "../constructs/config/layout";
+import type { HostModel } from "../constructs/model/host-model";
 import { bundledScript, renderAssignment } from "./shell";
 
 /**
@@ -7,7 +7,7 @@ import { bundledScript, renderAssignment } from "./shell";
  * (copied over before any checkout exists), so its four values are written into it, below the
  * marker, instead of being read from bundle.env.
  */
-export function renderFirstBoot(host: Host): string {
+export function renderFirstBoot(host: HostModel): string {
   const m = host.machine;
   const data = [
     { name: "repository", value: m.repository },

@@ -1,5 +1,6 @@
-import type { Host } from "../constructs/host/host";
-import { TUNNEL_BRIDGE } from "../constructs/host/machine";
+import { TUNNEL_BRIDGE } from "../constructs/config/machine";
+import type { HostModel } from "../constructs/model/host-model";
+import { hostNetworkPlan } from "../constructs/runtime/network";
 import { crossHostFirewall } from "./firewall-cross-host";
 import { generatedMarker } from "./render";
 
@@ -19,7 +20,7 @@ export interface HostUser {
 }
 
 /** One unix user per app that runs as its own uid (identity "image" apps have none). */
-export function appUsers(host: Host): HostUser[] {
+export function appUsers(host: HostModel): HostUser[] {
   return host.apps.flatMap((a) =>
     a.props.uid !== undefined && (a.props.identity ?? "linuxserver") !== "image" ? [{ name: a.name, uid: a.props.uid }] : [],
   );
@@ -33,7 +34,7 @@ export interface HostDir {
 }
 
 /** Every directory setup.sh owns: the /data tree (TRaSH layout) and each app's config dir. */
-export function hostDirs(host: Host): HostDir[] {
+export function hostDirs(host: HostModel): HostDir[] {
   const shared = sharedDirMode(host.umask);
   const g = host.groupName;
   const data = [
@@ -54,7 +55,7 @@ export function hostDirs(host: Host): HostDir[] {
 }
 
 /** Declared LAN ports: the only ports any published container answers on, from the LAN only. */
-export function lanPorts(host: Host): Array<{ app: string; port: number }> {
+export function lanPorts(host: HostModel): Array<{ app: string; port: number }> {
   return host.apps.flatMap((a) => (a.exposure.lanPort !== undefined ? [{ app: a.name, port: a.exposure.lanPort }] : []));
 }
 
@@ -64,13 +65,13 @@ const DOCKER_IFACES = ["docker0", "br-*", TUNNEL_BRIDGE];
 const CONTAINER_IFACES = [...DOCKER_IFACES, "lan-*"];
 
 /** The bridge SSH through the tunnel arrives on: the connector's own egress network, when there is one. */
-export function tunnelBridge(host: Host): string | undefined {
+export function tunnelBridge(host: HostModel): string | undefined {
   const connector = host.appWithRole("tunnel-connector");
-  return connector && host.networkPlan().networks.some((n) => n.name === `${connector.name}-egress`) ? TUNNEL_BRIDGE : undefined;
+  return connector && hostNetworkPlan(host).networks.some((n) => n.name === `${connector.name}-egress`) ? TUNNEL_BRIDGE : undefined;
 }
 
 /** firewall.nft: the host's own nftables table, default deny inbound; setup.sh loads it. */
-export function renderFirewall(host: Host): string {
+export function renderFirewall(host: HostModel): string {
   const m = host.machine;
   const lan = m.lanCidr;
   const ports = lanPorts(host);

@@ -1,17 +1,19 @@
-import type { Host } from "../constructs/host/host";
-import { TUNNEL_BRIDGE } from "../constructs/host/machine";
-import { composeLogging } from "../constructs/host/restarter";
-import { secretFileName } from "../constructs/host/secrets";
+import { TUNNEL_BRIDGE } from "../constructs/config/machine";
 import { crossHostPorts, egressBridges, lanBridge, vpnOutboundSubnets } from "../constructs/model/cross-host";
+import type { HostModel } from "../constructs/model/host-model";
+import { secretFileName } from "../constructs/model/secrets";
+import { hostNetworkPlan } from "../constructs/runtime/network";
 import { appConfigs, appService } from "./app-service";
 import { backupServices } from "./backup-jobs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec";
+import { composeLogging } from "./restarter-script";
+import { supportServices } from "./support-services";
 
 /** The compose project of a host, read from its model: apps, support services, backup jobs, networks, secrets. */
-export function composeProject(host: Host): ComposeFile {
-  const plan = host.networkPlan();
+export function composeProject(host: HostModel): ComposeFile {
+  const plan = hostNetworkPlan(host);
   const services: Record<string, ComposeService> = Object.fromEntries(host.apps.map((a) => [a.name, appService(a, plan)]));
-  for (const s of host.supportServices()) {
+  for (const s of supportServices(host)) {
     const networks = plan.networksOf(s.name);
     services[s.name] = { ...s.service, ...(networks.length > 0 ? { networks } : { network_mode: "none" }) };
   }
@@ -39,7 +41,7 @@ export function composeProject(host: Host): ComposeFile {
   const networks: Record<string, ComposeNetwork> = Object.fromEntries(
     plan.networks.map((n) => [
       n.name,
-      // The firewall admits SSH from this bridge only (constructs/host/machine.ts TUNNEL_BRIDGE).
+      // The firewall admits SSH from this bridge only (constructs/config/machine.ts TUNNEL_BRIDGE).
       connector && n.name === `${connector.name}-egress`
         ? { internal: n.internal, driver_opts: { "com.docker.network.bridge.name": TUNNEL_BRIDGE } }
         : n.purpose === "lan"

@@ -1,7 +1,7 @@
-import { backupSourceName, restoreJob } from "../constructs/host/backups";
-import type { Host } from "../constructs/host/host";
-import { containerName } from "../constructs/host/restarter";
 import { worstDetectionSeconds } from "../constructs/model/health";
+import type { HostModel } from "../constructs/model/host-model";
+import { backupSourceName, backupSources, restoreJob } from "../constructs/runtime/backups";
+import { containerName } from "../constructs/runtime/restarter";
 import { appUsers } from "./host-scripts";
 import { type ShellVar, sourceLine } from "./shell";
 
@@ -33,11 +33,11 @@ export interface RestoreTarget {
   readonly waitSeconds: number;
 }
 
-export function restoreTargets(host: Host): RestoreTarget[] {
+export function restoreTargets(host: HostModel): RestoreTarget[] {
   const kopia = host.appWithRole("backup");
   if (!kopia) return [];
   const uids = new Map(appUsers(host).map((u) => [u.name, u.uid]));
-  return host.backupSources().map((source) => {
+  return backupSources(host).map((source) => {
     const app = host.app(source.app);
     const timing = app?.healthTiming;
     return {
@@ -57,7 +57,7 @@ export function restoreTargets(host: Host): RestoreTarget[] {
  * app its config dir, owner, Kopia source, container and how long to wait for healthy. None
  * when there is no backup app with sources (the bundle then has no restore.sh).
  */
-export function restoreData(host: Host): ShellVar[] | undefined {
+export function restoreData(host: HostModel): ShellVar[] | undefined {
   const kopia = host.appWithRole("backup");
   const targets = restoreTargets(host);
   if (!kopia || targets.length === 0) return undefined;

@@ -1,7 +1,7 @@
-import type { Host } from "../constructs/host/host";
+import { bundleDirOnHost } from "../constructs/config/layout";
+import type { HostModel } from "../constructs/model/host-model";
 import { composeFlags, deployStateDir } from "./deploy-script";
 import { appUsers, FIREWALL_TABLE, hostDirs } from "./host-scripts";
-import { bundleDirOnHost } from "./paths";
 import { generatedMarker } from "./render";
 import type { ShellVar } from "./shell";
 
@@ -9,7 +9,7 @@ import type { ShellVar } from "./shell";
  * What setup.sh (compose/scripts/setup.sh) reads from bundle.env: the group, one user per app, render
  * groups to check, the login users and their keys, the data disk, every directory it owns.
  */
-export function setupData(host: Host): ShellVar[] {
+export function setupData(host: HostModel): ShellVar[] {
   const m = host.machine;
   const disk = m.dataDisk;
   return [
@@ -52,7 +52,7 @@ export function setupData(host: Host): ShellVar[] {
  * the sshd drop-in, the deploy user's sudoers rule, the firewall and compose units, the apt
  * settings for unattended upgrades.
  */
-export function renderSetupFiles(host: Host): ReadonlyMap<string, string> {
+export function renderSetupFiles(host: HostModel): ReadonlyMap<string, string> {
   const m = host.machine;
   const bundleDir = bundleDirOnHost(host);
   const gate = `${bundleDir}/deploy-gate.sh`;

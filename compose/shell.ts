@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { SCRIPTS_DIR } from "./paths";
+import { SCRIPTS_DIR } from "../constructs/config/layout";
 import { generatedFrom, generatedMarker } from "./render";
 
 /**

@@ -1,7 +1,7 @@
 import { ENV_VALUE_OK_BASH, ENV_VALUE_RULE } from "../compose/deploy-gate";
+import { DEPLOY_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/config/repository";
 import type { Delivery } from "../constructs/github/delivery";
 import { CI_ACCESS_SECRETS } from "../constructs/github/deploy-secrets";
-import { DEPLOY_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/model/repository";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
 import type { CloudStack } from "./stacks";

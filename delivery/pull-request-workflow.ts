@@ -1,8 +1,8 @@
+import { PLAN_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/config/repository";
 import { PR_PLAN_VARIABLE } from "../constructs/github/environments";
-import { PLAN_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/model/repository";
+import { PULL_REQUEST_JOBS } from "../constructs/github/required-checks";
 import { ACTIONS, RUNNER, uses } from "./actions";
 import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
-import { PULL_REQUEST_JOBS } from "./required-checks";
 import type { CloudStack, LocalStack } from "./stacks";
 import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
 

@@ -1,13 +1,12 @@
 import { generatedMarker } from "../compose/render";
+import type { GitHubConfig } from "../constructs/config/accounts";
+import { repositoryFacts } from "../constructs/config/repository";
 import { Delivery } from "../constructs/github/delivery";
 import { reviewers } from "../constructs/github/environments";
 import type { Host } from "../constructs/host/host";
-import type { GitHubConfig } from "../constructs/model/config";
-import { repositoryFacts } from "../constructs/model/repository";
-import type { TerraformJson } from "../stacks/synth";
 import { deployWorkflow } from "./deploy-workflow";
 import { pullRequestWorkflow } from "./pull-request-workflow";
-import { classifyStacks } from "./stacks";
+import { classifyStacks, type TerraformJson } from "./stacks";
 import { tokenExpiryWorkflow } from "./token-expiry-workflow";
 import { renderWorkflow } from "./workflow-spec";
 

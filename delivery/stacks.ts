@@ -1,4 +1,3 @@
-import type { TerraformJson } from "../stacks/synth";
 
 /** A stack planned and applied in Terraform Cloud: its workspace and synthesized directory. */
 export interface CloudStack {
@@ -42,4 +41,13 @@ export function classifyStacks(stacks: ReadonlyMap<string, TerraformJson>): { cl
     else local.push({ name, reason: "local state: applied by the owner, not from CI" });
   }
   return { cloud, local };
+}
+
+export interface TerraformJson {
+  readonly resource?: Record<string, Record<string, unknown>>;
+  readonly data?: Record<string, Record<string, unknown>>;
+  readonly output?: Record<string, unknown>;
+  readonly variable?: Record<string, unknown>;
+  readonly terraform?: Record<string, unknown>;
+  readonly [key: string]: unknown;
 }

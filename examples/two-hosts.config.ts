@@ -1,6 +1,6 @@
 import * as catalog from "../constructs/catalog";
-import type { ServarrConfig } from "../constructs/model/config";
 import { Exposure } from "../constructs/model/exposure";
+import type { ServarrConfig } from "../stacks/config";
 
 /**
  * Two hosts in one config: a media box that fetches (VPN, *arr apps, requests) and a NAS that

@@ -2,10 +2,10 @@ import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
+import { ConfigError, type Problem } from "../constructs/config/problems";
 import { GitHubEnvironments } from "../constructs/github/environments";
-import type { ServarrConfig } from "../constructs/model/config";
 import { TerraformCloudWorkspace, type WorkspaceSecret } from "../constructs/terraform-cloud/workspace";
-import { ConfigError, type Problem } from "../constructs/validation/problems";
+import type { ServarrConfig } from "./config";
 import type { ServarrStack } from "./servarr-stack";
 
 /**

@@ -1,11 +1,12 @@
 import type { Construct } from "constructs";
 import type { Account } from "../constructs/cloudflare/account";
+import type { HostProps } from "../constructs/config/host-props";
+import { assertNoProblems, DNS_LABEL, DNS_LABEL_ALLOWED, type Problem } from "../constructs/config/problems";
+import { repositoryFacts } from "../constructs/config/repository";
 import { Delivery } from "../constructs/github/delivery";
-import { Host, type HostProps } from "../constructs/host/host";
-import type { MoreHostConfig, ServarrConfig } from "../constructs/model/config";
-import { repositoryFacts } from "../constructs/model/repository";
+import { Host } from "../constructs/host/host";
 import { hostCollisionProblems } from "../constructs/validation/hosts";
-import { assertNoProblems, DNS_LABEL, DNS_LABEL_ALLOWED, type Problem } from "../constructs/validation/problems";
+import type { MoreHostConfig, ServarrConfig } from "./config";
 
 /**
  * Every host of a config: the first (`host` + `apps`, the shipped one-host shape) and one per

@@ -8,8 +8,8 @@ import { type ActionsValue, GitHubRepo } from "../constructs/github/repo";
 import { GoogleSso } from "../constructs/google/sso";
 import { UptimeMonitoring } from "../constructs/google/uptime-monitoring";
 import type { Host } from "../constructs/host/host";
-import type { ServarrConfig } from "../constructs/model/config";
 import { TOKEN_EXPIRY_VARIABLE } from "../delivery/token-expiry-workflow";
+import type { ServarrConfig } from "./config";
 
 export interface Integrations {
   readonly github: GitHubRepo;

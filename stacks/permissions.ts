@@ -1,4 +1,4 @@
-import type { TerraformJson } from "./synth";
+import type { TerraformJson } from "../delivery/stacks";
 
 /** The credential a stack's provider runs with. */
 export type Credential = "CLOUDFLARE_API_TOKEN" | "GITHUB_TOKEN" | "GOOGLE_CREDENTIALS" | "TFE_TOKEN" | "none";

@@ -4,7 +4,7 @@ import { CloudBackend, NamedCloudWorkspace, type TerraformElement, TerraformStac
 import type { Construct, Node } from "constructs";
 import { Account } from "../constructs/cloudflare/account";
 import type { Host } from "../constructs/host/host";
-import type { ServarrConfig } from "../constructs/model/config";
+import type { ServarrConfig } from "./config";
 import { declareHosts } from "./hosts";
 import { addIntegrations, type Integrations } from "./integrations";
 

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { HostModel } from "../constructs/model/host-model";
 import type { Model } from "./setup";
 
 /** One bootstrap input's verdict; never carries the value. */
@@ -10,7 +11,8 @@ export interface InputCheck {
   readonly problem?: string;
 }
 
-type Shape = (value: string, model: Model) => string | undefined;
+/** What a shape check reads: the config and the host whose input it is (any host of the config). */
+type Shape = (value: string, model: Pick<Model, "config"> & { readonly host: HostModel }) => string | undefined;
 
 const pattern =
   (re: RegExp, what: string): Shape =>

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { bundleDirOnHost } from "../compose/paths";
-import type { ServarrConfig } from "../constructs/model/config";
+import { bundleDirOnHost } from "../constructs/config/layout";
 import { config } from "../servarr.config";
+import type { ServarrConfig } from "./config";
 import { generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "./setup";
 import { checkBootstrapInputs } from "./setup-check";
 

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ENV_VALUE_RULE, envValueOk } from "../compose/deploy-gate";
 import type { Host } from "../constructs/host/host";
-import type { ServarrConfig } from "../constructs/model/config";
-import { buildApp, readStacks, type TerraformJson } from "./synth";
+import type { TerraformJson } from "../delivery/stacks";
+import type { ServarrConfig } from "./config";
+import { buildApp, readStacks } from "./synth";
 
 /**
  * The mechanical steps of first-time setup (`npm run setup -- <step>`), each a function the

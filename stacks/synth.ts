@@ -6,9 +6,10 @@ import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-ver
 import type { IConstruct, IValidation } from "constructs";
 import { renderBundle } from "../compose/bundle";
 import type { Host } from "../constructs/host/host";
-import type { ServarrConfig } from "../constructs/model/config";
 import { OWNED_REPO_DIRS, renderRepoFiles } from "../delivery/repo-files";
+import type { TerraformJson } from "../delivery/stacks";
 import { BootstrapStack } from "./bootstrap-stack";
+import type { ServarrConfig } from "./config";
 import { applyGeneratedFiles, type GeneratedFiles, renderGitAttributes } from "./generated-files";
 import { ServarrStack } from "./servarr-stack";
 
@@ -26,15 +27,6 @@ export interface SynthResult {
   readonly hosts: readonly Host[];
   /** Bundle files (relative to bundleRoot) and repository files (relative to repoRoot) written because their content changed. */
   readonly written: readonly string[];
-}
-
-export interface TerraformJson {
-  readonly resource?: Record<string, Record<string, unknown>>;
-  readonly data?: Record<string, Record<string, unknown>>;
-  readonly output?: Record<string, unknown>;
-  readonly variable?: Record<string, unknown>;
-  readonly terraform?: Record<string, unknown>;
-  readonly [key: string]: unknown;
 }
 
 /** Builds the construct tree for a config: the one place stacks are wired together. */

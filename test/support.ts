@@ -1,8 +1,8 @@
 import { Testing } from "cdktf";
 import type { Host } from "../constructs/host/host";
-import type { ServarrConfig } from "../constructs/model/config";
+import type { TerraformJson } from "../delivery/stacks";
+import type { ServarrConfig } from "../stacks/config";
 import { ServarrStack } from "../stacks/servarr-stack";
-import type { TerraformJson } from "../stacks/synth";
 import { FIXTURES } from "./fixtures";
 
 /**

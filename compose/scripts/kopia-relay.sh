@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # One relayed request of Kopia's webhook (busybox sh; stdin/stdout are the connection), after its
-# data lines (constructs/host/backup-notify.ts relayHandler: read_seconds, max_headers, max_body,
+# data lines (compose/backup-relay.ts relayHandler: read_seconds, max_headers, max_body,
 # secret_file, notify_kind) and notify(): reads Kopia's POST (the Subject header,
 # Content-Length bytes of body, each read bounded), answers 200, closes the connection, then
 # posts "backup: <subject>" with the report as the message to the channel. The channel's URL is

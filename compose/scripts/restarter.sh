@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # The restarter's loop (busybox sh in the restarter's image), after its data lines
-# (constructs/host/restarter.ts restarterScript): proxy, state, gateway, namespace, restartable, max,
+# (compose/restarter-script.ts restarterScript): proxy, state, gateway, namespace, restartable, max,
 # window, within_minutes, interval, debounce, stop_seconds, project, events_query,
 # unhealthy_query, and optionally relay/relay_port (the backup reports' relay) and notify().
 # - follow: the engine's events of this project through the proxy: an unhealthy container is
@@ -90,7 +90,7 @@ sweep() {
 
 log "following $project's events; sweeping for unhealthy containers every ${interval}s; back-off after $max restarts within $within_minutes min"
 if [ -n "${relay:-}" ]; then
-  # Kopia's reports (backup failures) arrive here and go on to the channel (constructs/host/backup-notify.ts).
+  # Kopia's reports (backup failures) arrive here and go on to the channel (constructs/runtime/backup-notify.ts).
   log "relaying Kopia's backup reports from port $relay_port to the notification channel"
   nc -ll -p "$relay_port" -e sh -c "$relay" &
 fi

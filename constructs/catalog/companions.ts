@@ -1,9 +1,10 @@
 import { Document, Scalar } from "yaml";
+import { ConfigError } from "../config/problems";
 import type { Host } from "../host/host";
 import { envRef, type ServarrApp } from "../host/servarr-app";
-import type { AppKind } from "../model/app-props";
+import type { AppView, HostView } from "../model/app-props";
+import type { AppKind } from "../model/app-traits";
 import { appUrl } from "../model/app-url";
-import { ConfigError } from "../validation/problems";
 import { build, type PresetOptions, preset } from "./preset";
 
 /**
@@ -83,7 +84,7 @@ export function recyclarr(host: Host, { schedule = "@daily", templates = {}, ...
       { field: "schedule", value: schedule, allowed: 'a cron schedule: five fields such as "0 4 * * *", or @daily, @weekly, @hourly...' },
     ]);
   const kinds = ["tv-manager", "movie-manager"] as const;
-  const managers = (h: Host) =>
+  const managers = (h: HostView) =>
     kinds.flatMap((kind) =>
       h.apps.filter((a) => a.is(kind) && a.port !== undefined && a.apiKeySecret !== undefined).map((a) => ({ kind, app: a })),
     );
@@ -111,7 +112,7 @@ export function recyclarr(host: Host, { schedule = "@daily", templates = {}, ...
 }
 
 function recyclarrYaml(
-  managers: ReadonlyArray<{ kind: "tv-manager" | "movie-manager"; app: ServarrApp }>,
+  managers: ReadonlyArray<{ kind: "tv-manager" | "movie-manager"; app: AppView }>,
   templates: RecyclarrOptions["templates"],
 ): string {
   const section = (kind: "tv-manager" | "movie-manager") =>

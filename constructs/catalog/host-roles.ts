@@ -1,6 +1,6 @@
-import type { BackupPolicyOptions } from "../host/backups";
 import type { Host } from "../host/host";
 import type { ServarrApp } from "../host/servarr-app";
+import type { BackupPolicyOptions } from "../model/backup-policy";
 import { Role } from "../model/roles";
 import { build, type Preset, type PresetOptions, preset } from "./preset";
 
@@ -89,7 +89,7 @@ export function gluetun(host: Host, { provider, forwardedPort, ...options }: Glu
 export interface KopiaOptions extends PresetOptions {
   /**
    * Snapshot schedule and retention of every app's config dir; each unset field is the default's.
-   * @default DEFAULT_BACKUP_POLICY (constructs/host/backups.ts)
+   * @default DEFAULT_BACKUP_POLICY (constructs/model/backup-policy.ts)
    */
   readonly backupPolicy?: BackupPolicyOptions;
 }

@@ -1,4 +1,4 @@
-import type { AppKind } from "../model/app-props";
+import type { AppKind } from "../model/app-traits";
 import { build, type Preset, preset } from "./preset";
 
 export { type RecyclarrOptions, recyclarr, unpackerr } from "./companions";

@@ -1,8 +1,9 @@
+import { ConfigError } from "../config/problems";
 import type { Host } from "../host/host";
-import { ServarrApp, type ServarrAppProps } from "../host/servarr-app";
-import type { ContainerLimits } from "../model/least-privilege";
-import { ConfigError } from "../validation/problems";
-import { IMAGES } from "./images";
+import { ServarrApp } from "../host/servarr-app";
+import type { ServarrAppProps } from "../model/app-props";
+import type { ContainerLimits } from "../model/app-traits";
+import { IMAGES } from "../model/images";
 
 /** What a preset lets the config change: everything but the image's identity is overridable. */
 export type PresetOptions = Partial<ServarrAppProps>;

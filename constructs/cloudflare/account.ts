@@ -2,38 +2,16 @@ import type { TerraformStack } from "cdktf";
 import { TerraformElement } from "cdktf";
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { Construct, type Node } from "constructs";
+import type { AccountProps } from "../config/accounts";
+import { assertNoProblems } from "../config/problems";
 import { CI_ACCESS_SECRETS } from "../github/deploy-secrets";
-import type { Host } from "../host/host";
 import { HostSecrets } from "../host/secrets";
+import type { HostModel } from "../model/host-model";
 import { accountProblems } from "../validation/account-props";
-import { assertNoProblems } from "../validation/problems";
 import { AccessControl } from "./access-control";
 import { GoogleIdentityProvider } from "./google-idp";
-import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
+import { ServiceTokens } from "./service-tokens";
 import { ZoneHardening } from "./zone-hardening";
-
-/** The Cloudflare account and zone every host of a config shares. */
-export interface AccountProps {
-  /** Prefix of every account-level object's name (the config's name). */
-  readonly name: string;
-  /** The zone every hostname of every host lives under, e.g. example.com. */
-  readonly domain: string;
-  readonly cloudflare: {
-    readonly accountId: string;
-    readonly zoneId: string;
-    readonly teamName: string;
-    readonly botFightMode?: boolean;
-  };
-  /** Emails of the people who may reach every private app of every host. */
-  readonly owners: readonly string[];
-  /** Access service tokens by name; must include "ci-deploy" and "uptime-monitor". */
-  readonly serviceTokens: Readonly<Record<string, ServiceTokenOptions>>;
-  /**
-   * The construct id whose Terraform addresses these resources keep: the account pieces were
-   * created under the first host before several hosts existed, and applied state names them so.
-   */
-  readonly addressAnchor: string;
-}
 
 /**
  * What exists once per Cloudflare account and zone, whatever the number of hosts: Google sign-in
@@ -54,7 +32,7 @@ export class Account extends Construct {
   readonly secrets: HostSecrets;
   readonly owners: readonly string[];
   readonly addressAnchor: string;
-  private readonly registered: Host[] = [];
+  private readonly registered: HostModel[] = [];
 
   constructor(scope: Construct, id: string, props: AccountProps) {
     super(scope, id);
@@ -90,16 +68,16 @@ export class Account extends Construct {
   }
 
   /** Called by every Host on construction. */
-  registerHost(host: Host): void {
+  registerHost(host: HostModel): void {
     this.registered.push(host);
   }
 
   /** Every host sharing this account, the first host first. */
-  get hosts(): readonly Host[] {
+  get hosts(): readonly HostModel[] {
     return [...this.registered];
   }
 
-  host(name: string): Host | undefined {
+  host(name: string): HostModel | undefined {
     return this.registered.find((h) => h.name === name);
   }
 

@@ -5,38 +5,8 @@ import { R2BucketLifecycle } from "@cdktf/provider-cloudflare/lib/r2-bucket-life
 import { R2BucketLock } from "@cdktf/provider-cloudflare/lib/r2-bucket-lock";
 import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { assertNoProblems } from "../validation/problems";
-
-export const R2_LOCATIONS = ["apac", "eeur", "enam", "weur", "wnam", "oc"] as const;
-export const R2_JURISDICTIONS = ["default", "eu", "fedramp"] as const;
-
-export interface BackupBucketOptions {
-  /** R2 bucket name: 3-63 characters, a-z, 0-9 and '-'. */
-  readonly name: string;
-  /**
-   * Location hint of the bucket (close to the host).
-   * @default Cloudflare picks one near the first request
-   */
-  readonly location?: (typeof R2_LOCATIONS)[number];
-  /**
-   * Where the data is guaranteed to stay.
-   * @default "default"
-   */
-  readonly jurisdiction?: (typeof R2_JURISDICTIONS)[number];
-  /**
-   * Days after which an unfinished multipart upload (an interrupted snapshot) is dropped.
-   * @default 7
-   */
-  readonly abortMultipartUploadsAfterDays?: number;
-  /**
-   * Days during which R2 refuses to delete or overwrite a Kopia pack (bucket lock), whoever
-   * asks: a stolen S3 key (which can delete, see R2_PERMISSION_GROUPS) cannot erase the
-   * snapshots of the last `lockDays` days. Kopia's own maintenance cannot delete those packs
-   * either until they are that old (the bucket holds up to `lockDays` of unreferenced data).
-   * @default 30
-   */
-  readonly lockDays?: number;
-}
+import type { BackupBucketOptions } from "../config/options";
+import { assertNoProblems } from "../config/problems";
 
 /**
  * Kopia's blobs on the bucket (no prefix): data packs start with "p", metadata packs with "q";

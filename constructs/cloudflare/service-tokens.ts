@@ -1,43 +1,8 @@
 import { ZeroTrustAccessServiceToken } from "@cdktf/provider-cloudflare/lib/zero-trust-access-service-token";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { assertNoProblems, type Problem } from "../validation/problems";
-
-export interface ServiceTokenOptions {
-  /**
-   * Bump to rotate the client secret (the client id stays). From version 2 on,
-   * `previousClientSecretExpiresAt` is required: the provider accepts the version only
-   * together with it (an AlsoRequires validator, both ways).
-   * @default 1
-   */
-  readonly clientSecretVersion?: number;
-  /**
-   * RFC 3339 time until which the secret of the previous version still works (a time in the
-   * past ends it at once). Required with `clientSecretVersion` 2 or more, refused with 1.
-   * @default none: version 1 has no previous secret
-   */
-  readonly previousClientSecretExpiresAt?: string;
-  /**
-   * How long the token is valid after it is created (Go duration, hours at most: "8760h").
-   * Cloudflare rejects an expired token; the summary shows the expiry, and the scheduled
-   * token-expiry workflow warns 30 days ahead. Renew by replacing the token (README).
-   * @default "8760h" (one year, the provider's default)
-   */
-  readonly duration?: string;
-  /**
-   * Admitted on every private app's health route only (an Access application scoped to the
-   * app's health path), not only where an exposure lists it: the uptime monitor, so off-host
-   * checks reach each admin UI's health path and nothing else.
-   * @default false
-   */
-  readonly everyPrivateApp?: boolean;
-  /**
-   * Why a token other than "uptime-monitor" is admitted on every private app (listed in the
-   * synth summary); without it such a token is refused.
-   * @default none
-   */
-  readonly everyPrivateAppReason?: string;
-}
+import type { ServiceTokenOptions } from "../config/options";
+import { assertNoProblems, type Problem } from "../config/problems";
 
 /** The provider's default token lifetime: one year. */
 export const DEFAULT_TOKEN_DURATION = "8760h";

@@ -1,21 +1,10 @@
 import { Construct } from "constructs";
-import type { Host } from "../host/host";
-import type { Problem } from "../validation/problems";
-import { describeProblem } from "../validation/problems";
-
-export interface SshOptions {
-  /**
-   * Subdomain of the SSH hostname.
-   * @default "ssh"
-   */
-  readonly subdomain?: string;
-  /**
-   * Where cloudflared reaches the host's sshd, `host:port`. The default resolves to the
-   * host itself from inside the cloudflared container (compose `extra_hosts: host-gateway`).
-   * @default "host.docker.internal:22"
-   */
-  readonly target?: string;
-}
+import type { SshOptions } from "../config/options";
+import type { Problem } from "../config/problems";
+import { describeProblem } from "../config/problems";
+import type { HostModel } from "../model/host-model";
+import type { AccessControl } from "./access-control";
+import type { Tunnel } from "./tunnel";
 
 /** The service token the CI deploy uses: the only machine admitted to SSH. */
 export const SSH_SERVICE_TOKEN = "ci-deploy";
@@ -29,12 +18,22 @@ export class SshAccess extends Construct {
   readonly hostname: string;
   readonly service: string;
 
-  constructor(host: Host, id: string, options: SshOptions = {}) {
-    super(host, id);
+  /**
+   * @param host the host whose sshd it reaches, as the model sees it (its domain and apps)
+   * @param edge the host's tunnel and the account's Access policies the SSH hostname goes through
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    host: Pick<HostModel, "domain" | "apps">,
+    edge: { readonly tunnel: Tunnel; readonly access: AccessControl },
+    options: SshOptions = {},
+  ) {
+    super(scope, id);
     this.hostname = `${options.subdomain ?? "ssh"}.${host.domain}`;
     this.service = `ssh://${options.target ?? "host.docker.internal:22"}`;
-    host.tunnel.route(this, { hostname: this.hostname, service: () => this.service, owner: this.node.path });
-    host.access.protect(this, { hostname: this.hostname, allowEmails: [], serviceTokens: [SSH_SERVICE_TOKEN], hostWideTokens: false });
+    edge.tunnel.route(this, { hostname: this.hostname, service: () => this.service, owner: this.node.path });
+    edge.access.protect(this, { hostname: this.hostname, allowEmails: [], serviceTokens: [SSH_SERVICE_TOKEN], hostWideTokens: false });
     this.node.addValidation({
       validate: () =>
         host.apps

@@ -1,16 +1,9 @@
 import { Construct } from "constructs";
+import type { DeliveryProps } from "../config/options";
+import { assertNoProblems } from "../config/problems";
 import type { Host } from "../host/host";
-import type { HostSecret } from "../host/secrets";
-import { assertNoProblems } from "../validation/problems";
+import type { HostSecret } from "../model/secrets";
 import { DEPLOY_SECRETS } from "./deploy-secrets";
-
-export interface DeliveryProps {
-  /**
-   * Seconds deploy.sh waits for every service to be healthy before it rolls back.
-   * @default 300
-   */
-  readonly healthTimeoutSeconds?: number;
-}
 
 /**
  * How a host receives changes. The SSH login (the machine's deploy user, whose only command

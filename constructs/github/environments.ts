@@ -6,8 +6,8 @@ import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-env
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import type { GitHubConfig } from "../model/config";
-import { DEPLOY_ENVIRONMENT, PLAN_ENVIRONMENT, repositoryFacts, TF_API_TOKEN_SECRET } from "../model/repository";
+import type { GitHubConfig } from "../config/accounts";
+import { DEPLOY_ENVIRONMENT, PLAN_ENVIRONMENT, repositoryFacts, TF_API_TOKEN_SECRET } from "../config/repository";
 
 /** Repository variable the plan job reads: "reviewed" when a plan environment with reviewers exists. */
 export const PR_PLAN_VARIABLE = "SERVARR_PR_PLAN";

@@ -6,11 +6,11 @@ import { Repository } from "@cdktf/provider-github/lib/repository";
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { REQUIRED_CHECKS } from "../../delivery/required-checks";
-import type { BranchProtectionKind, GitHubConfig } from "../model/config";
-import { DEPLOY_ENVIRONMENT, repositoryFacts } from "../model/repository";
-import { assertNoProblems, type Problem } from "../validation/problems";
+import type { BranchProtectionKind, GitHubConfig } from "../config/accounts";
+import { assertNoProblems, type Problem } from "../config/problems";
+import { DEPLOY_ENVIRONMENT, repositoryFacts } from "../config/repository";
 import { environmentsAvailable } from "./environments";
+import { REQUIRED_CHECKS } from "./required-checks";
 
 /** The GitHub Actions app: only a check reported by Actions satisfies the rule, not one any app posts. */
 export const GITHUB_ACTIONS_APP_ID = 15368;

@@ -1,6 +1,6 @@
 import { ProjectService } from "@cdktf/provider-google/lib/project-service";
 import { Construct } from "constructs";
-import { assertNoProblems, type Problem } from "../validation/problems";
+import { assertNoProblems, type Problem } from "../config/problems";
 
 export interface GoogleSsoProps {
   readonly projectId: string;

@@ -3,9 +3,9 @@ import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monito
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
 import type { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { assertNoProblems, type Problem } from "../config/problems";
 import type { Host } from "../host/host";
 import { healthRoutePath } from "../model/health";
-import { assertNoProblems, type Problem } from "../validation/problems";
 
 /** A Cloudflare Access service token, as Terraform expressions (sensitive). */
 export interface ServiceTokenCredentials {

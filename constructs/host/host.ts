@@ -8,30 +8,27 @@ import type { ServiceTokens } from "../cloudflare/service-tokens";
 import { SshAccess } from "../cloudflare/ssh-access";
 import { Tunnel } from "../cloudflare/tunnel";
 import type { ZoneHardening } from "../cloudflare/zone-hardening";
-import { crossHostProblems, lanNetworkApps } from "../model/cross-host";
-import type { HostOptions, HostProps } from "../model/host-props";
-import { type NetworkNode, NetworkPlan } from "../model/network-plan";
-import type { RepositoryFacts } from "../model/repository";
-import type { RoleKind, RoleOf } from "../model/roles";
-import type { ImagePolicy } from "../validation/app-props";
+import type { HostOptions, HostProps } from "../config/host-props";
+import { type Machine, resolveMachine, validateMachineProps } from "../config/machine";
+import type { ImagePolicy } from "../config/options";
+import { assertNoProblems, describeProblem } from "../config/problems";
+import { NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "../config/recovery";
+import type { RepositoryFacts } from "../config/repository";
+import { crossHostProblems } from "../model/cross-host";
+import type { AppModel, AppWithRole, HostModel } from "../model/host-model";
+import type { NetworkPlan } from "../model/network-plan";
+import type { RoleKind } from "../model/roles";
+import { type BackupSource, backupSources } from "../runtime/backups";
+import { hostNetworkPlan } from "../runtime/network";
 import { validateHostApps } from "../validation/host-apps";
 import { validateHostProps } from "../validation/host-props";
-import { assertNoProblems, describeProblem } from "../validation/problems";
-import { backupRelay } from "./backup-notify";
-import { type BackupSource, backupJobs, backupSources } from "./backups";
-import { type Machine, resolveMachine, validateMachineProps } from "./machine";
-import { NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "./restarter";
 import { HostSecrets } from "./secrets";
-import type { ServarrApp } from "./servarr-app";
-import { RESTARTER, type SupportService, supportServices } from "./support-services";
-
-export type { CloudflareTarget, HostOptions, HostProps } from "../model/host-props";
 
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
  * the shared literals (domain, owners, time zone, group, directories) set once for every app.
  */
-export class Host extends Construct {
+export class Host extends Construct implements HostModel {
   readonly name: string;
   readonly domain: string;
   readonly timezone: string;
@@ -53,11 +50,11 @@ export class Host extends Construct {
   readonly lanAddress?: string;
   /** "" for the first host; `<host>_` for the others: their Terraform outputs and variables. */
   readonly outputPrefix: string;
-  private readonly registered = new Map<string, ServarrApp>();
-  private sorted?: readonly ServarrApp[];
+  private readonly registered = new Map<string, AppModel>();
+  private sorted?: readonly AppModel[];
 
   /**
-   * @param repository the repository the host clones and deploys from (constructs/model/repository.ts),
+   * @param repository the repository the host clones and deploys from (constructs/config/repository.ts),
    *   read from the GitHub config so the branch and URL are never typed twice.
    */
   constructor(scope: Construct, name: string, props: HostProps, account: Account, repository: RepositoryFacts, options: HostOptions = {}) {
@@ -111,7 +108,7 @@ export class Host extends Construct {
       "S3 secret access key of the Kopia R2 bucket (Terraform: SHA-256 of the token value)",
       this.backup.secretAccessKey,
     );
-    this.ssh = new SshAccess(this, "ssh", { subdomain: options.prefix ? `ssh-${options.prefix}` : "ssh", ...props.ssh });
+    this.ssh = new SshAccess(this, "ssh", this, this, { subdomain: options.prefix ? `ssh-${options.prefix}` : "ssh", ...props.ssh });
     if (this.recovery.notify)
       this.secrets.require(
         NOTIFY_SECRET,
@@ -138,29 +135,29 @@ export class Host extends Construct {
   }
 
   /** Called by every ServarrApp on construction. */
-  register(app: ServarrApp): void {
+  register(app: AppModel): void {
     this.registered.set(app.name, app);
     this.sorted = undefined;
   }
 
   /** Every app, sorted by name: output order never depends on declaration order. */
-  get apps(): readonly ServarrApp[] {
+  get apps(): readonly AppModel[] {
     this.sorted ??= [...this.registered.values()].sort((a, b) => a.name.localeCompare(b.name));
     return this.sorted;
   }
 
   /** Every app in declaration order (conflicts are reported on the later one). */
-  get declaredApps(): readonly ServarrApp[] {
+  get declaredApps(): readonly AppModel[] {
     return [...this.registered.values()];
   }
 
-  app(name: string): ServarrApp | undefined {
+  app(name: string): AppModel | undefined {
     return this.registered.get(name);
   }
 
   /** The app doing that job for the host, with its typed role data (`.role`), if any. */
-  appWithRole<K extends RoleKind>(kind: K): (ServarrApp & { readonly role: RoleOf<K> }) | undefined {
-    return this.apps.find((a): a is ServarrApp & { readonly role: RoleOf<K> } => a.role?.kind === kind);
+  appWithRole<K extends RoleKind>(kind: K): AppWithRole<K> | undefined {
+    return this.apps.find((a): a is AppWithRole<K> => a.role?.kind === kind);
   }
 
   /** Prefix of a published LAN port: `<lanAddress>:` or nothing. */
@@ -173,43 +170,11 @@ export class Host extends Construct {
    * apps, the monitor's every app, the restarter's proxy). See constructs/model/network-plan.ts.
    */
   networkPlan(): NetworkPlan {
-    return new NetworkPlan(this.networkNodes());
+    return hostNetworkPlan(this);
   }
 
   /** Every app's config dir as the backup app mounts it (read-only). */
   backupSources(): BackupSource[] {
     return backupSources(this);
-  }
-
-  /** The support services (the restarter and its Docker API proxy) of this host. */
-  supportServices(): SupportService[] {
-    return supportServices(this);
-  }
-
-  private networkNodes(): NetworkNode[] {
-    const apps = this.apps;
-    const gateway = this.appWithRole("vpn-gateway");
-    const backup = this.appWithRole("backup");
-    const lan = new Set(lanNetworkApps(this));
-    const nodes: NetworkNode[] = apps.map((app) => {
-      const talksTo = new Set(app.peers);
-      if (app.role?.kind === "tunnel-connector") for (const a of apps) if (a.routes.length > 0 && a !== app) talksTo.add(a.name);
-      // The monitor checks apps over HTTP only: no Docker API proxy (support-services.ts).
-      if (app.role?.kind === "monitor") for (const a of apps) if (a !== app) talksTo.add(a.name);
-      // The backup app posts its error reports to the restarter's relay (constructs/host/backup-notify.ts).
-      if (app.role?.kind === "backup" && backupRelay(this, RESTARTER)) talksTo.add(RESTARTER);
-      return {
-        name: app.name,
-        talksTo: [...talksTo].sort(),
-        outside: app.needsOutside,
-        ...(lan.has(app.name) ? { crossHost: true } : {}),
-        ...(app.vpn && gateway ? { via: { service: gateway.name, mode: "namespace" as const } } : {}),
-      };
-    });
-    nodes.push(...supportServices(this).map((s) => s.node));
-    if (backup)
-      for (const job of backupJobs(this, backup))
-        nodes.push({ name: job.service, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });
-    return nodes;
   }
 }

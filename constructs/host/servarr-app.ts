@@ -1,29 +1,23 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { type AppKind, type ResolvedAppProps, resolveAppProps, type ServarrAppProps } from "../model/app-props";
+import { assertNoProblems, ConfigError } from "../config/problems";
+import { type ResolvedAppProps, resolveAppProps, type ServarrAppProps } from "../model/app-props";
+import type { AppKind } from "../model/app-traits";
 import type { Exposure } from "../model/exposure";
 import { type HealthProbe, type HealthTiming, healthRoutePath, healthTimingProblems } from "../model/health";
+import type { AppModel, AppRoute } from "../model/host-model";
 import { riskProblems } from "../model/least-privilege";
 import { type AppRole, roleProblems } from "../model/roles";
 import { serviceTokenProblems, validateAppProps } from "../validation/app-props";
-import { assertNoProblems, ConfigError } from "../validation/problems";
 import type { Host } from "./host";
-
-export type { AppKind, DataAccess, Identity, ResolvedAppProps, ServarrAppProps } from "../model/app-props";
-export type { AppRole, RoleKind } from "../model/roles";
-
-export interface AppRoute {
-  readonly hostname: string;
-  readonly exposure: Exposure;
-}
 
 /**
  * One self-hosted app. This single construct fans out to every layer: its compose service,
  * its tunnel ingress rule and proxied DNS record, its Access application, and (through the
  * host) its networks, user, dirs and backups.
  */
-export class ServarrApp extends Construct {
+export class ServarrApp extends Construct implements AppModel {
   readonly name: string;
   readonly host: Host;
   /** The props with every default applied (resolveAppProps): read these, never re-apply a default. */

@@ -1,49 +1,15 @@
-import type { Host } from "../host/host";
+import {
+  type AppKind,
+  type ContainerLimits,
+  type DataAccess,
+  DEFAULT_LIMITS,
+  type Identity,
+  type Risk,
+  type SecretFiles,
+} from "./app-traits";
 import { Exposure } from "./exposure";
 import { DEFAULT_HEALTH_TIMING, type HealthTiming, type ProbeRunner } from "./health";
-import { type ContainerLimits, DEFAULT_LIMITS, type Risk, secretFilesOf } from "./least-privilege";
 import type { AppRole } from "./roles";
-
-/** Which part of the single /data tree (TRaSH layout) an app mounts. */
-export type DataAccess = "none" | "media" | "downloads" | "usenet" | "all";
-
-/**
- * What an app is, for the apps that work with "whatever does that job" instead of naming a
- * preset that may be absent: seerr talks to the media server, be it Plex or Jellyfin. Any
- * number of apps may share a kind.
- */
-export type AppKind =
-  | "media-server"
-  | "tv-manager"
-  | "movie-manager"
-  | "music-manager"
-  | "subtitle-manager"
-  | "indexer-manager"
-  | "download-client"
-  | "request-manager"
-  | "watch-statistics"
-  | "challenge-solver";
-
-/**
- * How the container learns which user to run as:
- * - linuxserver: PUID/PGID/UMASK environment (LinuxServer.io images),
- * - user: Compose `user: uid:gid`,
- * - image: the image's own user (root or a built-in one), e.g. the VPN gateway, which needs NET_ADMIN.
- */
-export type Identity = "linuxserver" | "user" | "image";
-
-/**
- * How the image reads a secret from a file, so no secret is in the container's environment
- * (`docker inspect` shows it to whoever reaches the engine). The file is a Compose secret
- * (from the host's `.env` entry) at /run/secrets/<entry in lower case>:
- * - linuxserver: `FILE__<VAR>=<file>`; the image's init reads it into the app's environment
- *   (linuxserver/docker-baseimage-*: root/etc/s6-overlay/s6-rc.d/init-envfile/run),
- * - secretfile: `<VAR>_SECRETFILE=<file>` (gluetun: internal/configuration/sources/secrets),
- * - file: `<VAR>_FILE=<file>` (cloudflared: `--token-file`, env TUNNEL_TOKEN_FILE),
- * - none: the image reads secrets from its environment only; refused unless the app names
- *   the reason (reasons["secret-environment"]), which the summary lists.
- */
-export type SecretFiles = "linuxserver" | "secretfile" | "file" | "none";
 
 export interface ServarrAppProps {
   /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
@@ -179,13 +145,13 @@ export interface ServarrAppProps {
    * of `environment`.
    * @default none
    */
-  readonly environmentFrom?: (host: Host) => Readonly<Record<string, string>>;
+  readonly environmentFrom?: (host: HostView) => Readonly<Record<string, string>>;
   /**
    * Files generated from the model and mounted read-only into the container (Compose inline
    * `configs`), container path → content; e.g. recyclarr.yml.
    * @default none
    */
-  readonly files?: (host: Host) => Readonly<Record<string, string>>;
+  readonly files?: (host: HostView) => Readonly<Record<string, string>>;
   /**
    * When the healthcheck runs and when its failures count (see constructs/model/health.ts); presets
    * set the start period from how long the app takes to answer after a start.
@@ -234,7 +200,7 @@ export interface ServarrAppProps {
   readonly reasons?: Readonly<Partial<Record<Risk, string>>>;
 }
 
-/** The props with every default applied: ServarrApp.props, resolved once on construction. */
+/** The props with every default applied: AppModel.props, resolved once on construction. */
 export interface ResolvedAppProps extends ServarrAppProps {
   readonly exposure: Exposure;
   readonly alsoExpose: readonly Exposure[];
@@ -276,4 +242,30 @@ export function resolveAppProps(props: ServarrAppProps): ResolvedAppProps {
     limits: { ...DEFAULT_LIMITS, ...props.limits },
     reasons: props.reasons ?? {},
   };
+}
+
+/** Where a secret-reading app takes secrets as files (the default by its identity). */
+export function secretFilesOf(props: ServarrAppProps): SecretFiles {
+  return props.secretFiles ?? ((props.identity ?? "linuxserver") === "linuxserver" ? "linuxserver" : "none");
+}
+
+/**
+ * What an app's derived environment or files may read of its host: its apps by name and kind,
+ * with their ports and API key entries. The host model (./host-model.ts) is one; this view keeps
+ * the props free of the model that holds them.
+ */
+export interface HostView {
+  readonly name: string;
+  readonly domain: string;
+  readonly apps: readonly AppView[];
+  app(name: string): AppView | undefined;
+}
+
+/** One app as another app's derived environment sees it. */
+export interface AppView {
+  readonly name: string;
+  readonly port: number | undefined;
+  /** The host `.env` entry holding the app's API key, e.g. SONARR_API_KEY. */
+  readonly apiKeySecret: string | undefined;
+  is(kind: AppKind): boolean;
 }

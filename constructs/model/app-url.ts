@@ -1,6 +1,6 @@
-import type { Host } from "../host/host";
-import type { Problem } from "../validation/problems";
+import type { Problem } from "../config/problems";
 import { remotePeer, remoteUrl } from "./cross-host";
+import type { HostModel } from "./host-model";
 
 /**
  * App-to-app addresses come from the model. `appUrl("sonarr")` is a placeholder resolved when
@@ -24,7 +24,7 @@ export function referencedApps(value: string): string[] {
 }
 
 /** The value with every appUrl() placeholder replaced by the app's address on this host. */
-export function resolveAppUrls(host: Host, value: string): string {
+export function resolveAppUrls(host: HostModel, value: string): string {
   return value.replace(TOKEN, (_, name: string) => {
     if (remotePeer(name)) {
       const url = remoteUrl(host, name);
@@ -42,7 +42,7 @@ export function resolveAppUrls(host: Host, value: string): string {
  * and a literal URL naming a VPN-routed app by its own hostname, which never resolves (the app
  * has no network of its own; it is reached through the gateway).
  */
-export function environmentUrlProblems(host: Host, appName: string, environment: Readonly<Record<string, string>>): Problem[] {
+export function environmentUrlProblems(host: HostModel, appName: string, environment: Readonly<Record<string, string>>): Problem[] {
   const problems: Problem[] = [];
   const vpnApps = host.apps.filter((a) => a.vpn && a.port !== undefined);
   for (const [key, value] of Object.entries(environment)) {

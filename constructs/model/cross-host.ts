@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Host } from "../host/host";
-import { TUNNEL_BRIDGE } from "../host/machine";
-import type { ServarrApp } from "../host/servarr-app";
-import type { Problem } from "../validation/problems";
+import { TUNNEL_BRIDGE } from "../config/machine";
+import type { Problem } from "../config/problems";
+import type { AppModel, HostModel } from "./host-model";
 
 /**
  * Relations between apps on two hosts of one config: `talksTo: ["nas/jellyfin"]` on an app of
@@ -21,10 +20,10 @@ import type { Problem } from "../validation/problems";
  * `http://<nas lanAddress>:<port>`.
  */
 export interface CrossHostLink {
-  readonly client: ServarrApp;
-  readonly clientHost: Host;
-  readonly target: ServarrApp;
-  readonly targetHost: Host;
+  readonly client: AppModel;
+  readonly clientHost: HostModel;
+  readonly target: AppModel;
+  readonly targetHost: HostModel;
   /** The target host's LAN address: where the client connects. */
   readonly address: string;
   /** The port the target answers on at `address`: its LAN port when it has one, else its own port. */
@@ -40,7 +39,7 @@ export function remotePeer(peer: string): { host: string; app: string } | undefi
 }
 
 /** The peer's address as the client reaches it (undefined when the peer is not a valid target). */
-export function remoteUrl(host: Host, peer: string): string | undefined {
+export function remoteUrl(host: HostModel, peer: string): string | undefined {
   const link = linksOf(host).find((l) => `${l.targetHost.name}/${l.target.name}` === peer);
   return link ? `http://${link.address}:${link.port}` : undefined;
 }
@@ -52,12 +51,12 @@ export function lanBridge(app: string): string {
 }
 
 /** Every valid cross-host link of every host of the config, clients' declaration order. */
-export function crossHostLinks(hosts: readonly Host[]): CrossHostLink[] {
+export function crossHostLinks(hosts: readonly HostModel[]): CrossHostLink[] {
   return hosts.flatMap((h) => linksOf(h));
 }
 
 /** The links this host's apps open (as client). */
-export function linksOf(host: Host): CrossHostLink[] {
+export function linksOf(host: HostModel): CrossHostLink[] {
   const links: CrossHostLink[] = [];
   for (const client of host.apps)
     for (const peer of client.props.talksTo ?? []) {
@@ -72,12 +71,12 @@ export function linksOf(host: Host): CrossHostLink[] {
 }
 
 /** The links into this host's apps (as target), from every other host of the config. */
-export function linksInto(host: Host): CrossHostLink[] {
+export function linksInto(host: HostModel): CrossHostLink[] {
   return crossHostLinks(host.account.hosts).filter((l) => l.targetHost === host);
 }
 
 /** Ports this host publishes on its LAN address for other hosts only (targets without a LAN port of their own). */
-export function crossHostPorts(host: Host): Array<{ app: string; port: number; from: readonly string[]; clients: readonly string[] }> {
+export function crossHostPorts(host: HostModel): Array<{ app: string; port: number; from: readonly string[]; clients: readonly string[] }> {
   const byApp = new Map<string, { app: string; port: number; from: Set<string>; clients: Set<string> }>();
   for (const l of linksInto(host)) {
     if (l.target.exposure.lanPort !== undefined) continue; // already a LAN port, admitted from the whole LAN
@@ -96,13 +95,13 @@ export function crossHostPorts(host: Host): Array<{ app: string; port: number; f
  * host-network) without egress, and targets published for other hosts that have no routed
  * network otherwise. A client with egress leaves through its egress network (outboundBridges).
  */
-export function lanNetworkApps(host: Host): string[] {
+export function lanNetworkApps(host: HostModel): string[] {
   const clients = linksOf(host)
     .map((l) => l.client)
     .filter((a) => !a.props.hostNetwork && !a.vpn && !a.needsOutside);
   const targets = crossHostPorts(host)
     .map((p) => host.app(p.app))
-    .filter((a): a is ServarrApp => a !== undefined && !a.props.hostNetwork && !a.needsOutside);
+    .filter((a): a is AppModel => a !== undefined && !a.props.hostNetwork && !a.needsOutside);
   return [...new Set([...clients, ...targets].map((a) => a.name))].sort();
 }
 
@@ -111,7 +110,7 @@ export function lanNetworkApps(host: Host): string[] {
  * it gets: a client with egress, and the VPN gateway of VPN-routed clients. (The tunnel
  * connector's egress bridge already has a fixed name of its own.)
  */
-export function egressBridges(host: Host): Map<string, string> {
+export function egressBridges(host: HostModel): Map<string, string> {
   const gateway = host.appWithRole("vpn-gateway");
   const out = new Map<string, string>();
   for (const l of linksOf(host)) {
@@ -123,7 +122,7 @@ export function egressBridges(host: Host): Map<string, string> {
 }
 
 /** The bridge a link's connections leave the client host through (undefined for host-network clients). */
-export function outboundBridge(host: Host, link: CrossHostLink): string | undefined {
+export function outboundBridge(host: HostModel, link: CrossHostLink): string | undefined {
   if (link.client.props.hostNetwork) return undefined;
   const endpoint = link.client.vpn ? host.appWithRole("vpn-gateway") : link.client;
   if (endpoint === undefined) return undefined;
@@ -133,12 +132,12 @@ export function outboundBridge(host: Host, link: CrossHostLink): string | undefi
 }
 
 /** The peer addresses VPN-routed clients of this host reach, as gluetun's FIREWALL_OUTBOUND_SUBNETS entries (/32 each). */
-export function vpnOutboundSubnets(host: Host): string[] {
+export function vpnOutboundSubnets(host: HostModel): string[] {
   return [...new Set(linksOf(host).flatMap((l) => (l.client.vpn ? [`${l.address}/32`] : [])))].sort();
 }
 
 /** Problems of this host's cross-host relations (run at synth, when every host's apps exist). */
-export function crossHostProblems(host: Host): Problem[] {
+export function crossHostProblems(host: HostModel): Problem[] {
   const problems: Problem[] = [];
   const hosts = host.account.hosts.filter((h) => h !== host).map((h) => h.name);
   for (const client of host.apps)

@@ -1,7 +1,9 @@
-import { IMAGES } from "../catalog/images";
-import type { Problem } from "../validation/problems";
-import type { SecretFiles, ServarrAppProps } from "./app-props";
+import type { Problem } from "../config/problems";
+import type { ServarrAppProps } from "./app-props";
+import { secretFilesOf } from "./app-props";
+import type { Risk } from "./app-traits";
 import type { Exposure } from "./exposure";
+import { IMAGES } from "./images";
 import type { RoleKind } from "./roles";
 
 /**
@@ -10,22 +12,6 @@ import type { RoleKind } from "./roles";
  * refusal of anything dangerous unless the app names its reason (`reasons`), which the synth
  * summary lists. The rules below are the whole list of what "dangerous" means here.
  */
-
-/** What an app may ask for only with a named reason. */
-export type Risk =
-  | "privileged"
-  | "docker-socket"
-  | "host-path"
-  | "host-network"
-  | "host-pid"
-  | "capability"
-  | "device"
-  | "every-interface"
-  | "environment-override"
-  | "access-bypass"
-  | "host-role"
-  | "public-admin"
-  | "secret-environment";
 
 export const RISKS: Readonly<Record<Risk, string>> = {
   privileged: "privileged: true (every capability and device of the host)",
@@ -100,16 +86,6 @@ const ROLE_PRESET: Readonly<Record<RoleKind, keyof typeof IMAGES>> = {
   backup: "kopia",
 };
 
-export interface ContainerLimits {
-  /** Compose mem_limit, e.g. "1g", "512m". */
-  readonly memory?: string;
-  /** Compose pids_limit. */
-  readonly pids?: number;
-}
-
-/** Limits of an app whose preset sets none (a custom app). */
-export const DEFAULT_LIMITS: Required<ContainerLimits> = { memory: "1g", pids: 512 };
-
 const repository = (image: string) => image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
 const hostPathOf = (mount: string) => mount.split(":")[0] ?? "";
 const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
@@ -153,10 +129,6 @@ export function risksOf(props: ServarrAppProps): Map<Risk, string> {
   if (reads && secretFilesOf(props) === "none") found.set("secret-environment", "secretFiles: none");
   if (props.adminUi && openPublic([props.exposure, ...(props.alsoExpose ?? [])]).length > 0) found.set("public-admin", "Exposure.public()");
   return found;
-}
-
-export function secretFilesOf(props: ServarrAppProps): SecretFiles {
-  return props.secretFiles ?? ((props.identity ?? "linuxserver") === "linuxserver" ? "linuxserver" : "none");
 }
 
 /** Each risk asked for needs a reason; each reason must name a risk asked for (the summary lists them). */

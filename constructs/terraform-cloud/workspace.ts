@@ -2,7 +2,7 @@ import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { Construct } from "constructs";
-import { assertNoProblems, type Problem } from "../validation/problems";
+import { assertNoProblems, type Problem } from "../config/problems";
 
 /** A sensitive value the workspace's runs read. */
 export interface WorkspaceSecret {

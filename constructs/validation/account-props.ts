@@ -1,6 +1,7 @@
-import type { AccountProps } from "../cloudflare/account";
-import { REQUIRED_SERVICE_TOKENS, type ServiceTokenOptions } from "../cloudflare/service-tokens";
-import { DNS_LABEL, labelProblem, type Problem } from "./problems";
+import { REQUIRED_SERVICE_TOKENS } from "../cloudflare/service-tokens";
+import type { AccountProps } from "../config/accounts";
+import type { ServiceTokenOptions } from "../config/options";
+import { DNS_LABEL, labelProblem, type Problem } from "../config/problems";
 
 const HEX32 = /^[a-f0-9]{32}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

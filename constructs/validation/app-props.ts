@@ -1,6 +1,7 @@
-import type { ServarrAppProps } from "../host/servarr-app";
+import type { ImagePolicy } from "../config/options";
+import { labelProblem, type Problem, portProblem } from "../config/problems";
+import type { ServarrAppProps } from "../model/app-props";
 import type { Exposure } from "../model/exposure";
-import { labelProblem, type Problem, portProblem } from "./problems";
 
 /**
  * Single-prop rules, one line each (aws-cdk's validate-queue-props style). Cross-prop rules
@@ -10,8 +11,6 @@ const IMAGE =
   /^(?<repo>(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::(?<tag>\w[\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const FLOATING_TAGS = new Set(["latest", "stable", "main", "master", "develop", "nightly", "edge", "release"]);
-
-export type ImagePolicy = "tag" | "digest";
 
 export function imageProblem(image: string, policy: ImagePolicy): Problem | undefined {
   const m = IMAGE.exec(image);

@@ -1,20 +1,19 @@
-import { backupJobs } from "../host/backups";
-import type { Host } from "../host/host";
-import type { ServarrApp } from "../host/servarr-app";
-import { supportServices } from "../host/support-services";
+import type { Problem } from "../config/problems";
 import { environmentUrlProblems } from "../model/app-url";
-import type { Problem } from "./problems";
+import type { AppModel, HostModel } from "../model/host-model";
+import { backupJobs } from "../runtime/backups";
+import { supportNodes } from "../runtime/support";
 
 /** Ports the host itself listens on: a LAN port there would never reach the app. */
 const HOST_PORTS = new Map([[22, "the host's SSH server"]]);
 
 /** Whole-host rules: run at synth, after every app is declared. */
-export function validateHostApps(host: Host): Problem[] {
+export function validateHostApps(host: HostModel): Problem[] {
   const apps = host.apps;
   // Declaration order: a conflict is reported on the app declared second, naming the earlier one.
   const declared = host.declaredApps;
   const problems: Problem[] = [];
-  const firstBy = (key: (a: ServarrApp) => readonly (string | number | undefined)[], field: string, allowed: string) => {
+  const firstBy = (key: (a: AppModel) => readonly (string | number | undefined)[], field: string, allowed: string) => {
     const seen = new Map<string | number, string>();
     for (const app of declared) {
       for (const value of key(app)) {
@@ -52,7 +51,7 @@ export function validateHostApps(host: Host): Problem[] {
 
   const backup = host.appWithRole("backup");
   const reserved = new Map<string, string>([
-    ...supportServices(host).map((s) => [s.name, "a support service"] as const),
+    ...supportNodes(host).map((s) => [s.name, "a support service"] as const),
     ...(backup ? backupJobs(host, backup).map((j) => [j.service, `a job of ${backup.name}`] as const) : []),
   ]);
   // Every app gets a unix user of its name: it must not be a login user or the shared group.

@@ -1,8 +1,8 @@
-import { SCRIPTS_DIR } from "../../compose/paths";
-import { type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "../cloudflare/backup-bucket";
-import type { HostProps } from "../host/host";
+import type { HostProps } from "../config/host-props";
+import { SCRIPTS_DIR } from "../config/layout";
+import { type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "../config/options";
+import { DNS_LABEL, labelProblem, type Problem } from "../config/problems";
 import { isSystemPath } from "../model/least-privilege";
-import { DNS_LABEL, labelProblem, type Problem } from "./problems";
 
 /** The host's own fields; the account's (domain, Cloudflare ids, owners, tokens) are validate-account-props.ts's. */
 

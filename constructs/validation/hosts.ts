@@ -1,5 +1,5 @@
+import { describeProblem, type Problem } from "../config/problems";
 import type { Host } from "../host/host";
-import { describeProblem, type Problem } from "./problems";
 
 /**
  * What must not collide between the hosts of one config (each host checks itself): hostnames

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
 import * as catalog from "../../constructs/catalog";
-import { DEFAULT_BACKUP_POLICY } from "../../constructs/host/backups";
+import { DEFAULT_BACKUP_POLICY } from "../../constructs/model/backup-policy";
 import { synth, withApps } from "../support";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-backup-bundle-"));

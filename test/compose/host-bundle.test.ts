@@ -6,11 +6,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
-import { SUPPORT_IMAGES } from "../../constructs/catalog/images";
-import { configHash, renderHaproxyConfig } from "../../constructs/host/docker-api-proxy";
+import { configHash, renderHaproxyConfig } from "../../compose/docker-api-proxy";
+import { restarterScript } from "../../compose/restarter-script";
 import { ServarrApp } from "../../constructs/host/servarr-app";
-import { restarterApi, restarterPlan, restarterScript } from "../../constructs/host/support-services";
 import { Exposure } from "../../constructs/model/exposure";
+import { SUPPORT_IMAGES } from "../../constructs/model/images";
+import { restarterPlan } from "../../constructs/runtime/restarter";
+import { restarterApi } from "../../constructs/runtime/support";
 import { plus, synth } from "../support";
 
 const root = path.resolve(__dirname, "../..");

@@ -7,10 +7,10 @@ import { appService } from "../../compose/app-service";
 import { renderBundle } from "../../compose/bundle";
 import { sharedDirMode } from "../../compose/host-scripts";
 import { composeProject } from "../../compose/project";
-import { type MachineProps, TUNNEL_BRIDGE } from "../../constructs/host/machine";
+import { type MachineProps, TUNNEL_BRIDGE } from "../../constructs/config/machine";
 import { ServarrApp } from "../../constructs/host/servarr-app";
-import type { ServarrConfig } from "../../constructs/model/config";
 import { Exposure } from "../../constructs/model/exposure";
+import type { ServarrConfig } from "../../stacks/config";
 import { exampleConfig, plus, synth, withHost } from "../support";
 
 const jellyfin = { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100, data: "media" as const };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { IMAGES, SUPPORT_IMAGES } from "../../constructs/catalog/images";
+import { IMAGES, SUPPORT_IMAGES } from "../../constructs/model/images";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -9,14 +9,14 @@ describe("renovate.json", () => {
   const config = JSON.parse(readFileSync(path.join(root, "renovate.json"), "utf8"));
   const manager = config.customManagers[0];
 
-  it("its regex manager finds every pinned image in constructs/catalog/images.ts, with tag and digest", () => {
-    const source = readFileSync(path.join(root, "constructs/catalog/images.ts"), "utf8");
+  it("its regex manager finds every pinned image in constructs/model/images.ts, with tag and digest", () => {
+    const source = readFileSync(path.join(root, "constructs/model/images.ts"), "utf8");
     const found = [...source.matchAll(new RegExp(manager.matchStrings[0], "g"))].map((m) => {
       const g = m.groups ?? {};
       return `${g.depName}:${g.currentValue}${g.currentDigest ? `@${g.currentDigest}` : ""}`;
     });
     expect(found.sort()).toEqual([...Object.values(IMAGES), ...Object.values(SUPPORT_IMAGES)].sort());
-    expect(manager.managerFilePatterns).toEqual(["/^constructs/catalog/images\\.ts$/", "/^servarr\\.config\\.ts$/"]);
+    expect(manager.managerFilePatterns).toEqual(["/^constructs/model/images\\.ts$/", "/^servarr\\.config\\.ts$/"]);
   });
 
   it("its LinuxServer versioning parses every LinuxServer tag in the catalog", () => {

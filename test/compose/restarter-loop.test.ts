@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventsQuery, restarterScript } from "../../constructs/host/support-services";
+import { restarterScript } from "../../compose/restarter-script";
+import { eventsQuery } from "../../constructs/runtime/restarter";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-restarter-loop-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -75,7 +75,7 @@ describe("compose/scripts/", () => {
       const embedded = name === "restarter.sh" || name === "kopia-relay.sh";
       if (embedded)
         expect(compose, name).toContain(
-          `# The restarter's data (constructs/host/restarter.ts), then its loop (compose/scripts/restarter.sh).`,
+          `# The restarter's data (compose/restarter-script.ts), then its loop (compose/scripts/restarter.sh).`,
         );
       else expect(carried.has(name), name).toBe(true);
       expect(readFileSync(path.join(shellDir, name), "utf8").split("\n").length, name).toBeLessThanOrEqual(300);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KOPIA_FORMAT_BLOB, KOPIA_LOCKED_PREFIXES } from "../../constructs/cloudflare/backup-bucket";
-import type { ServarrConfig } from "../../constructs/model/config";
+import type { ServarrConfig } from "../../stacks/config";
 import { FIXTURES } from "../fixtures";
 import { resources, synth } from "../support";
 

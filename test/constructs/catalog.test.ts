@@ -3,11 +3,11 @@ import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
 import * as catalog from "../../constructs/catalog";
-import { IMAGES } from "../../constructs/catalog/images";
 import type { Host } from "../../constructs/host/host";
 import { ServarrApp } from "../../constructs/host/servarr-app";
 import { appUrl } from "../../constructs/model/app-url";
 import { Exposure } from "../../constructs/model/exposure";
+import { IMAGES } from "../../constructs/model/images";
 import { FIXTURES } from "../fixtures";
 import { ingressRules, synth, withApps } from "../support";
 

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderHaproxyConfig } from "../../constructs/host/docker-api-proxy";
-import { containerName, eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/host/support-services";
+import { renderHaproxyConfig } from "../../compose/docker-api-proxy";
+import { containerName, eventsQuery, unhealthyListQuery } from "../../constructs/runtime/restarter";
+import { restarterApi } from "../../constructs/runtime/support";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { NOTIFY_SECRET } from "../../constructs/config/recovery";
 import { DEPLOY_SECRETS } from "../../constructs/github/deploy-secrets";
-import { NOTIFY_SECRET } from "../../constructs/host/restarter";
 import { ServarrApp } from "../../constructs/host/servarr-app";
 import { plus, synth } from "../support";
 

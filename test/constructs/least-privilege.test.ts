@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
 import * as catalog from "../../constructs/catalog";
-import { IMAGES } from "../../constructs/catalog/images";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
-import type { ServarrConfig } from "../../constructs/model/config";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import type { ServarrAppProps } from "../../constructs/model/app-props";
+import type { Risk } from "../../constructs/model/app-traits";
 import { Exposure } from "../../constructs/model/exposure";
-import type { Risk } from "../../constructs/model/least-privilege";
+import { IMAGES } from "../../constructs/model/images";
 import { Role } from "../../constructs/model/roles";
+import type { ServarrConfig } from "../../stacks/config";
 import { exceptionSummary } from "../../stacks/summary";
 import { exampleConfig, plus, synth, withApps } from "../support";
 

@@ -19,7 +19,7 @@ const TALKS: Record<string, readonly string[]> = {
   wizarr: ["plex"],
   cloudflared: ["plex", "seerr", "wizarr", "tautulli", "maintainerr", "kopia", "uptime-kuma", ...VPN],
   "uptime-kuma": APPS.filter((a) => a !== "uptime-kuma"),
-  // With a channel, Kopia posts its error reports to the restarter's relay (constructs/host/backup-notify.ts).
+  // With a channel, Kopia posts its error reports to the restarter's relay (constructs/runtime/backup-notify.ts).
   restarter: ["socket-proxy", ...(host.recovery.notify ? ["kopia"] : [])],
   // Kopia's jobs are Kopia: they share its egress network with it and with each other.
   ...Object.fromEntries(

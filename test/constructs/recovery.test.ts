@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { composeLogging, DEFAULT_BACK_OFF, restarterPlan } from "../../constructs/host/restarter";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { composeLogging } from "../../compose/restarter-script";
+import { DEFAULT_BACK_OFF } from "../../constructs/config/recovery";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import type { ServarrAppProps } from "../../constructs/model/app-props";
 import { DEFAULT_HEALTH_TIMING, worstDetectionSeconds } from "../../constructs/model/health";
+import { restarterPlan } from "../../constructs/runtime/restarter";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, plus, synth } from "../support";
 

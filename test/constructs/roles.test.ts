@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
 import * as catalog from "../../constructs/catalog";
-import { type BackupJob, backupJobs, DEFAULT_BACKUP_POLICY, serverWaitsFor } from "../../constructs/host/backups";
+import { DEFAULT_BACKUP_POLICY } from "../../constructs/model/backup-policy";
 import { Exposure } from "../../constructs/model/exposure";
 import { Role } from "../../constructs/model/roles";
+import { type BackupJob, backupJobs, serverWaitsFor } from "../../constructs/runtime/backups";
 import { exampleConfig, synth, withApps } from "../support";
 
 /** A VPN host: gluetun with the given extra options, one VPN-routed app with a health path, the tunnel. */

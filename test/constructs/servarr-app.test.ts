@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import type { ServarrAppProps } from "../../constructs/model/app-props";
 import { Exposure } from "../../constructs/model/exposure";
 import { addresses, exampleConfig, ingressRules, plus, resources, synth, withApps } from "../support";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TOKEN_DURATION, durationHours, type ServiceTokenOptions } from "../../constructs/cloudflare/service-tokens";
-import type { ServarrConfig } from "../../constructs/model/config";
+import { DEFAULT_TOKEN_DURATION, durationHours } from "../../constructs/cloudflare/service-tokens";
+import type { ServiceTokenOptions } from "../../constructs/config/options";
+import type { ServarrConfig } from "../../stacks/config";
 import { exampleConfig, resources, synth } from "../support";
 
 const withToken = (options: ServiceTokenOptions): ServarrConfig => ({

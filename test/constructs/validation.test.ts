@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import * as catalog from "../../constructs/catalog";
-import { IMAGES } from "../../constructs/catalog/images";
 import type { Host } from "../../constructs/host/host";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import type { ServarrAppProps } from "../../constructs/model/app-props";
 import { appUrl } from "../../constructs/model/app-url";
 import { Exposure } from "../../constructs/model/exposure";
+import { IMAGES } from "../../constructs/model/images";
 import { Role } from "../../constructs/model/roles";
 import { exampleConfig, plus, synth, withHost } from "../support";
 

@@ -4,14 +4,14 @@ import path from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import type { GitHubConfig } from "../../constructs/config/accounts";
+import { DEPLOY_ENVIRONMENT, PLAN_ENVIRONMENT } from "../../constructs/config/repository";
 import { PR_PLAN_VARIABLE } from "../../constructs/github/environments";
-import type { GitHubConfig } from "../../constructs/model/config";
-import { DEPLOY_ENVIRONMENT, PLAN_ENVIRONMENT } from "../../constructs/model/repository";
 import { renderCodeOwners } from "../../delivery/repo-files";
+import type { TerraformJson } from "../../delivery/stacks";
 import { config as userConfig } from "../../servarr.config";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { ServarrStack } from "../../stacks/servarr-stack";
-import type { TerraformJson } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, resources } from "../support";
 

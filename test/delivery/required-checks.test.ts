@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { ServarrConfig } from "../../constructs/model/config";
-import { REQUIRED_CHECKS } from "../../delivery/required-checks";
+import { REQUIRED_CHECKS } from "../../constructs/github/required-checks";
+import type { ServarrConfig } from "../../stacks/config";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, resources, synth } from "../support";
 

@@ -9,8 +9,8 @@ import type { Host } from "../../constructs/host/host";
 import { ACTIONS } from "../../delivery/actions";
 import { COMMENT_MARKER } from "../../delivery/pull-request-workflow";
 import { renderRepoFiles } from "../../delivery/repo-files";
-import { classifyStacks } from "../../delivery/stacks";
-import { synthesize, type TerraformJson } from "../../stacks/synth";
+import { classifyStacks, type TerraformJson } from "../../delivery/stacks";
+import { synthesize } from "../../stacks/synth";
 import { exampleConfig, synth } from "../support";
 
 // The package's CommonJS build: its ES module build calls `require` and fails under vitest.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ComposeFile } from "../../compose/compose-spec";
 import type { Host } from "../../constructs/host/host";
-import { RESTARTER } from "../../constructs/host/support-services";
+import { RESTARTER } from "../../constructs/runtime/support";
 import { type CheckResult, restarterLog } from "./checks";
 import { docker, type Project, waitFor } from "./docker";
 import { kopiaFailureReport, kopiaWebhookRequest } from "./kopia-report";

@@ -1,5 +1,5 @@
 import { readlinkSync } from "node:fs";
-import { RESTARTER } from "../../constructs/host/support-services";
+import { RESTARTER } from "../../constructs/runtime/support";
 import { docker, type Project, run, waitFor } from "./docker";
 import type { Plan } from "./plan";
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ComposeFile } from "../../compose/compose-spec";
-import type { BackOff } from "../../constructs/host/restarter";
+import type { BackOff } from "../../constructs/config/recovery";
 import { type CheckResult, restarterLog } from "./checks";
 import { docker, type Project, waitFor } from "./docker";
 import type { Plan } from "./plan";

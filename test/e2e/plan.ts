@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
 import type { Host } from "../../constructs/host/host";
-import type { TerraformJson } from "../../stacks/synth";
+import type { TerraformJson } from "../../delivery/stacks";
 
 /**
  * What the e2e run expects, derived from the model (the Host and its apps) and the synthesized

@@ -1,5 +1,6 @@
 import { request } from "node:http";
-import { DOCKER_API_PORT, type DockerApiClient, REFUSED_STATUS } from "../../constructs/host/docker-api-proxy";
+import { DOCKER_API_PORT, REFUSED_STATUS } from "../../compose/docker-api-proxy";
+import type { DockerApiClient } from "../../constructs/runtime/support";
 import type { CheckResult } from "./checks";
 import { docker, type Project } from "./docker";
 

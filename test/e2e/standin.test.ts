@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/project";
-import { eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/host/support-services";
+import { eventsQuery, unhealthyListQuery } from "../../constructs/runtime/restarter";
+import { restarterApi } from "../../constructs/runtime/support";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
 import { buildPlan } from "./plan";

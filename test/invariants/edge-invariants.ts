@@ -3,7 +3,7 @@
  * compose file as written), not on the construct tree. Each check returns its violations;
  * an empty list means the promise holds.
  */
-import type { TerraformJson } from "../../stacks/synth";
+import type { TerraformJson } from "../../delivery/stacks";
 
 type Obj = Record<string, unknown>;
 

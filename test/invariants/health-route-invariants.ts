@@ -8,7 +8,7 @@
  * admitted by an application whose destinations are `host/path` opens that path only, and one
  * admitted by an application on the bare hostname opens the whole app.
  */
-import type { TerraformJson } from "../../stacks/synth";
+import type { TerraformJson } from "../../delivery/stacks";
 
 type Obj = Record<string, unknown>;
 

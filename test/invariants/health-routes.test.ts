@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests edit untyped synthesized JSON to break it on purpose
 import { describe, expect, it } from "vitest";
-import { ServarrApp, type ServarrAppProps } from "../../constructs/host/servarr-app";
+import { ServarrApp } from "../../constructs/host/servarr-app";
+import type { ServarrAppProps } from "../../constructs/model/app-props";
 import { Exposure } from "../../constructs/model/exposure";
-import type { TerraformJson } from "../../stacks/synth";
+import type { TerraformJson } from "../../delivery/stacks";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, plus, synth } from "../support";
 import { monitorTokenOpensHealthRoutesOnly } from "./health-route-invariants";

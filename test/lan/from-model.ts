@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Host } from "../../constructs/host/host";
 import { appUrl, resolveAppUrls } from "../../constructs/model/app-url";
-import type { ServarrConfig } from "../../constructs/model/config";
 import { crossHostLinks } from "../../constructs/model/cross-host";
+import type { ServarrConfig } from "../../stacks/config";
 import type { CrossHostRelation, Endpoint, LanPlan } from "./plan";
 
 /**

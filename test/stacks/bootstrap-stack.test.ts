@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { TerraformVariable, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import type { ServarrConfig } from "../../constructs/model/config";
+import type { TerraformJson } from "../../delivery/stacks";
 import { BOOTSTRAP_STATE, BootstrapStack, PROVIDER_CREDENTIALS } from "../../stacks/bootstrap-stack";
+import type { ServarrConfig } from "../../stacks/config";
 import { ServarrStack } from "../../stacks/servarr-stack";
-import type { TerraformJson } from "../../stacks/synth";
 import { exampleConfig, resources } from "../support";
 
 const root = path.resolve(__dirname, "../..");

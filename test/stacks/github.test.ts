@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import type { GitHubConfig } from "../../constructs/config/accounts";
+import { DEPLOY_ENVIRONMENT } from "../../constructs/config/repository";
 import { GITHUB_ACTIONS_APP_ID } from "../../constructs/github/repo";
-import type { GitHubConfig } from "../../constructs/model/config";
-import { DEPLOY_ENVIRONMENT } from "../../constructs/model/repository";
-import { REQUIRED_CHECKS } from "../../delivery/required-checks";
+import { REQUIRED_CHECKS } from "../../constructs/github/required-checks";
 import { ServarrStack } from "../../stacks/servarr-stack";
 import { exampleConfig, resources, synth } from "../support";
 

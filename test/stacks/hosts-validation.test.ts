@@ -4,8 +4,8 @@ import { composeProject } from "../../compose/project";
 import * as catalog from "../../constructs/catalog";
 import { ServarrApp } from "../../constructs/host/servarr-app";
 import { appUrl } from "../../constructs/model/app-url";
-import type { MoreHostConfig, ServarrConfig } from "../../constructs/model/config";
 import { Exposure } from "../../constructs/model/exposure";
+import type { MoreHostConfig, ServarrConfig } from "../../stacks/config";
 import { config as twoHosts } from "../fixtures/two-hosts";
 import { synth } from "../support";
 

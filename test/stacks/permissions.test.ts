@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { ServarrConfig } from "../../constructs/model/config";
+import type { TerraformJson } from "../../delivery/stacks";
 import { EXPIRY_CHECK, TOKEN_EXPIRY_VARIABLE } from "../../delivery/token-expiry-workflow";
+import type { ServarrConfig } from "../../stacks/config";
 import { PERMISSIONS, permissionLines, requiredGrants, typesOf } from "../../stacks/permissions";
 import { summarize } from "../../stacks/summary";
-import { synthesize, type TerraformJson } from "../../stacks/synth";
+import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, resources, synth } from "../support";
 

@@ -2,8 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { TerraformJson } from "../../delivery/stacks";
 import { summarize } from "../../stacks/summary";
-import { synthesize, type TerraformJson } from "../../stacks/synth";
+import { synthesize } from "../../stacks/synth";
 import { exampleConfig } from "../support";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-secrets-"));

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServarrConfig } from "../../constructs/model/config";
+import type { ServarrConfig } from "../../stacks/config";
 import { envSources, generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "../../stacks/setup";
 import { checkBootstrapInputs } from "../../stacks/setup-check";
 import { runSetup } from "../../stacks/setup-cli";

@@ -52,7 +52,7 @@ describe("npm run synth with the user's config file", () => {
   it("a TypeScript error prints the compiler's message (file, line) and 'nothing was written', no stack trace", () => {
     const res = synthWith(
       [
-        'import type { ServarrConfig } from "./constructs/model/config";',
+        'import type { ServarrConfig } from "./stacks/config";',
         'import { config as base } from "./test/fixtures/minimal";',
         "",
         'export const config: ServarrConfig = { ...base, nmae: "typo" };',
@@ -71,7 +71,7 @@ describe("npm run synth with the user's config file", () => {
   it("a wrong value stops synth with our message only: no stack trace, no cdktf 'skipValidation' hint, nothing written", () => {
     const res = synthWith(
       [
-        'import type { ServarrConfig } from "./constructs/model/config";',
+        'import type { ServarrConfig } from "./stacks/config";',
         'import { config as base } from "./test/fixtures/minimal";',
         "",
         'export const config: ServarrConfig = { ...base, host: { ...base.host, timezone: "Europe/Berln" } };',
@@ -90,7 +90,7 @@ describe("npm run synth with the user's config file", () => {
     const res = synthWith(
       [
         'import * as catalog from "./constructs/catalog";',
-        'import type { ServarrConfig } from "./constructs/model/config";',
+        'import type { ServarrConfig } from "./stacks/config";',
         'import { config as base } from "./test/fixtures/minimal";',
         "",
         "export const config: ServarrConfig = {",

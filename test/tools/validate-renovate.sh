@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates renovate.json with Renovate's own validator (strict: warnings fail too). Not part of
 # .ci/run: the renovate package is ~340 MB in ~430 packages (1.5 min to install) and wants Node 22;
-# the unit tests check that its regex manager matches every image in constructs/catalog/images.ts.
+# the unit tests check that its regex manager matches every image in constructs/model/images.ts.
 # Last run: renovate 44.121.2 on Node 20 -> "Config validated successfully" (see README).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

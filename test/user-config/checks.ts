@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
-import { IMAGES, SUPPORT_IMAGES } from "../../constructs/catalog/images";
+import { repositoryFacts } from "../../constructs/config/repository";
 import type { Host } from "../../constructs/host/host";
-import type { ServarrConfig } from "../../constructs/model/config";
-import { repositoryFacts } from "../../constructs/model/repository";
+import { IMAGES, SUPPORT_IMAGES } from "../../constructs/model/images";
 import { renderRepoFiles } from "../../delivery/repo-files";
-import { readStacks, type SynthResult, synthesize, type TerraformJson } from "../../stacks/synth";
+import type { TerraformJson } from "../../delivery/stacks";
+import type { ServarrConfig } from "../../stacks/config";
+import { readStacks, type SynthResult, synthesize } from "../../stacks/synth";
 import {
   catchAllIsLastAndUnique,
   everyHostnameHasOneProxiedTunnelCname,
@@ -250,7 +251,7 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
         expectShellcheckClean(hosts.flatMap((host) => hostScripts(r.root, host)));
       });
 
-    it("Renovate tracks every image: the catalog's in constructs/catalog/images.ts, any other written in the config file", () => {
+    it("Renovate tracks every image: the catalog's in constructs/model/images.ts, any other written in the config file", () => {
       const renovate = JSON.parse(readFileSync(path.join(repo, "renovate.json"), "utf8"));
       const manager = renovate.customManagers[0];
       expect(manager.managerFilePatterns).toContain("/^servarr\\.config\\.ts$/");

@@ -1,37 +1,6 @@
 import { createHash } from "node:crypto";
-import { generatedMarker } from "../../compose/render";
-
-/**
- * One Docker engine API call a client may make, matched exactly: the method, the literal path
- * (no version prefix, no pattern) and the literal query string (or none at all).
- */
-export interface DockerApiCall {
-  readonly method: "GET" | "POST";
-  readonly path: string;
-  /** The whole query string without `?`; undefined means the request must carry none. */
-  readonly query?: string;
-  /** Why the client needs it (a comment in the generated config). */
-  readonly why: string;
-  /**
-   * The answer is a stream that may be idle for long (the event stream): the proxy waits up to
-   * STREAM_IDLE_TIMEOUT for the engine instead of the default 90 s, so the client is not cut
-   * off (and reconnecting, with a gap) every 90 s of quiet.
-   * @default false
-   */
-  readonly stream?: boolean;
-}
-
-/** How long a streamed answer may stay silent before the proxy closes it. */
-export const STREAM_IDLE_TIMEOUT = "1h";
-
-/** A client of the Docker API and the proxy that stands between it and the engine's socket. */
-export interface DockerApiClient {
-  /** The compose service that calls the API. */
-  readonly client: string;
-  /** The compose service of its proxy (one proxy per client: rules never add up across clients). */
-  readonly proxy: string;
-  readonly calls: readonly DockerApiCall[];
-}
+import { type DockerApiCall, type DockerApiClient, STREAM_IDLE_TIMEOUT } from "../constructs/runtime/support";
+import { generatedMarker } from "./render";
 
 /** Where the official haproxy image reads its configuration. */
 export const HAPROXY_CONFIG_PATH = "/usr/local/etc/haproxy/haproxy.cfg";

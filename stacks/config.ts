@@ -1,62 +1,9 @@
-import type { BackupBucketOptions } from "../cloudflare/backup-bucket";
-import type { SshOptions } from "../cloudflare/ssh-access";
-import type { DeliveryProps } from "../github/delivery";
-import type { Host, HostProps } from "../host/host";
-import type { MachineProps } from "../host/machine";
-import type { RecoveryOptions } from "../host/restarter";
-
-export interface TerraformCloudConfig {
-  /** Terraform Cloud organization. */
-  readonly organization: string;
-  /** Workspace that holds the servarr stack's state. */
-  readonly workspace: string;
-}
-
-/** GitHub plan of the repository owner: it decides which protections a private repository can have. */
-export type GitHubPlan = "free" | "paid";
-
-/**
- * How the default branch is protected (both require the plan check):
- * - "ruleset": a repository ruleset (the current mechanism),
- * - "branch-protection": a classic branch protection rule,
- * - "none": unprotected; the only choice for a private repository on the free plan.
- */
-export type BranchProtectionKind = "ruleset" | "branch-protection" | "none";
-
-export interface GitHubConfig {
-  /** User or organization that owns the repository. */
-  readonly owner: string;
-  /** Name of this repository (it already exists: you pushed it there). */
-  readonly repository: string;
-  readonly visibility: "public" | "private";
-  readonly plan: GitHubPlan;
-  readonly protection: BranchProtectionKind;
-  /** @default "main" */
-  readonly defaultBranch?: string;
-  /**
-   * GitHub user logins who review: code owners of every file (the ruleset requires their
-   * approval) and approvers of pull request plan runs. Set it when the owner is an organization.
-   * @default [owner]
-   */
-  readonly reviewers?: readonly string[];
-  /**
-   * Every deploy (apply and deploy jobs) also waits for one of the reviewers to approve it in the
-   * production environment. Public repositories only (required reviewers on a private one need
-   * GitHub Enterprise).
-   * @default false
-   */
-  readonly deployApproval?: boolean;
-}
-
-export interface GoogleConfig {
-  /** Project holding the OAuth client for Google sign-in and the uptime checks. */
-  readonly projectId: string;
-  /**
-   * Where uptime alerts are sent.
-   * @default the host's first owner
-   */
-  readonly alertEmail?: string;
-}
+import type { GitHubConfig, GoogleConfig, TerraformCloudConfig } from "../constructs/config/accounts";
+import type { HostProps } from "../constructs/config/host-props";
+import type { MachineProps } from "../constructs/config/machine";
+import type { BackupBucketOptions, DeliveryProps, SshOptions } from "../constructs/config/options";
+import type { RecoveryOptions } from "../constructs/config/recovery";
+import type { Host } from "../constructs/host/host";
 
 /** Everything a user edits: shared settings once, then one line per app. */
 export interface ServarrConfig {

@@ -1,6 +1,5 @@
-import { shellQuote, shellSource } from "../../compose/shell";
-import type { Host } from "./host";
-import { NOTIFY_SECRET_FILE, type Notify, notifyFunction } from "./restarter";
+import type { Notify } from "../config/recovery";
+import type { HostModel } from "../model/host-model";
 
 /**
  * Backup failures to the host's one notification channel.
@@ -44,7 +43,7 @@ export interface BackupRelay {
   readonly kind: Notify["kind"];
 }
 
-export function backupRelay(host: Host, restarter: string): BackupRelay | undefined {
+export function backupRelay(host: HostModel, restarter: string): BackupRelay | undefined {
   const notify = host.recovery.notify;
   if (!notify || !host.appWithRole("backup")) return undefined;
   return { service: restarter, port: RELAY_PORT, endpoint: `http://${restarter}:${RELAY_PORT}${RELAY_PATH}`, kind: notify.kind };
@@ -71,33 +70,4 @@ export function kopiaNotifyCommand(relay: BackupRelay | undefined): string[] {
     "--format=txt",
     "--min-severity=error",
   ];
-}
-
-/**
- * One relayed request (compose/scripts/kopia-relay.sh, busybox sh; stdin/stdout are the
- * connection), after its data lines and notify(): reads Kopia's POST (subject and body, each
- * read bounded), answers 200, and posts `backup: <subject>` with the report to the channel,
- * whose URL it reads from the secret file.
- */
-export function relayHandler(kind: Notify["kind"], secretFile = NOTIFY_SECRET_FILE): string {
-  const data: Array<[string, string | number]> = [
-    ["read_seconds", RELAY_READ_SECONDS],
-    ["max_headers", RELAY_MAX_HEADERS],
-    ["max_body", RELAY_MAX_BODY],
-    ["secret_file", secretFile],
-  ];
-  return [...data.map(([name, value]) => `${name}=${shellQuote(value)}`), notifyFunction(kind, "wget"), shellSource("kopia-relay.sh")].join(
-    "\n",
-  );
-}
-
-/**
- * What the restarter needs to start the relay (compose/scripts/restarter.sh): a persistent
- * busybox nc server (`-ll` with `-e`, one handler per connection, in busybox's nc and its nc 1.10
- * variant alike) on the relay's port. Each handler is bounded by its reads' timeouts (`read -t`),
- * not by busybox `timeout`: busybox's small nc leaves SIGCHLD ignored in its handlers, where
- * `timeout` cannot wait for its helper and exits without running the handler (seen with busybox 1.35).
- */
-export function relayStart(relay: BackupRelay, secretFile = NOTIFY_SECRET_FILE): { port: number; handler: string } {
-  return { port: relay.port, handler: relayHandler(relay.kind, secretFile) };
 }

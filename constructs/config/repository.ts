@@ -1,4 +1,4 @@
-import type { GitHubConfig } from "./config";
+import type { GitHubConfig } from "./accounts";
 
 /**
  * Facts about this repository that several artifacts share, written once: the branch the

@@ -1,5 +1,5 @@
-import type { RepositoryFacts } from "../model/repository";
-import type { Problem } from "../validation/problems";
+import type { Problem } from "./problems";
+import type { RepositoryFacts } from "./repository";
 
 /**
  * How SSH reaches the host:
@@ -52,7 +52,7 @@ export interface MachineProps {
 
 /**
  * MachineProps with defaults applied, and the repository the host clones and deploys from
- * (constructs/model/repository.ts: the GitHub config's, never typed twice).
+ * (constructs/config/repository.ts: the GitHub config's, never typed twice).
  */
 export type Machine = Required<Omit<MachineProps, "dataDisk">> & {
   readonly dataDisk: Required<DataDiskProps>;

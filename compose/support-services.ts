@@ -1,28 +1,24 @@
-import type { ComposeService } from "../../compose/compose-spec";
-import { SUPPORT_IMAGES } from "../catalog/images";
-import { composeEscape, composeTiming, DEFAULT_HEALTH_TIMING } from "../model/health";
-import type { NetworkNode } from "../model/network-plan";
-import { backupRelay, relayStart } from "./backup-notify";
+import { NOTIFY_SECRET } from "../constructs/config/recovery";
+import { DEFAULT_HEALTH_TIMING } from "../constructs/model/health";
+import type { HostModel } from "../constructs/model/host-model";
+import { SUPPORT_IMAGES } from "../constructs/model/images";
+import type { NetworkNode } from "../constructs/model/network-plan";
+import { secretFileName } from "../constructs/model/secrets";
+import { backupRelay } from "../constructs/runtime/backup-notify";
+import { restarterPlan } from "../constructs/runtime/restarter";
+import { type DockerApiClient, RESTARTER, restarterApi, SOCKET_PROXY, supportNodes } from "../constructs/runtime/support";
+import { relayStart } from "./backup-relay";
+import type { ComposeService } from "./compose-spec";
 import {
   configHash,
   DOCKER_API_PORT,
   DOCKER_SOCKET_PATH,
-  type DockerApiClient,
   HAPROXY_CONFIG_PATH,
   proxyConfigFile,
   renderHaproxyConfig,
 } from "./docker-api-proxy";
-import type { Host } from "./host";
-import {
-  AUTOHEAL_LABEL,
-  eventsQuery,
-  NOTIFY_SECRET,
-  RESTART_STOP_SECONDS,
-  restarterPlan,
-  restarterScript,
-  unhealthyListQuery,
-} from "./restarter";
-import { secretFileName } from "./secrets";
+import { composeEscape, composeTiming } from "./healthcheck";
+import { restarterScript } from "./restarter-script";
 
 /** A host service that is not an app: no UI, no config dir, no user; only a job. */
 export interface SupportService {
@@ -33,60 +29,11 @@ export interface SupportService {
   readonly files?: ReadonlyMap<string, string>;
 }
 
-export const SOCKET_PROXY = "socket-proxy";
-export const RESTARTER = "restarter";
 /** The restarter's state (restart times for the back-off): a tmpfs, its root filesystem is read-only. */
 const RESTARTER_STATE = "/tmp/restarter";
 
-export {
-  containerName,
-  eventsQuery,
-  RESTART_STOP_SECONDS,
-  RESTARTER_INTERVAL_SECONDS,
-  restarterPlan,
-  restarterScript,
-  unhealthyListQuery,
-} from "./restarter";
-
 /**
- * What the restarter may ask the engine, derived from the model: its listing, a restart of
- * each container that carries the autoheal label (the apps with a healthcheck), by name, and the
- * engine's event stream filtered to this project's containers (never another project's). Nothing
- * else: no inspect (it hands out every container's environment), no create, no exec, no
- * container of another project, no version prefix, no other query.
- */
-export function restarterApi(host: Host): DockerApiClient {
-  const { restartable } = restarterPlan(host);
-  return {
-    client: RESTARTER,
-    proxy: SOCKET_PROXY,
-    calls: [
-      { method: "GET", path: "/_ping", why: "the proxy's own healthcheck: the engine answers" },
-      {
-        method: "GET",
-        path: "/containers/json",
-        query: unhealthyListQuery(host.name),
-        why: `the restarter's listing: unhealthy containers of ${host.name} labelled ${AUTOHEAL_LABEL}=true`,
-      },
-      {
-        method: "GET",
-        path: "/events",
-        query: eventsQuery(host.name),
-        why: `the restarter's event stream: ${host.name}'s containers dying, starting, changing health`,
-        stream: true,
-      },
-      ...restartable.map((name) => ({
-        method: "POST" as const,
-        path: `/containers/${name}/restart`,
-        query: `t=${RESTART_STOP_SECONDS}`,
-        why: `restart ${name} when it is unhealthy`,
-      })),
-    ],
-  };
-}
-
-/**
- * A client's Docker API proxy: HAProxy with the generated rules (constructs/host/docker-api-proxy.ts).
+ * A client's Docker API proxy: HAProxy with the generated rules (compose/docker-api-proxy.ts).
  * It runs as root only because the engine's socket is root's (mode 0660); with every capability
  * dropped, root can open the socket it owns and nothing more. Root filesystem read-only.
  */
@@ -116,19 +63,20 @@ function proxyService(api: DockerApiClient, config: string): ComposeService {
  * - socket-proxy: the restarter's Docker API proxy (the only container that mounts the socket);
  * - restarter: restarts unhealthy containers (the engine itself never does) as soon as the
  *   engine reports them, and the VPN gateway's apps as soon as the engine restarted the gateway
- *   (they would be left in its dead namespace); see constructs/host/restarter.ts.
+ *   (they would be left in its dead namespace); see constructs/runtime/restarter.ts.
  * The monitor gets no proxy: it checks apps over HTTP, and each container's health is already
  * its healthcheck, acted on by the restarter.
  */
-export function supportServices(host: Host): SupportService[] {
+export function supportServices(host: HostModel): SupportService[] {
   const api = restarterApi(host);
   const config = renderHaproxyConfig(api);
   const relay = backupRelay(host, RESTARTER);
+  const nodes = supportNodes(host);
   return [
     {
       name: SOCKET_PROXY,
       service: proxyService(api, config),
-      node: { name: SOCKET_PROXY, talksTo: [], outside: false },
+      node: nodes[0] as NetworkNode,
       files: new Map([[proxyConfigFile(api), config]]),
     },
     {
@@ -154,8 +102,7 @@ export function supportServices(host: Host): SupportService[] {
         pids_limit: 64,
         depends_on: { [SOCKET_PROXY]: { condition: "service_healthy" } },
       },
-      // Out to the internet only to post notifications, when the config names a channel.
-      node: { name: RESTARTER, talksTo: [SOCKET_PROXY], outside: host.recovery.notify !== undefined },
+      node: nodes[1] as NetworkNode,
     },
   ];
 }

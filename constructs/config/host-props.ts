@@ -1,9 +1,6 @@
-import type { BackupBucketOptions } from "../cloudflare/backup-bucket";
-import type { ServiceTokenOptions } from "../cloudflare/service-tokens";
-import type { SshOptions } from "../cloudflare/ssh-access";
-import type { MachineProps } from "../host/machine";
-import type { RecoveryOptions } from "../host/restarter";
-import type { ImagePolicy } from "../validation/app-props";
+import type { MachineProps } from "./machine";
+import type { BackupBucketOptions, ImagePolicy, ServiceTokenOptions, SshOptions } from "./options";
+import type { RecoveryOptions } from "./recovery";
 
 /**
  * What a config declares about one host (the first host's props also carry the account and
@@ -62,7 +59,7 @@ export interface HostProps {
   readonly serviceTokens: Readonly<Record<string, ServiceTokenOptions>>;
   /** SSH to the host through the tunnel. @default ssh.<domain> to host.docker.internal:22 */
   readonly ssh?: SshOptions;
-  /** The restarter's back-off and every container's log cap (constructs/host/restarter.ts). @default their defaults */
+  /** The restarter's back-off and every container's log cap (constructs/config/recovery.ts). @default their defaults */
   readonly recovery?: RecoveryOptions;
 }
 

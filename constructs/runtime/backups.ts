@@ -1,44 +1,7 @@
+import type { AppModel, HostModel } from "../model/host-model";
 import type { BackupRole } from "../model/roles";
-import type { Problem } from "../validation/problems";
 import { backupRelay, kopiaNotifyCommand } from "./backup-notify";
-import type { Host } from "./host";
-import type { ServarrApp } from "./servarr-app";
-import { RESTARTER } from "./support-services";
-
-/** How many snapshots of each age Kopia keeps (its `--keep-*` policy flags). */
-export interface BackupRetention {
-  readonly latest: number;
-  readonly hourly: number;
-  readonly daily: number;
-  readonly weekly: number;
-  readonly monthly: number;
-  readonly annual: number;
-}
-
-export interface BackupPolicy {
-  /** Local times (HH:MM, the host's time zone) at which every config dir is snapshotted. */
-  readonly snapshotTimes: readonly string[];
-  readonly retention: BackupRetention;
-}
-
-export const DEFAULT_BACKUP_POLICY: BackupPolicy = {
-  snapshotTimes: ["03:30"],
-  retention: { latest: 10, hourly: 0, daily: 14, weekly: 8, monthly: 12, annual: 2 },
-};
-
-/** A policy as the config writes it: each unset field is DEFAULT_BACKUP_POLICY's. */
-export interface BackupPolicyOptions {
-  readonly snapshotTimes?: readonly string[];
-  readonly retention?: Partial<BackupRetention>;
-}
-
-/** The one place the backup policy's defaults are applied (Role.backup()). */
-export function resolveBackupPolicy(options: BackupPolicyOptions = {}): BackupPolicy {
-  return {
-    snapshotTimes: options.snapshotTimes ?? DEFAULT_BACKUP_POLICY.snapshotTimes,
-    retention: { ...DEFAULT_BACKUP_POLICY.retention, ...options.retention },
-  };
-}
+import { RESTARTER } from "./support";
 
 /** One app's config dir as the backup app sees it. */
 export interface BackupSource {
@@ -48,42 +11,21 @@ export interface BackupSource {
   readonly containerDir: string;
 }
 
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-/** Problems of a resolved policy, reported under `field` (the role's `role.policy`). */
-export function backupPolicyProblems(policy: BackupPolicy, field: string): Problem[] {
-  const problems: Problem[] = [];
-  if (policy.snapshotTimes.length === 0) problems.push({ field: `${field}.snapshotTimes`, value: [], allowed: "at least one HH:MM time" });
-  policy.snapshotTimes.forEach((t, i) => {
-    if (!TIME.test(t)) problems.push({ field: `${field}.snapshotTimes[${i}]`, value: t, allowed: "a 24-hour time HH:MM, e.g. 03:30" });
-  });
-  for (const [k, v] of Object.entries(policy.retention))
-    if (!(Number.isInteger(v) && v >= 0 && v <= 10000))
-      problems.push({ field: `${field}.retention.${k}`, value: v, allowed: "an integer from 0 to 10000" });
-  if (Object.values(policy.retention).every((v) => v === 0))
-    problems.push({
-      field: `${field}.retention`,
-      value: policy.retention,
-      allowed: "at least one non-zero count (else nothing is kept)",
-    });
-  return problems;
-}
-
 /** The name Kopia gives an app's source: the fixed identity of the jobs (user = the backup app, host = the host) and its path. */
-export function backupSourceName(host: Host, kopia: ServarrApp, source: BackupSource): string {
+export function backupSourceName(host: HostModel, kopia: AppModel, source: BackupSource): string {
   return `${kopia.name}@${host.name}:${source.containerDir}`;
 }
 
 /** Every app's config dir except the backup app's own (its repository config holds no app state). */
-export function backupSources(host: Host): BackupSource[] {
+export function backupSources(host: HostModel): BackupSource[] {
   const backup = host.appWithRole("backup");
   return host.apps
     .filter((a) => a !== backup && a.configDir !== undefined)
     .map((a) => ({ app: a.name, hostDir: a.configDir as string, containerDir: `/sources/${a.name}` }));
 }
 
-/** The backup app with its resolved role (Host.appWithRole("backup")). */
-export type BackupApp = ServarrApp & { readonly role: BackupRole };
+/** The backup app with its resolved role (HostModel.appWithRole("backup")). */
+export type BackupApp = AppModel & { readonly role: BackupRole };
 
 /** A one-shot job around the Kopia server, run as the compose service `<backup app>-<job>`. */
 export interface BackupJob {
@@ -103,11 +45,11 @@ export interface BackupJob {
  * the network plan, the reserved names and restore.sh read this list:
  * `connect` connects to the R2 repository, `policy` writes the schedule and retention for every
  * source, `notify` points Kopia's error reports at the notification channel through the
- * restarter's relay (or removes that profile: constructs/host/backup-notify.ts); the server starts only after the jobs of every `up` succeeded. `create` (profile
+ * restarter's relay (or removes that profile: constructs/runtime/backup-notify.ts); the server starts only after the jobs of every `up` succeeded. `create` (profile
  * "init") creates the repository once on a new bucket. `restore` (profile "restore") is what
  * restore.sh runs (`compose run`, with the arguments and the target mount).
  */
-export function backupJobs(host: Host, kopia: BackupApp): BackupJob[] {
+export function backupJobs(host: HostModel, kopia: BackupApp): BackupJob[] {
   // Bucket and endpoint are the host's R2 backup bucket (plain values in the app's environment); the keys come from .env.
   const environment = kopia.declaredEnvironment;
   const storage = ["s3", `--bucket=${environment.KOPIA_S3_BUCKET}`, `--endpoint=${environment.KOPIA_S3_ENDPOINT}`, "--region=auto"];
@@ -141,7 +83,7 @@ export function backupJobs(host: Host, kopia: BackupApp): BackupJob[] {
 }
 
 /** The job restore.sh runs. */
-export function restoreJob(host: Host, kopia: BackupApp): BackupJob {
+export function restoreJob(host: HostModel, kopia: BackupApp): BackupJob {
   return backupJobs(host, kopia).find((j) => j.profile === "restore") as BackupJob;
 }
 
