@@ -1,4 +1,4 @@
-import { ENV_VALUE_OK_BASH, ENV_VALUE_RULE } from "../compose/deploy-gate";
+import { ENV_VALUE_OK_BASH, ENV_VALUE_RULE } from "../compose/render/host/deploy-gate";
 import { DEPLOY_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../constructs/config/repository";
 import type { Delivery } from "../constructs/github/delivery";
 import { CI_ACCESS_SECRETS } from "../constructs/github/deploy-secrets";

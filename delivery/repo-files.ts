@@ -1,4 +1,4 @@
-import { generatedMarker } from "../compose/render";
+import { generatedMarker } from "../compose/render/render";
 import type { GitHubConfig } from "../constructs/config/accounts";
 import { repositoryFacts } from "../constructs/config/repository";
 import { Delivery } from "../constructs/github/delivery";

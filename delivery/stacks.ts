@@ -1,4 +1,3 @@
-
 /** A stack planned and applied in Terraform Cloud: its workspace and synthesized directory. */
 export interface CloudStack {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { Document, isScalar, visit } from "yaml";
-import { renderYaml } from "../compose/render";
+import { renderYaml } from "../compose/render/render";
 import { ACTIONS } from "./actions";
 
 /** The subset of the GitHub Actions workflow syntax the generated workflows use. */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { generatedMarker } from "../compose/render";
+import { generatedMarker } from "../compose/render/render";
 
 /**
  * The manifest of generated files: every artifact registers its files (a host's bundle, the

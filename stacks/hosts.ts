@@ -5,7 +5,7 @@ import { assertNoProblems, DNS_LABEL, DNS_LABEL_ALLOWED, type Problem } from "..
 import { repositoryFacts } from "../constructs/config/repository";
 import { Delivery } from "../constructs/github/delivery";
 import { Host } from "../constructs/host/host";
-import { hostCollisionProblems } from "../constructs/validation/hosts";
+import { hostCollisionProblems } from "../constructs/host/validate-hosts";
 import type { MoreHostConfig, ServarrConfig } from "./config";
 
 /**

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { bundleDirOnHost } from "../constructs/config/layout";
-import { config } from "../servarr.config";
 import type { ServarrConfig } from "./config";
 import { generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "./setup";
 import { checkBootstrapInputs } from "./setup-check";
@@ -88,7 +87,8 @@ export function runSetup(
 if (require.main === module)
   process.exitCode = runSetup(
     process.argv.slice(2),
-    config,
+    // The user's config, loaded as main.ts loads it (the entry points sit above the config; stacks/ never imports it).
+    (require("../servarr.config") as { config: ServarrConfig }).config,
     process.env,
     (l) => console.log(l),
     (l) => console.error(l),

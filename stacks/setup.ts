@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ENV_VALUE_RULE, envValueOk } from "../compose/deploy-gate";
+import { ENV_VALUE_RULE, envValueOk } from "../compose/render/host/deploy-gate";
 import type { Host } from "../constructs/host/host";
 import type { TerraformJson } from "../delivery/stacks";
 import type { ServarrConfig } from "./config";

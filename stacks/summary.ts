@@ -60,7 +60,7 @@ function hostSummary(host: Host): string[] {
   ];
 }
 
-/** Every named reason for a refused-by-default request (constructs/model/least-privilege.ts): what the owner accepted. */
+/** Every named reason for a refused-by-default request (constructs/validation/least-privilege.ts): what the owner accepted. */
 export function exceptionSummary(host: Host): string[] {
   const rows = [
     ...host.apps.flatMap((app) => Object.entries(app.props.reasons).map(([risk, why]) => `  ${app.name}: ${risk}: ${why}`)),

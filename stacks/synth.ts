@@ -4,7 +4,8 @@ import path from "node:path";
 import { App } from "cdktf";
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 import type { IConstruct, IValidation } from "constructs";
-import { renderBundle } from "../compose/bundle";
+import { renderBundle } from "../compose/render/bundle";
+import { SOURCE_DIRS } from "../constructs/config/layout";
 import type { Host } from "../constructs/host/host";
 import { OWNED_REPO_DIRS, renderRepoFiles } from "../delivery/repo-files";
 import type { TerraformJson } from "../delivery/stacks";
@@ -98,7 +99,9 @@ function assertValid(app: App): void {
  * no longer renders goes (and with it a stale bundle the host could deploy).
  */
 function bundleDirs(bundleRoot: string, bundles: ReadonlyArray<{ dir: string }>): string[] {
-  const existing = existsSync(bundleRoot) ? readdirSync(bundleRoot, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+  const existing = existsSync(bundleRoot)
+    ? readdirSync(bundleRoot, { withFileTypes: true }).filter((d) => d.isDirectory() && !Object.hasOwn(SOURCE_DIRS, d.name))
+    : [];
   return [...new Set([...bundles.map((b) => b.dir), ...existing.map((d) => d.name)])];
 }
 

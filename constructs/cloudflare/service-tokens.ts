@@ -1,7 +1,7 @@
 import { ZeroTrustAccessServiceToken } from "@cdktf/provider-cloudflare/lib/zero-trust-access-service-token";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import type { ServiceTokenOptions } from "../config/options";
+import type { REQUIRED_SERVICE_TOKENS, ServiceTokenOptions } from "../config/options";
 import { assertNoProblems, type Problem } from "../config/problems";
 
 /** The provider's default token lifetime: one year. */
@@ -44,9 +44,6 @@ function rotationProblems(name: string, o: ServiceTokenOptions): Problem[] {
     });
   return problems;
 }
-
-/** The machine identities every host must declare: CI deploys over SSH, uptime checks. */
-export const REQUIRED_SERVICE_TOKENS = ["ci-deploy", "uptime-monitor"] as const;
 
 /** One Access service token: what a machine sends as CF-Access-Client-Id / CF-Access-Client-Secret. */
 export class MachineIdentity extends Construct {

@@ -1,8 +1,15 @@
 /** Where the host bundles live in the repository: one directory per host, named after it. */
 export const BUNDLE_ROOT = "compose";
 
-/** The host scripts' sources, beside the bundles (compose/scripts/): no host may take this name. */
+/** The host scripts' sources, beside the bundles (compose/scripts/). */
 export const SCRIPTS_DIR = "scripts";
+/** The bundle renderer's sources, beside the bundles (compose/render/). */
+export const RENDER_DIR = "render";
+/** Directories of compose/ that are sources, not bundles: no host may take these names, and synth never treats them as bundles. */
+export const SOURCE_DIRS: Readonly<Record<string, string>> = {
+  [SCRIPTS_DIR]: "the host scripts' sources",
+  [RENDER_DIR]: "the bundle renderer's sources",
+};
 
 /** A host's bundle directory relative to the repository root (compose/<host>). */
 export function bundlePath(hostName: string): string {

@@ -89,3 +89,6 @@ export interface DeliveryProps {
    */
   readonly healthTimeoutSeconds?: number;
 }
+
+/** The machine identities every host must declare: CI deploys over SSH, uptime checks. */
+export const REQUIRED_SERVICE_TOKENS = ["ci-deploy", "uptime-monitor"] as const;

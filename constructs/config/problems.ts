@@ -1,5 +1,3 @@
-import type { IConstruct } from "constructs";
-
 /**
  * One reason a configuration is rejected. Every message names the field, the bad value and
  * what is allowed; the construct path is added by whoever reports it (cdktf prefixes the
@@ -26,8 +24,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Throws one ConfigError listing every problem, so a user fixes them all in one round. */
-export function assertNoProblems(scope: IConstruct, problems: readonly Problem[]): void {
+/**
+ * Throws one ConfigError listing every problem, so a user fixes them all in one round. `scope`:
+ * where they are reported (a construct: its path prefixes the message).
+ */
+export function assertNoProblems(scope: { readonly node: { readonly path: string } }, problems: readonly Problem[]): void {
   if (problems.length > 0) throw new ConfigError(scope.node.path, problems);
 }
 

@@ -7,9 +7,9 @@ import type { AppKind } from "../model/app-traits";
 import type { Exposure } from "../model/exposure";
 import { type HealthProbe, type HealthTiming, healthRoutePath, healthTimingProblems } from "../model/health";
 import type { AppModel, AppRoute } from "../model/host-model";
-import { riskProblems } from "../model/least-privilege";
 import { type AppRole, roleProblems } from "../model/roles";
 import { serviceTokenProblems, validateAppProps } from "../validation/app-props";
+import { riskProblems } from "../validation/least-privilege";
 import type { Host } from "./host";
 
 /**

@@ -192,7 +192,7 @@ export interface ServarrAppProps {
    */
   readonly adminUi?: boolean;
   /**
-   * Named reasons for what is otherwise refused (constructs/model/least-privilege.ts RISKS), e.g.
+   * Named reasons for what is otherwise refused (constructs/validation/least-privilege.ts RISKS), e.g.
    * `{ "public-admin": "read-only demo instance" }`. Each is listed in the synth summary; a
    * reason for something the app does not ask for is an error.
    * @default none

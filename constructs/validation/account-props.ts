@@ -1,6 +1,6 @@
-import { REQUIRED_SERVICE_TOKENS } from "../cloudflare/service-tokens";
 import type { AccountProps } from "../config/accounts";
 import type { ServiceTokenOptions } from "../config/options";
+import { REQUIRED_SERVICE_TOKENS } from "../config/options";
 import { DNS_LABEL, labelProblem, type Problem } from "../config/problems";
 
 const HEX32 = /^[a-f0-9]{32}$/;

@@ -1,19 +1,21 @@
 import type { HostProps } from "../config/host-props";
-import { SCRIPTS_DIR } from "../config/layout";
+import { BUNDLE_ROOT, SOURCE_DIRS } from "../config/layout";
 import { type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "../config/options";
 import { DNS_LABEL, labelProblem, type Problem } from "../config/problems";
-import { isSystemPath } from "../model/least-privilege";
+import { isSystemPath } from "./least-privilege";
 
 /** The host's own fields; the account's (domain, Cloudflare ids, owners, tokens) are validate-account-props.ts's. */
 
 export function validateHostProps(name: string, props: HostProps): Problem[] {
   const problems: Array<Problem | undefined> = [
     labelProblem("name", name),
-    name === SCRIPTS_DIR
+    Object.hasOwn(SOURCE_DIRS, name)
       ? {
           field: "name",
           value: name,
-          allowed: `a name other than "${SCRIPTS_DIR}" (compose/${SCRIPTS_DIR}/ holds the host scripts' sources)`,
+          allowed: `a name other than ${Object.keys(SOURCE_DIRS)
+            .map((d) => `"${d}"`)
+            .join(" and ")} (${BUNDLE_ROOT}/${name}/ holds ${SOURCE_DIRS[name]})`,
         }
       : undefined,
     ...backupBucketProblems(props.cloudflare.backupBucket),

@@ -5,12 +5,12 @@ import { type AddressInfo, createConnection, createServer as createTcpServer } f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { relayHandler, relayStart } from "../../compose/backup-relay";
-import { composeProject } from "../../compose/project";
+import { relayHandler, relayStart } from "../../compose/render/host/backup-relay";
+import { composeProject } from "../../compose/render/project/project";
 import { type BackupRelay, kopiaNotifyCommand, RELAY_PATH } from "../../constructs/runtime/backup-notify";
 import { RESTARTER } from "../../constructs/runtime/support";
 import type { ServarrConfig } from "../../stacks/config";
-import { kopiaFailureReport, kopiaWebhookRequest } from "../e2e/kopia-report";
+import { kopiaFailureReport, kopiaWebhookRequest } from "../e2e/checks/kopia-report";
 import { FIXTURES } from "../fixtures";
 import { localReceiver } from "../local-receiver";
 import { type Captured, spawnCapture } from "../spawn-capture";

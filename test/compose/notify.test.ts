@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { notifyFunction } from "../../compose/restarter-script";
+import { notifyFunction } from "../../compose/render/host/restarter-script";
 import { localReceiver } from "../local-receiver";
 import { type Captured, spawnCapture } from "../spawn-capture";
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { restarterScript } from "../../compose/restarter-script";
+import { restarterScript } from "../../compose/render/host/restarter-script";
 import { eventsQuery } from "../../constructs/runtime/restarter";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-restarter-loop-"));

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderBundle } from "../../compose/bundle";
-import { RESTORE_EXIT, restoreTargets } from "../../compose/restore-script";
+import { renderBundle } from "../../compose/render/bundle";
+import { RESTORE_EXIT, restoreTargets } from "../../compose/render/host/restore-script";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
 

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderBundle } from "../../compose/bundle";
-import { renderAssignment } from "../../compose/shell";
+import { renderBundle } from "../../compose/render/bundle";
+import { renderAssignment } from "../../compose/render/shell";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
 

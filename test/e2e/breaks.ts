@@ -1,4 +1,4 @@
-import type { ComposeFile } from "../../compose/compose-spec";
+import type { ComposeFile } from "../../compose/render/project/compose-spec";
 import type { Plan } from "./plan";
 
 /** Broken promises planted on purpose: the checks fed with them must fail. */

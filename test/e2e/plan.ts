@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
+import type { ComposeFile, ComposeService } from "../../compose/render/project/compose-spec";
 import type { Host } from "../../constructs/host/host";
 import type { TerraformJson } from "../../delivery/stacks";
 

@@ -1,4 +1,4 @@
-import type { CheckResult } from "./checks";
+import type { CheckResult } from "./checks/checks";
 
 /** Prints the run's one summary line (PASS/FAIL, counts, seconds) and returns its exit code. */
 export function summarize(label: string, results: readonly CheckResult[], started: number): number {

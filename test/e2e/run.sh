@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run test:e2e [-- --break ingress-port|extra-network]`: proves the generated compose
-# project on a real Docker engine with busybox stand-ins (checks in test/e2e/checks.ts).
+# project on a real Docker engine with busybox stand-ins (checks in test/e2e/checks/).
 # Needs root. Everything it starts is removed on exit, even on failure.
 #
 # The engine runs in its own network namespace, with Docker's iptables rules on (they are

@@ -1,5 +1,5 @@
-import type { ComposeFile } from "../../compose/compose-spec";
-import type { CheckResult } from "./checks";
+import type { ComposeFile } from "../../compose/render/project/compose-spec";
+import type { CheckResult } from "./checks/checks";
 import { docker, type Project } from "./docker";
 
 /**

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { composeProject } from "../../compose/project";
+import { composeProject } from "../../compose/render/project/project";
 import { eventsQuery, unhealthyListQuery } from "../../constructs/runtime/restarter";
 import { restarterApi } from "../../constructs/runtime/support";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
+import { proxyCalls } from "./checks/proxy";
 import { buildPlan } from "./plan";
-import { proxyCalls } from "./proxy";
 import { standInProject } from "./standin";
 
 // The parts of the e2e harness that need no engine: what it expects and what it runs.

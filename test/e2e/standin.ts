@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
-import { HAPROXY_CONFIG_PATH } from "../../compose/docker-api-proxy";
+import type { ComposeFile, ComposeService } from "../../compose/render/project/compose-spec";
+import { HAPROXY_CONFIG_PATH } from "../../compose/render/project/docker-api-proxy";
 import { healthcheckUrls, localProbePorts, longRunning, type Plan } from "./plan";
 
 export interface StandInOptions {

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderBundle } from "../../compose/bundle";
-import { ENV_BLOCK_END, ENV_BLOCK_START, ENV_VALUE_OK_BASH, envValueOk } from "../../compose/deploy-gate";
+import { renderBundle } from "../../compose/render/bundle";
+import { ENV_BLOCK_END, ENV_BLOCK_START, ENV_VALUE_OK_BASH, envValueOk } from "../../compose/render/host/deploy-gate";
 import { FIXTURES } from "../fixtures";
 import { synth } from "../support";
 

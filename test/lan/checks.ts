@@ -1,4 +1,4 @@
-import type { CheckResult } from "../e2e/checks";
+import type { CheckResult } from "../e2e/checks/checks";
 import type { CrossHostRelation } from "./plan";
 import { describe, nft, type Origin, type Outcome, probe } from "./probe";
 

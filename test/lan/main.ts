@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp } from "../../stacks/synth";
-import type { CheckResult } from "../e2e/checks";
+import type { CheckResult } from "../e2e/checks/checks";
 import { readCompose } from "../e2e/plan";
 import { runMain, summarize } from "../e2e/run-checks";
 import { controls, declared, type Expectation, probeAll } from "./checks";

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { ComposeFile } from "../../compose/compose-spec";
-import { renderYaml } from "../../compose/render";
+import type { ComposeFile } from "../../compose/render/project/compose-spec";
+import { renderYaml } from "../../compose/render/render";
 import { readCompose } from "../e2e/plan";
 import type { RunHost } from "./checks";
 import type { LanPlan, topology } from "./plan";

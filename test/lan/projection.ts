@@ -1,4 +1,4 @@
-import type { ComposeFile, ComposeService } from "../../compose/compose-spec";
+import type { ComposeFile, ComposeService } from "../../compose/render/project/compose-spec";
 import { localProbePorts, type Position } from "../e2e/plan";
 import { type StandInOptions, type StandInProject, standInProject } from "../e2e/standin";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderBundle } from "../../compose/bundle";
-import { composeProject } from "../../compose/project";
+import { renderBundle } from "../../compose/render/bundle";
+import { composeProject } from "../../compose/render/project/project";
 import * as catalog from "../../constructs/catalog";
 import { ServarrApp } from "../../constructs/host/servarr-app";
 import { appUrl } from "../../constructs/model/app-url";

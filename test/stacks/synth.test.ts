@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderBundle } from "../../compose/bundle";
+import { renderBundle } from "../../compose/render/bundle";
 import { ServarrApp } from "../../constructs/host/servarr-app";
 import { Exposure } from "../../constructs/model/exposure";
 import type { ServarrConfig } from "../../stacks/config";

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import { renderBundle } from "../../compose/bundle";
+import { renderBundle } from "../../compose/render/bundle";
 import type { Host } from "../../constructs/host/host";
 
 /** The real tools the any-config checks run, and the files they read (split from checks.ts). */
