@@ -20,7 +20,7 @@ export interface Integrations {
 /**
  * GitHub and Google Cloud around the hosts. Called after every app is declared: the GitHub
  * secrets are the account's and every host's complete lists (each host's under its GitHub
- * names, constructs/host/secrets.ts) and the uptime checks cover every host's hostnames.
+ * names, constructs/github/secrets.ts) and the uptime checks cover every host's hostnames.
  * Credentials come from the workspace's environment (GITHUB_TOKEN, GOOGLE_CREDENTIALS).
  */
 export function addIntegrations(scope: Construct, config: ServarrConfig, account: Account, hosts: readonly Host[]): Integrations {

@@ -5,7 +5,7 @@ import { Construct, type Node } from "constructs";
 import type { AccountProps } from "../config/accounts";
 import { assertNoProblems } from "../config/problems";
 import { CI_ACCESS_SECRETS } from "../github/deploy-secrets";
-import { HostSecrets } from "../host/secrets";
+import { HostSecrets } from "../github/secrets";
 import type { HostModel } from "../model/host-model";
 import { accountProblems } from "../validation/account-props";
 import { AccessControl } from "./access-control";

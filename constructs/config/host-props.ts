@@ -68,7 +68,7 @@ export interface HostOptions {
   /**
    * Unset for the first host (today's names: ssh.<domain>, TUNNEL_TOKEN, tunnel_token); the
    * host's name for every other one: ssh-<host>.<domain>, GitHub secret <HOST>_TUNNEL_TOKEN,
-   * Terraform output <host>_tunnel_token (constructs/host/secrets.ts).
+   * Terraform output <host>_tunnel_token (constructs/github/secrets.ts).
    */
   readonly prefix?: string;
 }

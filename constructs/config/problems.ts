@@ -49,5 +49,8 @@ export function portProblem(field: string, port: number | undefined): Problem | 
 
 export function labelProblem(field: string, label: string | undefined): Problem | undefined {
   if (label === undefined) return undefined;
-  return DNS_LABEL.test(label) ? undefined : { field, value: label, allowed: DNS_LABEL_ALLOWED };
+  if (!DNS_LABEL.test(label)) return { field, value: label, allowed: DNS_LABEL_ALLOWED };
+  // A name is also a construct id, and the constructs library keeps a scope's children in a plain
+  // object: "constructor" is found there already (Object.prototype) and fails with a misleading error.
+  return label in Object.prototype ? { field, value: label, allowed: `${DNS_LABEL_ALLOWED}, other than "${label}"` } : undefined;
 }

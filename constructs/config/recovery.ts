@@ -26,7 +26,7 @@ export interface Notify {
 /** The host secret holding the notification URL. */
 export const NOTIFY_SECRET = "NOTIFY_URL";
 
-/** Where the restarter reads it: the Compose secret of the same name (constructs/host/secrets.ts secretFileName). */
+/** Where the restarter reads it: the Compose secret of the same name (constructs/github/secrets.ts secretFileName). */
 export const NOTIFY_SECRET_FILE = `/run/secrets/${NOTIFY_SECRET.toLowerCase()}`;
 
 export interface RecoveryOptions {

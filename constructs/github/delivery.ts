@@ -1,9 +1,13 @@
 import { Construct } from "constructs";
 import type { DeliveryProps } from "../config/options";
 import { assertNoProblems } from "../config/problems";
-import type { Host } from "../host/host";
+import type { HostModel } from "../model/host-model";
 import type { HostSecret } from "../model/secrets";
 import { DEPLOY_SECRETS } from "./deploy-secrets";
+import type { HostSecrets } from "./secrets";
+
+/** The host a deploy goes to: its construct (the Delivery is its child), machine, SSH hostname and secret list. */
+export type DeliveryHost = Construct & Pick<HostModel, "name" | "machine" | "ssh"> & { readonly secrets: HostSecrets };
 
 /**
  * How a host receives changes. The SSH login (the machine's deploy user, whose only command
@@ -17,12 +21,12 @@ export class Delivery extends Construct {
   readonly sshKnownHosts: HostSecret;
 
   /** The delivery of a host, if one was declared. */
-  static of(host: Host): Delivery | undefined {
+  static of(host: Construct): Delivery | undefined {
     return host.node.children.find((c): c is Delivery => c instanceof Delivery);
   }
 
   constructor(
-    readonly host: Host,
+    readonly host: DeliveryHost,
     id: string,
     props: DeliveryProps = {},
   ) {

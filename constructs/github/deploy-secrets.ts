@@ -1,4 +1,4 @@
-import type { HostSecrets } from "../host/secrets";
+import type { HostSecrets } from "./secrets";
 
 /**
  * What the deploy job needs besides the host's own secrets: the key it logs in with over SSH

@@ -4,8 +4,8 @@ import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitori
 import type { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { assertNoProblems, type Problem } from "../config/problems";
-import type { Host } from "../host/host";
 import { healthRoutePath } from "../model/health";
+import type { HostModel } from "../model/host-model";
 
 /** A Cloudflare Access service token, as Terraform expressions (sensitive). */
 export interface ServiceTokenCredentials {
@@ -62,7 +62,7 @@ export class UptimeMonitoring extends Construct {
   readonly checks: readonly MonitoringUptimeCheckConfig[];
 
   /** `hosts`: every host of the config; the first names the alert (the config's name). */
-  constructor(scope: Construct, id: string, hosts: readonly Host[], props: UptimeMonitoringProps) {
+  constructor(scope: Construct, id: string, hosts: readonly HostModel[], props: UptimeMonitoringProps) {
     super(scope, id);
     const name = hosts[0]?.name ?? id;
     const results = hosts.map(uptimeTargets);
@@ -168,7 +168,7 @@ function address(resource: TerraformResource): string {
  * A path-restricted hostname is probed only when the health path falls inside its paths;
  * otherwise the app must have another hostname that is probed, or the config is rejected.
  */
-export function uptimeTargets(host: Host): { targets: UptimeTarget[]; problems: Problem[] } {
+export function uptimeTargets(host: HostModel): { targets: UptimeTarget[]; problems: Problem[] } {
   const targets: UptimeTarget[] = [];
   const problems: Problem[] = [];
   for (const app of host.apps) {

@@ -11,9 +11,10 @@ import type { ZoneHardening } from "../cloudflare/zone-hardening";
 import type { HostOptions, HostProps } from "../config/host-props";
 import { type Machine, resolveMachine, validateMachineProps } from "../config/machine";
 import type { ImagePolicy } from "../config/options";
-import { assertNoProblems, describeProblem } from "../config/problems";
+import { assertNoProblems, ConfigError, describeProblem, labelProblem } from "../config/problems";
 import { NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "../config/recovery";
 import type { RepositoryFacts } from "../config/repository";
+import { HostSecrets } from "../github/secrets";
 import { crossHostProblems } from "../model/cross-host";
 import type { AppModel, AppWithRole, HostModel } from "../model/host-model";
 import type { NetworkPlan } from "../model/network-plan";
@@ -22,7 +23,6 @@ import { type BackupSource, backupSources } from "../runtime/backups";
 import { hostNetworkPlan } from "../runtime/network";
 import { validateHostApps } from "../validation/host-apps";
 import { validateHostProps } from "../validation/host-props";
-import { HostSecrets } from "./secrets";
 
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
@@ -58,7 +58,7 @@ export class Host extends Construct implements HostModel {
    *   read from the GitHub config so the branch and URL are never typed twice.
    */
   constructor(scope: Construct, name: string, props: HostProps, account: Account, repository: RepositoryFacts, options: HostOptions = {}) {
-    super(scope, name);
+    super(scope, Host.checkedId(scope, name));
     this.name = name;
     this.domain = account.domain;
     this.timezone = props.timezone;
@@ -115,6 +115,13 @@ export class Host extends Construct implements HostModel {
         `${this.recovery.notify.kind} URL the host's notifications are posted to (topic and credentials included)`,
       );
     this.node.addValidation({ validate: () => [...validateHostApps(this), ...crossHostProblems(this)].map(describeProblem) });
+  }
+
+  /** The host's name as its construct id, refused first when it is not a label the construct tree can hold. */
+  private static checkedId(scope: Construct, name: string): string {
+    const label = labelProblem("name", name);
+    if (label) throw new ConfigError(`${scope.node.path}/${name}`, [label]);
+    return name;
   }
 
   /** Access for every host: the account's reusable policies (constructs/cloudflare/account.ts). */

@@ -1,7 +1,7 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { assertNoProblems, ConfigError } from "../config/problems";
+import { assertNoProblems, ConfigError, labelProblem } from "../config/problems";
 import { type ResolvedAppProps, resolveAppProps, type ServarrAppProps } from "../model/app-props";
 import type { AppKind } from "../model/app-traits";
 import type { Exposure } from "../model/exposure";
@@ -80,6 +80,8 @@ export class ServarrApp extends Construct implements AppModel {
   }
 
   private static uniqueId(host: Host, name: string): string {
+    const label = labelProblem("name", name);
+    if (label) throw new ConfigError(`${host.node.path}/${name}`, [label]);
     if (host.node.tryFindChild(name) !== undefined)
       throw new ConfigError(`${host.node.path}/${name}`, [
         { field: "name", value: name, allowed: "a name not used by another app or construct on this host" },

@@ -31,7 +31,7 @@ export interface HostSecret {
  */
 export const secretFileName = (name: string) => name.toLowerCase();
 
-/** The host's one list of secrets, as renderers read it (constructs/host/secrets.ts builds it). */
+/** The host's one list of secrets, as renderers read it (constructs/github/secrets.ts builds it). */
 export interface SecretList {
   readonly all: readonly HostSecret[];
   for(audience: SecretAudience): readonly HostSecret[];

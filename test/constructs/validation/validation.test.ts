@@ -227,8 +227,11 @@ describe("validation: each bad config stops synth with path, field, value and wh
     );
   });
 
-  it("accepts a host name that only a prototype lookup would match (constructor)", () => {
-    expect(() => synth({ ...exampleConfig, name: "constructor" })).not.toThrow();
+  it("refuses the name constructor (the construct tree keeps children in a plain object, where Object.prototype has it)", () => {
+    expect(() => synth({ ...exampleConfig, name: "constructor" })).toThrow(
+      /name: "constructor" is not allowed; allowed: .*other than "constructor"/,
+    );
+    expect(() => synth(withApp("constructor", {}))).toThrow(/name: "constructor" is not allowed; allowed: .*other than "constructor"/);
   });
 
   it("accepts the example config", () => {
