@@ -51,13 +51,18 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
   let bundles: Array<{ dir: string; files: ReadonlyMap<string, string> }>;
   let repoFiles: ReadonlyMap<string, string>;
   let hosts: Host[];
+  let stacks: Map<string, TerraformJson>;
   try {
-    const built = buildApp(config, staging);
+    const built = withoutTokenStackTraces(() => {
+      const { app, hosts } = buildApp(config, staging);
+      assertValid(app);
+      app.synth();
+      return { hosts };
+    });
     hosts = built.hosts;
-    assertValid(built.app);
-    built.app.synth();
     bundles = hosts.map((host) => ({ dir: host.name, files: renderBundle(host) }));
-    repoFiles = renderRepoFiles(hosts, readStacks(staging), config.github);
+    stacks = readStacks(staging);
+    repoFiles = renderRepoFiles(hosts, stacks, config.github);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     throw error;
@@ -75,7 +80,25 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
   const written = applyGeneratedFiles({ root: options.bundleRoot, files: bundleFiles, owned: bundleDirs(options.bundleRoot, bundles) });
   if (options.repoRoot !== undefined)
     written.push(...applyGeneratedFiles(repoManifest(options.repoRoot, options.bundleRoot, bundleFiles, repoFiles)));
-  return { stacks: readStacks(outdir), hosts, written };
+  return { stacks, hosts, written };
+}
+
+/**
+ * cdktf captures a full stack trace for every token it creates (cdktf 0.21
+ * lib/tokens/private/intrinsic.js: `creationStack = captureStackTrace()`, with
+ * `Error.stackTraceLimit` raised to MAX_SAFE_INTEGER in tokens/private/stack-trace.js) only to print
+ * it when a token cannot be resolved; formatting those frames was ~8 % of a synth's CPU. While
+ * the construct tree is built and synthesized, frames are not formatted (captureStackTrace then
+ * records none). Our errors are reported by message, never by stack (main.ts).
+ */
+function withoutTokenStackTraces<T>(build: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => "";
+  try {
+    return build();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { bundleDirOnHost } from "../../constructs/config/layout";
 import { Delivery } from "../../constructs/github/delivery";
 import type { Host } from "../../constructs/host/host";
 import type { HostModel } from "../../constructs/model/host-model";
+import { hostNetworkPlan } from "../../constructs/runtime/network";
 import { renderNetworksMarkdown } from "./diagram";
 import { deployGateData } from "./host/deploy-gate";
 import { type DeployScriptOptions, deployScriptData, deployStateDir, renderNotifyScript } from "./host/deploy-script";
@@ -26,10 +27,12 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
   };
   const restore = restoreData(host);
+  // One network plan for every file that reads it (compose.yaml, networks.md, firewall.nft).
+  const plan = hostNetworkPlan(host);
   const files = new Map([
-    ["compose.yaml", renderYaml(composeProject(host))],
+    ["compose.yaml", renderYaml(composeProject(host, plan))],
     [".env.example", renderEnvExample(host)],
-    ["networks.md", renderNetworksMarkdown(host)],
+    ["networks.md", renderNetworksMarkdown(host, plan)],
     [
       "bundle.env",
       renderBundleEnv([
@@ -43,7 +46,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ["setup.sh", bundledScript("setup.sh")],
     ["setup-lib.sh", bundledScript("setup-lib.sh")],
     ...renderSetupFiles(host),
-    ["firewall.nft", renderFirewall(host)],
+    ["firewall.nft", renderFirewall(host, plan)],
     ["deploy-gate.sh", bundledScript("deploy-gate.sh")],
     ["first-boot.sh", renderFirstBoot(host)],
     ...supportServices(host).flatMap((s) => [...(s.files ?? [])]),

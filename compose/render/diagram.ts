@@ -1,5 +1,6 @@
 import { linksInto, linksOf } from "../../constructs/model/cross-host";
 import type { HostModel } from "../../constructs/model/host-model";
+import type { NetworkPlan } from "../../constructs/model/network-plan";
 import { hostNetworkPlan } from "../../constructs/runtime/network";
 import { generatedMarker } from "./render";
 
@@ -8,8 +9,7 @@ import { generatedMarker } from "./render";
  * declared relation (a shared internal network), a dotted arrow to the internet per egress
  * network, and the VPN gateway's namespace as one box (its apps have no networks of their own).
  */
-export function networkDiagram(host: HostModel): string {
-  const plan = hostNetworkPlan(host);
+export function networkDiagram(host: HostModel, plan: NetworkPlan = hostNetworkPlan(host)): string {
   const gateway = host.appWithRole("vpn-gateway");
   const id = (name: string) => name.replaceAll("-", "_");
   const lines = ["flowchart LR", "  internet((internet))"];
@@ -33,8 +33,7 @@ export function networkDiagram(host: HostModel): string {
 }
 
 /** networks.md in the bundle: the diagram with a short legend. */
-export function renderNetworksMarkdown(host: HostModel): string {
-  const plan = hostNetworkPlan(host);
+export function renderNetworksMarkdown(host: HostModel, plan: NetworkPlan = hostNetworkPlan(host)): string {
   return [
     generatedMarker("<!--").concat(" -->"),
     `# Network zones of ${host.name}`,
@@ -45,7 +44,7 @@ export function renderNetworksMarkdown(host: HostModel): string {
     `Services with no line between them share no network. ${plan.networks.length} networks in all.`,
     "",
     "```mermaid",
-    networkDiagram(host),
+    networkDiagram(host, plan),
     "```",
     "",
   ].join("\n");

@@ -1,9 +1,9 @@
 import { ActionsEnvironmentSecret } from "@cdktf/provider-github/lib/actions-environment-secret";
 import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
 import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
-import { BranchProtection } from "@cdktf/provider-github/lib/branch-protection";
+import type * as BranchProtectionModule from "@cdktf/provider-github/lib/branch-protection";
 import { Repository } from "@cdktf/provider-github/lib/repository";
-import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
+import type * as RulesetModule from "@cdktf/provider-github/lib/repository-ruleset";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { BranchProtectionKind, GitHubConfig } from "../config/accounts";
@@ -122,7 +122,9 @@ export class GitHubRepo extends Construct {
   }
 
   private protect(kind: BranchProtectionKind): void {
+    // Each protection's binding is loaded only when the config chooses it (100-450 kB of JavaScript each).
     if (kind === "ruleset") {
+      const { RepositoryRuleset } = require("@cdktf/provider-github/lib/repository-ruleset") as typeof RulesetModule;
       new RepositoryRuleset(this, "default-branch", {
         name: "default branch: approved pull requests with a passing plan",
         repository: this.repository.name,
@@ -150,6 +152,7 @@ export class GitHubRepo extends Construct {
         },
       });
     } else if (kind === "branch-protection") {
+      const { BranchProtection } = require("@cdktf/provider-github/lib/branch-protection") as typeof BranchProtectionModule;
       new BranchProtection(this, "default-branch", {
         repositoryId: this.repository.nodeId,
         pattern: this.defaultBranch,

@@ -1,5 +1,6 @@
 import { TUNNEL_BRIDGE } from "../../../constructs/config/machine";
 import type { HostModel } from "../../../constructs/model/host-model";
+import type { NetworkPlan } from "../../../constructs/model/network-plan";
 import { hostNetworkPlan } from "../../../constructs/runtime/network";
 import { generatedMarker } from "../render";
 import { crossHostFirewall } from "./firewall-cross-host";
@@ -65,17 +66,17 @@ const DOCKER_IFACES = ["docker0", "br-*", TUNNEL_BRIDGE];
 const CONTAINER_IFACES = [...DOCKER_IFACES, "lan-*"];
 
 /** The bridge SSH through the tunnel arrives on: the connector's own egress network, when there is one. */
-export function tunnelBridge(host: HostModel): string | undefined {
+export function tunnelBridge(host: HostModel, plan: NetworkPlan = hostNetworkPlan(host)): string | undefined {
   const connector = host.appWithRole("tunnel-connector");
-  return connector && hostNetworkPlan(host).networks.some((n) => n.name === `${connector.name}-egress`) ? TUNNEL_BRIDGE : undefined;
+  return connector && plan.networks.some((n) => n.name === `${connector.name}-egress`) ? TUNNEL_BRIDGE : undefined;
 }
 
 /** firewall.nft: the host's own nftables table, default deny inbound; setup.sh loads it. */
-export function renderFirewall(host: HostModel): string {
+export function renderFirewall(host: HostModel, plan: NetworkPlan = hostNetworkPlan(host)): string {
   const m = host.machine;
   const lan = m.lanCidr;
   const ports = lanPorts(host);
-  const bridge = tunnelBridge(host);
+  const bridge = tunnelBridge(host, plan);
   const cross = crossHostFirewall(host);
   const ssh = [
     ...(m.sshFrom === "lan" ? [`    ip saddr ${lan} tcp dport 22 accept comment "ssh from the LAN"`] : []),

@@ -1,6 +1,7 @@
 import { TUNNEL_BRIDGE } from "../../../constructs/config/machine";
 import { crossHostPorts, egressBridges, lanBridge, vpnOutboundSubnets } from "../../../constructs/model/cross-host";
 import type { HostModel } from "../../../constructs/model/host-model";
+import type { NetworkPlan } from "../../../constructs/model/network-plan";
 import { secretFileName } from "../../../constructs/model/secrets";
 import { hostNetworkPlan } from "../../../constructs/runtime/network";
 import { composeLogging } from "../host/restarter-script";
@@ -10,8 +11,8 @@ import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec
 import { supportServices } from "./support-services";
 
 /** The compose project of a host, read from its model: apps, support services, backup jobs, networks, secrets. */
-export function composeProject(host: HostModel): ComposeFile {
-  const plan = hostNetworkPlan(host);
+/** `plan`: the host's network plan, when the caller already derived it (one per bundle). */
+export function composeProject(host: HostModel, plan: NetworkPlan = hostNetworkPlan(host)): ComposeFile {
   const services: Record<string, ComposeService> = Object.fromEntries(host.apps.map((a) => [a.name, appService(a, plan)]));
   for (const s of supportServices(host)) {
     const networks = plan.networksOf(s.name);
