@@ -7,6 +7,7 @@ import { CI_ACCESS_SECRETS } from "./deploy-secrets";
 import { GoogleIdentityProvider } from "./google-idp";
 import type { Host } from "./host";
 import { HostSecrets } from "./host-secrets";
+import { accountPlaceholderProblems } from "./placeholders";
 import { assertNoProblems } from "./problems";
 import { type ServiceTokenOptions, ServiceTokens } from "./service-tokens";
 import { accountProblems } from "./validate-account-props";
@@ -58,7 +59,7 @@ export class Account extends Construct {
 
   constructor(scope: Construct, id: string, props: AccountProps) {
     super(scope, id);
-    assertNoProblems(this, accountProblems(props));
+    assertNoProblems(this, [...accountProblems(props), ...accountPlaceholderProblems(props)]);
     this.name = props.name;
     this.domain = props.domain;
     this.owners = props.owners;

@@ -11,6 +11,7 @@ import { type Machine, resolveMachine, validateMachineProps } from "./host-machi
 import type { HostOptions, HostProps } from "./host-props";
 import { HostSecrets } from "./host-secrets";
 import { type NetworkNode, NetworkPlan } from "./network-plan";
+import { machinePlaceholderProblems } from "./placeholders";
 import { assertNoProblems, describeProblem } from "./problems";
 import type { RepositoryFacts } from "./repository";
 import { NOTIFY_SECRET, type Recovery, recoveryProblems, resolveRecovery } from "./restarter";
@@ -75,6 +76,7 @@ export class Host extends Construct {
     assertNoProblems(this, [
       ...validateHostProps(name, props),
       ...validateMachineProps(props.machine, props),
+      ...machinePlaceholderProblems(account.domain, props.machine),
       ...recoveryProblems(props.recovery),
     ]);
     this.machine = resolveMachine(props.machine, repository);

@@ -1,49 +1,61 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { bundleDirOnHost } from "../compose/paths";
-import { config } from "../servarr.config";
 import type { ServarrConfig } from "./config";
 import { generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "./setup";
+import { addressArgument, type ParsedStep, parseStep, portArgument, UsageError } from "./setup-args";
 import { checkBootstrapInputs } from "./setup-check";
+import { initConfig } from "./setup-init";
+import { checkReadableFile, checkWritableDir, checkWritableFile } from "./setup-paths";
 
 /** Where setup keeps what it generates on the owner's machine (git-ignored). */
 export const SETUP_DIR = ".servarr";
 
-const USAGE = `usage: npm run setup -- <step>
+export const USAGE = `usage: npm run setup -- <step>
+  init --from <example> [--force]       servarr.config.ts from an example (examples/*.config.ts), imports fixed; --force replaces an existing one
   deploy-key [--dir ${SETUP_DIR}]        new ed25519 key pair for the deploy user; prints the public line for machine.deployKeys
   known-hosts <address> [--port 22] [--host <name>]   the known_hosts line for the host's SSH hostname, scanned at its LAN address
   check                                 every bootstrap input (TF_VAR_*) is set and has the right shape; prints no value
   env --outputs <file> [--out <file>] [--host <name>]   the first .env for a manual start, from the servarr workspace's outputs and your TF_VAR_* inputs
+  help                                  this text
   (--host: a host of \`hosts\` in the config; default the first host)`;
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+/** The repository root (this file runs from dist/stacks/ or, in tests, stacks/). */
+const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
+
+const text = (values: ParsedStep["values"], name: string) => values[name] as string | undefined;
 
 /** Runs one step; returns the exit code. Output goes through `print` (stdout) and `fail` (stderr). */
 export function runSetup(
   args: string[],
-  cfg: ServarrConfig,
+  cfg: ServarrConfig | (() => ServarrConfig),
   env: NodeJS.ProcessEnv,
   print: (line: string) => void,
   fail: (line: string) => void,
 ): number {
-  const [step, ...rest] = args;
+  const config = () => (typeof cfg === "function" ? cfg() : cfg);
   try {
+    const { step, values, positionals } = parseStep(args);
+    if (step === "help") {
+      print(USAGE);
+      return 0;
+    }
+    if (step === "init") {
+      for (const line of initConfig(ROOT, text(values, "from"), values.force === true)) print(line);
+      return 0;
+    }
     if (step === "deploy-key") {
-      const dir = option(rest, "--dir") ?? SETUP_DIR;
-      const line = generateDeployKey(dir, `${cfg.name}-deploy`);
+      const dir = checkWritableDir("--dir", text(values, "dir") ?? SETUP_DIR);
+      const line = generateDeployKey(dir, `${config().name}-deploy`);
       print(`private key: ${path.join(dir, "deploy_key")} (mode 0600; it becomes TF_VAR_ssh_private_key)`);
       print("add this line to machine.deployKeys in servarr.config.ts:");
       print(`  "${line}",`);
       return 0;
     }
     if (step === "known-hosts") {
-      const address = rest.find((a, i) => !a.startsWith("--") && rest[i - 1] !== "--port" && rest[i - 1] !== "--host");
-      const port = Number(option(rest, "--port") ?? 22);
-      if (!address || !Number.isInteger(port) || port < 1 || port > 65535) throw new SetupError([USAGE]);
-      const model = loadModel(cfg, option(rest, "--host"));
+      const address = addressArgument(step, positionals[0], "192.168.1.10");
+      const port = portArgument(step, text(values, "port"), 22);
+      const model = loadModel(config(), text(values, "host"));
       const hostname = model.host.ssh.hostname;
       const line = knownHostsLine(hostname, address, port);
       print(line);
@@ -56,39 +68,63 @@ export function runSetup(
       return 0;
     }
     if (step === "check") {
-      const results = checkBootstrapInputs(loadModel(cfg), env);
+      const results = checkBootstrapInputs(loadModel(config()), env);
       for (const r of results)
         (r.problem ? fail : print)(`${r.problem ? "problem" : "ok     "} ${r.input}${r.problem ? `: ${r.problem}` : ""}`);
       const bad = results.filter((r) => r.problem).length;
       (bad ? fail : print)(bad ? `${bad} of ${results.length} inputs need attention` : `all ${results.length} bootstrap inputs look right`);
       return bad ? 1 : 0;
     }
-    if (step === "env") {
-      const outputsFile = option(rest, "--outputs");
-      if (!outputsFile) throw new SetupError([USAGE]);
-      const model = loadModel(cfg, option(rest, "--host"));
-      const out = option(rest, "--out") ?? path.join(SETUP_DIR, `${model.host.name}.env`);
-      const names = writeFirstEnv(model, readOutputs(readFileSync(outputsFile, "utf8")), env, out);
-      print(`wrote ${out} (mode 0600): ${names.join(" ")}`);
-      print(`copy it to the host as ${bundleDirOnHost(model.host)}/.env (root, 0600), then: docker compose up -d`);
-      return 0;
-    }
-    fail(USAGE);
-    return 2;
+    // env
+    const outputsFile = text(values, "outputs");
+    if (outputsFile === undefined)
+      throw new UsageError("env: --outputs <file> is missing (terraform output -json of the servarr workspace, saved to a file)");
+    const outputsPath = checkReadableFile("--outputs", outputsFile);
+    const outGiven = text(values, "out");
+    if (outGiven !== undefined) checkWritableFile("--out", outGiven);
+    const model = loadModel(config(), text(values, "host"));
+    const out = outGiven ?? path.join(SETUP_DIR, `${model.host.name}.env`);
+    if (outGiven === undefined) checkWritableFile("--out", out);
+    const names = writeFirstEnv(model, readOutputs(readFileSync(outputsPath, "utf8")), env, out);
+    print(`wrote ${out} (mode 0600): ${names.join(" ")}`);
+    for (const line of envNextSteps(model.host, out)) print(line);
+    return 0;
   } catch (error) {
-    if (error instanceof SetupError) {
-      for (const p of error.problems) fail(`servarr setup: ${p}`);
-      fail("nothing was written.");
-      return 1;
-    }
-    throw error;
+    return reportFailure(error, fail);
   }
+}
+
+/** The README's step 8: the first start goes through the deploy gate, from the LAN this once. */
+export function envNextSteps(host: Parameters<typeof bundleDirOnHost>[0], out: string): string[] {
+  const gate = `${bundleDirOnHost(host)}/deploy-gate.sh`;
+  return [
+    `next (README, First-time setup, step 8): copy it to the host (scp ${out} <ownerUser>@<lanAddress>:), then on the host:`,
+    `  sudo ${gate} <commit of the default branch> < ${path.basename(out)} && shred -u ${path.basename(out)}`,
+    "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy",
+  ];
+}
+
+/** One line per failure, never a stack: usage and path errors exit 2, a refused step 1. */
+function reportFailure(error: unknown, fail: (line: string) => void): number {
+  if (error instanceof UsageError) {
+    fail(`servarr setup: ${error.message}${error.message.includes("npm run setup") ? "" : " (npm run setup -- help)"}`);
+    return 2;
+  }
+  if (error instanceof SetupError) {
+    if (error.problems.length === 1) fail(`servarr setup: ${error.problems[0]}; nothing was written.`);
+    else for (const line of [...error.problems.map((p) => `servarr setup: ${p}`), "nothing was written."]) fail(line);
+    return 1;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  fail(`servarr setup: ${code === "ETIMEDOUT" ? "a tool did not answer in time: " : ""}${message}`);
+  return 1;
 }
 
 if (require.main === module)
   process.exitCode = runSetup(
     process.argv.slice(2),
-    config,
+    () => (require("../servarr.config") as { config: ServarrConfig }).config,
     process.env,
     (l) => console.log(l),
     (l) => console.error(l),
