@@ -7,10 +7,11 @@ import { renderHaproxyConfig } from "../../constructs/docker-api-proxy";
 import { containerName, eventsQuery, restarterApi, unhealthyListQuery } from "../../constructs/support-services";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, synth } from "../support";
+import { tool } from "../tool";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-proxy-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const haproxy = spawnSync("haproxy", ["-v"], { encoding: "utf8" }).status === 0;
+const haproxy = tool("haproxy", "haproxy", ["-v"]);
 
 // What must hold for any config: the user's and every fixture.
 describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }))(
@@ -60,14 +61,13 @@ describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }
       expect(rendered).not.toMatch(/path_beg|path_reg|-m beg|-m reg|-m sub/);
     });
 
-    it.skipIf(!haproxy)("is a valid configuration for the real haproxy (haproxy -c)", () => {
+    it.skipIf(!haproxy.present)(`is a valid configuration for the real haproxy (haproxy -c)${haproxy.missing}`, () => {
       const file = path.join(scratch, `${label}.cfg`);
       writeFileSync(file, rendered);
       const check = spawnSync("haproxy", ["-c", "-f", file], { encoding: "utf8" });
       expect(check.stdout + check.stderr).toContain("Configuration file is valid");
       expect(check.status).toBe(0);
     });
-    if (!haproxy) it("skips haproxy -c: haproxy is not installed (apt-get install haproxy; .ci/run installs it)", () => {});
   },
 );
 

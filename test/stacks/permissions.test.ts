@@ -11,6 +11,7 @@ import { summarize } from "../../stacks/summary";
 import { synthesize, type TerraformJson } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, resources, synth } from "../support";
+import { tool } from "../tool";
 
 const root = path.resolve(__dirname, "../..");
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-permissions-"));
@@ -94,19 +95,22 @@ describe("service token expiry is watched", () => {
     return { status: r.status, out: r.stdout + r.stderr };
   };
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  const jq = spawnSync("jq", ["--version"]).status === 0;
+  const jq = tool("jq", "jq", ["--version"]);
 
-  it.skipIf(!jq)("the generated check (bash, jq, date) passes far from expiry and fails 30 days ahead, naming the token", () => {
-    expect(run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(45) }))).toMatchObject({ status: 0 });
-    const soon = run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(12) }));
-    expect(soon.status).toBe(1);
-    expect(soon.out).toMatch(/::error::service token uptime-monitor expires .* \(1[12] days\)/);
-    expect(soon.out).not.toMatch(/::error::service token ci-deploy/);
-    expect(run("")).toMatchObject({ status: 1, out: expect.stringMatching(/variable SERVARR_SERVICE_TOKEN_EXPIRY is empty/) });
-    expect(run(JSON.stringify({ "ci-deploy": "not a date" }))).toMatchObject({
-      status: 1,
-      out: expect.stringMatching(/unreadable expiry/),
-    });
-    expect(execFileSync("bash", ["-n", "-c", EXPIRY_CHECK]).toString()).toBe("");
-  });
+  it.skipIf(!jq.present)(
+    `the generated check (bash, jq, date) passes far from expiry and fails 30 days ahead, naming the token${jq.missing}`,
+    () => {
+      expect(run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(45) }))).toMatchObject({ status: 0 });
+      const soon = run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(12) }));
+      expect(soon.status).toBe(1);
+      expect(soon.out).toMatch(/::error::service token uptime-monitor expires .* \(1[12] days\)/);
+      expect(soon.out).not.toMatch(/::error::service token ci-deploy/);
+      expect(run("")).toMatchObject({ status: 1, out: expect.stringMatching(/variable SERVARR_SERVICE_TOKEN_EXPIRY is empty/) });
+      expect(run(JSON.stringify({ "ci-deploy": "not a date" }))).toMatchObject({
+        status: 1,
+        out: expect.stringMatching(/unreadable expiry/),
+      });
+      expect(execFileSync("bash", ["-n", "-c", EXPIRY_CHECK]).toString()).toBe("");
+    },
+  );
 });

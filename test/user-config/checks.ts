@@ -22,7 +22,7 @@ import {
   vpnAppsAreReachedThroughTheGateway,
 } from "../invariants/edge-invariants";
 import { resources } from "../support";
-import { expectDclintClean, expectShellcheckClean, filesUnder, hasCompose, hasShellcheck, hostScripts } from "./tools";
+import { composeTool, expectDclintClean, expectShellcheckClean, filesUnder, hostScripts, shellcheckTool } from "./tools";
 
 /**
  * What must hold for ANY valid config once `npm run synth` ran and its output was committed:
@@ -215,21 +215,24 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
       }
     });
 
-    it.skipIf(!hasCompose)("docker compose config -q (Compose v2) accepts the committed compose.yaml with .env from .env.example", () => {
-      for (const host of hosts) {
-        const dir = path.join(scratch, "compose-check", host.name);
-        rmSync(dir, { recursive: true, force: true });
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(path.join(dir, "compose.yaml"), committed(`compose/${host.name}/compose.yaml`));
-        writeFileSync(
-          path.join(dir, ".env"),
-          committed(`compose/${host.name}/.env.example`).replace(/^([A-Z0-9_]+)=$/gm, "$1=placeholder"),
-        );
-        const res = spawnSync("docker", ["compose", "-f", "compose.yaml", "config", "-q"], { cwd: dir, encoding: "utf8" });
-        expect(res.stderr).toBe("");
-        expect(res.status).toBe(0);
-      }
-    });
+    it.skipIf(!composeTool.present)(
+      `docker compose config -q (Compose v2) accepts the committed compose.yaml with .env from .env.example${composeTool.missing}`,
+      () => {
+        for (const host of hosts) {
+          const dir = path.join(scratch, "compose-check", host.name);
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(path.join(dir, "compose.yaml"), committed(`compose/${host.name}/compose.yaml`));
+          writeFileSync(
+            path.join(dir, ".env"),
+            committed(`compose/${host.name}/.env.example`).replace(/^([A-Z0-9_]+)=$/gm, "$1=placeholder"),
+          );
+          const res = spawnSync("docker", ["compose", "-f", "compose.yaml", "config", "-q"], { cwd: dir, encoding: "utf8" });
+          expect(res.stderr).toBe("");
+          expect(res.status).toBe(0);
+        }
+      },
+    );
 
     if (linters)
       it("dclint reports no error and no warning on the committed compose.yaml", () => {
@@ -246,7 +249,7 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
     });
 
     if (linters)
-      it.skipIf(!hasShellcheck)("shellcheck accepts every committed host script", () => {
+      it.skipIf(!shellcheckTool.present)(`shellcheck accepts every committed host script${shellcheckTool.missing}`, () => {
         expectShellcheckClean(hosts.flatMap((host) => hostScripts(r.root, host)));
       });
 

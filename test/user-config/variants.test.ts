@@ -6,7 +6,7 @@ import type { Host } from "../../constructs/host";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { describeUserConfig } from "./checks";
-import { expectDclintClean, expectShellcheckClean, hasShellcheck, hostScripts } from "./tools";
+import { expectDclintClean, expectShellcheckClean, hostScripts, shellcheckTool } from "./tools";
 
 /**
  * "Edit servarr.config.ts, run npm run synth, commit, and the tests stay green", for configs
@@ -42,7 +42,7 @@ describe("any valid config holds (every fixture): real linters", () => {
     expectDclintClean(written.flatMap(({ root, hosts }) => hosts.map((h) => path.join(root, "compose", h.name, "compose.yaml"))));
   });
 
-  it.skipIf(!hasShellcheck)("shellcheck accepts every committed host script", () => {
+  it.skipIf(!shellcheckTool.present)(`shellcheck accepts every committed host script${shellcheckTool.missing}`, () => {
     expectShellcheckClean(written.flatMap(({ root, hosts }) => hosts.flatMap((h) => hostScripts(root, h))));
   });
 });
