@@ -15,7 +15,7 @@ type Resource = Record<string, unknown> & {
   lifecycle?: { ignore_changes?: string[]; replace_triggered_by?: string[] };
   http_check?: { headers?: Record<string, string>; mask_headers?: boolean };
 };
-const CONFIGS: Array<[string, ServarrConfig]> = [["servarr.config.ts", exampleConfig], ...Object.entries(FIXTURES)];
+const CONFIGS: Array<[string, ServarrConfig]> = Object.entries(FIXTURES);
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-plan-stability-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const typed = (json: TerraformJson, type: string) => resources(json, type) as Record<string, Resource>;

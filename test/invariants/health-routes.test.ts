@@ -4,11 +4,11 @@ import { Exposure } from "../../constructs/exposure";
 import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import type { TerraformJson } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
-import { exampleConfig, plus, synth } from "../support";
+import { plus, synth } from "../support";
 import { monitorTokenOpensHealthRoutesOnly } from "./health-route-invariants";
 
 const MONITOR = "uptime-monitor";
-const configs = Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES });
+const configs = Object.entries(FIXTURES);
 
 describe.each(configs)("invariant: the monitor token opens health routes only (%s)", (_, config) => {
   it("holds", () => {

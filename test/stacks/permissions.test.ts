@@ -10,13 +10,14 @@ import { PERMISSIONS, permissionLines, requiredGrants, typesOf } from "../../sta
 import { summarize } from "../../stacks/summary";
 import { synthesize, type TerraformJson } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
+import { renderedFile, renderedRepoFiles } from "../rendered";
 import { exampleConfig, resources, synth } from "../support";
 import { tool } from "../tool";
 
 const root = path.resolve(__dirname, "../..");
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-permissions-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const CONFIGS: Array<[string, ServarrConfig]> = [["servarr.config.ts", exampleConfig], ...Object.entries(FIXTURES)];
+const CONFIGS: Array<[string, ServarrConfig]> = Object.entries(FIXTURES);
 const synthesized = (name: string, config: ServarrConfig) =>
   synthesize(config, { outdir: path.join(scratch, name, "cdktf.out"), bundleRoot: path.join(scratch, name, "compose") });
 
@@ -76,7 +77,7 @@ describe("service token expiry is watched", () => {
     const { json, host } = synth();
     const variable = Object.values(resources(json, "github_actions_variable")).find((v) => v.variable_name === TOKEN_EXPIRY_VARIABLE);
     for (const t of host.serviceTokens.all) expect(String(variable?.value)).toMatch(new RegExp(`"${t.name}" = [^,}]+\\.expires_at`));
-    const workflow = parse(readFileSync(path.join(root, ".github/workflows/token-expiry.yml"), "utf8")) as {
+    const workflow = parse(renderedFile(renderedRepoFiles(exampleConfig).files, ".github/workflows/token-expiry.yml")) as {
       on: Record<string, unknown>;
       jobs: Record<string, { permissions: object; steps: Array<{ env: Record<string, string>; run: string }> }>;
     };
