@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { bundleDirOnHost } from "../compose/paths";
 import type { ServarrConfig } from "./config";
-import { generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "./setup";
+import type * as Steps from "./setup";
 import { addressArgument, type ParsedStep, parseStep, portArgument, UsageError } from "./setup-args";
-import { checkBootstrapInputs } from "./setup-check";
+import type * as Check from "./setup-check";
 import { initConfig } from "./setup-init";
 import { checkReadableFile, checkWritableDir, checkWritableFile } from "./setup-paths";
 
@@ -25,6 +25,18 @@ const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.s
 
 const text = (values: ParsedStep["values"], name: string) => values[name] as string | undefined;
 
+/** The steps' code: it loads the constructs and providers (most of a second). */
+export interface StepCode {
+  readonly steps: typeof Steps;
+  readonly checks: typeof Check;
+}
+
+/** Loaded only once the arguments are known to be right, so a usage error answers at once. */
+const loadStepCode = (): StepCode => ({
+  steps: require("./setup") as typeof Steps,
+  checks: require("./setup-check") as typeof Check,
+});
+
 /** Runs one step; returns the exit code. Output goes through `print` (stdout) and `fail` (stderr). */
 export function runSetup(
   args: string[],
@@ -32,8 +44,10 @@ export function runSetup(
   env: NodeJS.ProcessEnv,
   print: (line: string) => void,
   fail: (line: string) => void,
+  code: () => StepCode = loadStepCode,
 ): number {
   const config = () => (typeof cfg === "function" ? cfg() : cfg);
+  const steps = () => code().steps;
   try {
     const { step, values, positionals } = parseStep(args);
     if (step === "help") {
@@ -46,7 +60,7 @@ export function runSetup(
     }
     if (step === "deploy-key") {
       const dir = checkWritableDir("--dir", text(values, "dir") ?? SETUP_DIR);
-      const line = generateDeployKey(dir, `${config().name}-deploy`);
+      const line = steps().generateDeployKey(dir, `${config().name}-deploy`);
       print(`private key: ${path.join(dir, "deploy_key")} (mode 0600; it becomes TF_VAR_ssh_private_key)`);
       print("add this line to machine.deployKeys in servarr.config.ts:");
       print(`  "${line}",`);
@@ -55,6 +69,7 @@ export function runSetup(
     if (step === "known-hosts") {
       const address = addressArgument(step, positionals[0], "192.168.1.10");
       const port = portArgument(step, text(values, "port"), 22);
+      const { knownHostsLine, loadModel } = steps();
       const model = loadModel(config(), text(values, "host"));
       const hostname = model.host.ssh.hostname;
       const line = knownHostsLine(hostname, address, port);
@@ -68,7 +83,7 @@ export function runSetup(
       return 0;
     }
     if (step === "check") {
-      const results = checkBootstrapInputs(loadModel(config()), env);
+      const results = code().checks.checkBootstrapInputs(steps().loadModel(config()), env);
       for (const r of results)
         (r.problem ? fail : print)(`${r.problem ? "problem" : "ok     "} ${r.input}${r.problem ? `: ${r.problem}` : ""}`);
       const bad = results.filter((r) => r.problem).length;
@@ -82,6 +97,7 @@ export function runSetup(
     const outputsPath = checkReadableFile("--outputs", outputsFile);
     const outGiven = text(values, "out");
     if (outGiven !== undefined) checkWritableFile("--out", outGiven);
+    const { loadModel, readOutputs, writeFirstEnv } = steps();
     const model = loadModel(config(), text(values, "host"));
     const out = outGiven ?? path.join(SETUP_DIR, `${model.host.name}.env`);
     if (outGiven === undefined) checkWritableFile("--out", out);
@@ -95,10 +111,17 @@ export function runSetup(
 }
 
 /** The README's step 8: the first start goes through the deploy gate, from the LAN this once. */
-export function envNextSteps(host: Parameters<typeof bundleDirOnHost>[0], out: string): string[] {
+export function envNextSteps(
+  host: {
+    readonly name: string;
+    readonly lanAddress?: string;
+    readonly machine: { readonly checkoutDir: string; readonly ownerUser: string };
+  },
+  out: string,
+): string[] {
   const gate = `${bundleDirOnHost(host)}/deploy-gate.sh`;
   return [
-    `next (README, First-time setup, step 8): copy it to the host (scp ${out} <ownerUser>@<lanAddress>:), then on the host:`,
+    `next (README, First-time setup, step 8): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
     `  sudo ${gate} <commit of the default branch> < ${path.basename(out)} && shred -u ${path.basename(out)}`,
     "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy",
   ];
@@ -110,9 +133,10 @@ function reportFailure(error: unknown, fail: (line: string) => void): number {
     fail(`servarr setup: ${error.message}${error.message.includes("npm run setup") ? "" : " (npm run setup -- help)"}`);
     return 2;
   }
-  if (error instanceof SetupError) {
-    if (error.problems.length === 1) fail(`servarr setup: ${error.problems[0]}; nothing was written.`);
-    else for (const line of [...error.problems.map((p) => `servarr setup: ${p}`), "nothing was written."]) fail(line);
+  if (error instanceof Error && error.name === "SetupError" && "problems" in error) {
+    const problems = (error as Steps.SetupError).problems;
+    if (problems.length === 1) fail(`servarr setup: ${problems[0]}; nothing was written.`);
+    else for (const line of [...problems.map((p) => `servarr setup: ${p}`), "nothing was written."]) fail(line);
     return 1;
   }
   const code = (error as NodeJS.ErrnoException).code;

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, realpathSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "./setup-args";
 
@@ -14,18 +14,26 @@ const KERNEL_FILE_SYSTEMS = ["/proc", "/sys", "/dev"];
 
 const under = (p: string, root: string) => p === root || p.startsWith(`${root}/`);
 
-/** The nearest existing ancestor of `p` (itself when it exists), resolved through symlinks. */
-function nearestExisting(p: string): { existing: string; real: string } {
+/** The path's stat, undefined when it does not exist; one line when it cannot be looked at. */
+function statOf(option: string, given: string, p: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw new UsageError(`${option} ${given}: ${p} cannot be looked at (${code === "EACCES" ? "permission denied" : code})`);
+  }
+}
+
+/** The nearest existing ancestor of `p` (itself when it exists), and its real path. */
+function nearestExisting(option: string, given: string, p: string): { existing: string; real: string; stat: Stats } {
   let current = p;
   for (;;) {
-    try {
-      return { existing: current, real: realpathSync(current) };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const parent = path.dirname(current);
-      if ((code !== "ENOENT" && code !== "ENOTDIR") || parent === current) return { existing: current, real: current };
-      current = parent;
-    }
+    const stat = statOf(option, given, current);
+    if (stat) return { existing: current, real: realpathSync(current), stat };
+    const parent = path.dirname(current);
+    if (parent === current) throw new UsageError(`${option} ${given}: no part of the path exists`);
+    current = parent;
   }
 }
 
@@ -46,11 +54,11 @@ function writable(option: string, given: string, dir: string): void {
 
 /** A directory the step will create (if missing) and write into; `given` is what the owner typed. */
 export function checkWritableDir(option: string, given: string, dir = path.resolve(given)): string {
-  const { existing, real } = nearestExisting(dir);
+  const { existing, real, stat } = nearestExisting(option, given, dir);
   refuseKernelFileSystem(option, given, real);
-  if (!statSync(existing).isDirectory())
+  if (!stat.isDirectory())
     throw new UsageError(
-      existing === dir
+      existing === path.resolve(given)
         ? `${option} ${given}: a file, not a directory`
         : `${option} ${given}: ${existing} is a file, not a directory (nothing can be made inside it)`,
     );
@@ -62,7 +70,7 @@ export function checkWritableDir(option: string, given: string, dir = path.resol
 export function checkWritableFile(option: string, given: string): string {
   const file = path.resolve(given);
   refuseKernelFileSystem(option, given, file);
-  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${option} ${given}: a directory, not a file`);
+  if (statOf(option, given, file)?.isDirectory()) throw new UsageError(`${option} ${given}: a directory, not a file`);
   checkWritableDir(option, given, path.dirname(file));
   return file;
 }
@@ -73,10 +81,9 @@ export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 /** A regular file the step reads (a FIFO or a device would block or never end). */
 export function checkReadableFile(option: string, given: string): string {
   const file = path.resolve(given);
-  const { existing, real } = nearestExisting(file);
+  const { existing, real, stat } = nearestExisting(option, given, file);
   refuseKernelFileSystem(option, given, real);
   if (existing !== file) throw new UsageError(`${option} ${given}: no such file`);
-  const stat = statSync(file);
   if (stat.isDirectory()) throw new UsageError(`${option} ${given}: a directory, not a file`);
   if (!stat.isFile()) throw new UsageError(`${option} ${given}: not a regular file (a device, pipe or socket)`);
   if (stat.size > MAX_INPUT_BYTES) throw new UsageError(`${option} ${given}: ${stat.size} bytes, more than an outputs file holds`);
@@ -91,7 +98,7 @@ export function checkReadableFile(option: string, given: string): string {
 /** `mkdir -p` one level at a time (new levels get `mode`): a bounded walk, unlike Node's under /proc. */
 export function makeDirs(dir: string, mode = 0o700): void {
   const absolute = path.resolve(dir);
-  const { existing } = nearestExisting(absolute);
+  const { existing } = nearestExisting("directory", dir, absolute);
   const missing = path.relative(existing, absolute).split(path.sep).filter(Boolean);
   let current = existing;
   for (const part of missing) {
