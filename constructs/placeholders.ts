@@ -32,9 +32,17 @@ export function accountPlaceholderProblems(props: AccountProps): Problem[] {
     ["cloudflare.accountId", props.cloudflare.accountId],
     ["cloudflare.zoneId", props.cloudflare.zoneId],
   ] as const;
-  return ids
-    .filter(([, id]) => PLACEHOLDER_IDS.includes(id))
-    .map(([field, value]) => ({ field, value, allowed: `${REAL}: the id on the Cloudflare dashboard` }));
+  return [
+    ...ids
+      .filter(([, id]) => PLACEHOLDER_IDS.includes(id))
+      .map(([field, value]) => ({ field, value, allowed: `${REAL}: the id on the Cloudflare dashboard` })),
+    // Access would admit nobody: no one signs in with Google as someone@example.com.
+    ...props.owners.flatMap((email, i) =>
+      isExampleDomain(email.split("@")[1] ?? "")
+        ? [{ field: `owners[${i}]`, value: email, allowed: `${REAL}: the Google account you sign in with` }]
+        : [],
+    ),
+  ];
 }
 
 export function machinePlaceholderProblems(domain: string, machine: MachineProps | undefined): Problem[] {
