@@ -24,6 +24,7 @@ import { Tunnel } from "./tunnel";
 import type { ImagePolicy } from "./validate-app-props";
 import { validateHostApps } from "./validate-host-apps";
 import { validateHostProps } from "./validate-host-props";
+import { lanProblems } from "./validate-lan";
 import type { ZoneHardening } from "./zone-hardening";
 
 export type { CloudflareTarget, HostOptions, HostProps } from "./host-props";
@@ -77,6 +78,7 @@ export class Host extends Construct {
       ...validateHostProps(name, props),
       ...validateMachineProps(props.machine, props),
       ...machinePlaceholderProblems(account.domain, props.machine),
+      ...lanProblems(props.machine, props.lanAddress),
       ...recoveryProblems(props.recovery),
     ]);
     this.machine = resolveMachine(props.machine, repository);

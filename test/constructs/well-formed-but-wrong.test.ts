@@ -150,3 +150,27 @@ describe("the example's placeholders, outside an example", () => {
     expect(() => synth(real({ machine: ownKeys }))).not.toThrow();
   });
 });
+
+describe("the LAN", () => {
+  const machine = (lanCidr: string) => ({ ...exampleConfig.host.machine, lanCidr }) as NonNullable<ServarrConfig["host"]["machine"]>;
+
+  it("a LAN that is not a private network (SSH from the LAN would admit a slice of the internet)", () => {
+    expect(() => synth(withHost({ machine: machine("8.0.0.0/8"), lanAddress: "8.8.1.10" }))).toThrow(
+      /\[servarr\/servarr\] machine\.lanCidr: "8\.0\.0\.0\/8" is not allowed; allowed: a private network inside 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16/,
+    );
+  });
+
+  it("a private range wider than the private block (172.0.0.0/8 reaches past 172.16.0.0/12)", () => {
+    expect(() => synth(withHost({ machine: machine("172.0.0.0/8"), lanAddress: "172.16.0.10" }))).toThrow(
+      /machine\.lanCidr: "172\.0\.0\.0\/8"/,
+    );
+  });
+
+  it.each(["192.168.1.0", "192.168.1.255"])("the host at %s, the network's own or broadcast address", (lanAddress) => {
+    expect(() => synth(withHost({ lanAddress }))).toThrow(
+      new RegExp(
+        `lanAddress: "${lanAddress.replace(/\./g, "\\.")}" is not allowed; allowed: a host address of 192\\.168\\.1\\.0/24, not its network or broadcast address`,
+      ),
+    );
+  });
+});
