@@ -171,6 +171,20 @@ describe("npm run synth with the user's config file", () => {
     );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/--out .*: a directory of its own, not the repository/);
+    // Node's recursive mkdir would spin forever under /proc: refused at once, with one line.
+    const proc = spawnSync(
+      process.execPath,
+      [path.join(repo, "bin/servarr-synth.cjs"), "--config", "examples/two-hosts.config.ts", "--out", "/proc/servarr-nope"],
+      {
+        cwd: repo,
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    expect(proc.stderr).toMatch(
+      /synth failed; nothing was written\.\n--out \/proc\/servarr-nope: inside \/proc, a file system of the kernel/,
+    );
+    expect(proc.status).toBe(1);
     rmSync(out, { recursive: true, force: true });
   });
 });
