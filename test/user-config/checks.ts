@@ -36,6 +36,8 @@ export interface UserRepo {
   readonly root: string;
   /** The text of the config file, as renovate.json's regex manager reads it. */
   readonly configSource: string;
+  /** What synth returned when it wrote `root` (a scratch repository), so it need not run again. */
+  readonly result?: SynthResult;
 }
 
 const repo = path.resolve(__dirname, "../..");
@@ -62,7 +64,7 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
     let hosts: readonly Host[];
     beforeAll(() => {
       r = load();
-      result = synthesize(r.config, { outdir: path.join(scratch, "cdktf.out"), bundleRoot: path.join(scratch, "compose") });
+      result = r.result ?? synthesize(r.config, { outdir: path.join(scratch, "cdktf.out"), bundleRoot: path.join(scratch, "compose") });
       hosts = result.hosts;
     });
     afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -31,13 +31,13 @@ for (const [name, config] of Object.entries(CONFIGS)) {
     `fixture ${name}`,
     () => {
       const root = path.join(scratch, name);
-      const { hosts } = synthesize(config, {
+      const result = synthesize(config, {
         outdir: path.join(root, "cdktf.out"),
         bundleRoot: path.join(root, "compose"),
         repoRoot: root,
       });
-      written.push({ root, hosts });
-      return { config, root, configSource: readFileSync(path.join(__dirname, "../fixtures", `${name}.ts`), "utf8") };
+      written.push({ root, hosts: result.hosts });
+      return { config, root, result, configSource: readFileSync(path.join(__dirname, "../fixtures", `${name}.ts`), "utf8") };
     },
     { linters: false },
   );
