@@ -21,7 +21,7 @@ export const USAGE = `usage: npm run setup -- <step>
   (--host: a host of \`hosts\` in the config; default the first host)`;
 
 /** The repository root (this file runs from dist/stacks/ or, in tests, stacks/). */
-const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
+const ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
 
 const text = (values: ParsedStep["values"], name: string) => values[name] as string | undefined;
 
@@ -123,7 +123,8 @@ export function envNextSteps(
   return [
     `next (README, First-time setup, step 8): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
     `  sudo ${gate} <commit of the default branch> < ${path.basename(out)} && shred -u ${path.basename(out)}`,
-    "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy",
+    "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy;",
+    "then delete the outputs file and re-run the failed deploy job: every later merge deploys by itself",
   ];
 }
 
