@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { BUNDLE_ROOT } from "./constructs/config/layout";
 import type { ServarrConfig } from "./stacks/config";
+import { checkWritableDir } from "./stacks/setup/paths";
 import { summarize } from "./stacks/summary";
 import { synthesize } from "./stacks/synth";
 
@@ -29,6 +30,8 @@ function main(): void {
     console.log(summarize(result));
     return;
   }
+  // Checked first: Node's recursive mkdir never returns under /proc (stacks/setup/paths.ts says why).
+  if (values.out !== undefined) checkWritableDir("--out", values.out);
   const config = loadConfig(values.config);
   const out = path.resolve(values.out ?? mkdtempSync(path.join(tmpdir(), "servarr-synth-config-")));
   if (out === path.resolve(".") || path.resolve(".").startsWith(`${out}${path.sep}`))

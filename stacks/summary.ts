@@ -2,7 +2,7 @@ import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-
 import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
 import type { Host } from "../constructs/host/host";
 import { linksOf } from "../constructs/model/cross-host";
-import { setupSummary } from "./setup-summary";
+import { setupSummary } from "./setup/summary";
 import type { SynthResult } from "./synth";
 
 /** The short human summary printed after a synth: apps, hostnames, exposure, counts. */

@@ -49,7 +49,8 @@ const isGenerated = (f: string) => readFileSync(path.join(root, f), "utf8").incl
 const sources = [...SOURCE_DIRS.flatMap(walk), "main.ts", "servarr.config.ts"].filter(
   (f) => /\.(ts|cjs|mjs|js|sh)$/.test(f) || f === ".ci/run",
 );
-const handWritten = sources.filter((f) => !isGenerated(f));
+// Not servarr.config.ts in the size rules: it is the user's, and may be as long as their list of apps.
+const handWritten = sources.filter((f) => f !== "servarr.config.ts" && !isGenerated(f));
 const modules = sources.filter((f) => f.endsWith(".ts") && !f.startsWith("test/"));
 
 /** Every relative import of a TypeScript file (`import type` included), resolved to a project file. */

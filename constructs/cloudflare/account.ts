@@ -8,6 +8,7 @@ import { CI_ACCESS_SECRETS } from "../github/deploy-secrets";
 import { HostSecrets } from "../github/secrets";
 import type { HostModel } from "../model/host-model";
 import { accountProblems } from "../validation/account-props";
+import { accountPlaceholderProblems } from "../validation/placeholders";
 import { AccessControl } from "./access-control";
 import { GoogleIdentityProvider } from "./google-idp";
 import { ServiceTokens } from "./service-tokens";
@@ -36,7 +37,7 @@ export class Account extends Construct {
 
   constructor(scope: Construct, id: string, props: AccountProps) {
     super(scope, id);
-    assertNoProblems(this, accountProblems(props));
+    assertNoProblems(this, [...accountProblems(props), ...accountPlaceholderProblems(props)]);
     this.name = props.name;
     this.domain = props.domain;
     this.owners = props.owners;

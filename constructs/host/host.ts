@@ -23,6 +23,8 @@ import { type BackupSource, backupSources } from "../runtime/backups";
 import { hostNetworkPlan } from "../runtime/network";
 import { validateHostApps } from "../validation/host-apps";
 import { validateHostProps } from "../validation/host-props";
+import { lanProblems } from "../validation/lan";
+import { machinePlaceholderProblems } from "../validation/placeholders";
 
 /**
  * One Docker host: the compose project, its Cloudflare Tunnel, its Access applications and
@@ -72,6 +74,8 @@ export class Host extends Construct implements HostModel {
     assertNoProblems(this, [
       ...validateHostProps(name, props),
       ...validateMachineProps(props.machine, props),
+      ...machinePlaceholderProblems(account.domain, props.machine),
+      ...lanProblems(props.machine, props.lanAddress),
       ...recoveryProblems(props.recovery),
     ]);
     this.machine = resolveMachine(props.machine, repository);

@@ -2,6 +2,7 @@ import type { ImagePolicy } from "../config/options";
 import { labelProblem, type Problem, portProblem } from "../config/problems";
 import type { ServarrAppProps } from "../model/app-props";
 import type { Exposure } from "../model/exposure";
+import { vpnProviderProblem } from "./gluetun-providers";
 
 /**
  * Single-prop rules, one line each (aws-cdk's validate-queue-props style). Cross-prop rules
@@ -110,6 +111,13 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
       value: render,
       allowed: "the host's render group id: an integer from 1 (`getent group render` on the host)",
     });
+  if (props.hardwareTranscoding !== undefined && !props.kinds?.includes("media-server"))
+    problems.push({
+      field: "hardwareTranscoding",
+      value: props.hardwareTranscoding,
+      allowed: 'unset: only a media server (kinds: ["media-server"], e.g. plex or jellyfin) transcodes; it hands the app /dev/dri',
+    });
+  problems.push(vpnProviderProblem(props));
   if (props.apiKeyEnv !== undefined && !ENV_NAME.test(props.apiKeyEnv))
     problems.push({ field: "apiKeyEnv", value: props.apiKeyEnv, allowed: "an upper-case variable name" });
   if (props.healthCommand !== undefined && props.healthCommand.length === 0)

@@ -3,6 +3,7 @@ import { BUNDLE_ROOT, SOURCE_DIRS } from "../config/layout";
 import { type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "../config/options";
 import { DNS_LABEL, labelProblem, type Problem } from "../config/problems";
 import { isSystemPath } from "./least-privilege";
+import { timeZoneOnDebian } from "./time-zones";
 
 /** The host's own fields; the account's (domain, Cloudflare ids, owners, tokens) are validate-account-props.ts's. */
 
@@ -23,9 +24,14 @@ export function validateHostProps(name: string, props: HostProps): Problem[] {
     props.ssh?.target === undefined || /^[a-z0-9.-]+:\d{1,5}$/.test(props.ssh.target)
       ? undefined
       : { field: "ssh.target", value: props.ssh.target, allowed: "host:port as cloudflared sees it, e.g. host.docker.internal:22" },
-    timeZoneExists(props.timezone)
+    timeZoneOnDebian(props.timezone)
       ? undefined
-      : { field: "timezone", value: props.timezone, allowed: "an IANA time zone that exists, such as Europe/Berlin or Etc/UTC" },
+      : {
+          field: "timezone",
+          value: props.timezone,
+          allowed:
+            "a tz database zone a Debian host has (/usr/share/zoneinfo), such as Europe/Berlin or Etc/UTC; not an abbreviation like CST",
+        },
     Number.isInteger(props.gid) && props.gid >= 1000 && props.gid <= 60000
       ? undefined
       : { field: "gid", value: props.gid, allowed: "an integer from 1000 to 60000" },
@@ -56,17 +62,6 @@ export function validateHostProps(name: string, props: HostProps): Problem[] {
     ),
   ];
   return problems.filter((p): p is Problem => p !== undefined);
-}
-
-/** Whether the tz database (Node's ICU, the same IANA data the containers use) knows the zone. */
-function timeZoneExists(zone: string): boolean {
-  if (!/^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(zone)) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent.replace(/\/+$/, "")}/`);

@@ -15,6 +15,7 @@ import { FIXTURES } from "../fixtures";
 import { localReceiver } from "../local-receiver";
 import { type Captured, spawnCapture } from "../spawn-capture";
 import { synth } from "../support";
+import { busybox as busyboxTool } from "../tool";
 
 // The restarter's relay for Kopia's webhook, run for real with busybox against a local receiver,
 // fed Kopia's request for a failed snapshot (test/e2e/kopia-report.ts cites Kopia's source).
@@ -27,7 +28,7 @@ const secretFile = path.join(dir, "notify_url");
 beforeAll(() => writeFileSync(secretFile, receiver.url()));
 
 const busybox = spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout?.split("\n").filter(Boolean) ?? [];
-const hasTools = ["sh", "nc", "wget", "sed", "cat"].every((t) => busybox.includes(t));
+const tools = busyboxTool("sh", "nc", "wget", "sed", "cat");
 // A PATH of busybox applets only, as in the restarter's image (and the e2e stand-in): the host's
 // own sh, head or sed behave differently.
 const bin = path.join(dir, "bin");
@@ -43,7 +44,7 @@ function handle(kind: "ntfy" | "apprise", input: string): Promise<Captured> {
   return spawnCapture("sh", ["-c", relayHandler(kind, secretFile)], { env, input });
 }
 
-describe.skipIf(!hasTools)("the relay handler (busybox sh)", () => {
+describe.skipIf(!tools.present)(`the relay handler (busybox sh)${tools.missing}`, () => {
   it("ntfy: answers Kopia 200, then posts `backup: <subject>` with the report as the message", async () => {
     received.length = 0;
     const run = await handle("ntfy", kopiaRequest(SUBJECT, BODY));
@@ -83,7 +84,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe.skipIf(!hasTools)("the relay server (busybox nc -ll -e, as the restarter starts it)", () => {
+describe.skipIf(!tools.present)(`the relay server (busybox nc -ll -e, as the restarter starts it)${tools.missing}`, () => {
   it("serves one HTTP client after another, each report reaching the channel once", async () => {
     received.length = 0;
     const port = await freePort();

@@ -6,15 +6,13 @@ import { describe, expect, it } from "vitest";
 import { notifyFunction } from "../../compose/render/host/restarter-script";
 import { localReceiver } from "../local-receiver";
 import { type Captured, spawnCapture } from "../spawn-capture";
+import { busybox, tool as probe } from "../tool";
 
 // The generated `notify TITLE MESSAGE` for each kind and tool, run for real against a local receiver.
 const receiver = localReceiver();
 const { received } = receiver;
 
-const tools = {
-  wget: spawnSync("busybox", ["--list"], { encoding: "utf8" }).stdout?.split("\n").includes("wget") ?? false,
-  curl: spawnSync("curl", ["--version"]).status === 0,
-};
+const tools = { wget: busybox("sh", "wget"), curl: probe("curl", "curl", ["--version"]) };
 const shell = { wget: ["busybox", "sh"], curl: ["bash"] } as const;
 
 /** Runs a script without blocking this process (the receiver runs in it). */
@@ -24,21 +22,24 @@ function sh(tool: "wget" | "curl", script: string, notifyUrl: string): Promise<C
 }
 
 describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
-  it.skipIf(!tools[tool])("ntfy: the message as the body, the title in a Title header, to the topic URL", async () => {
-    received.length = 0;
-    const script = `${notifyFunction("ntfy", tool)}\nnotify "restarted servarr-sonarr-1" "unhealthy (restart 1 of at most 5 within 60 min)"`;
-    const run = await sh(tool, script, receiver.url());
-    expect(run.status, run.stderr).toBe(0);
-    expect(received).toEqual([
-      expect.objectContaining({
-        path: "/servarr-topic",
-        title: "restarted servarr-sonarr-1",
-        body: "unhealthy (restart 1 of at most 5 within 60 min)",
-      }),
-    ]);
-  });
+  it.skipIf(!tools[tool].present)(
+    `ntfy: the message as the body, the title in a Title header, to the topic URL${tools[tool].missing}`,
+    async () => {
+      received.length = 0;
+      const script = `${notifyFunction("ntfy", tool)}\nnotify "restarted servarr-sonarr-1" "unhealthy (restart 1 of at most 5 within 60 min)"`;
+      const run = await sh(tool, script, receiver.url());
+      expect(run.status, run.stderr).toBe(0);
+      expect(received).toEqual([
+        expect.objectContaining({
+          path: "/servarr-topic",
+          title: "restarted servarr-sonarr-1",
+          body: "unhealthy (restart 1 of at most 5 within 60 min)",
+        }),
+      ]);
+    },
+  );
 
-  it.skipIf(!tools[tool])("apprise: JSON title and body", async () => {
+  it.skipIf(!tools[tool].present)(`apprise: JSON title and body${tools[tool].missing}`, async () => {
     received.length = 0;
     const script = `${notifyFunction("apprise", tool)}\nnotify "VPN recovery" "servarr-gluetun-1 was restarted by the engine"`;
     const run = await sh(tool, script, receiver.url());
@@ -48,7 +49,7 @@ describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
     expect(JSON.parse(received[0].body)).toEqual({ title: "VPN recovery", body: "servarr-gluetun-1 was restarted by the engine" });
   });
 
-  it.skipIf(!tools[tool])("a channel that does not answer is logged, never fatal", async () => {
+  it.skipIf(!tools[tool].present)(`a channel that does not answer is logged, never fatal${tools[tool].missing}`, async () => {
     const script = `${notifyFunction("ntfy", tool)}\nnotify "t" "m"; echo after`;
     const run = await sh(tool, script, "http://127.0.0.1:9/x");
     expect(run.stdout).toContain("after");
@@ -56,10 +57,10 @@ describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
   });
 });
 
-describe.skipIf(!tools.curl)("the channel's URL on no command line", () => {
-  it.each(["wget", "curl"] as const)("%s variant: curl reads the URL from its stdin (-K -), never from its arguments", async (tool) => {
+describe.skipIf(!tools.curl.present)(`the channel's URL on no command line${tools.curl.missing}`, () => {
+  /** A curl that records its arguments, then runs the real one. */
+  async function urlNotOnCommandLine(tool: "wget" | "curl"): Promise<void> {
     received.length = 0;
-    // A curl that records its arguments, then runs the real one.
     const dir = mkdtempSync(path.join(tmpdir(), "servarr-notify-"));
     const real = spawnSync("sh", ["-c", "command -v curl"], { encoding: "utf8" }).stdout.trim();
     writeFileSync(path.join(dir, "curl"), `#!/bin/sh\nprintf '%s\\n' "$*" >>"${dir}/argv"\nexec ${real} "$@"\n`, { mode: 0o755 });
@@ -70,12 +71,18 @@ describe.skipIf(!tools.curl)("the channel's URL on no command line", () => {
     const argv = readFileSync(path.join(dir, "argv"), "utf8");
     expect(argv).toContain("-K -");
     expect(argv).not.toContain(new URL(receiver.url()).pathname);
-  });
-  it.skipIf(!tools.wget)("the busybox variant falls back to wget where the image has no curl", async () => {
+  }
+  it("curl variant: curl reads the URL from its stdin (-K -), never from its arguments", () => urlNotOnCommandLine("curl"));
+  // The wget variant's script runs in busybox sh.
+  it.skipIf(!tools.wget.present)(
+    `wget variant: curl reads the URL from its stdin (-K -), never from its arguments${tools.wget.missing}`,
+    () => urlNotOnCommandLine("wget"),
+  );
+  it.skipIf(!tools.wget.present)(`the busybox variant falls back to wget where the image has no curl${tools.wget.missing}`, async () => {
     received.length = 0;
     const dir = mkdtempSync(path.join(tmpdir(), "servarr-notify-"));
-    const busybox = spawnSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).stdout.trim();
-    for (const applet of ["wget", "sh"]) symlinkSync(busybox, path.join(dir, applet));
+    const busyboxBin = spawnSync("sh", ["-c", "command -v busybox"], { encoding: "utf8" }).stdout.trim();
+    for (const applet of ["wget", "sh"]) symlinkSync(busyboxBin, path.join(dir, applet));
     const run = await sh("wget", `PATH=${dir}\n${notifyFunction("ntfy", "wget")}\nnotify "restarted x" "unhealthy"`, receiver.url());
     expect(run.status, run.stderr).toBe(0);
     expect(received.map((r) => r.title)).toEqual(["restarted x"]);

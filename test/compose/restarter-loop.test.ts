@@ -1,5 +1,5 @@
 // The restarter's loop, run for real (split from host-bundle.test.ts by concern).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,19 +8,19 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { restarterScript } from "../../compose/render/host/restarter-script";
 import { eventsQuery } from "../../constructs/runtime/restarter";
+import { busybox } from "../tool";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-restarter-loop-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("restarter loop (real busybox sh and wget against a fake Docker API)", () => {
-  const busybox = spawnSync("busybox", ["--list"], { encoding: "utf8" });
-  const available = busybox.status === 0 && busybox.stdout.split("\n").includes("wget");
+  const available = busybox("sh", "wget");
   const c = (app: string) => `servarr-${app}-1`;
   const event = (action: string, name: string, id: string) =>
     `${JSON.stringify({ Type: "container", Action: action, Actor: { ID: id, Attributes: { "com.docker.compose.project": "servarr", name } } })}\n`;
 
-  it.skipIf(!available)(
-    "restarts on the engine's events (unhealthy; the gateway restarted by the engine) and on its sweep, by name, with a back-off",
+  it.skipIf(!available.present)(
+    `restarts on the engine's events (unhealthy; the gateway restarted by the engine) and on its sweep, by name, with a back-off${available.missing}`,
     async () => {
       const seen: string[] = [];
       let listQuery = "";

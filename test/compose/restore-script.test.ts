@@ -6,14 +6,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { renderBundle } from "../../compose/render/bundle";
 import { RESTORE_EXIT, restoreTargets } from "../../compose/render/host/restore-script";
 import { FIXTURES } from "../fixtures";
-import { exampleConfig, synth } from "../support";
+import { synth } from "../support";
+import { tool } from "../tool";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-restore-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
+const shellcheck = tool("shellcheck", "shellcheck", ["--version"]);
 
 // What must hold for any config: the user's and every fixture.
-describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }))("restore.sh (%s)", (label, config) => {
+describe.each(Object.entries(FIXTURES))("restore.sh (%s)", (label, config) => {
   const { host } = synth(config);
   const files = renderBundle(host);
   const script = files.get("restore.sh");
@@ -40,7 +41,7 @@ describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }
     }
   });
 
-  it.skipIf(!script || !shellcheck)("passes shellcheck", () => {
+  it.skipIf(!script || !shellcheck.present)(`passes shellcheck${shellcheck.missing}`, () => {
     const file = path.join(dir, "restore.sh");
     writeFileSync(file, script ?? "");
     const check = spawnSync("shellcheck", ["-x", file], { encoding: "utf8" });

@@ -6,7 +6,7 @@ import type { TerraformJson } from "../../delivery/stacks";
 import type { ServarrConfig } from "../../stacks/config";
 import { buildApp, readStacks } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
-import { exampleConfig } from "../support";
+
 import { cloudflare } from "./cloudflare";
 import { github } from "./github";
 import { google } from "./google";
@@ -27,9 +27,9 @@ function stacksOf(name: string, config: ServarrConfig): ReadonlyMap<string, Terr
 }
 
 // The user's config and every fixture (the registry grows; iterate it).
-const CONFIGS: Array<[string, ServarrConfig]> = [["servarr.config.ts", exampleConfig], ...Object.entries(FIXTURES)];
+const CONFIGS: Array<[string, ServarrConfig]> = Object.entries(FIXTURES);
 const SYNTHESIZED = new Map(CONFIGS.map(([name, config]) => [name, stacksOf(name.replace(/[^a-z0-9]/gi, "_"), config)]));
-const example = SYNTHESIZED.get("servarr.config.ts") as ReadonlyMap<string, TerraformJson>;
+const example = SYNTHESIZED.get("full") as ReadonlyMap<string, TerraformJson>;
 const clone = <T>(v: T): T => structuredClone(v);
 const problems = (json: TerraformJson) => conform(json, TABLES).map((v) => `${v.address}: ${v.problem}`);
 

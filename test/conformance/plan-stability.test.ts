@@ -8,13 +8,14 @@ import type { TerraformJson } from "../../delivery/stacks";
 import type { ServarrConfig } from "../../stacks/config";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, resources, synth } from "../support";
+import { tool } from "../tool";
 import { lifecycleProblems } from "./rules";
 
 type Resource = Record<string, unknown> & {
   lifecycle?: { ignore_changes?: string[]; replace_triggered_by?: string[] };
   http_check?: { headers?: Record<string, string>; mask_headers?: boolean };
 };
-const CONFIGS: Array<[string, ServarrConfig]> = [["servarr.config.ts", exampleConfig], ...Object.entries(FIXTURES)];
+const CONFIGS: Array<[string, ServarrConfig]> = Object.entries(FIXTURES);
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-plan-stability-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const typed = (json: TerraformJson, type: string) => resources(json, type) as Record<string, Resource>;
@@ -141,39 +142,35 @@ function standIns(json: TerraformJson): object {
   return { resource: { terraform_data: out } };
 }
 
-const terraform = (() => {
-  try {
-    execFileSync("terraform", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const terraform = tool("terraform", "terraform", ["version"]);
 
-describe.skipIf(!terraform)("terraform validate (real binary, offline) on the lifecycle and depends_on syntax", () => {
-  const validate = (json: object) => {
-    const dir = mkdtempSync(path.join(scratch, "tf-"));
-    writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(json));
-    const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
-    try {
-      // init parses the configuration too: a syntax error stops it first.
-      execFileSync("terraform", ["init", "-input=false", "-backend=false", "-no-color"], { cwd: dir, env, stdio: "pipe" });
-      execFileSync("terraform", ["validate", "-no-color"], { cwd: dir, env, stdio: "pipe" });
-      return "valid";
-    } catch (error) {
-      const e = error as { stdout?: Buffer; stderr?: Buffer };
-      return `${e.stdout ?? ""}${e.stderr ?? ""}`;
-    }
-  };
+describe.skipIf(!terraform.present)(
+  `terraform validate (real binary, offline) on the lifecycle and depends_on syntax${terraform.missing}`,
+  () => {
+    const validate = (json: object) => {
+      const dir = mkdtempSync(path.join(scratch, "tf-"));
+      writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(json));
+      const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+      try {
+        // init parses the configuration too: a syntax error stops it first.
+        execFileSync("terraform", ["init", "-input=false", "-backend=false", "-no-color"], { cwd: dir, env, stdio: "pipe" });
+        execFileSync("terraform", ["validate", "-no-color"], { cwd: dir, env, stdio: "pipe" });
+        return "valid";
+      } catch (error) {
+        const e = error as { stdout?: Buffer; stderr?: Buffer };
+        return `${e.stdout ?? ""}${e.stderr ?? ""}`;
+      }
+    };
 
-  it("accepts the synthesized replace_triggered_by references, and rejects the interpolated form", () => {
-    const { json } = synth();
-    expect(validate(standIns(json))).toBe("valid");
-    const broken = structuredClone(json) as TerraformJson;
-    const check = Object.values(typed(broken, "google_monitoring_uptime_check_config")).find(
-      (c) => c.lifecycle?.replace_triggered_by,
-    ) as Resource;
-    check.lifecycle = { replace_triggered_by: [`\${${check.lifecycle?.replace_triggered_by?.[0]}}`] };
-    expect(validate(standIns(broken))).toMatch(/Invalid character|Invalid expression/);
-  });
-});
+    it("accepts the synthesized replace_triggered_by references, and rejects the interpolated form", () => {
+      const { json } = synth();
+      expect(validate(standIns(json))).toBe("valid");
+      const broken = structuredClone(json) as TerraformJson;
+      const check = Object.values(typed(broken, "google_monitoring_uptime_check_config")).find(
+        (c) => c.lifecycle?.replace_triggered_by,
+      ) as Resource;
+      check.lifecycle = { replace_triggered_by: [`\${${check.lifecycle?.replace_triggered_by?.[0]}}`] };
+      expect(validate(standIns(broken))).toMatch(/Invalid character|Invalid expression/);
+    });
+  },
+);

@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
@@ -9,10 +8,10 @@ import { DEPLOY_ENVIRONMENT, PLAN_ENVIRONMENT } from "../../constructs/config/re
 import { PR_PLAN_VARIABLE } from "../../constructs/github/environments";
 import { renderCodeOwners } from "../../delivery/repo-files";
 import type { TerraformJson } from "../../delivery/stacks";
-import { config as userConfig } from "../../servarr.config";
 import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { ServarrStack } from "../../stacks/servarr-stack";
 import { FIXTURES } from "../fixtures";
+import { renderedFile, renderedRepoFiles } from "../rendered";
 import { exampleConfig, resources } from "../support";
 
 /**
@@ -27,8 +26,10 @@ import { exampleConfig, resources } from "../support";
 
 const root = path.resolve(__dirname, "../..");
 type Job = { environment?: string; if?: string; steps: Array<{ env?: Record<string, string>; with?: Record<string, unknown> }> };
+// The full fixture's workflows, as synth renders them (the committed ones are the user's config's: test/user-config/).
+const { files: repoFiles } = renderedRepoFiles(exampleConfig);
 const workflows = ["pull-request", "deploy"].map(
-  (n) => parse(readFileSync(path.join(root, ".github/workflows", `${n}.yml`), "utf8")) as { jobs: Record<string, Job> },
+  (n) => parse(renderedFile(repoFiles, `.github/workflows/${n}.yml`)) as { jobs: Record<string, Job> },
 );
 
 function synthBoth(github: Partial<GitHubConfig> = {}, base = exampleConfig) {
@@ -88,9 +89,8 @@ describe.each(Object.entries(FIXTURES))("fixture %s: no credential reaches unrev
   });
 });
 
-describe("the committed workflows read secrets only inside environments that hold them", () => {
-  // The committed workflows are the user's config's.
-  const { servarr, bootstrap } = synthBoth({}, userConfig);
+describe("the workflows read secrets only inside environments that hold them", () => {
+  const { servarr, bootstrap } = synthBoth();
   const placement = secretPlacement([servarr, bootstrap]);
 
   it("every job that names a secret runs in an environment holding it; no job reads a repository secret", () => {
@@ -135,11 +135,12 @@ describe("the committed workflows read secrets only inside environments that hol
 
 describe("CODEOWNERS: the reviewers own every file", () => {
   it('covers the workflows, the generated bundle and the lock file with one rule ("*")', () => {
-    const text = readFileSync(path.join(root, ".github/CODEOWNERS"), "utf8");
-    // The committed file is the user's config's (whatever it holds).
-    expect(text).toBe(renderCodeOwners(userConfig.github));
+    const text = renderedFile(repoFiles, ".github/CODEOWNERS");
+    expect(text).toBe(renderCodeOwners(exampleConfig.github));
     const rules = text.split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(rules).toEqual([`* ${(userConfig.github.reviewers ?? [userConfig.github.owner]).map((r) => `@${r}`).join(" ")}`]);
+    expect(rules).toEqual(["* @example-owner"]);
+    const own = renderCodeOwners({ ...exampleConfig.github, owner: "jane", reviewers: undefined });
+    expect(own.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["* @jane"]);
   });
 });
 

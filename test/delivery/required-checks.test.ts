@@ -1,13 +1,10 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { REQUIRED_CHECKS } from "../../constructs/github/required-checks";
 import type { ServarrConfig } from "../../stacks/config";
 import { FIXTURES } from "../fixtures";
+import { renderedFile, renderedRepoFiles } from "../rendered";
 import { exampleConfig, resources, synth } from "../support";
-
-const root = path.resolve(__dirname, "../..");
 
 interface Job {
   name?: string;
@@ -19,7 +16,8 @@ const reportedNames = (text: string): Set<string> => {
   expect(Object.keys(w.on)).toContain("pull_request");
   return new Set(Object.entries(w.jobs).map(([id, job]) => job.name ?? id));
 };
-const committed = readFileSync(path.join(root, ".github/workflows/pull-request.yml"), "utf8");
+// The full fixture's pull request workflow as synth renders it (the user's committed one: test/user-config/).
+const committed = renderedFile(renderedRepoFiles(exampleConfig).files, ".github/workflows/pull-request.yml");
 /** Required contexts no job of the workflow reports: each one blocks every merge forever. */
 const neverReported = (text: string, contexts: readonly string[]) => contexts.filter((c) => !reportedNames(text).has(c));
 
@@ -38,7 +36,7 @@ function requiredContexts(config: ServarrConfig): string[] {
   ];
 }
 
-const configs: Array<[string, ServarrConfig]> = [["servarr.config.ts", exampleConfig], ...Object.entries(FIXTURES)];
+const configs: Array<[string, ServarrConfig]> = Object.entries(FIXTURES);
 const withProtection = (protection: ServarrConfig["github"]["protection"]): ServarrConfig => ({
   ...exampleConfig,
   github: { ...exampleConfig.github, visibility: "public", protection },

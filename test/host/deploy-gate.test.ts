@@ -7,6 +7,7 @@ import { renderBundle } from "../../compose/render/bundle";
 import { ENV_BLOCK_END, ENV_BLOCK_START, ENV_VALUE_OK_BASH, envValueOk } from "../../compose/render/host/deploy-gate";
 import { FIXTURES } from "../fixtures";
 import { synth } from "../support";
+import { compose2 } from "../tool";
 
 /**
  * The deploy gate's .env grammar, run as generated (the block between its markers) and checked
@@ -16,9 +17,6 @@ import { synth } from "../support";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-gate-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-const compose2 = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
-const hasCompose = compose2.status === 0 && /v?2\./.test(compose2.stdout);
 
 const { host } = synth(FIXTURES.full);
 const bundle = renderBundle(host);
@@ -162,7 +160,7 @@ describe("deploy-gate.sh: .env grammar", () => {
       expect(res.stderr).not.toContain("evil");
       expect(res.written).toBeUndefined();
     });
-    it.skipIf(!hasCompose)(`Compose v2 really reads ${attempt.name} that way`, () => {
+    it.skipIf(!compose2.present)(`Compose v2 really reads ${attempt.name} that way${compose2.missing}`, () => {
       const got = composeReads(attempt.text, candidates(attempt.text));
       for (const [name, value] of Object.entries(attempt.composeSets)) expect(got[name], name).toBe(value);
     });
@@ -194,7 +192,7 @@ describe("deploy-gate.sh: .env grammar", () => {
     expect(res.written).toBe("");
   });
 
-  it.skipIf(!hasCompose)("writes a valid .env that Compose v2 reads exactly as sent, setting nothing else", () => {
+  it.skipIf(!compose2.present)(`writes a valid .env that Compose v2 reads exactly as sent, setting nothing else${compose2.missing}`, () => {
     const values = validValues();
     const res = gateFilter(`${envText(values)}\n`);
     expect(res.stderr).toBe("");

@@ -9,7 +9,8 @@
 # Needs root (sshd privilege separation). Installs openssh-server and ssh-audit when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bundle=${1:-compose/servarr}
+# Default: the first host's bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
+bundle=${1:-compose/$(node -p 'require("./dist/servarr.config.js").config.name')}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if [[ ! -x /usr/sbin/sshd ]] || ! command -v ssh-audit >/dev/null; then

@@ -5,11 +5,11 @@ import type { ServarrAppProps } from "../../constructs/model/app-props";
 import { Exposure } from "../../constructs/model/exposure";
 import type { TerraformJson } from "../../delivery/stacks";
 import { FIXTURES } from "../fixtures";
-import { exampleConfig, plus, synth } from "../support";
+import { plus, synth } from "../support";
 import { monitorTokenOpensHealthRoutesOnly } from "./health-route-invariants";
 
 const MONITOR = "uptime-monitor";
-const configs = Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES });
+const configs = Object.entries(FIXTURES);
 
 describe.each(configs)("invariant: the monitor token opens health routes only (%s)", (_, config) => {
   it("holds", () => {

@@ -78,34 +78,47 @@ describe("README 'Add an app': the snippet, verbatim, reaches every layer it cla
     );
   });
 
-  const config = readFileSync(path.join(root, "servarr.config.ts"), "utf8");
-  const anchor = config.match(/^import .* from "\.\/constructs\/exposure";$/m)?.[0];
-  it.skipIf(config.includes(importLine) || anchor === undefined)(
-    "the import where the README puts it keeps servarr.config.ts lint-clean (Biome); at the top it would not",
-    () => {
-      const body = (text: string) =>
-        text.replace(/\n {2}apps: \(host\) => \{\n/, `\n  apps: (host) => {\n${snippet.replace(/^/gm, "    ").trimEnd()}\n`);
-      const biome = (text: string) => {
-        const dir = mkdtempSync(path.join(tmpdir(), "servarr-readme-"));
-        try {
-          const settings = JSON.parse(readFileSync(path.join(root, "biome.json"), "utf8"));
-          writeFileSync(path.join(dir, "biome.json"), JSON.stringify({ ...settings, $schema: undefined, vcs: { enabled: false } }));
-          writeFileSync(path.join(dir, "servarr.config.ts"), text);
-          // Formatting aside (the snippet is indented by this test): lint rules and import order.
-          const bin = path.join(root, "node_modules/@biomejs/biome/bin/biome");
-          return spawnSync(process.execPath, [bin, "check", "--formatter-enabled=false", "servarr.config.ts"], {
-            cwd: dir,
-            encoding: "utf8",
-          });
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      };
-      const where = biome(body(config.replace(anchor as string, `${anchor}\n${importLine}`)));
-      expect(where.stdout + where.stderr).not.toMatch(/organizeImports|lint\//);
-      expect(where.status).toBe(0);
-      const top = biome(body(`${importLine}\n${config}`));
-      expect(top.stdout + top.stderr).toMatch(/organizeImports/);
-    },
-  );
+  // A config file as a user has it, built here (never the user's own servarr.config.ts): the README's import
+  // where the README puts it, the snippet verbatim inside `apps: (host) => { … }`.
+  const configWith = (imports: readonly string[]) =>
+    [
+      ...imports,
+      "",
+      "export const config: ServarrConfig = {",
+      "  ...base,",
+      "  apps: (host) => {",
+      "    base.apps(host);",
+      snippet.replace(/^(?=.)/gm, "    ").trimEnd(),
+      "  },",
+      "};",
+      "",
+    ].join("\n");
+  const others = [
+    'import { Exposure } from "./constructs/exposure";',
+    'import type { ServarrConfig } from "./stacks/config";',
+    'import { config as base } from "./test/fixtures/minimal";',
+  ];
+  const biome = (text: string) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "servarr-readme-"));
+    try {
+      const settings = JSON.parse(readFileSync(path.join(root, "biome.json"), "utf8"));
+      writeFileSync(path.join(dir, "biome.json"), JSON.stringify({ ...settings, $schema: undefined, vcs: { enabled: false } }));
+      writeFileSync(path.join(dir, "servarr.config.ts"), text);
+      const bin = path.join(root, "node_modules/@biomejs/biome/bin/biome");
+      return spawnSync(process.execPath, [bin, "check", "servarr.config.ts"], { cwd: dir, encoding: "utf8" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("pasted as the README says (import after ./constructs/exposure, the app inside apps), the file passes npm run lint (Biome: format, lint, import order)", () => {
+    const where = biome(configWith([others[0] as string, importLine, ...others.slice(1)]));
+    expect(where.stdout + where.stderr).not.toMatch(/organizeImports|lint\/|format/);
+    expect(where.status).toBe(0);
+  });
+
+  it("the import at the very top would not pass (so the README's placement is the one that does)", () => {
+    const top = biome(configWith([importLine, ...others]));
+    expect(top.stdout + top.stderr).toMatch(/organizeImports/);
+  });
 });

@@ -11,12 +11,14 @@ import { PERMISSIONS, permissionLines, requiredGrants, typesOf } from "../../sta
 import { summarize } from "../../stacks/summary";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
+import { renderedFile, renderedRepoFiles } from "../rendered";
 import { exampleConfig, resources, synth } from "../support";
+import { tool } from "../tool";
 
 const root = path.resolve(__dirname, "../..");
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-permissions-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const CONFIGS: Array<[string, ServarrConfig]> = [["servarr.config.ts", exampleConfig], ...Object.entries(FIXTURES)];
+const CONFIGS: Array<[string, ServarrConfig]> = Object.entries(FIXTURES);
 const synthesized = (name: string, config: ServarrConfig) =>
   synthesize(config, { outdir: path.join(scratch, name, "cdktf.out"), bundleRoot: path.join(scratch, name, "compose") });
 
@@ -76,7 +78,7 @@ describe("service token expiry is watched", () => {
     const { json, host } = synth();
     const variable = Object.values(resources(json, "github_actions_variable")).find((v) => v.variable_name === TOKEN_EXPIRY_VARIABLE);
     for (const t of host.serviceTokens.all) expect(String(variable?.value)).toMatch(new RegExp(`"${t.name}" = [^,}]+\\.expires_at`));
-    const workflow = parse(readFileSync(path.join(root, ".github/workflows/token-expiry.yml"), "utf8")) as {
+    const workflow = parse(renderedFile(renderedRepoFiles(exampleConfig).files, ".github/workflows/token-expiry.yml")) as {
       on: Record<string, unknown>;
       jobs: Record<string, { permissions: object; steps: Array<{ env: Record<string, string>; run: string }> }>;
     };
@@ -95,19 +97,22 @@ describe("service token expiry is watched", () => {
     return { status: r.status, out: r.stdout + r.stderr };
   };
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-  const jq = spawnSync("jq", ["--version"]).status === 0;
+  const jq = tool("jq", "jq", ["--version"]);
 
-  it.skipIf(!jq)("the generated check (bash, jq, date) passes far from expiry and fails 30 days ahead, naming the token", () => {
-    expect(run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(45) }))).toMatchObject({ status: 0 });
-    const soon = run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(12) }));
-    expect(soon.status).toBe(1);
-    expect(soon.out).toMatch(/::error::service token uptime-monitor expires .* \(1[12] days\)/);
-    expect(soon.out).not.toMatch(/::error::service token ci-deploy/);
-    expect(run("")).toMatchObject({ status: 1, out: expect.stringMatching(/variable SERVARR_SERVICE_TOKEN_EXPIRY is empty/) });
-    expect(run(JSON.stringify({ "ci-deploy": "not a date" }))).toMatchObject({
-      status: 1,
-      out: expect.stringMatching(/unreadable expiry/),
-    });
-    expect(execFileSync("bash", ["-n", "-c", EXPIRY_CHECK]).toString()).toBe("");
-  });
+  it.skipIf(!jq.present)(
+    `the generated check (bash, jq, date) passes far from expiry and fails 30 days ahead, naming the token${jq.missing}`,
+    () => {
+      expect(run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(45) }))).toMatchObject({ status: 0 });
+      const soon = run(JSON.stringify({ "ci-deploy": inDays(200), "uptime-monitor": inDays(12) }));
+      expect(soon.status).toBe(1);
+      expect(soon.out).toMatch(/::error::service token uptime-monitor expires .* \(1[12] days\)/);
+      expect(soon.out).not.toMatch(/::error::service token ci-deploy/);
+      expect(run("")).toMatchObject({ status: 1, out: expect.stringMatching(/variable SERVARR_SERVICE_TOKEN_EXPIRY is empty/) });
+      expect(run(JSON.stringify({ "ci-deploy": "not a date" }))).toMatchObject({
+        status: 1,
+        out: expect.stringMatching(/unreadable expiry/),
+      });
+      expect(execFileSync("bash", ["-n", "-c", EXPIRY_CHECK]).toString()).toBe("");
+    },
+  );
 });

@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServarrConfig } from "../../stacks/config";
-import { envSources, generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "../../stacks/setup";
-import { checkBootstrapInputs } from "../../stacks/setup-check";
-import { runSetup } from "../../stacks/setup-cli";
+import * as checks from "../../stacks/setup/check";
+import { runSetup } from "../../stacks/setup/cli";
+import * as steps from "../../stacks/setup/steps";
+import { envSources, generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "../../stacks/setup/steps";
 import { FIXTURES } from "../fixtures";
 
 const full = FIXTURES.full as ServarrConfig;
@@ -15,6 +16,8 @@ const scratch = mkdtempSync(path.join(tmpdir(), "servarr-setup-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const STATE = path.resolve(__dirname, "../fixtures/state/servarr.tfstate.json");
 const has = (file: string) => existsSync(file);
+// In process, the steps' code is imported here (the CLI's entry loads it lazily).
+const stepCode = () => ({ steps, checks });
 const sshd = "/usr/sbin/sshd";
 
 describe("deploy-key: a real ssh-keygen", () => {
@@ -169,10 +172,10 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
       client_email: "terraform@example.iam.gserviceaccount.com",
     }),
     TF_VAR_google_oauth_client_id: "123456789012-abcdefghijklmnop.apps.googleusercontent.com",
-    TF_VAR_google_oauth_client_secret: "GOCSPX-abcdefghijklmnop",
-    TF_VAR_kopia_password: "a long passphrase",
+    TF_VAR_google_oauth_client_secret: "GOCSPX-abcdefghijklmnopqrstuvwxyz01",
+    TF_VAR_kopia_password: "a long passphrase, not guessed",
     TF_VAR_kopia_server_username: "owner",
-    TF_VAR_kopia_server_password: "another one",
+    TF_VAR_kopia_server_password: "another long one for the UI",
     TF_VAR_ssh_known_hosts: `${model.host.ssh.hostname} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL1ErlxTnGFbFWiUYfDvzC3vcCYzKAjMWzdZ6oGcfMfa`,
     TF_VAR_ssh_private_key: privateKey,
     TF_VAR_tf_api_token: `abcdefghijklmn.atlasv1.${"x".repeat(60)}`,
@@ -182,7 +185,7 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
   };
 
   it("accepts a complete, well-formed set (every input the bootstrap stack declares)", () => {
-    const results = checkBootstrapInputs(model, good);
+    const results = checks.checkBootstrapInputs(model, good);
     expect(results.map((r) => r.input)).toEqual(
       Object.keys(model.stacks.get("bootstrap")?.variable ?? {})
         .sort()
@@ -204,7 +207,7 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
     ["TF_VAR_wireguard_private_key", "not-a-key", /WireGuard private key/],
     ["TF_VAR_kopia_password", "", /not set/],
   ])("%s: refuses a wrong shape, naming the input but not the value", (input, value, problem) => {
-    const results = checkBootstrapInputs(model, { ...good, [input]: value });
+    const results = checks.checkBootstrapInputs(model, { ...good, [input]: value });
     const bad = results.filter((r) => r.problem);
     expect(bad).toEqual([{ input, problem: expect.stringMatching(problem) }]);
     if (value.length > 8) expect(JSON.stringify(results)).not.toContain(value);
@@ -213,7 +216,10 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
   it("a private key whose public half is not in machine.deployKeys is refused", () => {
     const other = path.join(scratch, "other");
     generateDeployKey(other, "someone-else");
-    const results = checkBootstrapInputs(model, { ...good, TF_VAR_ssh_private_key: readFileSync(path.join(other, "deploy_key"), "utf8") });
+    const results = checks.checkBootstrapInputs(model, {
+      ...good,
+      TF_VAR_ssh_private_key: readFileSync(path.join(other, "deploy_key"), "utf8"),
+    });
     expect(results.filter((r) => r.problem)).toEqual([
       { input: "TF_VAR_ssh_private_key", problem: expect.stringMatching(/not declared there/) },
     ]);
@@ -227,6 +233,7 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
       { ...good, TF_VAR_kopia_password: "" },
       (l) => out.push(l),
       (l) => out.push(l),
+      stepCode,
     );
     expect(code).toBe(1);
     expect(out.join("\n")).toMatch(/problem TF_VAR_kopia_password: not set/);
@@ -235,7 +242,7 @@ describe.skipIf(!has("/usr/bin/ssh-keygen"))("check: bootstrap inputs for shape,
 });
 
 describe("the CLI", () => {
-  it("prints usage and exits 2 on an unknown step; env without --outputs writes nothing", () => {
+  it("exits 2 on an unknown step, saying so; env without --outputs says what is missing and writes nothing", () => {
     const out: string[] = [];
     expect(
       runSetup(
@@ -246,7 +253,7 @@ describe("the CLI", () => {
         (l) => out.push(l),
       ),
     ).toBe(2);
-    expect(out.join("\n")).toMatch(/usage: npm run setup -- <step>/);
+    expect(out.join("\n")).toMatch(/^servarr setup: unknown step "nope"/);
     expect(
       runSetup(
         ["env"],
@@ -255,7 +262,7 @@ describe("the CLI", () => {
         () => {},
         (l) => out.push(l),
       ),
-    ).toBe(1);
-    expect(out.join("\n")).toMatch(/nothing was written/);
+    ).toBe(2);
+    expect(out.join("\n")).toMatch(/env: --outputs <file> is missing/);
   });
 });

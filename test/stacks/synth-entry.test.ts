@@ -14,6 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { filesUnder } from "../user-config/tools";
 
 /**
  * `npm run synth` (bin/servarr-synth.cjs: tsc, then dist/main.js) in a copy of the repository,
@@ -44,8 +45,9 @@ function synthWith(configSource: string) {
   return { status: res.status, out: res.stdout + res.stderr };
 }
 
-const composeFile = path.join(repo, "compose/servarr/compose.yaml");
-const committed = readFileSync(composeFile, "utf8");
+// Whatever the user's config named its bundles: the generated tree as committed, before each run.
+const generatedTree = () => filesUnder(path.join(repo, "compose"));
+const committed = generatedTree();
 const NO_STACK = /\n\s+at .*:\d+:\d+/;
 
 describe("npm run synth with the user's config file", () => {
@@ -64,7 +66,7 @@ describe("npm run synth with the user's config file", () => {
     expect(res.out).toMatch(/'nmae' does not exist in type 'ServarrConfig'/);
     expect(res.out).toMatch(/synth failed: the TypeScript above does not compile; nothing was written\./);
     expect(res.out).not.toMatch(NO_STACK);
-    expect(readFileSync(composeFile, "utf8")).toBe(committed);
+    expect(generatedTree()).toEqual(committed);
     expect(existsSync(path.join(repo, "cdktf.out"))).toBe(false);
   });
 
@@ -82,7 +84,7 @@ describe("npm run synth with the user's config file", () => {
     expect(res.out).toMatch(/synth failed; nothing was written\.\n\[servarr\/servarr\] timezone: "Europe\/Berln" is not allowed/);
     expect(res.out).not.toMatch(NO_STACK);
     expect(res.out).not.toMatch(/skipValidation/);
-    expect(readFileSync(composeFile, "utf8")).toBe(committed);
+    expect(generatedTree()).toEqual(committed);
     expect(existsSync(path.join(repo, "cdktf.out"))).toBe(false);
   });
 
@@ -109,16 +111,30 @@ describe("npm run synth with the user's config file", () => {
     expect(res.out).not.toMatch(NO_STACK);
   });
 
-  it("a renamed project synthesizes without a terraform binary and writes compose/<name>/", () => {
+  it("init --from the two-host example (a renamed project, two hosts), then synth without a terraform binary: imports from the root, compose/<name>/ per host", () => {
+    const node = (args: string[]) =>
+      spawnSync(process.execPath, args, { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: terraformFree }, timeout: 120_000 });
+    expect(node([path.join(repo, "bin/servarr-synth.cjs"), "--build-only"]).status).toBe(0);
+    const cli = path.join(repo, "dist/stacks/setup/cli.js");
+    const refused = node([cli, "init", "--from", "examples/two-hosts.config.ts"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^servarr setup: init: servarr\.config\.ts exists: not replacing it without --force/);
+    const init = node([cli, "init", "--from", "examples/two-hosts.config.ts", "--force"]);
+    expect(init.stderr).toBe("");
+    expect(init.status).toBe(0);
+    const written = readFileSync(path.join(repo, "servarr.config.ts"), "utf8");
+    expect(written).toMatch(/^\/\/ Started from examples\/two-hosts\.config\.ts/);
+    expect(written).toContain('from "./constructs/catalog"');
+    expect(written).not.toContain('from "../');
     expect(terraformFree.split(path.delimiter).some((dir) => existsSync(path.join(dir, "terraform")))).toBe(false);
-    const res = synthWith('export { config } from "./test/fixtures/own-identity";\n');
+    const res = node([path.join(repo, "bin/servarr-synth.cjs")]);
     // No version check of a local terraform (the summary itself may tell the user to run `terraform output`).
-    expect(res.out).not.toMatch(/terraform (version|binary|cli)|could not find terraform|ENOENT|skipValidation/i);
+    expect(res.stdout + res.stderr).not.toMatch(/terraform (version|binary|cli)|could not find terraform|ENOENT|skipValidation/i);
+    expect(res.stdout + res.stderr).toMatch(/host mediabox: \d+ apps[\s\S]*host nas: \d+ apps/);
     expect(res.status).toBe(0);
-    expect(statSync(path.join(repo, "compose/mediabox/compose.yaml")).isFile()).toBe(true);
-    expect(res.out).toMatch(/host mediabox: \d+ apps/);
+    for (const file of ["compose/mediabox/compose.yaml", "compose/nas/compose.yaml"])
+      expect(statSync(path.join(repo, file)).isFile(), file).toBe(true);
   });
-
   it("--config <file> --out <dir> synthesizes another config file there, never over the repository's generated files", () => {
     const out = mkdtempSync(path.join(tmpdir(), "servarr-entry-out-"));
     const generated = () =>
@@ -155,6 +171,20 @@ describe("npm run synth with the user's config file", () => {
     );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/--out .*: a directory of its own, not the repository/);
+    // Node's recursive mkdir would spin forever under /proc: refused at once, with one line.
+    const proc = spawnSync(
+      process.execPath,
+      [path.join(repo, "bin/servarr-synth.cjs"), "--config", "examples/two-hosts.config.ts", "--out", "/proc/servarr-nope"],
+      {
+        cwd: repo,
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    expect(proc.stderr).toMatch(
+      /synth failed; nothing was written\.\n--out \/proc\/servarr-nope: inside \/proc, a file system of the kernel/,
+    );
+    expect(proc.status).toBe(1);
     rmSync(out, { recursive: true, force: true });
   });
 });

@@ -12,12 +12,13 @@ import type { Host } from "../../constructs/host/host";
 import { ServarrApp } from "../../constructs/host/servarr-app";
 import { lanBridge } from "../../constructs/model/cross-host";
 import type { MoreHostConfig } from "../../stacks/config";
-import { envSources, loadModel } from "../../stacks/setup";
-import { checkBootstrapInputs } from "../../stacks/setup-check";
+import { checkBootstrapInputs } from "../../stacks/setup/check";
+import { envSources, loadModel } from "../../stacks/setup/steps";
 import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { config } from "../fixtures/two-hosts";
 import { resources, synth } from "../support";
+import { compose2 } from "../tool";
 
 /**
  * The two-host example (a media box and a NAS), synthesized as `npm run synth -- --config`
@@ -248,8 +249,7 @@ describe("a target without egress answers other hosts but opens nothing", () => 
 });
 
 describe("real tools accept both bundles", () => {
-  const compose2 = spawnSync("docker", ["compose", "version"], { encoding: "utf8" });
-  it.skipIf(!(compose2.status === 0 && /v?2\./.test(compose2.stdout)))("docker compose config -q on each host's compose.yaml", () => {
+  it.skipIf(!compose2.present)(`docker compose config -q on each host's compose.yaml${compose2.missing}`, () => {
     for (const host of ["mediabox", "nas"]) {
       const dir = path.join(out, "compose", host);
       writeFileSync(path.join(dir, ".env"), read(`compose/${host}/.env.example`).replace(/^([A-Z0-9_]+)=$/gm, "$1=placeholder"));

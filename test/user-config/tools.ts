@@ -4,12 +4,12 @@ import path from "node:path";
 import { expect } from "vitest";
 import { renderBundle } from "../../compose/render/bundle";
 import type { Host } from "../../constructs/host/host";
+import { compose2, tool } from "../tool";
 
 /** The real tools the any-config checks run, and the files they read (split from checks.ts). */
 const repo = path.resolve(__dirname, "../..");
-const has = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
-export const hasCompose = has("docker", "compose", "version");
-export const hasShellcheck = has("shellcheck", "--version");
+export const composeTool = compose2;
+export const shellcheckTool = tool("shellcheck", "shellcheck", ["--version"]);
 
 export function filesUnder(dir: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -14,7 +14,7 @@ const withApp = (props: Partial<ServarrAppProps>) => plus((host) => new ServarrA
 const withRecovery = (recovery: object) => ({ ...exampleConfig, host: { ...exampleConfig.host, recovery } });
 
 // What must hold for any config: the user's and every fixture.
-describe.each(Object.entries({ "servarr.config.ts": exampleConfig, ...FIXTURES }))("recovery (%s)", (_, config) => {
+describe.each(Object.entries(FIXTURES))("recovery (%s)", (_, config) => {
   const { host } = synth(config);
   const compose = composeProject(host);
 

@@ -183,11 +183,11 @@ const hostPropRules: Array<[string, Partial<typeof exampleConfig.host>, RegExp]>
   ["zone id", { cloudflare: { ...exampleConfig.host.cloudflare, zoneId: "ZONE" } }, /cloudflare.zoneId: "ZONE" is not allowed/],
   ["no owners", { owners: [] }, /owners: \[\] is not allowed; allowed: at least one email/],
   ["bad owner", { owners: ["owner"] }, /owners\[0\]: "owner" is not allowed; allowed: an email address/],
-  ["time zone", { timezone: "not a zone" }, /timezone: "not a zone" is not allowed; allowed: an IANA time zone/],
+  ["time zone", { timezone: "not a zone" }, /timezone: "not a zone" is not allowed; allowed: a tz database zone a Debian host has/],
   [
     "time zone that does not exist",
     { timezone: "Europe/Berln" },
-    /timezone: "Europe\/Berln" is not allowed; allowed: an IANA time zone that exists/,
+    /timezone: "Europe\/Berln" is not allowed; allowed: a tz database zone a Debian host has/,
   ],
   [
     "config dirs inside the data tree",

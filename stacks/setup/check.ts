@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { HostModel } from "../constructs/model/host-model";
-import type { Model } from "./setup";
+import type { HostModel } from "../../constructs/model/host-model";
+import * as shape from "./shapes";
+import { type Model, TOOL_TIMEOUT_MS } from "./steps";
 
 /** One bootstrap input's verdict; never carries the value. */
 export interface InputCheck {
@@ -14,43 +15,26 @@ export interface InputCheck {
 /** What a shape check reads: the config and the host whose input it is (any host of the config). */
 type Shape = (value: string, model: Pick<Model, "config"> & { readonly host: HostModel }) => string | undefined;
 
-const pattern =
-  (re: RegExp, what: string): Shape =>
-  (v) =>
-    re.test(v) ? undefined : `expected ${what}`;
-
 /**
- * Shapes of the inputs servarr itself declares (an app's own secret is only checked for being
- * set). These catch a value pasted into the wrong variable, a key with its newlines lost, a
- * known_hosts line for the wrong name: before anything is applied.
+ * Shapes of the inputs servarr itself declares (stacks/setup/shapes.ts: each by what its vendor
+ * documents); an app's own secret is only checked for being set. These catch a value pasted into
+ * the wrong variable, a key with its newlines lost, a known_hosts line for the wrong name: before
+ * anything is applied.
  */
 const SHAPES: Readonly<Record<string, Shape>> = {
-  cloudflare_api_token: pattern(/^[A-Za-z0-9_-]{40,}$/, "a Cloudflare API token (40 or more letters, digits, '-', '_')"),
-  github_token: pattern(/^(github_pat_|ghp_)[A-Za-z0-9_]{20,}$/, "a GitHub token (github_pat_… fine-grained, or ghp_…)"),
-  tf_api_token: pattern(/^[A-Za-z0-9]+\.atlasv1\.[A-Za-z0-9_-]{20,}$/, "a Terraform Cloud API token (….atlasv1.…)"),
-  tf_plan_token: pattern(/^[A-Za-z0-9]+\.atlasv1\.[A-Za-z0-9_-]{20,}$/, "a Terraform Cloud API token (….atlasv1.…)"),
-  google_oauth_client_id: pattern(
-    /^[0-9]+-[a-z0-9]+\.apps\.googleusercontent\.com$/,
-    "an OAuth client id ending in .apps.googleusercontent.com",
-  ),
-  google_oauth_client_secret: pattern(/^\S{10,}$/, "the OAuth client secret (GOCSPX-…)"),
-  wireguard_private_key: pattern(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, "a WireGuard private key (44 characters of base64)"),
-  wireguard_addresses: pattern(
-    /^[0-9a-fA-F.:]+\/\d{1,3}(,\s*[0-9a-fA-F.:]+\/\d{1,3})*$/,
-    "address/prefix pairs separated by commas, e.g. 10.64.0.2/32",
-  ),
-  google_credentials: (v, model) => {
-    if (v.includes("\n")) return "the key JSON on one line (jq -c . key.json)";
-    try {
-      const key = JSON.parse(v) as { type?: string; project_id?: string; private_key?: string; client_email?: string };
-      if (key.type !== "service_account" || !key.private_key || !key.client_email) return "a service account key (type service_account)";
-      if (key.project_id !== model.config.google.projectId)
-        return `a key of project ${model.config.google.projectId} (google.projectId), not ${key.project_id}`;
-      return undefined;
-    } catch {
-      return "the service account key JSON";
-    }
-  },
+  cloudflare_api_token: (v) => shape.cloudflareToken(v),
+  github_token: (v) => shape.githubToken(v),
+  tf_api_token: (v) => shape.terraformCloudToken(v),
+  tf_plan_token: (v) => shape.terraformCloudToken(v),
+  google_oauth_client_id: (v) => shape.oauthClientId(v),
+  google_oauth_client_secret: (v) => shape.oauthClientSecret(v),
+  wireguard_private_key: (v) => shape.wireguardPrivateKey(v),
+  wireguard_addresses: (v) => shape.wireguardAddresses(v),
+  notify_url: (v, model) => shape.notifyUrl(model.host.recovery.notify?.kind)(v),
+  kopia_password: (v) => shape.password(v),
+  kopia_server_password: (v) => shape.password(v),
+  kopia_server_username: (v) => shape.userName(v),
+  google_credentials: (v, model) => shape.googleCredentials(model.config.google.projectId)(v),
   ssh_known_hosts: (v, model) => {
     const hostname = model.host.ssh.hostname;
     const lines = v.trim().split("\n");
@@ -78,7 +62,11 @@ function publicKeyOf(privateKey: string): string | undefined {
   try {
     const file = path.join(dir, "key");
     writeFileSync(file, privateKey.endsWith("\n") ? privateKey : `${privateKey}\n`, { mode: 0o600 });
-    const out = execFileSync("ssh-keygen", ["-y", "-P", "", "-f", file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync("ssh-keygen", ["-y", "-P", "", "-f", file], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: TOOL_TIMEOUT_MS,
+    });
     return out.trim().split(/\s+/).slice(0, 2).join(" ");
   } catch {
     return undefined;

@@ -1,16 +1,20 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ENV_VALUE_RULE, envValueOk } from "../compose/render/host/deploy-gate";
-import type { Host } from "../constructs/host/host";
-import type { TerraformJson } from "../delivery/stacks";
-import type { ServarrConfig } from "./config";
-import { buildApp, readStacks } from "./synth";
+import { ENV_VALUE_RULE, envValueOk } from "../../compose/render/host/deploy-gate";
+import type { Host } from "../../constructs/host/host";
+import type { TerraformJson } from "../../delivery/stacks";
+import type { ServarrConfig } from "../config";
+import { buildApp, readStacks } from "../synth";
+import { makeDirs } from "./paths";
+
+/** How long one run of ssh-keygen may take (ssh-keyscan gets three times this). */
+export const TOOL_TIMEOUT_MS = 5_000;
 
 /**
  * The mechanical steps of first-time setup (`npm run setup -- <step>`), each a function the
- * CLI (stacks/setup-cli.ts) calls and the tests call directly. None prints a secret value.
+ * CLI (stacks/setup/cli.ts) calls and the tests call directly. None prints a secret value.
  * Bad input: a SetupError naming what is wrong, and nothing written.
  */
 export class SetupError extends Error {
@@ -49,8 +53,11 @@ export function generateDeployKey(dir: string, comment: string): string {
   const file = path.join(dir, "deploy_key");
   if (existsSync(file) || existsSync(`${file}.pub`))
     throw new SetupError([`${file} exists: not replacing a key (remove it first if you really want a new one)`]);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], { stdio: ["ignore", "ignore", "pipe"] });
+  makeDirs(dir);
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file], {
+    stdio: ["ignore", "ignore", "pipe"],
+    timeout: TOOL_TIMEOUT_MS,
+  });
   return readFileSync(`${file}.pub`, "utf8").trim();
 }
 
@@ -65,6 +72,8 @@ export function knownHostsLine(sshHostname: string, address: string, port = 22):
     scanned = execFileSync("ssh-keyscan", ["-T", "5", "-t", "ed25519", "-p", String(port), address], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
+      // -T bounds each connection; this bounds name resolution too.
+      timeout: 3 * TOOL_TIMEOUT_MS,
     });
   } catch {
     scanned = "";
@@ -141,7 +150,7 @@ export function writeFirstEnv(model: Model, outputs: ReadonlyMap<string, unknown
     else lines.push(`${name}='${value}'`);
   }
   if (problems.length > 0) throw new SetupError(problems);
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makeDirs(path.dirname(file));
   writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600, flag: "wx" });
   return [...envSources(model).keys()];
 }

@@ -1,7 +1,7 @@
-import { durationHours, EXPIRY_WARNING_DAYS } from "../constructs/cloudflare/service-tokens";
-import { DNSSEC_DS_OUTPUT } from "../constructs/cloudflare/zone-hardening";
-import { permissionLines } from "./permissions";
-import type { SynthResult } from "./synth";
+import { durationHours, EXPIRY_WARNING_DAYS } from "../../constructs/cloudflare/service-tokens";
+import { DNSSEC_DS_OUTPUT } from "../../constructs/cloudflare/zone-hardening";
+import { permissionLines } from "../permissions";
+import type { SynthResult } from "../synth";
 
 /**
  * What the owner does by hand, read from the synthesized stacks: the credentials to create

@@ -1,0 +1,157 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { bundleDirOnHost } from "../../constructs/config/layout";
+import type { ServarrConfig } from "../config";
+import { addressArgument, type ParsedStep, parseStep, portArgument, UsageError } from "./args";
+import type * as Check from "./check";
+import { initConfig } from "./init";
+import { checkReadableFile, checkWritableDir, checkWritableFile } from "./paths";
+import type * as Steps from "./steps";
+
+/** Where setup keeps what it generates on the owner's machine (git-ignored). */
+export const SETUP_DIR = ".servarr";
+
+export const USAGE = `usage: npm run setup -- <step>
+  init --from <example> [--force]       servarr.config.ts from an example (examples/*.config.ts), imports fixed; --force replaces an existing one
+  deploy-key [--dir ${SETUP_DIR}]        new ed25519 key pair for the deploy user; prints the public line for machine.deployKeys
+  known-hosts <address> [--port 22] [--host <name>]   the known_hosts line for the host's SSH hostname, scanned at its LAN address
+  check                                 every bootstrap input (TF_VAR_*) is set and has the right shape; prints no value
+  env --outputs <file> [--out <file>] [--host <name>]   the first .env for a manual start, from the servarr workspace's outputs and your TF_VAR_* inputs
+  help                                  this text
+  (--host: a host of \`hosts\` in the config; default the first host)`;
+
+/** The repository root (this file runs from dist/stacks/ or, in tests, stacks/). */
+// stacks/setup/ in the sources, dist/stacks/setup/ in the build.
+const ROOT = path.resolve(__dirname, path.basename(path.resolve(__dirname, "../..")) === "dist" ? "../../.." : "../..");
+
+const text = (values: ParsedStep["values"], name: string) => values[name] as string | undefined;
+
+/** The steps' code: it loads the constructs and providers (most of a second). */
+export interface StepCode {
+  readonly steps: typeof Steps;
+  readonly checks: typeof Check;
+}
+
+/** Loaded only once the arguments are known to be right, so a usage error answers at once. */
+const loadStepCode = (): StepCode => ({
+  steps: require("./steps") as typeof Steps,
+  checks: require("./check") as typeof Check,
+});
+
+/** Runs one step; returns the exit code. Output goes through `print` (stdout) and `fail` (stderr). */
+export function runSetup(
+  args: string[],
+  cfg: ServarrConfig | (() => ServarrConfig),
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void,
+  fail: (line: string) => void,
+  code: () => StepCode = loadStepCode,
+): number {
+  const config = () => (typeof cfg === "function" ? cfg() : cfg);
+  const steps = () => code().steps;
+  try {
+    const { step, values, positionals } = parseStep(args);
+    if (step === "help") {
+      print(USAGE);
+      return 0;
+    }
+    if (step === "init") {
+      for (const line of initConfig(ROOT, text(values, "from"), values.force === true)) print(line);
+      return 0;
+    }
+    if (step === "deploy-key") {
+      const dir = checkWritableDir("--dir", text(values, "dir") ?? SETUP_DIR);
+      const line = steps().generateDeployKey(dir, `${config().name}-deploy`);
+      print(`private key: ${path.join(dir, "deploy_key")} (mode 0600; it becomes TF_VAR_ssh_private_key)`);
+      print("add this line to machine.deployKeys in servarr.config.ts:");
+      print(`  "${line}",`);
+      return 0;
+    }
+    if (step === "known-hosts") {
+      const address = addressArgument(step, positionals[0], "192.168.1.10");
+      const port = portArgument(step, text(values, "port"), 22);
+      const { knownHostsLine, loadModel } = steps();
+      const model = loadModel(config(), text(values, "host"));
+      const hostname = model.host.ssh.hostname;
+      const line = knownHostsLine(hostname, address, port);
+      print(line);
+      print(
+        `compare its fingerprint with the host's own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then set it as TF_VAR_${model.host.secrets.get("SSH_KNOWN_HOSTS")?.githubName.toLowerCase() ?? "ssh_known_hosts"}.`,
+      );
+      print(
+        `through the tunnel (once it is up), ssh shows the same fingerprint: ssh -o ProxyCommand='cloudflared access ssh --hostname %h' -o StrictHostKeyChecking=ask ${hostname}`,
+      );
+      return 0;
+    }
+    if (step === "check") {
+      const results = code().checks.checkBootstrapInputs(steps().loadModel(config()), env);
+      for (const r of results)
+        (r.problem ? fail : print)(`${r.problem ? "problem" : "ok     "} ${r.input}${r.problem ? `: ${r.problem}` : ""}`);
+      const bad = results.filter((r) => r.problem).length;
+      (bad ? fail : print)(bad ? `${bad} of ${results.length} inputs need attention` : `all ${results.length} bootstrap inputs look right`);
+      return bad ? 1 : 0;
+    }
+    // env
+    const outputsFile = text(values, "outputs");
+    if (outputsFile === undefined)
+      throw new UsageError("env: --outputs <file> is missing (terraform output -json of the servarr workspace, saved to a file)");
+    const outputsPath = checkReadableFile("--outputs", outputsFile);
+    const outGiven = text(values, "out");
+    if (outGiven !== undefined) checkWritableFile("--out", outGiven);
+    const { loadModel, readOutputs, writeFirstEnv } = steps();
+    const model = loadModel(config(), text(values, "host"));
+    const out = outGiven ?? path.join(SETUP_DIR, `${model.host.name}.env`);
+    if (outGiven === undefined) checkWritableFile("--out", out);
+    const names = writeFirstEnv(model, readOutputs(readFileSync(outputsPath, "utf8")), env, out);
+    print(`wrote ${out} (mode 0600): ${names.join(" ")}`);
+    for (const line of envNextSteps(model.host, out)) print(line);
+    return 0;
+  } catch (error) {
+    return reportFailure(error, fail);
+  }
+}
+
+/** The README's step 8: the first start goes through the deploy gate, from the LAN this once. */
+export function envNextSteps(
+  host: {
+    readonly name: string;
+    readonly lanAddress?: string;
+    readonly machine: { readonly checkoutDir: string; readonly ownerUser: string };
+  },
+  out: string,
+): string[] {
+  const gate = `${bundleDirOnHost(host)}/deploy-gate.sh`;
+  return [
+    `next (README, First-time setup, step 8): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
+    `  sudo ${gate} <commit of the default branch> < ${path.basename(out)} && shred -u ${path.basename(out)}`,
+    "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy;",
+    "then delete the outputs file and re-run the failed deploy job: every later merge deploys by itself",
+  ];
+}
+
+/** One line per failure, never a stack: usage and path errors exit 2, a refused step 1. */
+function reportFailure(error: unknown, fail: (line: string) => void): number {
+  if (error instanceof UsageError) {
+    fail(`servarr setup: ${error.message}${error.message.includes("npm run setup") ? "" : " (npm run setup -- help)"}`);
+    return 2;
+  }
+  if (error instanceof Error && error.name === "SetupError" && "problems" in error) {
+    const problems = (error as Steps.SetupError).problems;
+    if (problems.length === 1) fail(`servarr setup: ${problems[0]}; nothing was written.`);
+    else for (const line of [...problems.map((p) => `servarr setup: ${p}`), "nothing was written."]) fail(line);
+    return 1;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  fail(`servarr setup: ${code === "ETIMEDOUT" ? "a tool did not answer in time: " : ""}${message}`);
+  return 1;
+}
+
+if (require.main === module)
+  process.exitCode = runSetup(
+    process.argv.slice(2),
+    () => (require("../../servarr.config") as { config: ServarrConfig }).config,
+    process.env,
+    (l) => console.log(l),
+    (l) => console.error(l),
+  );
