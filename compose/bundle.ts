@@ -2,7 +2,6 @@ import { Delivery } from "../constructs/delivery";
 import type { Host } from "../constructs/host";
 import { deployGateData } from "./deploy-gate";
 import { type DeployScriptOptions, deployScriptData, deployStateDir, renderNotifyScript } from "./deploy-script";
-import { renderNetworksMarkdown } from "./diagram";
 import { renderFirstBoot } from "./first-boot";
 import { renderFirewall } from "./host-scripts";
 import { bundleDirOnHost } from "./paths";
@@ -27,7 +26,6 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
   const files = new Map([
     ["compose.yaml", renderYaml(composeProject(host))],
     [".env.example", renderEnvExample(host)],
-    ["networks.md", renderNetworksMarkdown(host)],
     [
       "bundle.env",
       renderBundleEnv([

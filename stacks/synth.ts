@@ -7,6 +7,7 @@ import type { IConstruct, IValidation } from "constructs";
 import { renderBundle } from "../compose/bundle";
 import type { Host } from "../constructs/host";
 import { OWNED_REPO_DIRS, renderRepoFiles } from "../delivery/repo-files";
+import { hostPictures } from "../diagrams/pages";
 import { BootstrapStack } from "./bootstrap-stack";
 import type { ServarrConfig } from "./config";
 import { applyGeneratedFiles, type GeneratedFiles, renderGitAttributes } from "./generated-files";
@@ -63,8 +64,9 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
     hosts = built.hosts;
     assertValid(built.app);
     built.app.synth();
-    bundles = hosts.map((host) => ({ dir: host.name, files: renderBundle(host) }));
-    repoFiles = renderRepoFiles(hosts, readStacks(staging), config.github);
+    const stacks = readStacks(staging);
+    bundles = hosts.map((host) => ({ dir: host.name, files: hostBundleFiles(host, stacks) }));
+    repoFiles = renderRepoFiles(hosts, stacks, config.github);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     throw error;
@@ -83,6 +85,11 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
   if (options.repoRoot !== undefined)
     written.push(...applyGeneratedFiles(repoManifest(options.repoRoot, options.bundleRoot, bundleFiles, repoFiles)));
   return { stacks: readStacks(outdir), hosts, written };
+}
+
+/** Every file of a host's bundle directory: the bundle the host runs, and the pictures of its edge and of itself. */
+export function hostBundleFiles(host: Host, stacks: ReadonlyMap<string, TerraformJson>): ReadonlyMap<string, string> {
+  return new Map([...renderBundle(host), ...hostPictures(host, stacks)]);
 }
 
 /**
