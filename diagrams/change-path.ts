@@ -30,6 +30,9 @@ export function changePathDiagram(
   deliveries: readonly Delivery[],
 ): string[] {
   const environments = environmentRules(stacks);
+  const variables = new Map(
+    [...stacks.values()].flatMap((tf) => resources(tf, "github_actions_variable")).map((v) => [String(v.variable_name), String(v.value)]),
+  );
   const protection = protectionOf(stacks);
   const lines = ["flowchart LR"];
   const files = [...workflows.keys()];
@@ -44,7 +47,8 @@ export function changePathDiagram(
       const env = job.environment;
       const text = [
         job.name,
-        ...(env ? [`environment ${env}: ${environments.get(env) ?? "no protection rules"}`] : []),
+        ...skipped(job.if, variables),
+        ...(env ? [`environment ${env}: ${environments.get(env) ?? "not declared (GitHub creates it without rules on first use)"}`] : []),
         ...(protection.requiredChecks.includes(job.name) && "pull_request" in workflow.on ? ["required to merge"] : []),
       ];
       lines.push(`    ${jobId(file, id)}[${label(...text)}]`);
@@ -69,6 +73,14 @@ export function changePathDiagram(
       lines.push(`  ${jobId(deployFile, deployJobId(d.host.name))} -->|${label(`ssh ${d.sshHostname} through the tunnel`)}| ${gate}`);
   }
   return lines;
+}
+
+/** A job whose condition compares a repository variable the stacks set to another value never runs: say so. */
+function skipped(condition: string | undefined, variables: ReadonlyMap<string, string>): string[] {
+  return [...(condition ?? "").matchAll(/vars\.(\w+) == '([^']*)'/g)].flatMap(([, name = "", wanted]) => {
+    const value = variables.get(name);
+    return value !== undefined && value !== wanted ? [`skipped: ${name} is ${value}, not ${wanted}`] : [];
+  });
 }
 
 function triggerText(on: Readonly<Record<string, unknown>>): string {

@@ -5,14 +5,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderBundle } from "../../compose/bundle";
 import type { ComposeFile } from "../../compose/compose-spec";
 import type { Host } from "../../constructs/host";
 import { IMAGES, SUPPORT_IMAGES } from "../../constructs/images";
 import { repositoryFacts } from "../../constructs/repository";
 import { renderRepoFiles } from "../../delivery/repo-files";
+import { PICTURES_PAGE } from "../../diagrams/pages";
 import type { ServarrConfig } from "../../stacks/config";
-import { readStacks, type SynthResult, synthesize, type TerraformJson } from "../../stacks/synth";
+import { hostBundleFiles, readStacks, type SynthResult, synthesize, type TerraformJson } from "../../stacks/synth";
+import { mermaidBlocks, parseMermaid } from "../diagrams/mermaid-parser";
 import {
   catchAllIsLastAndUnique,
   everyHostnameHasOneProxiedTunnelCname,
@@ -74,8 +75,18 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
 
     it("the committed host bundle and workflows are exactly what synth renders (run npm run synth and commit)", () => {
       for (const host of hosts)
-        for (const [file, content] of renderBundle(host)) expect(committed(`compose/${host.name}/${file}`), file).toBe(content);
+        for (const [file, content] of hostBundleFiles(host, result.stacks))
+          expect(committed(`compose/${host.name}/${file}`), file).toBe(content);
       for (const [file, content] of renderRepoFiles(hosts, result.stacks, r.config.github)) expect(committed(file), file).toBe(content);
+    });
+
+    it("every committed picture (compose/<host>/*.md, docs/pictures.md) parses with Mermaid's own parser", async () => {
+      const pages = [PICTURES_PAGE, ...hosts.flatMap((h) => [`compose/${h.name}/edge.md`, `compose/${h.name}/host.md`])];
+      for (const page of pages) {
+        const blocks = mermaidBlocks(committed(page));
+        expect(blocks.length, page).toBeGreaterThan(0);
+        for (const block of blocks) expect(await parseMermaid(block), `${page}:\n${block}`).toEqual({ type: "flowchart-v2" });
+      }
     });
 
     it("no stale bundle: every generated bundle directory under compose/ belongs to a host of the config", () => {
