@@ -5,7 +5,7 @@ import { mermaidBlocks, parseMermaid } from "../diagrams/mermaid-parser";
 import { anchors, codeBlocks, docPages, links, root } from "./markdown";
 
 /** Broken relative links of a page: a missing file, or an anchor no heading of the target has. */
-export function brokenLinks(page: string, targets: readonly string[]): string[] {
+function brokenLinks(page: string, targets: readonly string[]): string[] {
   const problems: string[] = [];
   for (const target of targets) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:: not ours to check offline
