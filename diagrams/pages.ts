@@ -1,4 +1,3 @@
-import type { ComposeFile } from "../compose/compose-spec";
 import { composeProject } from "../compose/project";
 import { generatedMarker } from "../compose/render";
 import type { Delivery } from "../constructs/delivery";
@@ -35,6 +34,19 @@ const CHANGE_LEGEND = [
   "synthesized GitHub resources, the jobs from the workflow objects synth renders into `.github/workflows/`.",
 ];
 
+/**
+ * Each host's two diagrams, drawn once per synth: the bundle's pages and docs/pictures.md show the
+ * same lines (keyed by the host and the stacks it was drawn from).
+ */
+const drawn = new WeakMap<Host, { stacks: ReadonlyMap<string, TerraformJson>; edge: string[]; host: string[] }>();
+function diagramsOf(host: Host, stacks: ReadonlyMap<string, TerraformJson>): { edge: string[]; host: string[] } {
+  const cached = drawn.get(host);
+  if (cached?.stacks === stacks) return cached;
+  const fresh = { stacks, edge: edgeOf(host, stacks), host: hostDiagram(host, composeProject(host)) };
+  drawn.set(host, fresh);
+  return fresh;
+}
+
 /** Every stack's JSON searched for the tunnel of this host (one stack holds them all today). */
 function edgeOf(host: Host, stacks: ReadonlyMap<string, TerraformJson>): string[] {
   for (const tf of stacks.values()) {
@@ -45,19 +57,14 @@ function edgeOf(host: Host, stacks: ReadonlyMap<string, TerraformJson>): string[
 }
 
 /** The pictures next to a host's bundle: `edge.md` and `host.md` in `compose/<host>/`. */
-export function hostPictures(
-  host: Host,
-  stacks: ReadonlyMap<string, TerraformJson>,
-  compose: ComposeFile = composeProject(host),
-): Map<string, string> {
+export function hostPictures(host: Host, stacks: ReadonlyMap<string, TerraformJson>): Map<string, string> {
   const page = (title: string, legend: readonly string[], diagram: readonly string[]) =>
     [MARKER, `# ${title}`, "", ...legend, "", mermaidBlock(diagram), ""].join("\n");
+  const { edge, host: picture } = diagramsOf(host, stacks);
+  const networks = `${host.networkPlan().networks.length} networks in all.`;
   return new Map([
-    ["edge.md", page(`The edge of ${host.name}`, EDGE_LEGEND, edgeOf(host, stacks))],
-    [
-      "host.md",
-      page(`The host ${host.name}`, [...HOST_LEGEND, `${host.networkPlan().networks.length} networks in all.`], hostDiagram(host, compose)),
-    ],
+    ["edge.md", page(`The edge of ${host.name}`, EDGE_LEGEND, edge)],
+    ["host.md", page(`The host ${host.name}`, [...HOST_LEGEND, networks], picture)],
   ]);
 }
 
@@ -84,12 +91,12 @@ export function picturesPage(
     "",
     ...EDGE_LEGEND,
     "",
-    ...perHost((host) => edgeOf(host, stacks)),
+    ...perHost((host) => diagramsOf(host, stacks).edge),
     "## The hosts",
     "",
     ...HOST_LEGEND,
     "",
-    ...perHost((host) => hostDiagram(host, composeProject(host))),
+    ...perHost((host) => diagramsOf(host, stacks).host),
     "## The change path",
     "",
     ...CHANGE_LEGEND,
