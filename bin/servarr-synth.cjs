@@ -18,6 +18,7 @@ const sources = [
   "stacks",
   "compose",
   "delivery",
+  "diagrams",
   "bench",
   "examples",
 ];

@@ -1,8 +1,8 @@
 import { ACTIONS, NODE_VERSION, uses } from "./actions";
 import { type Step, script } from "./workflow-spec";
 
-/** Generated files the drift check covers: the host bundles and these workflows. */
-export const GENERATED_PATHS = ["compose/", ".github/"] as const;
+/** Generated files the drift check covers: the host bundles, these workflows and the pictures page under docs/. */
+export const GENERATED_PATHS = ["compose/", ".github/", "docs/"] as const;
 
 /** Checkout without leaving the token in .git/config (no later step needs to push). */
 export function checkout(fetchDepth = 1): Step {

@@ -14,7 +14,7 @@ import { expr, type Job, type Step, script, type Workflow } from "./workflow-spe
  */
 export function deployWorkflow(stacks: readonly CloudStack[], deliveries: readonly Delivery[], repository: RepositoryFacts): Workflow {
   const jobs: Record<string, Job> = { apply: applyJob(stacks) };
-  for (const d of deliveries) jobs[`deploy_${d.host.name.replace(/-/g, "_")}`] = deployJob(d);
+  for (const d of deliveries) jobs[deployJobId(d.host.name)] = deployJob(d);
   return {
     name: "deploy",
     on: { push: { branches: [repository.branch] } },
@@ -22,6 +22,11 @@ export function deployWorkflow(stacks: readonly CloudStack[], deliveries: readon
     concurrency: { group: `deploy-${DEPLOY_ENVIRONMENT}`, "cancel-in-progress": false },
     jobs,
   };
+}
+
+/** The deploy job of a host in deploy.yml (the change-path diagram draws it to that host's gate). */
+export function deployJobId(hostName: string): string {
+  return `deploy_${hostName.replace(/-/g, "_")}`;
 }
 
 function applyJob(stacks: readonly CloudStack[]): Job {

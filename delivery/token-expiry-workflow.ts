@@ -45,7 +45,7 @@ export const EXPIRY_CHECK = script(
   `    echo "::error::service token $name: unreadable expiry '$at'"`,
   "    status=1",
   "  elif ((ts <= limit)); then",
-  `    echo "::error::service token $name expires $at ($(((ts - now) / 86400)) days): renew it (README: service tokens)"`,
+  `    echo "::error::service token $name expires $at ($(((ts - now) / 86400)) days): renew it (docs/operations.md: service tokens)"`,
   "    status=1",
   "  else",
   `    echo "service token $name expires $at ($(((ts - now) / 86400)) days)"`,

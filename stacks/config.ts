@@ -21,7 +21,7 @@ export interface ServarrConfig {
    * More hosts besides `host` (say a NAS next to the media box), one declaration each, keyed by
    * host name (a DNS label: its compose project, bundle directory compose/<name>/, tunnel and
    * GitHub secret prefix <NAME>_). The Cloudflare account and zone, owners, service tokens and
-   * every unset field come from `host`. See README "Several hosts".
+   * every unset field come from `host`. See docs/several-hosts.md.
    * @default none: one host
    */
   readonly hosts?: Readonly<Record<string, MoreHostConfig>>;

@@ -7,8 +7,9 @@ import type { IConstruct, IValidation } from "constructs";
 import { renderBundle } from "../compose/render/bundle";
 import { SOURCE_DIRS } from "../constructs/config/layout";
 import type { Host } from "../constructs/host/host";
-import { OWNED_REPO_DIRS, renderRepoFiles } from "../delivery/repo-files";
+import { deliveryObjects, OWNED_REPO_DIRS, renderRepoFiles } from "../delivery/repo-files";
 import type { TerraformJson } from "../delivery/stacks";
+import { hostPictures, PICTURES_PAGE, picturesPage } from "../diagrams/pages";
 import { BootstrapStack } from "./bootstrap-stack";
 import type { ServarrConfig } from "./config";
 import { applyGeneratedFiles, type GeneratedFiles, renderGitAttributes } from "./generated-files";
@@ -60,9 +61,14 @@ export function synthesize(config: ServarrConfig, options: SynthOptions): SynthR
       return { hosts };
     });
     hosts = built.hosts;
-    bundles = hosts.map((host) => ({ dir: host.name, files: renderBundle(host) }));
     stacks = readStacks(staging);
-    repoFiles = renderRepoFiles(hosts, stacks, config.github);
+    bundles = hosts.map((host) => ({ dir: host.name, files: hostBundleFiles(host, stacks) }));
+    // The change-path picture draws the same workflow objects the YAML is rendered from.
+    const delivery = deliveryObjects(hosts, stacks, config.github);
+    repoFiles = new Map([
+      ...renderRepoFiles(config.github, delivery),
+      [PICTURES_PAGE, picturesPage(hosts, stacks, delivery.workflows, delivery.deliveries)],
+    ]);
   } catch (error) {
     rmSync(scratch, { recursive: true, force: true });
     throw error;
@@ -99,6 +105,11 @@ function withoutTokenStackTraces<T>(build: () => T): T {
   } finally {
     Error.prepareStackTrace = previous;
   }
+}
+
+/** Every file of a host's bundle directory: the bundle the host runs, and the pictures of its edge and of itself. */
+export function hostBundleFiles(host: Host, stacks: ReadonlyMap<string, TerraformJson>): ReadonlyMap<string, string> {
+  return new Map([...renderBundle(host), ...hostPictures(host, stacks)]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { renderRepoFiles } from "../delivery/repo-files";
+import { deliveryObjects, renderRepoFiles } from "../delivery/repo-files";
 import type { ServarrConfig } from "../stacks/config";
 import { type SynthResult, synthesize } from "../stacks/synth";
 
@@ -14,7 +14,7 @@ export function renderedRepoFiles(config: ServarrConfig): { files: ReadonlyMap<s
   const dir = mkdtempSync(path.join(tmpdir(), "servarr-rendered-"));
   try {
     const result = synthesize(config, { outdir: path.join(dir, "cdktf.out"), bundleRoot: path.join(dir, "compose") });
-    return { files: renderRepoFiles(result.hosts, result.stacks, config.github), result };
+    return { files: renderRepoFiles(config.github, deliveryObjects(result.hosts, result.stacks, config.github)), result };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,6 @@ import { Delivery } from "../../constructs/github/delivery";
 import type { Host } from "../../constructs/host/host";
 import type { HostModel } from "../../constructs/model/host-model";
 import { hostNetworkPlan } from "../../constructs/runtime/network";
-import { renderNetworksMarkdown } from "./diagram";
 import { deployGateData } from "./host/deploy-gate";
 import { type DeployScriptOptions, deployScriptData, deployStateDir, renderNotifyScript } from "./host/deploy-script";
 import { renderFirstBoot } from "./host/first-boot";
@@ -27,12 +26,11 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
   };
   const restore = restoreData(host);
-  // One network plan for every file that reads it (compose.yaml, networks.md, firewall.nft).
+  // One network plan for every file that reads it (compose.yaml, firewall.nft).
   const plan = hostNetworkPlan(host);
   const files = new Map([
     ["compose.yaml", renderYaml(composeProject(host, plan))],
     [".env.example", renderEnvExample(host)],
-    ["networks.md", renderNetworksMarkdown(host, plan)],
     [
       "bundle.env",
       renderBundleEnv([

@@ -85,7 +85,7 @@ export class MachineIdentity extends Construct {
     }).overrideLogicalId(`${base}_client_secret`);
     new TerraformOutput(this, "expires-at", {
       value: this.expiresAt,
-      description: `When the ${name} service token expires (renew it before: README, service tokens)`,
+      description: `When the ${name} service token expires (renew it before: docs/operations.md, service tokens)`,
     }).overrideLogicalId(`${base}_expires_at`);
   }
 

@@ -49,7 +49,7 @@ export interface GitHubEnvironmentsProps {
  * - plan: every run waits for one of the reviewers (public repositories; see planReviewAvailable);
  *   the plan token of pull request plans. Approving a run trusts that branch's code with it.
  * Without environments (a private repository on the free plan) TF_API_TOKEN is a repository
- * secret: every branch's workflow can read it (stated in the README).
+ * secret: every branch's workflow can read it (stated in docs/security.md).
  */
 export class GitHubEnvironments extends Construct {
   readonly production?: RepositoryEnvironment;

@@ -98,7 +98,7 @@ export interface ServarrAppProps {
   readonly cacheBypass?: boolean;
   /** Compose `extra_hosts`, e.g. `host.docker.internal:host-gateway`. @default none */
   readonly extraHosts?: readonly string[];
-  /** One line for the summary and the README. */
+  /** One line for the summary and the docs. */
   readonly description?: string;
   /**
    * The app needs the internet (metadata, sign-in, notifications...): it gets a routed network

@@ -32,7 +32,10 @@ export function setupSummary(result: SynthResult): string[] {
   for (const host of result.hosts) {
     const tokens = host.serviceTokens.all;
     if (tokens.length === 0) continue;
-    lines.push("", `service tokens of ${host.name} (Cloudflare rejects an expired token; renew before: README, service tokens):`);
+    lines.push(
+      "",
+      `service tokens of ${host.name} (Cloudflare rejects an expired token; renew before: docs/operations.md, service tokens):`,
+    );
     for (const t of tokens)
       lines.push(
         `  ${t.name}: valid ${t.duration} (${Math.floor(durationHours(t.duration) / 24)} days) from creation; ` +

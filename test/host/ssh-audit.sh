@@ -5,7 +5,7 @@
 # setup.sh installs as is), and the three host key types Debian generates (RSA, ECDSA, Ed25519). Only the
 # listen address, port, host key files and pid file differ from a real host.
 # Passes when ssh-audit reports no failure and no warning beyond the accepted ones below (the
-# README says why). Control: the same drop-in without its algorithm lines must fail.
+# docs/security.md says why). Control: the same drop-in without its algorithm lines must fail.
 # Needs root (sshd privilege separation). Installs openssh-server and ssh-audit when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -114,8 +114,11 @@ describe("the bootstrap stack", () => {
     expect(() => synthBoth(config)).toThrow(/\[bootstrap\/workspace\] terraformCloud.organization: "example org" is not allowed/);
   });
 
-  it("README's first-time setup lists every input as TF_VAR_<name>", () => {
-    const readme = readFileSync(path.join(root, "README.md"), "utf8");
-    for (const input of bootstrap.inputs) expect(readme, input.name).toContain(`TF_VAR_${input.name}`);
+  it("the setup guide's bootstrap step (docs/setup.md) lists every input as TF_VAR_<name>", () => {
+    const guide = readFileSync(path.join(root, "docs/setup.md"), "utf8");
+    const start = guide.search(/^## \d+\. Bootstrap/m);
+    expect(start).toBeGreaterThan(0);
+    const step = guide.slice(start, guide.indexOf("\n## ", start + 1));
+    for (const input of bootstrap.inputs) expect(step, input.name).toContain(`TF_VAR_${input.name}`);
   });
 });

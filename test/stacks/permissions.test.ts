@@ -57,11 +57,11 @@ describe("the table is complete by construction", () => {
     );
   });
 
-  it("the README's credentials section lists every grant the example needs", () => {
-    const readme = readFileSync(path.join(root, "README.md"), "utf8");
-    const start = readme.search(/^### \d+\. Credentials/m);
+  it("the setup guide's credentials step (docs/setup.md) lists every grant the example needs", () => {
+    const guide = readFileSync(path.join(root, "docs/setup.md"), "utf8");
+    const start = guide.search(/^## \d+\. Credentials/m);
     expect(start).toBeGreaterThan(0);
-    const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+    const section = guide.slice(start, guide.indexOf("\n## ", start + 1));
     const result = synthesized("readme", exampleConfig);
     for (const byCredential of requiredGrants(result.stacks).values())
       for (const [credential, grants] of byCredential) {

@@ -172,10 +172,10 @@ describe("the cross-host relation mediabox/seerr -> nas/jellyfin", () => {
   });
 
   it("the network diagrams draw the relation over the LAN, not as internet egress", () => {
-    const box = read("compose/mediabox/networks.md").split("\n");
-    expect(box).toContain("  seerr == LAN ==> nas__jellyfin[/nas/jellyfin/]");
-    expect(box.filter((l) => l.startsWith("  seerr -.-> internet"))).toHaveLength(1); // its own egress only
-    expect(read("compose/nas/networks.md").split("\n")).toContain("  mediabox__seerr[/mediabox/seerr/] == LAN ==> jellyfin");
+    const box = read("compose/mediabox/host.md").split("\n");
+    expect(box).toContain('  s_seerr ==>|LAN| h_nas_2f_jellyfin[/"nas/jellyfin"/]');
+    expect(box.filter((l) => l.startsWith("  s_seerr -.-> internet"))).toHaveLength(1); // its own egress only
+    expect(read("compose/nas/host.md").split("\n")).toContain('  h_mediabox_2f_seerr[/"mediabox/seerr"/] ==>|LAN| s_jellyfin');
   });
 
   it("nothing else crosses: no other app of either host publishes for the other or has a cross-host network", () => {

@@ -5,15 +5,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderBundle } from "../../compose/render/bundle";
 import type { ComposeFile } from "../../compose/render/project/compose-spec";
 import { repositoryFacts } from "../../constructs/config/repository";
 import type { Host } from "../../constructs/host/host";
 import { IMAGES, SUPPORT_IMAGES } from "../../constructs/model/images";
-import { renderRepoFiles } from "../../delivery/repo-files";
+import { deliveryObjects, renderRepoFiles } from "../../delivery/repo-files";
 import type { TerraformJson } from "../../delivery/stacks";
+import { PICTURES_PAGE } from "../../diagrams/pages";
 import type { ServarrConfig } from "../../stacks/config";
-import { readStacks, type SynthResult, synthesize } from "../../stacks/synth";
+import { hostBundleFiles, readStacks, type SynthResult, synthesize } from "../../stacks/synth";
+import { mermaidBlocks, parseMermaid } from "../diagrams/mermaid-parser";
 import {
   catchAllIsLastAndUnique,
   everyHostnameHasOneProxiedTunnelCname,
@@ -77,8 +78,19 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
 
     it("the committed host bundle and workflows are exactly what synth renders (run npm run synth and commit)", () => {
       for (const host of hosts)
-        for (const [file, content] of renderBundle(host)) expect(committed(`compose/${host.name}/${file}`), file).toBe(content);
-      for (const [file, content] of renderRepoFiles(hosts, result.stacks, r.config.github)) expect(committed(file), file).toBe(content);
+        for (const [file, content] of hostBundleFiles(host, result.stacks))
+          expect(committed(`compose/${host.name}/${file}`), file).toBe(content);
+      for (const [file, content] of renderRepoFiles(r.config.github, deliveryObjects(hosts, result.stacks, r.config.github)))
+        expect(committed(file), file).toBe(content);
+    });
+
+    it("every committed picture (compose/<host>/*.md, docs/pictures.md) parses with Mermaid's own parser", async () => {
+      const pages = [PICTURES_PAGE, ...hosts.flatMap((h) => [`compose/${h.name}/edge.md`, `compose/${h.name}/host.md`])];
+      for (const page of pages) {
+        const blocks = mermaidBlocks(committed(page));
+        expect(blocks.length, page).toBeGreaterThan(0);
+        for (const block of blocks) expect(await parseMermaid(block), `${page}:\n${block}`).toEqual({ type: "flowchart-v2" });
+      }
     });
 
     it("no stale bundle: every generated bundle directory under compose/ belongs to a host of the config", () => {
@@ -151,7 +163,7 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
     });
 
     it("every GitHub secret and variable Terraform writes is read by a committed workflow (and nothing else is written)", () => {
-      const workflows = [...renderRepoFiles(hosts, result.stacks, r.config.github).keys()]
+      const workflows = [...renderRepoFiles(r.config.github, deliveryObjects(hosts, result.stacks, r.config.github)).keys()]
         .filter((f) => f.startsWith(".github/workflows/"))
         .map((f) => committed(f))
         .join("\n");
@@ -243,7 +255,7 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
       });
 
     it("actionlint accepts the committed workflows", async () => {
-      for (const file of [...renderRepoFiles(hosts, result.stacks, r.config.github).keys()].filter((f) =>
+      for (const file of [...renderRepoFiles(r.config.github, deliveryObjects(hosts, result.stacks, r.config.github)).keys()].filter((f) =>
         f.startsWith(".github/workflows/"),
       )) {
         const res = await runLint(committed(file), file);
