@@ -9,18 +9,12 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const stamp = path.join(root, "dist", ".build-stamp");
+// What tsc compiles (tsconfig.build.json's include) and the two configs: a folder added to the build
+// is watched without being listed twice.
 const sources = [
-  "main.ts",
-  "servarr.config.ts",
   "tsconfig.json",
   "tsconfig.build.json",
-  "constructs",
-  "stacks",
-  "compose",
-  "delivery",
-  "diagrams",
-  "bench",
-  "examples",
+  ...JSON.parse(fs.readFileSync(path.join(root, "tsconfig.build.json"), "utf8")).include,
 ];
 
 function newestSource(entry) {
