@@ -1,8 +1,10 @@
 import { Exposure } from "./exposure";
 import { DEFAULT_HEALTH_TIMING, type HealthTiming, type ProbeRunner } from "./health";
 import type { Host } from "./host";
+import { type InstanceProps, type Library, resolveLibrary } from "./instance-props";
 import { type ContainerLimits, DEFAULT_LIMITS, type Risk, secretFilesOf } from "./least-privilege";
 import type { AppRole } from "./roles";
+import type { Login, LoginProps } from "./single-login";
 
 /** Which part of the single /data tree (TRaSH layout) an app mounts. */
 export type DataAccess = "none" | "media" | "downloads" | "usenet" | "all";
@@ -45,7 +47,7 @@ export type Identity = "linuxserver" | "user" | "image";
  */
 export type SecretFiles = "linuxserver" | "secretfile" | "file" | "none";
 
-export interface ServarrAppProps {
+export interface ServarrAppProps extends InstanceProps, LoginProps {
   /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
   readonly image: string;
   /**
@@ -90,6 +92,12 @@ export interface ServarrAppProps {
    * @default none
    */
   readonly talksToKinds?: readonly AppKind[];
+  /**
+   * Kinds of talksToKinds the app works with one of (Bazarr: one Sonarr, one Radarr). With
+   * several declared, `talksTo` names the one (e.g. ["sonarr"]); naming none or two is an error.
+   * @default none (every app of each kind is a peer)
+   */
+  readonly singlePeerKinds?: readonly AppKind[];
   /** @default "none" */
   readonly data?: DataAccess;
   /** @default "linuxserver" */
@@ -235,13 +243,16 @@ export interface ServarrAppProps {
 }
 
 /** The props with every default applied: ServarrApp.props, resolved once on construction. */
-export interface ResolvedAppProps extends ServarrAppProps {
+export interface ResolvedAppProps extends Omit<ServarrAppProps, "library"> {
   readonly exposure: Exposure;
   readonly alsoExpose: readonly Exposure[];
   readonly vpn: boolean;
   readonly talksTo: readonly string[];
   readonly kinds: readonly AppKind[];
   readonly talksToKinds: readonly AppKind[];
+  readonly singlePeerKinds: readonly AppKind[];
+  readonly library?: Library;
+  readonly login: Login;
   readonly data: DataAccess;
   readonly identity: Identity;
   readonly configPath: string | null;
@@ -265,6 +276,9 @@ export function resolveAppProps(props: ServarrAppProps): ResolvedAppProps {
     talksTo: props.talksTo ?? [],
     kinds: props.kinds ?? [],
     talksToKinds: props.talksToKinds ?? [],
+    singlePeerKinds: props.singlePeerKinds ?? [],
+    library: resolveLibrary(props.library),
+    login: props.login ?? "app",
     data: props.data ?? "none",
     identity,
     configPath: props.configPath === undefined ? "/config" : props.configPath,

@@ -110,7 +110,8 @@ export interface ContainerLimits {
 /** Limits of an app whose preset sets none (a custom app). */
 export const DEFAULT_LIMITS: Required<ContainerLimits> = { memory: "1g", pids: 512 };
 
-const repository = (image: string) => image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
+/** An image reference without its tag and digest: what identifies the image across versions. */
+export const imageRepository = (image: string) => image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
 const hostPathOf = (mount: string) => mount.split(":")[0] ?? "";
 const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
 
@@ -143,12 +144,12 @@ export function risksOf(props: ServarrAppProps): Map<Risk, string> {
     (k) => IDENTITY_VARIABLES.has(k) || (props.role?.kind === "vpn-gateway" && k.startsWith("FIREWALL")),
   );
   if (env.length > 0) found.set("environment-override", env.join(","));
-  if (props.role?.kind === "tunnel-connector" || repository(props.image) === repository(IMAGES.cloudflared)) {
+  if (props.role?.kind === "tunnel-connector" || imageRepository(props.image) === imageRepository(IMAGES.cloudflared)) {
     const bypass = (props.command ?? []).filter((a) => ACCESS_BYPASS_ARGS.some((b) => a === b || a.startsWith(`${b}=`)));
     if (bypass.length > 0) found.set("access-bypass", bypass.join(" "));
   }
-  if (props.role && repository(props.image) !== repository(IMAGES[ROLE_PRESET[props.role.kind]]))
-    found.set("host-role", `role ${props.role.kind} on ${repository(props.image)}`);
+  if (props.role && imageRepository(props.image) !== imageRepository(IMAGES[ROLE_PRESET[props.role.kind]]))
+    found.set("host-role", `role ${props.role.kind} on ${imageRepository(props.image)}`);
   const reads = Object.keys(props.secretEnv ?? {}).length > 0 || props.apiKeyEnv !== undefined || props.environmentFrom !== undefined;
   if (reads && secretFilesOf(props) === "none") found.set("secret-environment", "secretFiles: none");
   if (props.adminUi && openPublic([props.exposure, ...(props.alsoExpose ?? [])]).length > 0) found.set("public-admin", "Exposure.public()");

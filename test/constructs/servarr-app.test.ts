@@ -5,7 +5,7 @@ import { ServarrApp, type ServarrAppProps } from "../../constructs/servarr-app";
 import { addresses, exampleConfig, ingressRules, plus, resources, synth, withApps } from "../support";
 
 const jellyfin: ServarrAppProps = {
-  image: "lscr.io/linuxserver/jellyfin:10.11.3",
+  image: "jellyfin/jellyfin:10.11.3",
   port: 8096,
   uid: 13100,
   data: "media",
