@@ -77,7 +77,8 @@ export interface ServarrAppProps extends InstanceProps, LoginProps {
    */
   readonly role?: AppRole;
   /**
-   * Apps this one opens connections to (by name). Drives network segmentation.
+   * Apps this one opens connections to (by name). Drives network segmentation. Also picks the
+   * one app of a singlePeerKinds kind declared several times.
    * @default none
    */
   readonly talksTo?: readonly string[];

@@ -68,10 +68,18 @@ export function resolveLibrary(options: LibraryOptions | undefined): Library | u
 }
 
 /** Single-app rules of the library and port variable. */
-export function instancePropsProblems(props: InstanceProps & { readonly data?: string }): Problem[] {
+export function instancePropsProblems(
+  props: InstanceProps & { readonly data?: string; readonly environment?: Readonly<Record<string, string>> },
+): Problem[] {
   const problems: Problem[] = [];
   if (props.portEnv !== undefined && !ENV_NAME.test(props.portEnv))
     problems.push({ field: "portEnv", value: props.portEnv, allowed: "an upper-case variable name" });
+  if (props.portEnv !== undefined && props.environment?.[props.portEnv] !== undefined)
+    problems.push({
+      field: `environment.${props.portEnv}`,
+      value: props.environment[props.portEnv],
+      allowed: "unset: servarr sets it from port (portEnv); set port instead, which the healthcheck, ingress and peers follow",
+    });
   const options = props.library;
   if (options === undefined) return problems;
   const folder = options.rootFolder;

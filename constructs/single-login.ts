@@ -45,11 +45,20 @@ export interface LoginProps {
 interface LoginFacts extends LoginProps {
   readonly exposure?: Exposure;
   readonly alsoExpose?: readonly Exposure[];
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** What the app alone says against login: "access" (checked on construction). */
 export function loginProblems(props: LoginFacts): Problem[] {
   const login = props.login ?? "app";
+  // The variables that turn the login off are set by login: "access" only, after its checks.
+  const bypass = Object.keys(props.externalLogin ?? {}).filter((k) => props.environment?.[k] !== undefined);
+  if (bypass.length > 0)
+    return bypass.map((k) => ({
+      field: `environment.${k}`,
+      value: props.environment?.[k],
+      allowed: 'unset: login: "access" sets it, where synth finds that only Access lets anyone reach the app',
+    }));
   if (login === "app") return [];
   if (login !== "access") return [{ field: "login", value: login, allowed: '"app" (the app\'s own login) or "access"' }];
   const refuse = (why: string): Problem => ({ field: "login", value: login, allowed: `"app": ${why}` });

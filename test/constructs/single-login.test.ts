@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderBundle } from "../../compose/bundle";
@@ -7,6 +10,8 @@ import { Exposure } from "../../constructs/exposure";
 import type { Host } from "../../constructs/host";
 import { ServarrApp } from "../../constructs/servarr-app";
 import type { ServarrConfig } from "../../stacks/config";
+import { summarize } from "../../stacks/summary";
+import { synthesize } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { plus, resources, synth, withApps } from "../support";
 
@@ -77,6 +82,17 @@ describe('login: "access" where every way in passes Access', () => {
     });
     expect(before?.environment?.SONARR__AUTH__METHOD).toBeUndefined();
   });
+
+  it("the synth summary says which hostnames have Access as their only sign-in", () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), "servarr-login-"));
+    try {
+      const text = summarize(synthesize(closed(), { outdir: path.join(scratch, "cdktf.out"), bundleRoot: path.join(scratch, "compose") }));
+      expect(text).toContain("sonarr.example.com (Access, the only sign-in)");
+      expect(text).toContain("prowlarr.example.com (Access)\n");
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('login: "access" is refused where a way in bypasses Access', () => {
@@ -103,6 +119,12 @@ describe('login: "access" is refused where a way in bypasses Access', () => {
     const config = withApps((h) => void catalog.sonarr(h, { exposure: privately, login: "access", ...options }));
     expect(() => synth(config)).toThrow(refused);
     expect(() => synth(config)).toThrow(why);
+  });
+
+  it("around the option: the variable it sets, written by hand", () => {
+    expect(() => synth(withApps((h) => void catalog.sonarr(h, { environment: { SONARR__AUTH__METHOD: "External" } })))).toThrow(
+      /\[servarr\/servarr\/sonarr\] environment.SONARR__AUTH__METHOD: "External" is not allowed; allowed: unset: login: "access" sets it/,
+    );
   });
 
   it("on an app that cannot leave its login to a proxy", () => {
