@@ -44,7 +44,12 @@ function hostSummary(host: Host): string[] {
     app.exposure.kind,
     app.vpn ? `via ${host.appWithRole("vpn-gateway")?.name}` : "",
     app.exposure.lanPort !== undefined ? `LAN ${app.exposure.lanPort}` : "",
-    app.routes.map((r) => `${r.hostname}${r.exposure.kind === "private" ? " (Access)" : ""}`).join(", "),
+    app.routes
+      .map(
+        (r) =>
+          `${r.hostname}${r.exposure.kind === "private" ? (app.props.login === "access" ? " (Access, the only sign-in)" : " (Access)") : ""}`,
+      )
+      .join(", "),
   ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   const edge = host.apps.flatMap((a) => a.routes);

@@ -1,6 +1,6 @@
+import type { BackupPolicyOptions } from "../config/backup-policy";
 import type { Host } from "../host/host";
 import type { ServarrApp } from "../host/servarr-app";
-import type { BackupPolicyOptions } from "../model/backup-policy";
 import { Role } from "../model/roles";
 import { build, type Preset, type PresetOptions, preset } from "./preset";
 

@@ -8,7 +8,10 @@ export type { Preset, PresetOptions } from "./preset";
 // UIDs are fixed per app (never derived from list positions) so reordering the config never
 // changes file ownership on the host. The group is the host's (13000 in the example).
 // Relations name what the other app *is* (talksToKinds), never another preset: any subset of
-// the catalog composes, and an absent kind is simply no peer.
+// the catalog composes, and an absent kind is simply no peer. A kind reaches every instance of
+// it (a 4K Sonarr too), except a kind the app works with one of (singlePeerKinds): with several
+// declared, the config names the one in talksTo. Every preset takes a `name` for a second
+// instance, whose uid and library derive from it (constructs/instances.ts).
 
 export const plex = preset("plex", {
   description: "Organizes and streams the media library",
@@ -49,10 +52,22 @@ export const seerr = preset("seerr", {
   uid: 13002,
   configPath: "/app/config",
   talksToKinds: ["media-server", "tv-manager", "movie-manager"],
+  // One media server (server/lib/settings: one mediaServerType); any number of Sonarr/Radarr, 4K or not.
+  singlePeerKinds: ["media-server"],
   egress: true,
 });
 
 const ARR_DOWNLOADS: readonly AppKind[] = ["indexer-manager", "download-client"];
+
+/**
+ * The *arr apps read `<APP>__<SECTION>__<KEY>` over their config.xml (NzbDrone.Host/Bootstrap.cs:
+ * GetSection("<App>:Server"), ("<App>:Auth")): the port they listen on, and External
+ * authentication, which leaves the UI login to the proxy in front (constructs/single-login.ts).
+ */
+const arrFacts = (app: string) => ({
+  portEnv: `${app}__SERVER__PORT`,
+  externalLogin: { [`${app}__AUTH__METHOD`]: "External" },
+});
 
 export const sonarr = preset("sonarr", {
   adminUi: true,
@@ -67,6 +82,8 @@ export const sonarr = preset("sonarr", {
   egress: true,
   talksToKinds: ARR_DOWNLOADS,
   apiKeyEnv: "SONARR__AUTH__APIKEY",
+  ...arrFacts("SONARR"),
+  library: { rootFolder: "/data/media/tv" },
 });
 
 export const radarr = preset("radarr", {
@@ -82,6 +99,8 @@ export const radarr = preset("radarr", {
   egress: true,
   talksToKinds: ARR_DOWNLOADS,
   apiKeyEnv: "RADARR__AUTH__APIKEY",
+  ...arrFacts("RADARR"),
+  library: { rootFolder: "/data/media/movies" },
 });
 
 export const lidarr = preset("lidarr", {
@@ -97,6 +116,8 @@ export const lidarr = preset("lidarr", {
   egress: true,
   talksToKinds: ARR_DOWNLOADS,
   apiKeyEnv: "LIDARR__AUTH__APIKEY",
+  ...arrFacts("LIDARR"),
+  library: { rootFolder: "/data/media/music" },
 });
 
 export const bazarr = preset("bazarr", {
@@ -108,6 +129,8 @@ export const bazarr = preset("bazarr", {
   data: "media",
   egress: true,
   talksToKinds: ["tv-manager", "movie-manager"],
+  // One Sonarr and one Radarr (bazarr/app/config.py: a single sonarr.* and radarr.* section).
+  singlePeerKinds: ["tv-manager", "movie-manager"],
 });
 
 export const prowlarr = preset("prowlarr", {
@@ -121,6 +144,7 @@ export const prowlarr = preset("prowlarr", {
   uid: 13006,
   egress: true,
   talksToKinds: ["challenge-solver", "tv-manager", "movie-manager", "music-manager"],
+  ...arrFacts("PROWLARR"),
 });
 
 export const flaresolverr = preset("flaresolverr", {
@@ -149,7 +173,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
       port: 8080,
       uid: 13007,
       data: "downloads",
-      environment: { WEBUI_PORT: "8080" },
+      portEnv: "WEBUI_PORT",
       egress: true,
       healthPath: "/",
       healthTiming: { startPeriodSeconds: 60 },
@@ -179,6 +203,8 @@ export const maintainerr = preset("maintainerr", {
   uid: 13008,
   configPath: "/opt/data",
   talksToKinds: ["media-server", "request-manager", "tv-manager", "movie-manager", "watch-statistics"],
+  // One media server (its settings: one plex_hostname / jellyfin_url); Sonarr and Radarr servers, any number.
+  singlePeerKinds: ["media-server"],
   egress: true,
   healthPath: "/api/health/live",
   // Node app: runs its database migrations before it listens.
@@ -194,6 +220,8 @@ export const tautulli = preset("tautulli", {
   healthTiming: { startPeriodSeconds: 60 },
   uid: 13009,
   talksToKinds: ["media-server"],
+  // One Plex server (plexpy/config.py: a single PMS_* section).
+  singlePeerKinds: ["media-server"],
   egress: true,
 });
 

@@ -4,9 +4,18 @@ import { ServarrApp } from "../host/servarr-app";
 import type { ServarrAppProps } from "../model/app-props";
 import type { ContainerLimits } from "../model/app-traits";
 import { IMAGES } from "../model/images";
+import { fromPreset, instanceFacts } from "../model/instances";
 
 /** What a preset lets the config change: everything but the image's identity is overridable. */
-export type PresetOptions = Partial<ServarrAppProps>;
+export type PresetOptions = Partial<ServarrAppProps> & {
+  /**
+   * The instance's name, for a second instance of the preset (`catalog.sonarr(host, { name:
+   * "sonarr-4k" })`): its service, hostname, config folder, user and API key entry, and the
+   * uid and library it derives from the name (constructs/instances.ts).
+   * @default the preset's name
+   */
+  readonly name?: string;
+};
 
 /** A preset: the app's facts, declared once; the config adds exposure, VPN and overrides. */
 export type Preset = (host: Host, options?: PresetOptions) => ServarrApp;
@@ -82,6 +91,11 @@ const MERGE: { readonly [K in keyof ServarrAppProps]-?: Merge } = {
   talksTo: "list",
   kinds: "list",
   talksToKinds: "list",
+  singlePeerKinds: "list",
+  library: "record",
+  portEnv: "replace",
+  login: "replace",
+  externalLogin: "record",
   data: "replace",
   identity: "replace",
   uid: "replace",
@@ -118,7 +132,7 @@ const MERGE: { readonly [K in keyof ServarrAppProps]-?: Merge } = {
 type Derive = (host: Host) => Readonly<Record<string, string>>;
 
 /** The preset's props with the config's options merged in (see MERGE). */
-export function mergeOptions<T extends Partial<ServarrAppProps>>(base: T, options: PresetOptions): T {
+export function mergeOptions<T extends Partial<ServarrAppProps>>(base: T, options: Partial<ServarrAppProps>): T {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(options)) {
     const own = merged[key];
@@ -145,14 +159,15 @@ export function mergeOptions<T extends Partial<ServarrAppProps>>(base: T, option
 
 /**
  * Builds the app from the preset's facts (its privileges, then its props) and the config's
- * options, merged (see MERGE). `renamed` maps the props a preset option became back to the
+ * options, merged (see MERGE), as the instance `options.name` (its own uid and library derived
+ * from the name: constructs/instances.ts). `renamed` maps the props a preset option became back to the
  * option's name (a prefix maps the fields under it), so an error names what the user wrote.
  */
 export function build(
   host: Host,
   name: keyof typeof IMAGES,
   props: Omit<ServarrAppProps, "image">,
-  options: PresetOptions = {},
+  { name: instance = name, ...options }: PresetOptions = {},
   renamed: Readonly<Record<string, string>> = {},
 ): ServarrApp {
   const own = PRESET_PRIVILEGES[name];
@@ -162,7 +177,8 @@ export function build(
     ...(own.readOnlyRoot ? { readOnlyRoot: true } : {}),
   };
   try {
-    return new ServarrApp(host, name, mergeOptions({ ...privileges, ...props, limits: { ...own.limits, ...props.limits } }, options));
+    const base = { ...privileges, ...props, ...instanceFacts(name, instance, props), limits: { ...own.limits, ...props.limits } };
+    return new ServarrApp(host, instance, fromPreset(mergeOptions(base, options), name));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(

@@ -7,9 +7,11 @@ import type { AppKind } from "../model/app-traits";
 import type { Exposure } from "../model/exposure";
 import { type HealthProbe, type HealthTiming, healthRoutePath, healthTimingProblems } from "../model/health";
 import type { AppModel, AppRoute } from "../model/host-model";
+import { catalogImageProblem, instancePropsProblems, type Library, type PresetName, presetFunction, presetOf } from "../model/instances";
 import { type AppRole, roleProblems } from "../model/roles";
 import { serviceTokenProblems, validateAppProps } from "../validation/app-props";
 import { riskProblems } from "../validation/least-privilege";
+import { loginProblems } from "../validation/single-login";
 import type { Host } from "./host";
 
 /**
@@ -26,13 +28,19 @@ export class ServarrApp extends Construct implements AppModel {
   /** The job this app does for the host, with its resolved options (see constructs/model/roles.ts). */
   readonly role?: AppRole;
   readonly routes: readonly AppRoute[];
+  /** The catalog preset the app was built from (constructs/instances.ts), if any. */
+  readonly preset?: PresetName;
 
   constructor(host: Host, name: string, declared: ServarrAppProps) {
-    super(host, ServarrApp.uniqueId(host, name));
+    super(host, ServarrApp.uniqueId(host, name, presetOf(declared)));
     this.name = name;
     this.host = host;
+    this.preset = presetOf(declared);
     assertNoProblems(this, [
       ...validateAppProps(name, declared, host.imagePolicy),
+      ...[catalogImageProblem(name, declared.image, this.preset)].filter((p) => p !== undefined),
+      ...instancePropsProblems(declared),
+      ...loginProblems(declared),
       ...roleProblems(declared.role),
       ...serviceTokenProblems(declared, host.serviceTokens.names),
       ...healthTimingProblems("healthTiming", declared.healthTiming),
@@ -79,12 +87,20 @@ export class ServarrApp extends Construct implements AppModel {
     }
   }
 
-  private static uniqueId(host: Host, name: string): string {
+  private static uniqueId(host: Host, name: string, preset: PresetName | undefined): string {
     const label = labelProblem("name", name);
     if (label) throw new ConfigError(`${host.node.path}/${name}`, [label]);
     if (host.node.tryFindChild(name) !== undefined)
       throw new ConfigError(`${host.node.path}/${name}`, [
-        { field: "name", value: name, allowed: "a name not used by another app or construct on this host" },
+        {
+          field: "name",
+          value: name,
+          allowed: `a name not used by another app or construct on this host${
+            preset && host.app(name)?.preset === preset
+              ? `; another instance of ${preset} takes its own: catalog.${presetFunction(preset)}(host, { name: "${preset}-4k", … })`
+              : ""
+          }`,
+        },
       ]);
     return name;
   }
@@ -101,13 +117,36 @@ export class ServarrApp extends Construct implements AppModel {
 
   /** Apps this one opens connections to: named in talksTo, or declared with a kind in talksToKinds. */
   get peers(): readonly string[] {
-    const byKind = this.host.apps.filter((a) => a !== this && this.props.talksToKinds.some((k) => a.is(k)));
+    const byKind = this.props.talksToKinds.flatMap((k) => this.peersOfKind(k));
     return [...new Set([...this.props.talksTo, ...byKind.map((a) => a.name)])].sort();
+  }
+
+  /**
+   * The apps of a kind this one works with, sorted by name: every declared one; for a kind of
+   * singlePeerKinds with several declared, the one talksTo names (none while that is ambiguous,
+   * which the host reports).
+   */
+  peersOfKind(kind: AppKind): readonly AppModel[] {
+    const all = this.host.apps.filter((a) => a !== this && a.is(kind));
+    if (!this.props.singlePeerKinds.includes(kind) || all.length <= 1) return all;
+    const named = all.filter((a) => this.props.talksTo.includes(a.name));
+    return named.length === 1 ? named : [];
+  }
+
+  /** The media library the app manages (root folder, download category), if any. */
+  get library(): Library | undefined {
+    return this.props.library;
   }
 
   /** The whole environment as written (plain, derived from the host, URL placeholders unresolved). */
   get declaredEnvironment(): Readonly<Record<string, string>> {
-    return { ...this.props.environment, ...this.props.environmentFrom?.(this.host) };
+    const { props } = this;
+    return {
+      ...(props.portEnv && props.port !== undefined ? { [props.portEnv]: String(props.port) } : {}),
+      ...props.environment,
+      ...(props.login === "access" ? props.externalLogin : {}),
+      ...props.environmentFrom?.(this.host),
+    };
   }
 
   get vpn(): boolean {

@@ -1,3 +1,4 @@
+import type { Login, LoginProps } from "./app-traits";
 import {
   type AppKind,
   type ContainerLimits,
@@ -9,9 +10,10 @@ import {
 } from "./app-traits";
 import { Exposure } from "./exposure";
 import { DEFAULT_HEALTH_TIMING, type HealthTiming, type ProbeRunner } from "./health";
+import { type InstanceProps, type Library, resolveLibrary } from "./instances";
 import type { AppRole } from "./roles";
 
-export interface ServarrAppProps {
+export interface ServarrAppProps extends InstanceProps, LoginProps {
   /** Pinned image: `repository:tag`, ideally `repository:tag@sha256:...`. */
   readonly image: string;
   /**
@@ -41,7 +43,8 @@ export interface ServarrAppProps {
    */
   readonly role?: AppRole;
   /**
-   * Apps this one opens connections to (by name). Drives network segmentation.
+   * Apps this one opens connections to (by name). Drives network segmentation. Also picks the
+   * one app of a singlePeerKinds kind declared several times.
    * @default none
    */
   readonly talksTo?: readonly string[];
@@ -56,6 +59,12 @@ export interface ServarrAppProps {
    * @default none
    */
   readonly talksToKinds?: readonly AppKind[];
+  /**
+   * Kinds of talksToKinds the app works with one of (Bazarr: one Sonarr, one Radarr). With
+   * several declared, `talksTo` names the one (e.g. ["sonarr"]); naming none or two is an error.
+   * @default none (every app of each kind is a peer)
+   */
+  readonly singlePeerKinds?: readonly AppKind[];
   /** @default "none" */
   readonly data?: DataAccess;
   /** @default "linuxserver" */
@@ -201,13 +210,16 @@ export interface ServarrAppProps {
 }
 
 /** The props with every default applied: AppModel.props, resolved once on construction. */
-export interface ResolvedAppProps extends ServarrAppProps {
+export interface ResolvedAppProps extends Omit<ServarrAppProps, "library"> {
   readonly exposure: Exposure;
   readonly alsoExpose: readonly Exposure[];
   readonly vpn: boolean;
   readonly talksTo: readonly string[];
   readonly kinds: readonly AppKind[];
   readonly talksToKinds: readonly AppKind[];
+  readonly singlePeerKinds: readonly AppKind[];
+  readonly library?: Library;
+  readonly login: Login;
   readonly data: DataAccess;
   readonly identity: Identity;
   readonly configPath: string | null;
@@ -231,6 +243,9 @@ export function resolveAppProps(props: ServarrAppProps): ResolvedAppProps {
     talksTo: props.talksTo ?? [],
     kinds: props.kinds ?? [],
     talksToKinds: props.talksToKinds ?? [],
+    singlePeerKinds: props.singlePeerKinds ?? [],
+    library: resolveLibrary(props.library),
+    login: props.login ?? "app",
     data: props.data ?? "none",
     identity,
     configPath: props.configPath === undefined ? "/config" : props.configPath,

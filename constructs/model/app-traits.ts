@@ -69,3 +69,22 @@ export interface ContainerLimits {
 
 /** Limits of an app whose preset sets none (a custom app). */
 export const DEFAULT_LIMITS: Required<ContainerLimits> = { memory: "1g", pids: 512 };
+
+export type Login = "app" | "access";
+
+export interface LoginProps {
+  /**
+   * Who signs people in to the app's web UI: "app", its own login (behind Access for a private
+   * app: two sign-ins); "access", Cloudflare Access only: the app's UI login is off
+   * (externalLogin) and its API still requires its key. "access" is refused where a way in
+   * bypasses Access (see constructs/validation/single-login.ts).
+   * @default "app"
+   */
+  readonly login?: Login;
+  /**
+   * Environment that hands the image's UI login to a proxy in front, applied with login:
+   * "access" (the arrs: `<APP>__AUTH__METHOD=External`).
+   * @default none (the image cannot leave its login to Access)
+   */
+  readonly externalLogin?: Readonly<Record<string, string>>;
+}

@@ -5,6 +5,7 @@ import type { ResolvedAppProps } from "./app-props";
 import type { AppKind } from "./app-traits";
 import type { Exposure } from "./exposure";
 import type { HealthProbe, HealthTiming } from "./health";
+import type { Library, PresetName } from "./instances";
 import type { AppRole, RoleKind, RoleOf } from "./roles";
 import type { SecretList } from "./secrets";
 
@@ -46,8 +47,14 @@ export interface AppModel {
   readonly healthTiming: HealthTiming;
   /** Needs a routed network of its own: declared egress, a host role that needs it, or a LAN port. */
   readonly needsOutside: boolean;
+  /** The catalog preset the app is an instance of (catalog.sonarr(host, { name: "sonarr-4k" })), if any. */
+  readonly preset?: PresetName;
+  /** Where a media manager keeps its library: root folder, download category (./instances.ts). */
+  readonly library: Library | undefined;
   /** Whether the app is of this kind (see AppKind). */
   is(kind: AppKind): boolean;
+  /** The apps of that kind this one works with: all of them, or the one its talksTo names where it works with one only. */
+  peersOfKind(kind: AppKind): readonly AppModel[];
 }
 
 /** An app doing the host's job of that kind, with its typed role data. */

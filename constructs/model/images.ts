@@ -41,3 +41,6 @@ export const SUPPORT_IMAGES = {
   autoheal: "willfarrell/autoheal:1.2.0@sha256:31f580ef0279eaced5b38d631b08c474d70d8403c1c2fdd6ddcf2e879d5f3f7c",
   diun: "crazymax/diun:4.33.0@sha256:e324b793eb32dfb7f74d3a39421ebf090141caaadee69b8f78da63112408ee25",
 } as const;
+
+/** An image reference without its tag and digest: what identifies the image across versions. */
+export const imageRepository = (image: string) => image.replace(/@.*$/, "").replace(/:[^/]*$/, "");

@@ -100,6 +100,11 @@ export class NetworkPlan {
     return via?.mode === "namespace" ? via.service : service;
   }
 
+  /** Every service of the plan (apps, support services, helper jobs), sorted. */
+  services(): string[] {
+    return [...this.nodes.keys()].sort();
+  }
+
   /** Names of the networks a service joins (none for VPN-routed services: they use the gateway's namespace). */
   networksOf(service: string): string[] {
     if (this.nodes.get(service)?.via?.mode === "namespace") return [];

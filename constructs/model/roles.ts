@@ -1,5 +1,5 @@
+import { type BackupPolicy, type BackupPolicyOptions, backupPolicyProblems, resolveBackupPolicy } from "../config/backup-policy";
 import { type Problem, portProblem } from "../config/problems";
-import { type BackupPolicy, type BackupPolicyOptions, backupPolicyProblems, resolveBackupPolicy } from "./backup-policy";
 
 /**
  * A job an app does for the whole host; at most one app per role. Each role carries only its

@@ -122,6 +122,13 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
     problems.push({ field: "apiKeyEnv", value: props.apiKeyEnv, allowed: "an upper-case variable name" });
   if (props.healthCommand !== undefined && props.healthCommand.length === 0)
     problems.push({ field: "healthCommand", value: [], allowed: "a non-empty exec-form command, or unset" });
+  for (const kind of props.singlePeerKinds ?? [])
+    if (!props.talksToKinds?.includes(kind))
+      problems.push({
+        field: "singlePeerKinds",
+        value: kind,
+        allowed: `a kind of talksToKinds (${(props.talksToKinds ?? []).join(", ") || "none"})`,
+      });
   if (props.talksTo?.includes(name)) problems.push({ field: "talksTo", value: name, allowed: "other apps: an app always reaches itself" });
   return problems.filter((p): p is Problem => p !== undefined);
 }

@@ -1,8 +1,10 @@
 import type { Problem } from "../config/problems";
 import { environmentUrlProblems } from "../model/app-url";
 import type { AppModel, HostModel } from "../model/host-model";
+import { INSTANCE_UIDS, libraryHostProblems } from "../model/instances";
 import { backupJobs } from "../runtime/backups";
 import { supportNodes } from "../runtime/support";
+import { singleLoginProblems } from "./single-login";
 
 /** Ports the host itself listens on: a LAN port there would never reach the app. */
 const HOST_PORTS = new Map([[22, "the host's SSH server"]]);
@@ -13,20 +15,29 @@ export function validateHostApps(host: HostModel): Problem[] {
   // Declaration order: a conflict is reported on the app declared second, naming the earlier one.
   const declared = host.declaredApps;
   const problems: Problem[] = [];
-  const firstBy = (key: (a: AppModel) => readonly (string | number | undefined)[], field: string, allowed: string) => {
+  const firstBy = (key: (a: AppModel) => readonly (string | number | undefined)[], field: string, allowed: string, hint = "") => {
     const seen = new Map<string | number, string>();
     for (const app of declared) {
       for (const value of key(app)) {
         if (value === undefined) continue;
         const other = seen.get(value);
         if (other !== undefined)
-          problems.push({ field: `${app.name}.${field}`, value, allowed: `${allowed} (${other}, declared earlier, already has it)` });
+          problems.push({
+            field: `${app.name}.${field}`,
+            value,
+            allowed: `${allowed} (${other}, declared earlier, already has it)${hint}`,
+          });
         else seen.set(value, app.name);
       }
     }
   };
   firstBy((a) => a.routes.map((r) => r.hostname), "hostname", "a hostname no other app routes");
-  firstBy((a) => [a.props.uid], "uid", "a uid no other app uses");
+  firstBy(
+    (a) => [a.props.uid],
+    "uid",
+    "a uid no other app uses",
+    `; a preset's second instance derives its uid from its name (${INSTANCE_UIDS.first}-${INSTANCE_UIDS.first + INSTANCE_UIDS.count - 1}): set uid on one of the two`,
+  );
   firstBy((a) => [a.exposure.lanPort], "exposure.lanPort", "a LAN port no other app publishes");
   for (const app of declared) {
     const lanPort = app.exposure.lanPort;
@@ -76,6 +87,7 @@ export function validateHostApps(host: HostModel): Problem[] {
         });
     }
   }
+  problems.push(...libraryHostProblems(declared), ...singlePeerProblems(apps), ...singleLoginProblems(host));
   if (!host.appWithRole("vpn-gateway")) {
     for (const app of apps.filter((a) => a.vpn))
       problems.push({ field: `${app.name}.vpn`, value: true, allowed: 'false, or add an app with role "vpn-gateway" (e.g. gluetun)' });
@@ -88,4 +100,22 @@ export function validateHostApps(host: HostModel): Problem[] {
       allowed: `an app with role "tunnel-connector" (cloudflared): the deploy reaches the host over SSH through its tunnel (${host.ssh.hostname}), and exposed apps go through it`,
     });
   return problems;
+}
+
+/** A kind an app works with one of (singlePeerKinds), declared several times: talksTo names the one. */
+function singlePeerProblems(apps: readonly AppModel[]): Problem[] {
+  return apps.flatMap((app) =>
+    app.props.singlePeerKinds.flatMap((kind) => {
+      const all = apps.filter((a) => a !== app && a.is(kind)).map((a) => a.name);
+      const named = all.filter((n) => app.props.talksTo.includes(n));
+      if (all.length <= 1 || named.length === 1) return [];
+      return [
+        {
+          field: `${app.name}.talksTo`,
+          value: named.length === 0 ? undefined : named,
+          allowed: `exactly one of the ${kind} apps declared (${all.join(", ")}): ${app.name} works with one ${kind}; name it, e.g. talksTo: ["${all[0]}"]`,
+        },
+      ];
+    }),
+  );
 }

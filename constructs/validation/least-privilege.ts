@@ -3,7 +3,7 @@ import type { ServarrAppProps } from "../model/app-props";
 import { secretFilesOf } from "../model/app-props";
 import type { Risk } from "../model/app-traits";
 import type { Exposure } from "../model/exposure";
-import { IMAGES } from "../model/images";
+import { IMAGES, imageRepository } from "../model/images";
 import type { RoleKind } from "../model/roles";
 
 /**
@@ -86,7 +86,6 @@ const ROLE_PRESET: Readonly<Record<RoleKind, keyof typeof IMAGES>> = {
   backup: "kopia",
 };
 
-const repository = (image: string) => image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
 const hostPathOf = (mount: string) => mount.split(":")[0] ?? "";
 const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
 
@@ -119,12 +118,12 @@ export function risksOf(props: ServarrAppProps): Map<Risk, string> {
     (k) => IDENTITY_VARIABLES.has(k) || (props.role?.kind === "vpn-gateway" && k.startsWith("FIREWALL")),
   );
   if (env.length > 0) found.set("environment-override", env.join(","));
-  if (props.role?.kind === "tunnel-connector" || repository(props.image) === repository(IMAGES.cloudflared)) {
+  if (props.role?.kind === "tunnel-connector" || imageRepository(props.image) === imageRepository(IMAGES.cloudflared)) {
     const bypass = (props.command ?? []).filter((a) => ACCESS_BYPASS_ARGS.some((b) => a === b || a.startsWith(`${b}=`)));
     if (bypass.length > 0) found.set("access-bypass", bypass.join(" "));
   }
-  if (props.role && repository(props.image) !== repository(IMAGES[ROLE_PRESET[props.role.kind]]))
-    found.set("host-role", `role ${props.role.kind} on ${repository(props.image)}`);
+  if (props.role && imageRepository(props.image) !== imageRepository(IMAGES[ROLE_PRESET[props.role.kind]]))
+    found.set("host-role", `role ${props.role.kind} on ${imageRepository(props.image)}`);
   const reads = Object.keys(props.secretEnv ?? {}).length > 0 || props.apiKeyEnv !== undefined || props.environmentFrom !== undefined;
   if (reads && secretFilesOf(props) === "none") found.set("secret-environment", "secretFiles: none");
   if (props.adminUi && openPublic([props.exposure, ...(props.alsoExpose ?? [])]).length > 0) found.set("public-admin", "Exposure.public()");

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { renderBundle } from "../../compose/render/bundle";
 import type { ComposeFile } from "../../compose/render/project/compose-spec";
 import * as catalog from "../../constructs/catalog";
-import { DEFAULT_BACKUP_POLICY } from "../../constructs/model/backup-policy";
+import { DEFAULT_BACKUP_POLICY } from "../../constructs/config/backup-policy";
 import { synth, withApps } from "../support";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-backup-bundle-"));

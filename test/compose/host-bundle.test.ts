@@ -202,7 +202,7 @@ describe("adding an app reaches every host layer", () => {
     plus(
       (h) =>
         new ServarrApp(h, "jellyfin", {
-          image: "lscr.io/linuxserver/jellyfin:10.11.3",
+          image: "jellyfin/jellyfin:10.11.3",
           port: 8096,
           uid: 13100,
           data: "media",

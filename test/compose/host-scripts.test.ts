@@ -13,7 +13,7 @@ import { Exposure } from "../../constructs/model/exposure";
 import type { ServarrConfig } from "../../stacks/config";
 import { exampleConfig, plus, synth, withHost } from "../support";
 
-const jellyfin = { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100, data: "media" as const };
+const jellyfin = { image: "jellyfin/jellyfin:10.11.3", port: 8096, uid: 13100, data: "media" as const };
 const bundle = (config: ServarrConfig) => renderBundle(synth(config).host);
 const file = (config: ServarrConfig, name: string) => bundle(config).get(name) ?? "";
 const lines = (text: string) => new Set(text.split("\n"));

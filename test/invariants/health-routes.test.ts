@@ -79,7 +79,7 @@ describe("health routes of private apps", () => {
   const uris = (json: TerraformJson) =>
     (Object.values(json.resource?.cloudflare_zero_trust_access_application ?? {}) as any[]).map((a) => a.destinations[0].uri);
   const jellyfin = (props: Partial<ServarrAppProps>) =>
-    plus((host) => new ServarrApp(host, "jellyfin", { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100, ...props }));
+    plus((host) => new ServarrApp(host, "jellyfin", { image: "jellyfin/jellyfin:10.11.3", port: 8096, uid: 13100, ...props }));
 
   it.each([
     ["a health path", { healthPath: "/health", exposure: Exposure.private() }, ["jellyfin.example.com", "jellyfin.example.com/health"]],

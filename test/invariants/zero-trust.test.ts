@@ -65,7 +65,7 @@ describe("invariant: every hostname is declared public or guarded by Access admi
       plus(
         (host) =>
           new ServarrApp(host, "jellyfin", {
-            image: "lscr.io/linuxserver/jellyfin:10.11.3",
+            image: "jellyfin/jellyfin:10.11.3",
             port: 8096,
             uid: 13100,
             exposure: Exposure.private({ allowEmails: ["friend@example.org"], serviceTokens: ["ci-deploy"] }),

@@ -15,14 +15,16 @@ const table = readme
   .map((l) => l.split("|").map((c) => c.trim()));
 const row = (preset: string) => table.find((cells) => cells[1] === `\`${preset}\``);
 
-// Each preset declared alone (gluetun needs its provider), as the README's table describes it.
+// Every preset declared once (gluetun needs its provider), as the README's table describes it;
+// the apps that work with one media server name Plex (Jellyfin is declared too).
 const apps: ServarrApp[] = [];
+const oneMediaServer = new Set(["seerr", "tautulli", "maintainerr"]);
 synth(
   withApps((host: Host) => {
     for (const [name, declare] of Object.entries(catalog)) {
       if (typeof declare !== "function") continue;
       if (name === "gluetun") apps.push(catalog.gluetun(host, { provider: "mullvad" }));
-      else apps.push((declare as (h: Host) => ServarrApp)(host));
+      else apps.push((declare as catalog.Preset)(host, oneMediaServer.has(name) ? { talksTo: ["plex"] } : {}));
     }
   }),
 );

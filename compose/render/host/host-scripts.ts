@@ -34,15 +34,27 @@ export interface HostDir {
   readonly mode: string;
 }
 
-/** Every directory setup.sh owns: the /data tree (TRaSH layout) and each app's config dir. */
+/**
+ * Every directory setup.sh owns: the /data tree (TRaSH layout: the machine's libraries, and each
+ * app's library: its root folder under media/, its category under the download trees) and each
+ * app's config dir. Parents come before children.
+ */
 export function hostDirs(host: HostModel): HostDir[] {
   const shared = sharedDirMode(host.umask);
   const g = host.groupName;
+  const libraries = host.apps.flatMap((a) => (a.library ? [a.library] : []));
+  const under = (top: string) =>
+    new Set(
+      [
+        ...host.machine.libraries,
+        ...libraries.map((l) => (top === "media" ? l.rootFolder.slice("/data/media/".length) : l.category)),
+      ].flatMap((rel) => rel.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"))),
+    );
   const data = [
     host.dataRoot,
     ...["torrents", ...(host.apps.some((a) => a.props.data === "usenet") ? ["usenet"] : []), "media"].flatMap((top) => [
       `${host.dataRoot}/${top}`,
-      ...host.machine.libraries.map((l) => `${host.dataRoot}/${top}/${l}`),
+      ...[...under(top)].map((l) => `${host.dataRoot}/${top}/${l}`),
     ]),
   ];
   const users = new Set(appUsers(host).map((u) => u.name));

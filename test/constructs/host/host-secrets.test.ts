@@ -43,10 +43,10 @@ describe("host secrets: one list, values only in Terraform", () => {
       plus(
         (h) =>
           new ServarrApp(h, "backup2", {
-            image: "kopia/kopia:0.22.3",
+            image: "restic/restic:0.17.3",
             identity: "image",
             secretEnv: { KOPIA_PASSWORD: "again" },
-            reasons: { "secret-environment": "Kopia reads it from its environment only" },
+            reasons: { "secret-environment": "reads it from its environment only" },
           }),
       ),
     );

@@ -6,7 +6,7 @@ import { Exposure } from "../../../constructs/model/exposure";
 import { addresses, exampleConfig, ingressRules, plus, resources, synth, withApps } from "../../support";
 
 const jellyfin: ServarrAppProps = {
-  image: "lscr.io/linuxserver/jellyfin:10.11.3",
+  image: "jellyfin/jellyfin:10.11.3",
   port: 8096,
   uid: 13100,
   data: "media",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../../compose/render/project/project";
 import * as catalog from "../../../constructs/catalog";
-import { DEFAULT_BACKUP_POLICY } from "../../../constructs/model/backup-policy";
+import { DEFAULT_BACKUP_POLICY } from "../../../constructs/config/backup-policy";
 import { Exposure } from "../../../constructs/model/exposure";
 import { Role } from "../../../constructs/model/roles";
 import { type BackupJob, backupJobs, serverWaitsFor } from "../../../constructs/runtime/backups";

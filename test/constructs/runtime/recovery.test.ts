@@ -9,7 +9,7 @@ import { restarterPlan } from "../../../constructs/runtime/restarter";
 import { FIXTURES } from "../../fixtures";
 import { exampleConfig, plus, synth } from "../../support";
 
-const base: ServarrAppProps = { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100, healthPath: "/health" };
+const base: ServarrAppProps = { image: "jellyfin/jellyfin:10.11.3", port: 8096, uid: 13100, healthPath: "/health" };
 const withApp = (props: Partial<ServarrAppProps>) => plus((host) => new ServarrApp(host, "jellyfin", { ...base, ...props }));
 const withRecovery = (recovery: object) => ({ ...exampleConfig, host: { ...exampleConfig.host, recovery } });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as catalog from "../../../constructs/catalog";
+import { DEFAULT_BACKUP_POLICY } from "../../../constructs/config/backup-policy";
 import { ServarrApp } from "../../../constructs/host/servarr-app";
 import type { ServarrAppProps } from "../../../constructs/model/app-props";
-import { DEFAULT_BACKUP_POLICY } from "../../../constructs/model/backup-policy";
 import { Role } from "../../../constructs/model/roles";
 import { plus, synth, withApps } from "../../support";
 

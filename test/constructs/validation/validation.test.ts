@@ -5,11 +5,9 @@ import { ServarrApp } from "../../../constructs/host/servarr-app";
 import type { ServarrAppProps } from "../../../constructs/model/app-props";
 import { appUrl } from "../../../constructs/model/app-url";
 import { Exposure } from "../../../constructs/model/exposure";
-import { IMAGES } from "../../../constructs/model/images";
-import { Role } from "../../../constructs/model/roles";
 import { exampleConfig, plus, synth, withHost } from "../../support";
 
-const base: ServarrAppProps = { image: "lscr.io/linuxserver/jellyfin:10.11.3", port: 8096, uid: 13100 };
+const base: ServarrAppProps = { image: "jellyfin/jellyfin:10.11.3", port: 8096, uid: 13100 };
 const withApp = (name: string, props: Partial<ServarrAppProps>) => plus((host) => new ServarrApp(host, name, { ...base, ...props }));
 
 /** Each rule: the bad config, then the message parts (path, field, value, what is allowed). */
@@ -27,8 +25,8 @@ const appRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
   ["non-integer port", withApp("jellyfin", { port: 80.5 }), /port: 80.5 is not allowed/],
   [
     "image without a tag",
-    withApp("jellyfin", { image: "lscr.io/linuxserver/jellyfin" }),
-    /image: "lscr.io\/linuxserver\/jellyfin" is not allowed; allowed: a pinned image/,
+    withApp("jellyfin", { image: "jellyfin/jellyfin" }),
+    /image: "jellyfin\/jellyfin" is not allowed; allowed: a pinned image/,
   ],
   [
     "floating :latest tag",
@@ -158,7 +156,7 @@ const hostRules: Array<[string, ReturnType<typeof plus>, RegExp]> = [
   ],
   [
     "second app with a role",
-    plus((host) => new ServarrApp(host, "wireguard", { ...base, image: IMAGES.gluetun, role: Role.vpnGateway() })),
+    plus((host) => catalog.gluetun(host, { name: "wireguard", provider: "mullvad" })),
     /\.role: "vpn-gateway" is not allowed; allowed: one app per role/,
   ],
   [

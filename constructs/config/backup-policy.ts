@@ -1,4 +1,4 @@
-import type { Problem } from "../config/problems";
+import type { Problem } from "./problems";
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
