@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderBundle } from "../../compose/render/bundle";
-import { appUsers, hostDirs } from "../../compose/render/host/host-scripts";
-import type { ComposeFile } from "../../compose/render/project/compose-spec";
-import * as catalog from "../../constructs/catalog";
-import type { Host } from "../../constructs/host/host";
-import { IMAGES } from "../../constructs/model/images";
-import { INSTANCE_UIDS, instanceUid } from "../../constructs/model/instances";
-import type { TerraformJson } from "../../delivery/stacks";
-import { FIXTURES } from "../fixtures";
-import { ingressRules, synth, withApps } from "../support";
+import { renderBundle } from "../../../compose/render/bundle";
+import { appUsers, hostDirs } from "../../../compose/render/host/host-scripts";
+import type { ComposeFile } from "../../../compose/render/project/compose-spec";
+import * as catalog from "../../../constructs/catalog";
+import type { Host } from "../../../constructs/host/host";
+import { IMAGES } from "../../../constructs/model/images";
+import { INSTANCE_UIDS, instanceUid } from "../../../constructs/model/instances";
+import type { TerraformJson } from "../../../delivery/stacks";
+import { FIXTURES } from "../../fixtures";
+import { ingressRules, synth, withApps } from "../../support";
 
 /** Declares each in turn. */
 const each =

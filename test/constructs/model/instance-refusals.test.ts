@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import * as catalog from "../../constructs/catalog";
-import type { Host } from "../../constructs/host/host";
-import { ServarrApp } from "../../constructs/host/servarr-app";
-import { Exposure } from "../../constructs/model/exposure";
-import { IMAGES } from "../../constructs/model/images";
-import { synth, withApps } from "../support";
+import * as catalog from "../../../constructs/catalog";
+import type { Host } from "../../../constructs/host/host";
+import { ServarrApp } from "../../../constructs/host/servarr-app";
+import { Exposure } from "../../../constructs/model/exposure";
+import { IMAGES } from "../../../constructs/model/images";
+import { synth, withApps } from "../../support";
 
 /** Declares each in turn. */
 const each =

@@ -3,17 +3,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { renderBundle } from "../../compose/render/bundle";
-import type { ComposeFile } from "../../compose/render/project/compose-spec";
-import * as catalog from "../../constructs/catalog";
-import type { Host } from "../../constructs/host/host";
-import { ServarrApp } from "../../constructs/host/servarr-app";
-import { Exposure } from "../../constructs/model/exposure";
-import type { ServarrConfig } from "../../stacks/config";
-import { summarize } from "../../stacks/summary";
-import { synthesize } from "../../stacks/synth";
-import { FIXTURES } from "../fixtures";
-import { plus, resources, synth, withApps } from "../support";
+import { renderBundle } from "../../../compose/render/bundle";
+import type { ComposeFile } from "../../../compose/render/project/compose-spec";
+import * as catalog from "../../../constructs/catalog";
+import type { Host } from "../../../constructs/host/host";
+import { ServarrApp } from "../../../constructs/host/servarr-app";
+import { Exposure } from "../../../constructs/model/exposure";
+import type { ServarrConfig } from "../../../stacks/config";
+import { summarize } from "../../../stacks/summary";
+import { synthesize } from "../../../stacks/synth";
+import { FIXTURES } from "../../fixtures";
+import { plus, resources, synth, withApps } from "../../support";
 
 /**
  * What `login: "access"` turns off, read in each app's source. The pinned tags

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import * as catalog from "../../constructs/catalog";
-import { IMAGES } from "../../constructs/model/images";
-import { Role } from "../../constructs/model/roles";
-import { GLUETUN_WIREGUARD_PROVIDERS, vpnProviderProblem } from "../../constructs/validation/gluetun-providers";
-import { isExampleDomain, PLACEHOLDER_DISKS, PLACEHOLDER_IDS, PLACEHOLDER_KEYS } from "../../constructs/validation/placeholders";
-import { DEBIAN_TIME_ZONES, timeZoneOnDebian } from "../../constructs/validation/time-zones";
-import { config as twoHostsExample } from "../../examples/two-hosts.config";
-import type { ServarrConfig } from "../../stacks/config";
-import { exampleConfig, synth, withApps, withHost } from "../support";
+import * as catalog from "../../../constructs/catalog";
+import { IMAGES } from "../../../constructs/model/images";
+import { Role } from "../../../constructs/model/roles";
+import { GLUETUN_WIREGUARD_PROVIDERS, vpnProviderProblem } from "../../../constructs/validation/gluetun-providers";
+import { isExampleDomain, PLACEHOLDER_DISKS, PLACEHOLDER_IDS, PLACEHOLDER_KEYS } from "../../../constructs/validation/placeholders";
+import { DEBIAN_TIME_ZONES, timeZoneOnDebian } from "../../../constructs/validation/time-zones";
+import { config as twoHostsExample } from "../../../examples/two-hosts.config";
+import type { ServarrConfig } from "../../../stacks/config";
+import { exampleConfig, synth, withApps, withHost } from "../../support";
 
 /**
  * Values with the right type and format that are still wrong for the box, the VPN or the owner:
