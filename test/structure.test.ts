@@ -3,13 +3,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * The shape the code keeps as it grows (README "Layout"):
+ * The shape the code keeps as it grows (docs/layout.md):
  * - no import circle among the project's modules, type imports included: a reader follows the
  *   graph from the model outwards and never comes back;
  * - imports between the top-level folders go one way (LAYERS), and inside constructs/ the model
  *   rooms know nothing of Terraform (MODEL_ROOMS);
  * - rooms a newcomer can read: no folder of hand-written source over MAX_FILES files, no file over
- *   MAX_LINES lines, and every folder named in the README's Layout section.
+ *   MAX_LINES lines, and every folder named in docs/layout.md.
  * Generated files (the bundles, workflows) are exempt: they carry the generated marker.
  */
 const root = path.resolve(__dirname, "..");

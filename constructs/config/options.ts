@@ -63,7 +63,7 @@ export interface ServiceTokenOptions {
   /**
    * How long the token is valid after it is created (Go duration, hours at most: "8760h").
    * Cloudflare rejects an expired token; the summary shows the expiry, and the scheduled
-   * token-expiry workflow warns 30 days ahead. Renew by replacing the token (README).
+   * token-expiry workflow warns 30 days ahead. Renew by replacing the token (docs/operations.md).
    * @default "8760h" (one year, the provider's default)
    */
   readonly duration?: string;

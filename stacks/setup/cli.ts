@@ -111,7 +111,7 @@ export function runSetup(
   }
 }
 
-/** The README's step 8: the first start goes through the deploy gate, from the LAN this once. */
+/** docs/setup.md, step 8: the first start goes through the deploy gate, from the LAN this once. */
 export function envNextSteps(
   host: {
     readonly name: string;
@@ -122,7 +122,7 @@ export function envNextSteps(
 ): string[] {
   const gate = `${bundleDirOnHost(host)}/deploy-gate.sh`;
   return [
-    `next (README, First-time setup, step 8): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
+    `next (docs/setup.md, step 8): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
     `  sudo ${gate} <commit of the default branch> < ${path.basename(out)} && shred -u ${path.basename(out)}`,
     "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy;",
     "then delete the outputs file and re-run the failed deploy job: every later merge deploys by itself",

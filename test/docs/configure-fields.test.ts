@@ -8,16 +8,16 @@ import { root, section } from "./markdown";
  * without a line in the docs fails here. The fields are read from the types' source (the
  * `readonly` members of each exported interface), the docs' section by its heading.
  */
-const TYPES: Record<string, { file: string; interfaces: string[] }> = {
+const TYPES: Record<string, Record<string, string[]>> = {
   "The config": {
-    file: "stacks/config.ts",
-    interfaces: ["ServarrConfig", "GitHubConfig", "GoogleConfig", "TerraformCloudConfig", "MoreHostConfig"],
+    "stacks/config.ts": ["ServarrConfig", "MoreHostConfig"],
+    "constructs/config/accounts.ts": ["GitHubConfig", "GoogleConfig", "TerraformCloudConfig"],
   },
-  "The host": { file: "constructs/host-props.ts", interfaces: ["HostProps", "CloudflareTarget"] },
-  "The backup bucket": { file: "constructs/backup-bucket.ts", interfaces: ["BackupBucketOptions"] },
-  "The machine": { file: "constructs/host-machine.ts", interfaces: ["MachineProps", "DataDiskProps"] },
-  "Service tokens and SSH": { file: "constructs/service-tokens.ts", interfaces: ["ServiceTokenOptions"] },
-  "An app": { file: "constructs/app-props.ts", interfaces: ["ServarrAppProps"] },
+  "The host": { "constructs/config/host-props.ts": ["HostProps", "CloudflareTarget"] },
+  "The backup bucket": { "constructs/config/options.ts": ["BackupBucketOptions"] },
+  "The machine": { "constructs/config/machine.ts": ["MachineProps", "DataDiskProps"] },
+  "Service tokens and SSH": { "constructs/config/options.ts": ["ServiceTokenOptions", "SshOptions"] },
+  "An app": { "constructs/model/app-props.ts": ["ServarrAppProps"] },
 };
 
 /** The `readonly` members of an exported interface (its own body; nested object types included). */
@@ -29,10 +29,9 @@ function fields(file: string, name: string): string[] {
 }
 
 describe("docs/configure.md names every field of the config", () => {
-  const ssh = fields("constructs/ssh-access.ts", "SshOptions");
-  it.each(Object.entries(TYPES))("%s", (heading, { file, interfaces }) => {
+  it.each(Object.entries(TYPES))("%s", (heading, sources) => {
     const text = section("docs/configure.md", new RegExp(`^### ${heading} \\(`));
-    const names = [...interfaces.flatMap((i) => fields(file, i)), ...(heading === "Service tokens and SSH" ? ssh : [])];
+    const names = Object.entries(sources).flatMap(([file, interfaces]) => interfaces.flatMap((i) => fields(file, i)));
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(text, `${heading}: ${name}`).toMatch(new RegExp(`\`(?:[\\w<>]+\\.)*${name}(?:\\.[\\w<>.]+)?\``));
   });

@@ -36,7 +36,7 @@ describe("README 'Add an app': the snippet, verbatim, reaches every layer it cla
   const hostname = `books.${host.domain}`;
 
   it("has both blocks: the import and the app", () => {
-    expect(importLine).toBe('import { ServarrApp } from "./constructs/servarr-app";');
+    expect(importLine).toBe('import { ServarrApp } from "./constructs/host/servarr-app";');
     expect(existsSync(path.join(root, "constructs/host/servarr-app.ts"))).toBe(true); // the path is right from servarr.config.ts
     expect(app?.name).toBe("audiobookshelf");
   });
@@ -78,8 +78,8 @@ describe("README 'Add an app': the snippet, verbatim, reaches every layer it cla
     );
   });
 
-  // A config file as a user has it, built here (never the user's own servarr.config.ts): the README's import
-  // where the README puts it, the snippet verbatim inside `apps: (host) => { … }`.
+  // A config file as a user has it, built here (never the user's own servarr.config.ts): the shipped config's
+  // imports, the README's import where the README puts it, the snippet verbatim inside `apps: (host) => { … }`.
   const configWith = (imports: readonly string[]) =>
     [
       ...imports,
@@ -87,14 +87,15 @@ describe("README 'Add an app': the snippet, verbatim, reaches every layer it cla
       "export const config: ServarrConfig = {",
       "  ...base,",
       "  apps: (host) => {",
-      "    base.apps(host);",
+      "    catalog.cloudflared(host);",
       snippet.replace(/^(?=.)/gm, "    ").trimEnd(),
       "  },",
       "};",
       "",
     ].join("\n");
   const others = [
-    'import { Exposure } from "./constructs/exposure";',
+    'import * as catalog from "./constructs/catalog";',
+    'import { Exposure } from "./constructs/model/exposure";',
     'import type { ServarrConfig } from "./stacks/config";',
     'import { config as base } from "./test/fixtures/minimal";',
   ];
@@ -111,7 +112,8 @@ describe("README 'Add an app': the snippet, verbatim, reaches every layer it cla
     }
   };
 
-  it("pasted as the README says (import after ./constructs/exposure, the app inside apps), the file passes npm run lint (Biome: format, lint, import order)", () => {
+  it("pasted as the README says (import after ./constructs/catalog, before ./constructs/model/exposure; the app inside apps), the file passes npm run lint (Biome: format, lint, import order)", () => {
+    expect(section.replace(/\s+/g, " ")).toContain("it goes after `./constructs/catalog`, before `./constructs/model/exposure`");
     const where = biome(configWith([others[0] as string, importLine, ...others.slice(1)]));
     expect(where.stdout + where.stderr).not.toMatch(/organizeImports|lint\/|format/);
     expect(where.status).toBe(0);

@@ -64,11 +64,11 @@ describe("setup check: each secret by the shape its vendor documents", () => {
   });
 });
 
-describe("setup env: the closing hint is the README's step 8", () => {
-  it("the same command as 'First-time setup', step 8, for this host's checkout and bundle", () => {
+describe("setup env: the closing hint is docs/setup.md's step 8", () => {
+  it("the same command as the first-time setup's step 8, for this host's checkout and bundle", () => {
     const { host } = synth();
-    const readme = readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
-    const step = readme.slice(readme.indexOf("### 8. First start on the host"), readme.indexOf("### 9."));
+    const guide = readFileSync(path.resolve(__dirname, "../../docs/setup.md"), "utf8");
+    const step = guide.slice(guide.indexOf("## 8. First start on the host"), guide.indexOf("## 9."));
     const documented = /^sudo <checkoutDir>\/compose\/<name>\/deploy-gate\.sh .*$/m.exec(step)?.[0];
     expect(documented).toBeDefined();
     const hint = envNextSteps(host, `.servarr/${host.name}.env`);
