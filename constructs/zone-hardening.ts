@@ -18,6 +18,9 @@ export interface ZoneHardeningProps {
 /** The output holding the DS record the owner publishes at the registrar. */
 export const DNSSEC_DS_OUTPUT = "dnssec_ds_record";
 
+/** What zone_dnssec's Read rewrites from the API and Terraform must not compare after creation. */
+export const DNSSEC_READ_OVERWRITES = ["status", "dnssec_multi_signer", "dnssec_presigned", "dnssec_use_nsec3"] as const;
+
 /** Zone settings servarr enforces, one `ZoneSetting` each (id → value). */
 export const ZONE_SETTINGS: Readonly<Record<string, string>> = {
   always_use_https: "on",
@@ -45,7 +48,20 @@ export class ZoneHardening extends Construct {
     // "pending → active" on every run until then. Terraform turns DNSSEC on at creation and
     // then leaves the status to the registrar step (the DS record is an output and the synth
     // summary says where to put it).
-    this.dnssec = new ZoneDnssec(this, "dnssec", { zoneId: props.zoneId, status: "active", lifecycle: { ignoreChanges: ["status"] } });
+    // The three optional flags are plain Optional (not computed) yet Read unmarshals the whole
+    // API object over them (cloudflare/terraform-provider-cloudflare@v5.14.0:
+    // internal/services/zone_dnssec/resource.go ~177, model.go ~18-20): left unset, the second
+    // plan shows "false -> null" (the provider's own test of a status-only config expects a
+    // non-empty plan, resource_test.go ~69, ~106). Set to what an ordinary zone has, and not
+    // compared after creation, like the status.
+    this.dnssec = new ZoneDnssec(this, "dnssec", {
+      zoneId: props.zoneId,
+      status: "active",
+      dnssecMultiSigner: false,
+      dnssecPresigned: false,
+      dnssecUseNsec3: false,
+      lifecycle: { ignoreChanges: [...DNSSEC_READ_OVERWRITES] },
+    });
     new TerraformOutput(this, "dnssec-ds", {
       value: this.dnssec.ds,
       description: "DS record to add at the domain's registrar (unless Cloudflare is the registrar): DNSSEC stays pending until then",

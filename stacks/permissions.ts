@@ -62,6 +62,7 @@ export const PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   tfe_variable: [TFE_WORKSPACES],
   random_bytes: [{ credential: "none", grant: "none (computed locally)" }],
   random_password: [{ credential: "none", grant: "none (computed locally)" }],
+  terraform_data: [{ credential: "none", grant: "none (built into Terraform)" }],
 };
 
 /** Resource types as "type", data sources as "data.type": the keys of PERMISSIONS. */

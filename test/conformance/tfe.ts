@@ -19,6 +19,8 @@ export const tfe: ProviderTable = {
         { kind: "alsoRequires", path: "source_url", siblings: ["source_name"] },
         { kind: "conflictsWith", path: "trigger_prefixes", siblings: ["trigger_patterns"] },
         { kind: "conflictsWith", path: "trigger_patterns", siblings: ["trigger_prefixes"] },
+        // CustomizeDiff validateTagNames / validTagName (~1113-1140): lowercase, digits, "_", ":", "-".
+        { kind: "regex", path: "tag_names", pattern: /^[a-z0-9](?:[a-z0-9_:-]*[a-z0-9])?$/ },
         ...computed("id", "resource_count", "html_url", "effective_tags"),
       ],
     },
