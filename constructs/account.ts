@@ -23,6 +23,8 @@ export interface AccountProps {
     readonly zoneId: string;
     readonly teamName: string;
     readonly botFightMode?: boolean;
+    /** The zone's existing cache-rules entry point, adopted (ZoneHardeningProps.existingCacheRuleset). */
+    readonly existingCacheRuleset?: string;
   };
   /** Emails of the people who may reach every private app of every host. */
   readonly owners: readonly string[];
@@ -86,7 +88,11 @@ export class Account extends Construct {
       identityProvider: this.identityProvider,
       serviceTokens: this.serviceTokens,
     });
-    this.zone = new ZoneHardening(this, "zone", { zoneId, botFightMode: props.cloudflare.botFightMode });
+    this.zone = new ZoneHardening(this, "zone", {
+      zoneId,
+      botFightMode: props.cloudflare.botFightMode,
+      existingCacheRuleset: props.cloudflare.existingCacheRuleset,
+    });
   }
 
   /** Called by every Host on construction. */

@@ -4,6 +4,7 @@ import { ZoneDnssec } from "@cdktf/provider-cloudflare/lib/zone-dnssec";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { adopt } from "./adopt";
 
 export interface ZoneHardeningProps {
   readonly zoneId: string;
@@ -13,6 +14,14 @@ export interface ZoneHardeningProps {
    * @default false
    */
   readonly botFightMode?: boolean;
+  /**
+   * The id of the zone's `http_request_cache_settings` entry-point ruleset when it exists
+   * already (cache rules made in the dashboard): a zone has one per phase, so creating ours
+   * would collide; it is adopted instead, and its rules become servarr's (`npm run setup --
+   * ready bootstrap` finds it and prints the id).
+   * @default none: the entry point does not exist yet and is created
+   */
+  readonly existingCacheRuleset?: string;
 }
 
 /** The output holding the DS record the owner publishes at the registrar. */
@@ -81,7 +90,7 @@ export class ZoneHardening extends Construct {
   /** Never cache responses on `hostname` (e.g. Plex: streaming video through the CDN's cache). */
   bypassCache(hostname: string): void {
     if (this.bypassed.length === 0) {
-      new Ruleset(this, "cache-bypass", {
+      const ruleset = new Ruleset(this, "cache-bypass", {
         zoneId: this.props.zoneId,
         name: "servarr cache bypass",
         description: "Media streams are never cached by the CDN",
@@ -99,6 +108,10 @@ export class ZoneHardening extends Construct {
           ],
         }),
       });
+      // Import id <{accounts|zones}/{id}>/<ruleset_id> (cloudflare/terraform-provider-cloudflare@v5.14.0:
+      // internal/services/ruleset/resource.go, ImportState).
+      const existing = this.props.existingCacheRuleset;
+      if (existing !== undefined) adopt(ruleset, `zones/${this.props.zoneId}/${existing}`);
     }
     if (!this.bypassed.includes(hostname)) this.bypassed.push(hostname);
   }

@@ -132,5 +132,13 @@ export const github: ProviderTable = {
       source: `${AT}/data_source_github_user.go`,
       rules: [...required("username"), ...computed("login", "id", "node_id", "name", "email", "gpg_keys", "ssh_keys")],
     },
+    github_repository: {
+      source: `${AT}/data_source_github_repository.go`,
+      rules: [
+        { kind: "conflictsWith", path: "full_name", siblings: ["name"] },
+        { kind: "conflictsWith", path: "name", siblings: ["full_name"] },
+        ...computed("node_id", "repo_id", "html_url", "visibility"),
+      ],
+    },
   },
 };

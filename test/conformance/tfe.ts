@@ -32,6 +32,15 @@ export const tfe: ProviderTable = {
         ...computed("id", "overwrites", "effective_tags"),
       ],
     },
+    tfe_team_access: {
+      source: `${AT}/resource_tfe_team_access.go`,
+      rules: [
+        ...required("team_id", "workspace_id"),
+        { kind: "exactlyOneOf", parent: "", siblings: ["access", "permissions"] },
+        { kind: "oneOf", path: "access", values: ["admin", "read", "plan", "write"] },
+        ...computed("id"),
+      ],
+    },
     tfe_variable: {
       source: `${AT}/resource_tfe_variable.go`,
       rules: [
@@ -45,5 +54,10 @@ export const tfe: ProviderTable = {
       ],
     },
   },
-  dataSources: {},
+  dataSources: {
+    tfe_team: {
+      source: `${AT}/data_source_team.go`,
+      rules: [...required("name"), ...computed("id", "sso_team_id")],
+    },
+  },
 };
