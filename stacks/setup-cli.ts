@@ -5,6 +5,7 @@ import { config } from "../servarr.config";
 import type { ServarrConfig } from "./config";
 import { generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "./setup";
 import { checkBootstrapInputs } from "./setup-check";
+import { realContext, runInOrder } from "./setup-order";
 
 /** Where setup keeps what it generates on the owner's machine (git-ignored). */
 export const SETUP_DIR = ".servarr";
@@ -14,7 +15,9 @@ const USAGE = `usage: npm run setup -- <step>
   known-hosts <address> [--port 22] [--host <name>]   the known_hosts line for the host's SSH hostname, scanned at its LAN address
   check                                 every bootstrap input (TF_VAR_*) is set and has the right shape; prints no value
   env --outputs <file> [--out <file>] [--host <name>]   the first .env for a manual start, from the servarr workspace's outputs and your TF_VAR_* inputs
-  (--host: a host of \`hosts\` in the config; default the first host)`;
+  ready <bootstrap|first-apply>         whether every step before that Terraform run happened, and what to do if not
+  (--host: a host of \`hosts\` in the config; default the first host)
+  known-hosts, check and env first check that the steps before them happened.`;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -85,11 +88,13 @@ export function runSetup(
   }
 }
 
-if (require.main === module)
-  process.exitCode = runSetup(
-    process.argv.slice(2),
-    config,
-    process.env,
-    (l) => console.log(l),
-    (l) => console.error(l),
-  );
+if (require.main === module) {
+  const print = (l: string) => console.log(l);
+  const fail = (l: string) => console.error(l);
+  // The order of first-time setup is enforced before a step runs (stacks/setup-order.ts).
+  void runInOrder(process.argv.slice(2), config, realContext(process.env), print, fail, (args) =>
+    runSetup(args, config, process.env, print, fail),
+  ).then((code) => {
+    process.exitCode = code;
+  });
+}
