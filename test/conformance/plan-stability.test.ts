@@ -176,8 +176,8 @@ describe("broken copies break stability, naming the rule", () => {
 
   it("a type without an entry fails", () => {
     const j = structuredClone(json) as TerraformJson & { resource: Record<string, unknown> };
-    j.resource.cloudflare_bot_management = { b: { zone_id: "z", fight_mode: true } };
-    expect(stabilityProblems(j)).toEqual([expect.stringMatching(/cloudflare_bot_management: no stability entry/)]);
+    j.resource.cloudflare_zero_trust_gateway_policy = { p: { account_id: "x" } };
+    expect(stabilityProblems(j)).toEqual([expect.stringMatching(/cloudflare_zero_trust_gateway_policy: no stability entry/)]);
   });
 });
 

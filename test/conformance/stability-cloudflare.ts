@@ -118,6 +118,11 @@ export const CLOUDFLARE_STABILITY: Readonly<Record<string, StabilityRule>> = {
         }
       }),
   },
+  cloudflare_bot_management: {
+    source: `${CF}/bot_management/resource_test.go`,
+    rule: "Read decodes the API object with encoding/json into its own model and updates only the fields the API returns (model.go UpdateFromAPIModel ~155: it preserves existing values for missing fields); the provider's tests plan again with plancheck.ExpectEmptyPlan (~247)",
+    check: (r) => when(r.fight_mode === true, "fight_mode is not true (the only field servarr sets)"),
+  },
   cloudflare_r2_bucket: {
     source: `${CF}/r2_bucket/schema.go`,
     rule: "jurisdiction is no_refresh (model.go); location is compared case-insensitively by its plan modifier (~88; resource_test.go LocationCaseInsensitive expects an empty plan)",
