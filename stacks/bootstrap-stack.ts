@@ -1,3 +1,4 @@
+import { DataGithubRepository } from "@cdktf/provider-github/lib/data-github-repository";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
@@ -69,12 +70,19 @@ export class BootstrapStack extends TerraformStack {
       })),
     ];
     const { organization, workspace } = config.terraformCloud;
+    const teams = config.terraformCloud.teams;
     this.workspace = new TerraformCloudWorkspace(this, "workspace", {
       organization,
       name: workspace,
+      adopt: config.terraformCloud.adoptWorkspace,
+      teamAccess: teams ? { [teams.apply]: "write", [teams.plan]: "plan" } : undefined,
       description: `${config.name}: Cloudflare, GitHub and Google Cloud around the host (applied by the merge workflow)`,
       secrets,
     });
+
+    // The repository must exist (the owner pushed this code to it): a missing one fails the
+    // bootstrap's plan here, and its state records it for `npm run setup -- ready first-apply`.
+    new DataGithubRepository(this, "repository", { fullName: `${config.github.owner}/${config.github.repository}` });
 
     // TF_API_TOKEN lives in GitHub environments (production: apply; plan: reviewed PR plans), not the repository.
     new GitHubEnvironments(this, "environments", {

@@ -60,8 +60,14 @@ export const PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   tfe_workspace: [TFE_WORKSPACES],
   tfe_workspace_settings: [TFE_WORKSPACES],
   tfe_variable: [TFE_WORKSPACES],
+  // Granting a team access to the workspace, and finding the team by name.
+  tfe_team_access: [{ credential: "TFE_TOKEN", grant: 'owners team or a token with "Manage workspaces" and "Read teams"' }],
+  "data.tfe_team": [{ credential: "TFE_TOKEN", grant: 'owners team or a token with "Read teams"' }],
+  // The bootstrap reads the repository it adds environments to (it must exist).
+  "data.github_repository": [gh("Metadata: read")],
   random_bytes: [{ credential: "none", grant: "none (computed locally)" }],
   random_password: [{ credential: "none", grant: "none (computed locally)" }],
+  terraform_data: [{ credential: "none", grant: "none (built into Terraform)" }],
 };
 
 /** Resource types as "type", data sources as "data.type": the keys of PERMISSIONS. */

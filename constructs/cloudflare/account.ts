@@ -65,7 +65,11 @@ export class Account extends Construct {
       identityProvider: this.identityProvider,
       serviceTokens: this.serviceTokens,
     });
-    this.zone = new ZoneHardening(this, "zone", { zoneId, botFightMode: props.cloudflare.botFightMode });
+    this.zone = new ZoneHardening(this, "zone", {
+      zoneId,
+      botFightMode: props.cloudflare.botFightMode,
+      existingCacheRuleset: props.cloudflare.existingCacheRuleset,
+    });
   }
 
   /** Called by every Host on construction. */

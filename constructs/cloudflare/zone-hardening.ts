@@ -4,6 +4,7 @@ import { ZoneDnssec } from "@cdktf/provider-cloudflare/lib/zone-dnssec";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { adopt } from "../terraform/adopt";
 
 export interface ZoneHardeningProps {
   readonly zoneId: string;
@@ -13,10 +14,21 @@ export interface ZoneHardeningProps {
    * @default false
    */
   readonly botFightMode?: boolean;
+  /**
+   * The id of the zone's `http_request_cache_settings` entry-point ruleset when it exists
+   * already (cache rules made in the dashboard): a zone has one per phase, so creating ours
+   * would collide; it is adopted instead, and its rules become servarr's (`npm run setup --
+   * ready bootstrap` finds it and prints the id).
+   * @default none: the entry point does not exist yet and is created
+   */
+  readonly existingCacheRuleset?: string;
 }
 
 /** The output holding the DS record the owner publishes at the registrar. */
 export const DNSSEC_DS_OUTPUT = "dnssec_ds_record";
+
+/** What zone_dnssec's Read rewrites from the API and Terraform must not compare after creation. */
+export const DNSSEC_READ_OVERWRITES = ["status", "dnssec_multi_signer", "dnssec_presigned", "dnssec_use_nsec3"] as const;
 
 /** Zone settings servarr enforces, one `ZoneSetting` each (id → value). */
 export const ZONE_SETTINGS: Readonly<Record<string, string>> = {
@@ -45,7 +57,20 @@ export class ZoneHardening extends Construct {
     // "pending → active" on every run until then. Terraform turns DNSSEC on at creation and
     // then leaves the status to the registrar step (the DS record is an output and the synth
     // summary says where to put it).
-    this.dnssec = new ZoneDnssec(this, "dnssec", { zoneId: props.zoneId, status: "active", lifecycle: { ignoreChanges: ["status"] } });
+    // The three optional flags are plain Optional (not computed) yet Read unmarshals the whole
+    // API object over them (cloudflare/terraform-provider-cloudflare@v5.14.0:
+    // internal/services/zone_dnssec/resource.go ~177, model.go ~18-20): left unset, the second
+    // plan shows "false -> null" (the provider's own test of a status-only config expects a
+    // non-empty plan, resource_test.go ~69, ~106). Set to what an ordinary zone has, and not
+    // compared after creation, like the status.
+    this.dnssec = new ZoneDnssec(this, "dnssec", {
+      zoneId: props.zoneId,
+      status: "active",
+      dnssecMultiSigner: false,
+      dnssecPresigned: false,
+      dnssecUseNsec3: false,
+      lifecycle: { ignoreChanges: [...DNSSEC_READ_OVERWRITES] },
+    });
     new TerraformOutput(this, "dnssec-ds", {
       value: this.dnssec.ds,
       description: "DS record to add at the domain's registrar (unless Cloudflare is the registrar): DNSSEC stays pending until then",
@@ -65,7 +90,7 @@ export class ZoneHardening extends Construct {
   /** Never cache responses on `hostname` (e.g. Plex: streaming video through the CDN's cache). */
   bypassCache(hostname: string): void {
     if (this.bypassed.length === 0) {
-      new Ruleset(this, "cache-bypass", {
+      const ruleset = new Ruleset(this, "cache-bypass", {
         zoneId: this.props.zoneId,
         name: "servarr cache bypass",
         description: "Media streams are never cached by the CDN",
@@ -83,6 +108,10 @@ export class ZoneHardening extends Construct {
           ],
         }),
       });
+      // Import id <{accounts|zones}/{id}>/<ruleset_id> (cloudflare/terraform-provider-cloudflare@v5.14.0:
+      // internal/services/ruleset/resource.go, ImportState).
+      const existing = this.props.existingCacheRuleset;
+      if (existing !== undefined) adopt(ruleset, `zones/${this.props.zoneId}/${existing}`);
     }
     if (!this.bypassed.includes(hostname)) this.bypassed.push(hostname);
   }

@@ -4,6 +4,20 @@ export interface TerraformCloudConfig {
   readonly organization: string;
   /** Workspace that holds the servarr stack's state. */
   readonly workspace: string;
+  /**
+   * The workspace exists already (made by hand, or by a `terraform init` of the servarr stack
+   * before the bootstrap): the bootstrap adopts it (import id `<organization>/<workspace>`)
+   * instead of failing on the duplicate name. `npm run setup -- ready bootstrap` tells you.
+   * @default false
+   */
+  readonly adoptWorkspace?: boolean;
+  /**
+   * Teams whose tokens the workflows use: the bootstrap grants them access to the workspace
+   * (apply: "write", the apply job's TF_API_TOKEN; plan: "plan", the reviewed pull request
+   * plans'). Without it, the tokens must already reach the workspace (the owners team's do).
+   * @default none
+   */
+  readonly teams?: { readonly apply: string; readonly plan: string };
 }
 
 /** GitHub plan of the repository owner: it decides which protections a private repository can have. */
@@ -63,6 +77,8 @@ export interface AccountProps {
     readonly zoneId: string;
     readonly teamName: string;
     readonly botFightMode?: boolean;
+    /** The zone's existing cache-rules entry point, adopted (ZoneHardeningProps.existingCacheRuleset). */
+    readonly existingCacheRuleset?: string;
   };
   /** Emails of the people who may reach every private app of every host. */
   readonly owners: readonly string[];

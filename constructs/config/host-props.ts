@@ -20,6 +20,13 @@ export interface CloudflareTarget {
    * @default false
    */
   readonly botFightMode?: boolean;
+  /**
+   * Id of the zone's existing cache-rules entry point (`http_request_cache_settings`), when
+   * rules were made in the dashboard: adopted (its rules replaced by servarr's) instead of a
+   * second entry point the API refuses. `npm run setup -- ready bootstrap` finds it.
+   * @default none (created)
+   */
+  readonly existingCacheRuleset?: string;
 }
 
 export interface HostProps {

@@ -4,11 +4,11 @@ import { ActionsVariable } from "@cdktf/provider-github/lib/actions-variable";
 import type * as BranchProtectionModule from "@cdktf/provider-github/lib/branch-protection";
 import { Repository } from "@cdktf/provider-github/lib/repository";
 import type * as RulesetModule from "@cdktf/provider-github/lib/repository-ruleset";
-import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { BranchProtectionKind, GitHubConfig } from "../config/accounts";
 import { assertNoProblems, type Problem } from "../config/problems";
 import { DEPLOY_ENVIRONMENT, repositoryFacts } from "../config/repository";
+import { adopt } from "../terraform/adopt";
 import { environmentsAvailable } from "./environments";
 import { REQUIRED_CHECKS } from "./required-checks";
 
@@ -77,12 +77,8 @@ export class GitHubRepo extends Construct {
       archiveOnDestroy: true,
       lifecycle: { preventDestroy: true },
     });
-    // It exists before the first apply (the owner pushed this code to it): adopt it with an
-    // import block. Written directly rather than with importFrom(), which runs `terraform
-    // version` on every synth (~0.2 s) to check for >= 1.5; the workspace pins ~> 1.11.
-    TerraformStack.of(this).addOverride("import", [
-      { id: props.repository, to: `${this.repository.terraformResourceType}.${this.repository.friendlyUniqueId}` },
-    ]);
+    // It exists before the first apply (the owner pushed this code to it): adopt it.
+    adopt(this.repository, props.repository);
 
     this.protect(props.protection);
     this.secretsEnvironment = environmentsAvailable(props) ? DEPLOY_ENVIRONMENT : undefined;

@@ -1,7 +1,7 @@
 import { MonitoringAlertPolicy } from "@cdktf/provider-google/lib/monitoring-alert-policy";
 import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
-import type { ITerraformDependable, TerraformResource } from "cdktf";
+import { DataResource, type ITerraformDependable, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { assertNoProblems, type Problem } from "../config/problems";
 import { healthRoutePath } from "../model/health";
@@ -20,9 +20,15 @@ export interface ServiceTokenCredentials {
  * the API returns every header value as "******" and the provider stores that
  * (hashicorp/terraform-provider-google@v6.50.0:google/services/monitoring/
  * resource_monitoring_uptime_check_config.go: the headers flattener returns the API's value),
- * so without this every plan would "change" the token back.
+ * so without this every plan would "change" the token back. Ignored, they are also what an
+ * update would send: Update PATCHes the whole httpCheck (mask "httpCheck", ~770 and ~832)
+ * whenever anything in http_check changed, so a private check is replaced, never updated
+ * there (Terraform plans a replacement from the config, with no ignored values).
  */
 export const MASKED_HEADERS_IGNORED = ["http_check[0].headers"] as const;
+
+/** The headers a private check sends: the probe token's id and secret, as Access reads them. */
+export const PROBE_HEADERS = ["CF-Access-Client-Id", "CF-Access-Client-Secret"] as const;
 
 export interface UptimeMonitoringProps {
   readonly projectId: string;
@@ -76,39 +82,57 @@ export class UptimeMonitoring extends Construct {
     assertNoProblems(this, problems);
     this.targets = targets;
 
-    this.checks = targets.map(
-      (t) =>
-        new MonitoringUptimeCheckConfig(this, `check-${t.hostname.split(".")[0]}`, {
-          project: props.projectId,
-          displayName: `${t.host} ${t.hostname}`,
-          period: props.period ?? "300s",
-          timeout: "10s",
-          monitoredResource: { type: "uptime_url", labels: { project_id: props.projectId, host: t.hostname } },
-          httpCheck: {
-            path: t.path,
-            port: 443,
-            useSsl: true,
-            validateSsl: true,
-            requestMethod: "GET",
-            // 2xx only: a redirect could be Access sending the probe to its login page.
-            acceptedResponseStatusCodes: [{ statusClass: "STATUS_CLASS_2XX" }],
-            ...(t.private
-              ? {
-                  headers: { "CF-Access-Client-Id": props.probeToken.clientId, "CF-Access-Client-Secret": props.probeToken.clientSecret },
-                  // The API then never returns the header values (the token secret).
-                  maskHeaders: true,
-                }
-              : {}),
-          },
-          userLabels: { servarr_host: t.host },
-          dependsOn: props.dependsOn,
-          // Masked headers never match what was sent: ignore them, and send new ones by
-          // replacing the check whenever the token changes (bump its clientSecretVersion).
+    this.checks = targets.map((t) => {
+      const id = `check-${t.hostname.split(".")[0]}`;
+      const httpCheck = {
+        path: t.path,
+        port: 443,
+        useSsl: true,
+        validateSsl: true,
+        requestMethod: "GET",
+        // 2xx only: a redirect could be Access sending the probe to its login page.
+        acceptedResponseStatusCodes: [{ statusClass: "STATUS_CLASS_2XX" }],
+      };
+      // A private check's http_check is never updated in place: an update PATCHes the whole
+      // httpCheck, masked "******" headers included (see MASKED_HEADERS_IGNORED). Everything
+      // it sends except the header values lives here; a change replaces this, and that
+      // replaces the check, which is then created with the real headers from the config.
+      const settings = t.private
+        ? new DataResource(this, `${id}-http`, {
+            input: { http_check: JSON.stringify({ ...httpCheck, headers: [...PROBE_HEADERS], maskHeaders: true }) },
+          })
+        : undefined;
+      return new MonitoringUptimeCheckConfig(this, id, {
+        project: props.projectId,
+        displayName: `${t.host} ${t.hostname}`,
+        period: props.period ?? "300s",
+        timeout: "10s",
+        monitoredResource: { type: "uptime_url", labels: { project_id: props.projectId, host: t.hostname } },
+        httpCheck: {
+          ...httpCheck,
           ...(t.private
-            ? { lifecycle: { ignoreChanges: [...MASKED_HEADERS_IGNORED], replaceTriggeredBy: [address(props.probeToken.resource)] } }
+            ? {
+                headers: { [PROBE_HEADERS[0]]: props.probeToken.clientId, [PROBE_HEADERS[1]]: props.probeToken.clientSecret },
+                // The API then never returns the header values (the token secret).
+                maskHeaders: true,
+              }
             : {}),
-        }),
-    );
+        },
+        userLabels: { servarr_host: t.host },
+        dependsOn: props.dependsOn,
+        // Masked headers never match what was sent: ignore them, and send new ones by
+        // replacing the check whenever the token changes (bump its clientSecretVersion) or
+        // anything else of its http_check does.
+        ...(t.private && settings
+          ? {
+              lifecycle: {
+                ignoreChanges: [...MASKED_HEADERS_IGNORED],
+                replaceTriggeredBy: [address(props.probeToken.resource), address(settings)],
+              },
+            }
+          : {}),
+      });
+    });
 
     const channel = new MonitoringNotificationChannel(this, "email", {
       project: props.projectId,

@@ -1,8 +1,11 @@
+import { DataTfeTeam } from "@cdktf/provider-tfe/lib/data-tfe-team";
+import { TeamAccess } from "@cdktf/provider-tfe/lib/team-access";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { Construct } from "constructs";
 import { assertNoProblems, type Problem } from "../config/problems";
+import { adopt } from "../terraform/adopt";
 
 /** A sensitive value the workspace's runs read. */
 export interface WorkspaceSecret {
@@ -19,6 +22,14 @@ export interface TerraformCloudWorkspaceProps {
   readonly name: string;
   readonly description: string;
   readonly secrets: readonly WorkspaceSecret[];
+  /**
+   * The workspace exists already: adopt it (import id `<organization>/<name>`,
+   * hashicorp/terraform-provider-tfe@v0.71.0: internal/provider/resource_tfe_workspace.go importer).
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /** Teams granted access to the workspace: name → "write" (applies) or "plan" (speculative plans only). */
+  readonly teamAccess?: Readonly<Record<string, "write" | "plan">>;
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,90}$/;
@@ -50,7 +61,13 @@ export class TerraformCloudWorkspace extends Construct {
       tagNames: ["servarr"],
       lifecycle: { preventDestroy: true },
     });
+    if (props.adopt === true) adopt(this.workspace, `${props.organization}/${props.name}`);
     new WorkspaceSettings(this, "settings", { workspaceId: this.workspace.id, executionMode: "remote" });
+    // Without this, a team token (the workflows' TF_API_TOKEN) cannot see the workspace it made.
+    for (const [team, access] of Object.entries(props.teamAccess ?? {})) {
+      const found = new DataTfeTeam(this, `team-${team.toLowerCase()}`, { organization: props.organization, name: team });
+      new TeamAccess(this, `access-${team.toLowerCase()}`, { teamId: found.id, workspaceId: this.workspace.id, access });
+    }
     for (const secret of props.secrets) {
       new Variable(this, `${secret.category}-${secret.key.toLowerCase()}`, {
         workspaceId: this.workspace.id,

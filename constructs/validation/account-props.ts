@@ -16,6 +16,13 @@ export function accountProblems(props: AccountProps): Problem[] {
       : { field: "domain", value: props.domain, allowed: "a lower-case DNS domain such as example.com" },
     HEX32.test(cf.accountId) ? undefined : { field: "cloudflare.accountId", value: cf.accountId, allowed: "32 lower-case hex characters" },
     HEX32.test(cf.zoneId) ? undefined : { field: "cloudflare.zoneId", value: cf.zoneId, allowed: "32 lower-case hex characters" },
+    cf.existingCacheRuleset === undefined || HEX32.test(cf.existingCacheRuleset)
+      ? undefined
+      : {
+          field: "cloudflare.existingCacheRuleset",
+          value: cf.existingCacheRuleset,
+          allowed: "the entry-point ruleset's id, 32 lower-case hex characters (npm run setup -- ready bootstrap prints it)",
+        },
     DNS_LABEL.test(cf.teamName)
       ? undefined
       : {

@@ -34,6 +34,7 @@ export const STEPS: Readonly<Record<string, StepGrammar>> = {
     values: { port: "a TCP port", host: "a host of the config" },
   },
   check: { options: {}, positionals: [] },
+  ready: { options: {}, positionals: ["bootstrap|first-apply"] },
   env: {
     options: { outputs: "string", out: "string", host: "string" },
     positionals: [],

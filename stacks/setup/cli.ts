@@ -5,6 +5,7 @@ import type { ServarrConfig } from "../config";
 import { addressArgument, type ParsedStep, parseStep, portArgument, UsageError } from "./args";
 import type * as Check from "./check";
 import { initConfig } from "./init";
+import type * as Order from "./order";
 import { checkReadableFile, checkWritableDir, checkWritableFile } from "./paths";
 import type * as Steps from "./steps";
 
@@ -17,8 +18,10 @@ export const USAGE = `usage: npm run setup -- <step>
   known-hosts <address> [--port 22] [--host <name>]   the known_hosts line for the host's SSH hostname, scanned at its LAN address
   check                                 every bootstrap input (TF_VAR_*) is set and has the right shape; prints no value
   env --outputs <file> [--out <file>] [--host <name>]   the first .env for a manual start, from the servarr workspace's outputs and your TF_VAR_* inputs
+  ready <bootstrap|first-apply>         whether every step before that Terraform run happened, and what to do if not
   help                                  this text
-  (--host: a host of \`hosts\` in the config; default the first host)`;
+  (--host: a host of \`hosts\` in the config; default the first host)
+  known-hosts, check and env first check that the steps before them happened.`;
 
 /** The repository root (this file runs from dist/stacks/ or, in tests, stacks/). */
 // stacks/setup/ in the sources, dist/stacks/setup/ in the build.
@@ -91,6 +94,8 @@ export function runSetup(
       (bad ? fail : print)(bad ? `${bad} of ${results.length} inputs need attention` : `all ${results.length} bootstrap inputs look right`);
       return bad ? 1 : 0;
     }
+    // ready is answered by the order checks before any step runs (stacks/setup/order.ts runInOrder).
+    if (step === "ready") throw new UsageError("ready: run it as npm run setup -- ready <bootstrap|first-apply>");
     // env
     const outputsFile = text(values, "outputs");
     if (outputsFile === undefined)
@@ -147,11 +152,25 @@ function reportFailure(error: unknown, fail: (line: string) => void): number {
   return 1;
 }
 
-if (require.main === module)
-  process.exitCode = runSetup(
-    process.argv.slice(2),
-    () => (require("../../servarr.config") as { config: ServarrConfig }).config,
-    process.env,
-    (l) => console.log(l),
-    (l) => console.error(l),
-  );
+if (require.main === module) {
+  const print = (l: string) => console.log(l);
+  const fail = (l: string) => console.error(l);
+  const args = process.argv.slice(2);
+  const config = () => (require("../../servarr.config") as { config: ServarrConfig }).config;
+  const run = (a: string[]) => runSetup(a, config, process.env, print, fail);
+  let wellFormed = true;
+  try {
+    parseStep(args);
+  } catch {
+    wellFormed = false;
+  }
+  // A usage error answers at once (runSetup says what was wrong); a well-formed step first checks
+  // that the steps before it happened (stacks/setup/order.ts), then runs.
+  if (!wellFormed) process.exitCode = run(args);
+  else {
+    const order = require("./order") as typeof Order;
+    void order.runInOrder(args, config(), order.realContext(process.env), print, fail, run).then((code) => {
+      process.exitCode = code;
+    });
+  }
+}

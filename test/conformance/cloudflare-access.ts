@@ -1,4 +1,4 @@
-import type { Rule, TypeRules } from "./rules";
+import type { Rule, StackJson, TypeRules } from "./rules";
 
 /** cloudflare/terraform-provider-cloudflare at the version @cdktf/provider-cloudflare 13.9.1 was generated from. */
 const AT = "cloudflare/terraform-provider-cloudflare@v5.14.0:internal/services";
@@ -74,6 +74,10 @@ export const zeroTrustResources: Readonly<Record<string, TypeRules>> = {
       { kind: "conflictsWith", path: "self_hosted_domains", siblings: ["destinations"] },
       { kind: "requiresRoot", path: "destinations", root: "type", values: DESTINATION_TYPES },
       { kind: "oneOf", path: "destinations.type", values: ["public", "private", "via_mcp_server_portal"], caseInsensitive: true },
+      // schema.go ~516-530: uri only on a public (or untyped) destination; cidr and hostname only on a private one.
+      { kind: "requiresSibling", path: "destinations.uri", sibling: "type", values: ["public"], absentOk: true },
+      { kind: "requiresSibling", path: "destinations.cidr", sibling: "type", values: ["private"], absentOk: false },
+      { kind: "requiresSibling", path: "destinations.hostname", sibling: "type", values: ["private"], absentOk: false },
       { kind: "requiresRoot", path: "service_auth_401_redirect", root: "type", values: SELF_HOSTED },
       { kind: "requiresRoot", path: "app_launcher_visible", root: "type", values: LAUNCHER_VISIBLE },
       { kind: "requiresRoot", path: "session_duration", root: "type", values: SESSION_DURATION_TYPES },
@@ -83,6 +87,12 @@ export const zeroTrustResources: Readonly<Record<string, TypeRules>> = {
       { kind: "range", path: "policies.precedence", min: 1 },
       { kind: "alsoRequires", path: "policies.decision", siblings: ["include"] },
       ...computed("id", "aud"),
+    ],
+    described: [
+      {
+        rule: { kind: "regex", path: "destinations.uri", pattern: /^(?![a-z][a-z0-9+.-]*:\/\/)[^\s/]+(\/\S*)?$/ },
+        where: `${schema("zero_trust_access_application")} ~513 (uri: "Public destinations' URIs can include a domain and path": no scheme)`,
+      },
     ],
   },
   cloudflare_zero_trust_access_policy: {
@@ -147,6 +157,12 @@ export const zeroTrustResources: Readonly<Record<string, TypeRules>> = {
         "metadata",
       ),
     ],
+    described: [
+      {
+        rule: { kind: "custom", name: "tunnel_secret", test: tunnelSecretBytes },
+        where: `${schema("zero_trust_tunnel_cloudflared")} ~50 (tunnel_secret: "Must be at least 32 bytes and encoded as a base64 string")`,
+      },
+    ],
   },
   cloudflare_zero_trust_tunnel_cloudflared_config: {
     source: schema("zero_trust_tunnel_cloudflared_config"),
@@ -157,3 +173,19 @@ export const zeroTrustResources: Readonly<Record<string, TypeRules>> = {
     ],
   },
 };
+
+/** A literal secret decodes to at least 32 bytes; a random_bytes reference has length >= 32 (its base64 is then valid). */
+function tunnelSecretBytes(r: Record<string, unknown>, stack: StackJson): string[] {
+  const secret = r.tunnel_secret;
+  if (typeof secret !== "string") return [];
+  const ref = /^\$\{random_bytes\.([A-Za-z0-9_-]+)\.base64\}$/.exec(secret);
+  if (ref) {
+    const length = (stack.resource?.random_bytes?.[ref[1] as string] as { length?: unknown } | undefined)?.length;
+    return typeof length === "number" && length >= 32
+      ? []
+      : [`random_bytes.${ref[1]} has length ${JSON.stringify(length)}, below 32 bytes`];
+  }
+  if (secret.includes("${")) return [];
+  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(secret) ? Buffer.from(secret, "base64").length : 0;
+  return bytes >= 32 ? [] : ["a literal that is not base64 of at least 32 bytes"];
+}

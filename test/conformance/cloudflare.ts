@@ -1,5 +1,6 @@
 import { computed, HEX32, required, schema, zeroTrustResources } from "./cloudflare-access";
 import type { ProviderTable } from "./rules";
+import { ZONE_SETTING_VALUES } from "./stability/cloudflare";
 
 /** DNS, API tokens, rulesets, zone settings and the data sources; Zero Trust rules in cloudflare-access.ts. */
 export const cloudflare: ProviderTable = {
@@ -41,6 +42,20 @@ export const cloudflare: ProviderTable = {
         { kind: "conflictsWith", path: "data", siblings: ["content"] },
         { kind: "range", path: "priority", min: 0, max: 65535 },
         ...computed("id", "comment_modified_on", "created_on", "modified_on", "proxiable", "tags_modified_on", "meta"),
+      ],
+      described: [
+        {
+          // 1 is "automatic"; otherwise 60..86400 (30 on Enterprise zones, which servarr does not assume).
+          rule: {
+            kind: "custom",
+            name: "ttl",
+            test: (r) =>
+              typeof r.ttl !== "number" || r.ttl === 1 || (r.ttl >= 60 && r.ttl <= 86400)
+                ? []
+                : [`${r.ttl} is neither 1 (automatic) nor within 60..86400`],
+          },
+          where: `${schema("dns_record")} ~334 (ttl: "Setting to 1 means 'automatic'. Value must be between 60 and 86400")`,
+        },
       ],
     },
     cloudflare_r2_bucket: {
@@ -155,7 +170,15 @@ export const cloudflare: ProviderTable = {
     },
     cloudflare_zone_setting: {
       source: schema("zone_setting"),
+      // value is a Dynamic with no validator (~36): each setting's values are the API's.
       rules: [...required("zone_id", "setting_id", "value"), ...computed("id", "editable", "modified_on", "time_remaining")],
+      described: [
+        {
+          rule: { kind: "oneOfBy", path: "value", key: "setting_id", values: ZONE_SETTING_VALUES },
+          where:
+            "cloudflare/cloudflare-go@v6.4.0:zones/setting.go (the SDK version v5.14.0's go.mod pins: MinTLSVersionValue ~1852, SSLValue ~3276, TLS1_3Value ~3410, AlwaysUseHTTPS ~4432)",
+        },
+      ],
     },
     cloudflare_bot_management: {
       source: schema("bot_management"),

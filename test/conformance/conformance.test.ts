@@ -6,7 +6,7 @@ import type { TerraformJson } from "../../delivery/stacks";
 import type { ServarrConfig } from "../../stacks/config";
 import { buildApp, readStacks } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
-
+import { builtin } from "./builtin";
 import { cloudflare } from "./cloudflare";
 import { github } from "./github";
 import { google } from "./google";
@@ -14,7 +14,7 @@ import { random } from "./random";
 import { conform, type ProviderTable, type Rule } from "./rules";
 import { tfe } from "./tfe";
 
-const TABLES: readonly ProviderTable[] = [cloudflare, github, google, tfe, random];
+const TABLES: readonly ProviderTable[] = [cloudflare, github, google, tfe, random, builtin];
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-conformance-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -48,12 +48,20 @@ describe.each(CONFIGS.map(([name]) => name))("%s: every stack passes the pinned 
 describe("the tables themselves", () => {
   it("cite the provider repository at its pinned tag for every type", () => {
     const pinned =
-      /^(cloudflare\/terraform-provider-cloudflare@v5\.14\.0|integrations\/terraform-provider-github@v6\.9\.0|hashicorp\/terraform-provider-google@v6\.50\.0|hashicorp\/terraform-provider-tfe@v0\.71\.0|hashicorp\/terraform-provider-random@v3\.7\.2):\S+\.go/;
+      /^(cloudflare\/terraform-provider-cloudflare@v5\.14\.0|integrations\/terraform-provider-github@v6\.9\.0|hashicorp\/terraform-provider-google@v6\.50\.0|hashicorp\/terraform-provider-tfe@v0\.71\.0|hashicorp\/terraform-provider-random@v3\.7\.2|hashicorp\/terraform@v1\.11\.4):\S+\.go/;
     for (const table of TABLES)
       for (const [type, entry] of [...Object.entries(table.resources), ...Object.entries(table.dataSources)]) {
         expect(entry.source, type).toMatch(pinned);
         expect(entry.rules.length, type).toBeGreaterThan(0);
       }
+  });
+
+  it("say for every rule whether the provider validates it or only describes it, citing the description", () => {
+    const cited =
+      /^(cloudflare\/terraform-provider-cloudflare@v5\.14\.0|integrations\/terraform-provider-github@v6\.9\.0|hashicorp\/terraform-provider-google@v6\.50\.0|hashicorp\/terraform-provider-tfe@v0\.71\.0|cloudflare\/cloudflare-go@v6\.4\.0):\S+\.go \S*\s*\(/;
+    const described = TABLES.flatMap((t) => Object.values(t.resources).flatMap((e) => e.described ?? []));
+    expect(described.length).toBeGreaterThan(0);
+    for (const d of described) expect(d.where).toMatch(cited);
   });
 
   it("cover every type the stacks use (the union over all configs)", () => {
@@ -115,6 +123,7 @@ describe("broken copies fail, naming the rule", () => {
 
   it("ranges and regexes: random_bytes of length 0, an Actions secret named GITHUB_*", () => {
     expect(broken(servarr, "random_bytes", (r) => Object.assign(r, { length: 0 }))).toEqual([
+      expect.stringMatching(/tunnel_secret: random_bytes\.\S+ has length 0/),
       expect.stringMatching(/length: 0 is outside 1\.\.inf/),
     ]);
     expect(broken(servarr, "github_actions_environment_secret", (r) => Object.assign(r, { secret_name: "GITHUB_DEPLOY" }))).toEqual([
@@ -152,6 +161,57 @@ describe("broken copies fail, naming the rule", () => {
     expect(problems(copy as TerraformJson)).toEqual([
       expect.stringMatching(/another: a second entry-point ruleset for phase http_request_cache_settings/),
     ]);
+  });
+
+  it("descriptions are reported as such, validators as validators", () => {
+    const copy = clone(servarr);
+    Object.assign(firstOf(copy, "google_monitoring_uptime_check_config"), { period: "120s" });
+    Object.assign(firstOf(copy, "cloudflare_ruleset"), { phase: "http_request_cache" });
+    expect(conform(copy, TABLES).map((v) => v.basis)).toEqual(["validator", "description"]);
+  });
+
+  it("no invented rule: an uptime check's auth_info may carry password and password_wo at v6.50.0 (empty ExactlyOneOf)", () => {
+    const found = broken(servarr, "google_monitoring_uptime_check_config", (r) =>
+      Object.assign(r, {
+        http_check: {
+          ...(r.http_check as object),
+          auth_info: { username: "u", password: "p", password_wo: "w", password_wo_version: "1" },
+        },
+      }),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("zone_setting values, the dns_record TTL range, the tunnel secret's length (described)", () => {
+    expect(broken(servarr, "cloudflare_zone_setting", (r) => Object.assign(r, { value: "yes" }))).toEqual([
+      expect.stringMatching(/value: "yes" is not one of on, off for setting_id always_use_https \(described/),
+    ]);
+    expect(broken(servarr, "cloudflare_dns_record", (r) => Object.assign(r, { ttl: 30 }))).toEqual([
+      expect.stringMatching(/ttl: 30 is neither 1 \(automatic\) nor within 60\.\.86400 \(described/),
+    ]);
+    const copy = clone(servarr);
+    Object.assign(firstOf(copy, "random_bytes"), { length: 16 });
+    expect(problems(copy)).toEqual([expect.stringMatching(/tunnel_secret: random_bytes\.\S+ has length 16, below 32 bytes/)]);
+  });
+
+  it("Access destinations: uri only on a public destination (validator), without a scheme (described)", () => {
+    const found = broken(servarr, "cloudflare_zero_trust_access_application", (r) => {
+      (r.destinations as Array<Record<string, unknown>>)[0] = { type: "private", uri: "https://sonarr.example.com" };
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/destinations\.uri is only allowed when type is unset or one of public \(it is "private"\)$/),
+      expect.stringMatching(/destinations\.uri: "https:\/\/sonarr\.example\.com" does not match .* \(described/),
+    ]);
+  });
+
+  it("a Terraform Cloud tag name with capitals; an environment with seven reviewers", () => {
+    expect(broken(bootstrap, "tfe_workspace", (r) => Object.assign(r, { tag_names: ["Servarr"] }))).toEqual([
+      expect.stringMatching(/tag_names: "Servarr" does not match/),
+    ]);
+    const found = broken(bootstrap, "github_repository_environment", (r) =>
+      Object.assign(r, { reviewers: [{ users: [1, 2, 3, 4, 5, 6, 7] }] }),
+    );
+    expect(found).toEqual([expect.stringMatching(/reviewers\.users: at most 6 element\(s\) \(described/)]);
   });
 
   it("a type with no entry fails the suite, so a new construct cannot skip it", () => {

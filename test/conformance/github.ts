@@ -17,9 +17,6 @@ export const github: ProviderTable = {
         { kind: "regex", path: "name", pattern: REPOSITORY_NAME },
         { kind: "oneOf", path: "visibility", values: ["public", "private", "internal"] },
         { kind: "conflictsWith", path: "private", siblings: ["visibility"] },
-        // Documented values (the API rejects others).
-        { kind: "oneOf", path: "squash_merge_commit_title", values: ["PR_TITLE", "COMMIT_OR_PR_TITLE"] },
-        { kind: "oneOf", path: "squash_merge_commit_message", values: ["PR_BODY", "COMMIT_MESSAGES", "BLANK"] },
         { kind: "regex", path: "topics", pattern: /^[a-z0-9][a-z0-9-]{0,49}$/ },
         ...computed(
           "full_name",
@@ -32,6 +29,16 @@ export const github: ProviderTable = {
           "repo_id",
           "primary_language",
         ),
+      ],
+      described: [
+        {
+          rule: { kind: "oneOf", path: "squash_merge_commit_title", values: ["PR_TITLE", "COMMIT_OR_PR_TITLE"] },
+          where: `${AT}/resource_github_repository.go ~252 (squash_merge_commit_title: "Can be 'PR_TITLE' or 'COMMIT_OR_PR_TITLE'")`,
+        },
+        {
+          rule: { kind: "oneOf", path: "squash_merge_commit_message", values: ["PR_BODY", "COMMIT_MESSAGES", "BLANK"] },
+          where: `${AT}/resource_github_repository.go ~259 (squash_merge_commit_message: "Can be 'PR_BODY', 'COMMIT_MESSAGES', or 'BLANK'")`,
+        },
       ],
     },
     github_repository_ruleset: {
@@ -69,6 +76,18 @@ export const github: ProviderTable = {
         ...required("repository", "environment"),
         { kind: "range", path: "wait_timer", min: 0, max: 43200 },
         ...required("deployment_branch_policy.protected_branches", "deployment_branch_policy.custom_branch_policies"),
+        // MaxItems 6 bounds the reviewers blocks (~58), not the people in them.
+        { kind: "maxItems", path: "reviewers", max: 6 },
+      ],
+      described: [
+        {
+          rule: { kind: "maxItems", path: "reviewers.users", max: 6 },
+          where: `${AT}/resource_github_repository_environment.go ~72 (users: "Up to 6 IDs for users")`,
+        },
+        {
+          rule: { kind: "maxItems", path: "reviewers.teams", max: 6 },
+          where: `${AT}/resource_github_repository_environment.go ~66 (teams: "Up to 6 IDs for teams")`,
+        },
       ],
     },
     github_repository_environment_deployment_policy: {
@@ -112,6 +131,14 @@ export const github: ProviderTable = {
     github_user: {
       source: `${AT}/data_source_github_user.go`,
       rules: [...required("username"), ...computed("login", "id", "node_id", "name", "email", "gpg_keys", "ssh_keys")],
+    },
+    github_repository: {
+      source: `${AT}/data_source_github_repository.go`,
+      rules: [
+        { kind: "conflictsWith", path: "full_name", siblings: ["name"] },
+        { kind: "conflictsWith", path: "name", siblings: ["full_name"] },
+        ...computed("node_id", "repo_id", "html_url", "visibility"),
+      ],
     },
   },
 };

@@ -70,13 +70,20 @@ export const google: ProviderTable = {
             "",
           ],
         },
-        // Described in the schema ("the only supported values"); the API rejects the rest.
-        { kind: "oneOf", path: "period", values: ["60s", "300s", "600s", "900s"] },
-        // "must be between 1 and 60 seconds" (schema description).
-        { kind: "regex", path: "timeout", pattern: /^([1-9]|[1-5]\d|60)s$/ },
-        { kind: "conflictsWith", path: "http_check.auth_info.password", siblings: ["password_wo"] },
+        // password and password_wo carry an empty ExactlyOneOf (~179, ~186): no rule between them.
         { kind: "alsoRequires", path: "http_check.auth_info.password_wo", siblings: ["password_wo_version"] },
+        { kind: "alsoRequires", path: "http_check.auth_info.password_wo_version", siblings: ["password_wo"] },
         ...computed("name", "uptime_check_id", "id"),
+      ],
+      described: [
+        {
+          rule: { kind: "oneOf", path: "period", values: ["60s", "300s", "600s", "900s"] },
+          where: `${AT}/monitoring/resource_monitoring_uptime_check_config.go ~342 (period: "the only supported values are")`,
+        },
+        {
+          rule: { kind: "regex", path: "timeout", pattern: /^([1-9]|[1-5]\d|60)s$/ },
+          where: `${AT}/monitoring/resource_monitoring_uptime_check_config.go ~82 (timeout: "must be between 1 and 60 seconds")`,
+        },
       ],
     },
     google_monitoring_alert_policy: {

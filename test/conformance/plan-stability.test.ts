@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DNSSEC_DS_OUTPUT } from "../../constructs/cloudflare/zone-hardening";
+import { DNSSEC_DS_OUTPUT, DNSSEC_READ_OVERWRITES } from "../../constructs/cloudflare/zone-hardening";
 import type { TerraformJson } from "../../delivery/stacks";
 import type { ServarrConfig } from "../../stacks/config";
+import { buildApp, readStacks } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import { exampleConfig, resources, synth } from "../support";
 import { tool } from "../tool";
-import { lifecycleProblems } from "./rules";
+import { lifecycleProblems } from "./cross-resource";
+import { STABILITY } from "./stability";
 
 type Resource = Record<string, unknown> & {
   lifecycle?: { ignore_changes?: string[]; replace_triggered_by?: string[] };
@@ -44,7 +46,7 @@ describe.each(CONFIGS)("%s: no diff on a plan that changes nothing", (_, config)
   it("DNSSEC: status is set at creation and not compared after (pending until the DS record is published); the DS record is an output", () => {
     for (const dnssec of Object.values(typed(json, "cloudflare_zone_dnssec"))) {
       expect(dnssec.status).toBe("active");
-      expect(dnssec.lifecycle?.ignore_changes).toEqual(["status"]);
+      expect(dnssec.lifecycle?.ignore_changes).toEqual([...DNSSEC_READ_OVERWRITES]);
     }
     expect(json.output?.[DNSSEC_DS_OUTPUT]).toMatchObject({ value: expect.stringMatching(/^\$\{cloudflare_zone_dnssec\.[^.]+\.ds\}$/) });
   });
@@ -80,15 +82,104 @@ describe("rotation of the probe's token is one config bump", () => {
       client_secret_version: 2,
       previous_client_secret_expires_at: "2027-01-31T00:00:00Z",
     });
-    const triggers = Object.values(typed(rotated.json, "google_monitoring_uptime_check_config")).flatMap(
-      (c) => c.lifecycle?.replace_triggered_by ?? [],
-    );
+    const triggers = Object.values(typed(rotated.json, "google_monitoring_uptime_check_config"))
+      .flatMap((c) => c.lifecycle?.replace_triggered_by ?? [])
+      .filter((t) => !t.startsWith("terraform_data."));
     expect(triggers.length).toBeGreaterThan(0);
     expect(new Set(triggers)).toEqual(new Set([`cloudflare_zero_trust_access_service_token.${changed[0]}`]));
     // Everything else of the checks is unchanged: the new secret reaches them only by replacement.
     expect(JSON.stringify(typed(rotated.json, "google_monitoring_uptime_check_config"))).toBe(
       JSON.stringify(typed(base.json, "google_monitoring_uptime_check_config")),
     );
+  });
+});
+
+/** Both stacks of every config, as `npm run synth` writes them. */
+const ALL: Array<[string, TerraformJson]> = CONFIGS.flatMap(([name, config]) => {
+  const outdir = mkdtempSync(path.join(scratch, "stacks-"));
+  buildApp(config, outdir).app.synth();
+  return [...readStacks(outdir)].map(([stack, json]) => [`${name} ${stack}`, json] as [string, TerraformJson]);
+});
+const stabilityProblems = (json: TerraformJson) =>
+  Object.entries(json.resource ?? {}).flatMap(([type, byName]) => {
+    const entry = STABILITY[type];
+    if (!entry) return [`${type}: no stability entry (which rule of its Read keeps a second plan empty?)`];
+    return Object.entries(byName).flatMap(([name, r]) =>
+      entry.check(r as Record<string, unknown>, json).map((p) => `${type}.${name}: ${p}`),
+    );
+  });
+
+describe("a second plan after the first apply is empty: each type's Read keeps what we set", () => {
+  const used = [...new Set(ALL.flatMap(([, json]) => Object.keys(json.resource ?? {})))].sort();
+
+  it("every resource type of every stack of every config has an entry, citing the provider at its pinned tag", () => {
+    expect(used.filter((t) => !(t in STABILITY))).toEqual([]);
+    for (const [type, entry] of Object.entries(STABILITY))
+      expect(entry.source, type).toMatch(
+        /^(cloudflare\/terraform-provider-cloudflare@v5\.14\.0|integrations\/terraform-provider-github@v6\.9\.0|hashicorp\/terraform-provider-google@v6\.50\.0|hashicorp\/terraform-provider-tfe@v0\.71\.0|hashicorp\/terraform-provider-random@v3\.7\.2):\S+\.go$|^hashicorp\/terraform@v1\.11\.4:\S+\.go$/,
+      );
+  });
+
+  it.each(used.map((t) => [t, STABILITY[t]?.rule ?? "(no entry)"]))("%s: %s", (type) => {
+    const found = ALL.flatMap(([config, json]) =>
+      Object.entries(json.resource?.[type] ?? {}).flatMap(([name, r]) =>
+        (STABILITY[type]?.check(r as Record<string, unknown>, json) ?? ["no entry"]).map((p) => `${config} ${name}: ${p}`),
+      ),
+    );
+    expect(found).toEqual([]);
+  });
+});
+
+describe("broken copies break stability, naming the rule", () => {
+  const json = ALL.find(([name]) => name === "servarr.config.ts servarr")?.[1] as TerraformJson;
+  const broken = (type: string, edit: (r: Resource, j: TerraformJson) => void) => {
+    const j = structuredClone(json) as TerraformJson;
+    const first = Object.values(typed(j, type))[0] as Resource;
+    edit(first, j);
+    return stabilityProblems(j);
+  };
+
+  it("DNSSEC: the provider's own non-empty plan comes back when the flags are left to Read", () => {
+    expect(
+      broken("cloudflare_zone_dnssec", (r) => {
+        r.lifecycle = { ignore_changes: ["status"] };
+        delete r.dnssec_use_nsec3;
+      }),
+    ).toEqual([
+      expect.stringMatching(/dnssec_multi_signer is not in ignore_changes/),
+      expect.stringMatching(/dnssec_presigned is not in ignore_changes/),
+      expect.stringMatching(/dnssec_use_nsec3 is not in ignore_changes/),
+      expect.stringMatching(/dnssec_use_nsec3 is not set to false/),
+    ]);
+  });
+
+  it("uptime check: a masked check whose path changes without a replacement would PATCH the masks", () => {
+    const found = broken("google_monitoring_uptime_check_config", () => {});
+    expect(found).toEqual([]);
+    const masked = (j: TerraformJson) =>
+      Object.values(typed(j, "google_monitoring_uptime_check_config")).find((c) => c.http_check?.mask_headers) as Resource;
+    const j = structuredClone(json) as TerraformJson;
+    const check = masked(j);
+    check.lifecycle = {
+      ...check.lifecycle,
+      replace_triggered_by: check.lifecycle?.replace_triggered_by?.filter((t) => !t.startsWith("terraform_data.")),
+    };
+    expect(stabilityProblems(j)).toEqual([
+      expect.stringMatching(/no terraform_data holds its http_check/),
+      ...Array(7).fill(expect.stringMatching(/is not held by the terraform_data/)),
+    ]);
+  });
+
+  it("zone setting: a value in another form than the API's", () => {
+    expect(broken("cloudflare_zone_setting", (r) => Object.assign(r, { value: true }))).toEqual([
+      expect.stringMatching(/value true is not one of on, off/),
+    ]);
+  });
+
+  it("a type without an entry fails", () => {
+    const j = structuredClone(json) as TerraformJson & { resource: Record<string, unknown> };
+    j.resource.cloudflare_zero_trust_gateway_policy = { p: { account_id: "x" } };
+    expect(stabilityProblems(j)).toEqual([expect.stringMatching(/cloudflare_zero_trust_gateway_policy: no stability entry/)]);
   });
 });
 

@@ -1,3 +1,5 @@
+import { entryPointProblems } from "./cross-resource";
+
 /**
  * Provider validators as data. Each entry encodes what the pinned provider version checks
  * before any API call (and a few constraints its schema documents that the API enforces),
@@ -30,12 +32,43 @@ export type Rule =
   /** An object that sets at most this many of its attributes (ObjectSizeAtMost). */
   | { readonly kind: "objectSizeAtMost"; readonly path: string; readonly max: number }
   /** A list with at least this many elements (MinItems). */
-  | { readonly kind: "minItems"; readonly path: string; readonly min: number };
+  | { readonly kind: "minItems"; readonly path: string; readonly min: number }
+  /** A list with at most this many elements (MaxItems). */
+  | { readonly kind: "maxItems"; readonly path: string; readonly max: number }
+  /** Set only when a sibling is absent or one of these values (RequiresOtherStringAttributeToNullOrBeOneOf / …ToBeOneOf). */
+  | {
+      readonly kind: "requiresSibling";
+      readonly path: string;
+      readonly sibling: string;
+      readonly values: readonly string[];
+      readonly absentOk: boolean;
+    }
+  /** String enum chosen by another attribute's value (a setting id's own values). */
+  | { readonly kind: "oneOfBy"; readonly path: string; readonly key: string; readonly values: Readonly<Record<string, readonly string[]>> }
+  /** A rule that needs the whole stack (e.g. the length of the random_bytes a secret references). */
+  | { readonly kind: "custom"; readonly name: string; readonly test: (resource: Record<string, unknown>, stack: StackJson) => string[] };
+
+/** What a custom rule sees of the stack. */
+export interface StackJson {
+  readonly resource?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * A rule the schema only describes (its Description, or the API SDK's enum): the provider lets
+ * it through and the API refuses it at apply. `where` cites the description.
+ */
+export interface Described {
+  readonly rule: Rule;
+  readonly where: string;
+}
 
 export interface TypeRules {
   /** Where the rules were read: owner/repo@tag:path (the schema of the pinned provider). */
   readonly source: string;
+  /** Validators: code the provider runs before any API call (terraform validate / plan fails). */
   readonly rules: readonly Rule[];
+  /** Descriptions: rules the schema states in words (or the API SDK enumerates); the API enforces them at apply. */
+  readonly described?: readonly Described[];
 }
 
 /** Every resource and data-source type of one provider that servarr may synthesize. */
@@ -75,8 +108,36 @@ function valuesAt(root: Json, path: string): Json[] {
 }
 
 /** Problems one rule finds in one resource's configuration (empty: it passes). */
-export function check(rule: Rule, resource: Json): string[] {
+export function check(rule: Rule, resource: Json, stack: StackJson = {}): string[] {
   switch (rule.kind) {
+    case "maxItems": {
+      const [parent, leaf] = split(rule.path);
+      return objectsAt(resource, parent)
+        .map((o) => o[leaf])
+        .filter((v) => Array.isArray(v) && v.length > rule.max)
+        .map(() => `${rule.path}: at most ${rule.max} element(s)`);
+    }
+    case "requiresSibling": {
+      const [parent, leaf] = split(rule.path);
+      return objectsAt(resource, parent)
+        .filter((o) => isSet(o[leaf]) && !isExpression(o[rule.sibling]))
+        .filter((o) => (isSet(o[rule.sibling]) ? !rule.values.includes(String(o[rule.sibling])) : !rule.absentOk))
+        .map(
+          (o) =>
+            `${rule.path} is only allowed when ${rule.sibling} is ${rule.absentOk ? "unset or " : ""}one of ${rule.values.join(", ")} (it is ${JSON.stringify(o[rule.sibling])})`,
+        );
+    }
+    case "oneOfBy": {
+      const key = (resource as Record<string, Json>)[rule.key];
+      const allowed = typeof key === "string" ? rule.values[key] : undefined;
+      if (isExpression(key)) return [];
+      if (!allowed) return [`${rule.key}: ${JSON.stringify(key)} has no known values for ${rule.path}`];
+      return valuesAt(resource, rule.path)
+        .filter((v) => !isExpression(v) && !(typeof v === "string" && allowed.includes(v)))
+        .map((v) => `${rule.path}: ${JSON.stringify(v)} is not one of ${allowed.join(", ")} for ${rule.key} ${String(key)}`);
+    }
+    case "custom":
+      return rule.test(resource as Record<string, unknown>, stack).map((p) => `${rule.name}: ${p}`);
     case "required": {
       const [parent, leaf] = split(rule.path);
       return objectsAt(resource, parent)
@@ -145,11 +206,13 @@ export interface Violation {
   readonly address: string;
   readonly problem: string;
   readonly source: string;
+  /** A provider validator, or a rule only its schema describes (the API refuses it at apply). */
+  readonly basis?: "validator" | "description";
 }
 
 /** Every violation in one synthesized stack, plus every type the tables do not know. */
 export function conform(
-  json: { resource?: Record<string, Record<string, Json>>; data?: Record<string, Record<string, Json>> },
+  json: { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> },
   tables: readonly ProviderTable[],
 ): Violation[] {
   const violations: Violation[] = [];
@@ -167,89 +230,19 @@ export function conform(
       }
       for (const [name, config] of Object.entries(byName)) {
         const stripped = Object.fromEntries(Object.entries(config as Record<string, Json>).filter(([k]) => !META.has(k)));
+        const address = `${prefix}.${name}`;
         for (const rule of entry.rules)
-          for (const problem of check(rule, stripped)) violations.push({ address: `${prefix}.${name}`, problem, source: entry.source });
+          for (const problem of check(rule, stripped, json))
+            violations.push({ address, problem, source: entry.source, basis: "validator" });
+        for (const { rule, where } of entry.described ?? [])
+          for (const problem of check(rule, stripped, json))
+            violations.push({
+              address,
+              problem: `${problem} (described, not validated: the API refuses it)`,
+              source: where,
+              basis: "description",
+            });
       }
     }
   return [...violations, ...entryPointProblems(json)];
-}
-
-/**
- * Across resources: a zone (or account) has one entry-point ruleset per phase; kinds "zone" and
- * "root" are entry points (the API refuses a second; the provider's sweeper in
- * cloudflare/terraform-provider-cloudflare@v5.14.0:internal/services/ruleset/ruleset_test.go
- * sorts them so). Two constructs that each add one for the same phase would fail at apply.
- */
-export function entryPointProblems(json: { resource?: Record<string, Record<string, Json>> }): Violation[] {
-  const seen = new Map<string, string>();
-  const violations: Violation[] = [];
-  for (const [name, config] of Object.entries(json.resource?.cloudflare_ruleset ?? {})) {
-    const r = config as { kind?: string; phase?: string; zone_id?: string; account_id?: string };
-    if (r.kind !== "zone" && r.kind !== "root") continue;
-    const key = `${r.zone_id ?? r.account_id} ${r.phase}`;
-    const first = seen.get(key);
-    if (first)
-      violations.push({
-        address: `cloudflare_ruleset.${name}`,
-        problem: `a second entry-point ruleset for phase ${r.phase} (the first is ${first}): add rules to that one`,
-        source: "cloudflare/terraform-provider-cloudflare@v5.14.0:internal/services/ruleset",
-      });
-    else seen.set(key, `cloudflare_ruleset.${name}`);
-  }
-  return violations;
-}
-
-/** A bare resource address, the only form Terraform's JSON syntax takes in replace_triggered_by. */
-const ADDRESS = /^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+$/;
-
-/**
- * Lifecycle meta-arguments Terraform itself checks: replace_triggered_by names resources of the
- * same stack as bare addresses; ignore_changes names attributes the resource sets.
- */
-export function lifecycleProblems(json: {
-  resource?: Record<string, Record<string, Json>>;
-  data?: Record<string, Record<string, Json>>;
-  import?: unknown;
-}): Violation[] {
-  const violations: Violation[] = [];
-  const source = "hashicorp/terraform v1.11 (checked with terraform validate on terraform_data stand-ins)";
-  const exists = (address: string) => {
-    const [type, name] = address.split(".");
-    return type !== undefined && name !== undefined && json.resource?.[type]?.[name] !== undefined;
-  };
-  for (const [type, byName] of Object.entries(json.resource ?? {}))
-    for (const [name, config] of Object.entries(byName)) {
-      const resource = config as Record<string, Json> & { lifecycle?: { ignore_changes?: unknown; replace_triggered_by?: unknown } };
-      const address = `${type}.${name}`;
-      for (const ref of (resource.lifecycle?.replace_triggered_by as string[] | undefined) ?? [])
-        if (!ADDRESS.test(ref) || !exists(ref))
-          violations.push({
-            address,
-            problem: `replace_triggered_by ${JSON.stringify(ref)} is not the bare address of a resource in this stack`,
-            source,
-          });
-      for (const ref of (resource.depends_on as string[] | undefined) ?? []) {
-        const data = ref.startsWith("data.");
-        const [t, n] = (data ? ref.slice(5) : ref).split(".");
-        const known = data ? json.data?.[t as string]?.[n as string] !== undefined : exists(ref);
-        if (!ADDRESS.test(data ? ref.slice(5) : ref) || !known)
-          violations.push({
-            address,
-            problem: `depends_on ${JSON.stringify(ref)} is not the bare address of a resource in this stack`,
-            source,
-          });
-      }
-      const ignored = resource.lifecycle?.ignore_changes;
-      for (const attr of Array.isArray(ignored) ? (ignored as string[]) : [])
-        if (!isSet(resource[attr.split(/[.[]/)[0] as string]))
-          violations.push({
-            address,
-            problem: `ignore_changes ${JSON.stringify(attr)} names an attribute the resource does not set`,
-            source,
-          });
-    }
-  for (const block of Array.isArray(json.import) ? (json.import as Array<{ to?: string }>) : [])
-    if (!block.to || !ADDRESS.test(block.to) || !exists(block.to))
-      violations.push({ address: "import", problem: `import to ${JSON.stringify(block.to)} is not a resource of this stack`, source });
-  return violations;
 }

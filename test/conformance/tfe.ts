@@ -19,6 +19,8 @@ export const tfe: ProviderTable = {
         { kind: "alsoRequires", path: "source_url", siblings: ["source_name"] },
         { kind: "conflictsWith", path: "trigger_prefixes", siblings: ["trigger_patterns"] },
         { kind: "conflictsWith", path: "trigger_patterns", siblings: ["trigger_prefixes"] },
+        // CustomizeDiff validateTagNames / validTagName (~1113-1140): lowercase, digits, "_", ":", "-".
+        { kind: "regex", path: "tag_names", pattern: /^[a-z0-9](?:[a-z0-9_:-]*[a-z0-9])?$/ },
         ...computed("id", "resource_count", "html_url", "effective_tags"),
       ],
     },
@@ -28,6 +30,15 @@ export const tfe: ProviderTable = {
         ...required("workspace_id"),
         { kind: "oneOf", path: "execution_mode", values: ["agent", "local", "remote"] },
         ...computed("id", "overwrites", "effective_tags"),
+      ],
+    },
+    tfe_team_access: {
+      source: `${AT}/resource_tfe_team_access.go`,
+      rules: [
+        ...required("team_id", "workspace_id"),
+        { kind: "exactlyOneOf", parent: "", siblings: ["access", "permissions"] },
+        { kind: "oneOf", path: "access", values: ["admin", "read", "plan", "write"] },
+        ...computed("id"),
       ],
     },
     tfe_variable: {
@@ -43,5 +54,10 @@ export const tfe: ProviderTable = {
       ],
     },
   },
-  dataSources: {},
+  dataSources: {
+    tfe_team: {
+      source: `${AT}/data_source_team.go`,
+      rules: [...required("name"), ...computed("id", "sso_team_id")],
+    },
+  },
 };

@@ -25,6 +25,8 @@ describe("fan-out: one construct reaches every layer", () => {
       "cloudflare_zero_trust_access_application",
       "cloudflare_zero_trust_access_application",
       "google_monitoring_uptime_check_config",
+      // The private check's http_check settings: a change replaces the check (masked headers).
+      "terraform_data",
     ]);
     const check = Object.values(resources(after.json, "google_monitoring_uptime_check_config")).find(
       (r) => (r.monitored_resource as { labels: { host: string } }).labels.host === "jellyfin.example.com",

@@ -4,17 +4,25 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ServarrConfig } from "../../stacks/config";
-import * as checks from "../../stacks/setup/check";
-import { runSetup } from "../../stacks/setup/cli";
-import * as steps from "../../stacks/setup/steps";
-import { envSources, generateDeployKey, knownHostsLine, loadModel, readOutputs, SetupError, writeFirstEnv } from "../../stacks/setup/steps";
-import { FIXTURES } from "../fixtures";
+import type { ServarrConfig } from "../../../stacks/config";
+import * as checks from "../../../stacks/setup/check";
+import { runSetup } from "../../../stacks/setup/cli";
+import * as steps from "../../../stacks/setup/steps";
+import {
+  envSources,
+  generateDeployKey,
+  knownHostsLine,
+  loadModel,
+  readOutputs,
+  SetupError,
+  writeFirstEnv,
+} from "../../../stacks/setup/steps";
+import { FIXTURES } from "../../fixtures";
 
 const full = FIXTURES.full as ServarrConfig;
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-setup-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const STATE = path.resolve(__dirname, "../fixtures/state/servarr.tfstate.json");
+const STATE = path.resolve(__dirname, "../../fixtures/state/servarr.tfstate.json");
 const has = (file: string) => existsSync(file);
 // In process, the steps' code is imported here (the CLI's entry loads it lazily).
 const stepCode = () => ({ steps, checks });

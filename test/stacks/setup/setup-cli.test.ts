@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tool } from "../tool";
+import { tool } from "../../tool";
 
 /**
  * The real setup command (`node dist/stacks/setup/cli.js`, what `npm run setup --` runs after
@@ -10,13 +10,13 @@ import { tool } from "../tool";
  * what was wrong, a non-zero exit, no Node stack trace and nothing written. It runs on whatever
  * the user's config is, so nothing here names a host or an app of it.
  */
-const root = path.resolve(__dirname, "../..");
+const root = path.resolve(__dirname, "../../..");
 const cli = path.join(root, "dist/stacks/setup/cli.js");
 // Under /tmp itself, not the test run's private TMPDIR: the unwritable case runs as another user, who must reach it.
 const scratch = mkdtempSync("/tmp/servarr-setup-cli-");
 chmodSync(scratch, 0o755);
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const STATE = path.resolve(__dirname, "../fixtures/state/servarr.tfstate.json");
+const STATE = path.resolve(__dirname, "../../fixtures/state/servarr.tfstate.json");
 const BOUND_MS = 10_000;
 
 beforeAll(() => {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { envNextSteps } from "../../stacks/setup/cli";
-import { makeDirs } from "../../stacks/setup/paths";
-import * as shape from "../../stacks/setup/shapes";
-import { synth } from "../support";
+import { envNextSteps } from "../../../stacks/setup/cli";
+import { makeDirs } from "../../../stacks/setup/paths";
+import * as shape from "../../../stacks/setup/shapes";
+import { synth } from "../../support";
 
 /** Made-up values in each vendor's documented shape (never real credentials). */
 const GITHUB_CLASSIC = `ghp_${"aB3dE".repeat(7)}x`;
