@@ -8,16 +8,21 @@ import { root, section } from "./markdown";
  * without a line in the docs fails here. The fields are read from the types' source (the
  * `readonly` members of each exported interface), the docs' section by its heading.
  */
-const TYPES: Record<string, { file: string; interfaces: string[] }> = {
-  "The config": {
-    file: "stacks/config.ts",
-    interfaces: ["ServarrConfig", "GitHubConfig", "GoogleConfig", "TerraformCloudConfig", "MoreHostConfig"],
-  },
-  "The host": { file: "constructs/host-props.ts", interfaces: ["HostProps", "CloudflareTarget"] },
-  "The backup bucket": { file: "constructs/backup-bucket.ts", interfaces: ["BackupBucketOptions"] },
-  "The machine": { file: "constructs/host-machine.ts", interfaces: ["MachineProps", "DataDiskProps"] },
-  "Service tokens and SSH": { file: "constructs/service-tokens.ts", interfaces: ["ServiceTokenOptions"] },
-  "An app": { file: "constructs/app-props.ts", interfaces: ["ServarrAppProps"] },
+const TYPES: Record<string, Array<{ file: string; interfaces: string[] }>> = {
+  "The config": [
+    { file: "stacks/config.ts", interfaces: ["ServarrConfig", "MoreHostConfig"] },
+    { file: "constructs/config/accounts.ts", interfaces: ["GitHubConfig", "GoogleConfig", "TerraformCloudConfig"] },
+  ],
+  "The host": [{ file: "constructs/config/host-props.ts", interfaces: ["HostProps", "CloudflareTarget"] }],
+  "The backup bucket": [{ file: "constructs/config/options.ts", interfaces: ["BackupBucketOptions"] }],
+  "The machine": [{ file: "constructs/config/machine.ts", interfaces: ["MachineProps", "DataDiskProps"] }],
+  "Service tokens and SSH": [{ file: "constructs/config/options.ts", interfaces: ["ServiceTokenOptions", "SshOptions"] }],
+  // ServarrAppProps extends InstanceProps and LoginProps: their fields are an app's fields too.
+  "An app": [
+    { file: "constructs/model/app-props.ts", interfaces: ["ServarrAppProps"] },
+    { file: "constructs/model/instances.ts", interfaces: ["InstanceProps"] },
+    { file: "constructs/model/app-traits.ts", interfaces: ["LoginProps"] },
+  ],
 };
 
 /** The `readonly` members of an exported interface (its own body; nested object types included). */
@@ -29,10 +34,9 @@ function fields(file: string, name: string): string[] {
 }
 
 describe("docs/configure.md names every field of the config", () => {
-  const ssh = fields("constructs/ssh-access.ts", "SshOptions");
-  it.each(Object.entries(TYPES))("%s", (heading, { file, interfaces }) => {
+  it.each(Object.entries(TYPES))("%s", (heading, sources) => {
     const text = section("docs/configure.md", new RegExp(`^### ${heading} \\(`));
-    const names = [...interfaces.flatMap((i) => fields(file, i)), ...(heading === "Service tokens and SSH" ? ssh : [])];
+    const names = sources.flatMap(({ file, interfaces }) => interfaces.flatMap((i) => fields(file, i)));
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(text, `${heading}: ${name}`).toMatch(new RegExp(`\`(?:[\\w<>]+\\.)*${name}(?:\\.[\\w<>.]+)?\``));
   });

@@ -13,7 +13,7 @@ import { codeBlocks, root } from "./markdown";
  * The first-time setup guide runs no command the project does not know. The rule, checked on
  * every command of every shell block of docs/setup.md (a line split at `&&`, comments dropped):
  * - `npm run setup -- <step> [--option …]`: the step and its options are in the usage the setup
- *   command prints (stacks/setup-cli.ts);
+ *   command prints (`npm run setup -- help`, stacks/setup/cli.ts);
  * - `npm run <script>`, `npm ci`: a script of package.json;
  * - `sudo bash <file>` or `sudo <…>/<file> …`: a file synth writes into every host bundle;
  * - `cd cdktf.out/stacks/<stack>` then `terraform init|apply|output`: a stack synth writes;
@@ -29,13 +29,13 @@ const TERRAFORM = ["init", "apply", "output"];
 function usage(): Map<string, Set<string>> {
   let text = "";
   runSetup(
-    ["no-such-step"],
+    ["help"],
     exampleConfig,
     {},
-    () => {},
     (line) => {
       text += `${line}\n`;
     },
+    () => {},
   );
   const steps = new Map<string, Set<string>>();
   for (const line of text.split("\n")) {
