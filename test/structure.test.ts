@@ -25,7 +25,19 @@ const MAX_FILES = 12;
  */
 const LAYERS = ["constructs", "compose", "delivery", "diagrams", "stacks", "main.ts", "configs", "bench"] as const;
 /** constructs/ rooms from the bottom up: a room imports only from itself and the rooms before it. */
-const ROOMS = ["config", "model", "runtime", "validation", "terraform", "terraform-cloud", "github", "google", "cloudflare", "host", "catalog"] as const;
+const ROOMS = [
+  "config",
+  "model",
+  "runtime",
+  "validation",
+  "terraform",
+  "terraform-cloud",
+  "github",
+  "google",
+  "cloudflare",
+  "host",
+  "catalog",
+] as const;
 /** The rooms that are the model (plain data and rules): the first four. */
 const MODEL_ROOMS = ROOMS.slice(0, 4);
 /** Packages that are Terraform (or the construct tree it lives in): no model room imports them. */

@@ -8,16 +8,21 @@ import { root, section } from "./markdown";
  * without a line in the docs fails here. The fields are read from the types' source (the
  * `readonly` members of each exported interface), the docs' section by its heading.
  */
-const TYPES: Record<string, Record<string, string[]>> = {
-  "The config": {
-    "stacks/config.ts": ["ServarrConfig", "MoreHostConfig"],
-    "constructs/config/accounts.ts": ["GitHubConfig", "GoogleConfig", "TerraformCloudConfig"],
-  },
-  "The host": { "constructs/config/host-props.ts": ["HostProps", "CloudflareTarget"] },
-  "The backup bucket": { "constructs/config/options.ts": ["BackupBucketOptions"] },
-  "The machine": { "constructs/config/machine.ts": ["MachineProps", "DataDiskProps"] },
-  "Service tokens and SSH": { "constructs/config/options.ts": ["ServiceTokenOptions", "SshOptions"] },
-  "An app": { "constructs/model/app-props.ts": ["ServarrAppProps"] },
+const TYPES: Record<string, Array<{ file: string; interfaces: string[] }>> = {
+  "The config": [
+    { file: "stacks/config.ts", interfaces: ["ServarrConfig", "MoreHostConfig"] },
+    { file: "constructs/config/accounts.ts", interfaces: ["GitHubConfig", "GoogleConfig", "TerraformCloudConfig"] },
+  ],
+  "The host": [{ file: "constructs/config/host-props.ts", interfaces: ["HostProps", "CloudflareTarget"] }],
+  "The backup bucket": [{ file: "constructs/config/options.ts", interfaces: ["BackupBucketOptions"] }],
+  "The machine": [{ file: "constructs/config/machine.ts", interfaces: ["MachineProps", "DataDiskProps"] }],
+  "Service tokens and SSH": [{ file: "constructs/config/options.ts", interfaces: ["ServiceTokenOptions", "SshOptions"] }],
+  // ServarrAppProps extends InstanceProps and LoginProps: their fields are an app's fields too.
+  "An app": [
+    { file: "constructs/model/app-props.ts", interfaces: ["ServarrAppProps"] },
+    { file: "constructs/model/instances.ts", interfaces: ["InstanceProps"] },
+    { file: "constructs/model/app-traits.ts", interfaces: ["LoginProps"] },
+  ],
 };
 
 /** The `readonly` members of an exported interface (its own body; nested object types included). */
@@ -31,7 +36,7 @@ function fields(file: string, name: string): string[] {
 describe("docs/configure.md names every field of the config", () => {
   it.each(Object.entries(TYPES))("%s", (heading, sources) => {
     const text = section("docs/configure.md", new RegExp(`^### ${heading} \\(`));
-    const names = Object.entries(sources).flatMap(([file, interfaces]) => interfaces.flatMap((i) => fields(file, i)));
+    const names = sources.flatMap(({ file, interfaces }) => interfaces.flatMap((i) => fields(file, i)));
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(text, `${heading}: ${name}`).toMatch(new RegExp(`\`(?:[\\w<>]+\\.)*${name}(?:\\.[\\w<>.]+)?\``));
   });
