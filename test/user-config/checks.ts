@@ -269,9 +269,13 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
     });
 
     if (linters)
-      it.skipIf(!shellcheckTool.present)(`shellcheck accepts every committed host script${shellcheckTool.missing}`, () => {
-        expectShellcheckClean(hosts.flatMap((host) => hostScripts(r.root, host)));
-      });
+      it.skipIf(!shellcheckTool.present)(
+        `shellcheck accepts every committed host script${shellcheckTool.missing}`,
+        async () => {
+          await expectShellcheckClean(hosts.flatMap((host) => hostScripts(r.root, host)));
+        },
+        240_000,
+      );
 
     it("Renovate tracks every image: the catalog's in constructs/model/images.ts, any other written in the config file", () => {
       const renovate = JSON.parse(readFileSync(path.join(repo, "renovate.json"), "utf8"));

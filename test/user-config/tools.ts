@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { expect } from "vitest";
 import { renderBundle } from "../../compose/render/bundle";
@@ -41,8 +42,30 @@ export function expectDclintClean(files: readonly string[]): void {
 }
 
 /** shellcheck -x: each script is followed into what it sources from its bundle (bundle.env, setup-lib.sh, notify.sh). */
-export function expectShellcheckClean(files: readonly string[]): void {
-  const res = spawnSync("shellcheck", ["-x", ...files], { encoding: "utf8" });
-  expect(res.stdout + res.stderr).toBe("");
-  expect(res.status).toBe(0);
+/**
+ * shellcheck -x over the files, one process per bundle directory (each follows its own
+ * bundle.env), as many at once as the machine has cores: shellcheck is single-threaded and the
+ * scripts of every fixture take a minute in one process.
+ */
+export async function expectShellcheckClean(files: readonly string[]): Promise<void> {
+  const byDir = new Map<string, string[]>();
+  for (const f of files) byDir.set(path.dirname(f), [...(byDir.get(path.dirname(f)) ?? []), f]);
+  const queue = [...byDir.values()];
+  const results: Array<{ files: readonly string[]; output: string; status: number | null }> = [];
+  const worker = async () => {
+    for (let batch = queue.shift(); batch; batch = queue.shift()) {
+      const args = ["-x", ...batch];
+      results.push(
+        await new Promise((resolve) => {
+          const child = spawn("shellcheck", args);
+          let output = "";
+          child.stdout.on("data", (d) => (output += d));
+          child.stderr.on("data", (d) => (output += d));
+          child.on("close", (status) => resolve({ files: batch, output, status }));
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, availableParallelism()) }, worker));
+  expect(results.filter((r) => r.output !== "" || r.status !== 0).map((r) => `${r.files.join(" ")}:\n${r.output}`)).toEqual([]);
 }

@@ -50,7 +50,11 @@ describe("any valid config holds (every fixture): real linters", () => {
     expectDclintClean(written.flatMap(({ root, hosts }) => hosts.map((h) => path.join(root, "compose", h.name, "compose.yaml"))));
   });
 
-  it.skipIf(!shellcheckTool.present)(`shellcheck accepts every committed host script${shellcheckTool.missing}`, () => {
-    expectShellcheckClean(written.flatMap(({ root, hosts }) => hosts.flatMap((h) => hostScripts(root, h))));
-  });
+  it.skipIf(!shellcheckTool.present)(
+    `shellcheck accepts every committed host script${shellcheckTool.missing}`,
+    async () => {
+      await expectShellcheckClean(written.flatMap(({ root, hosts }) => hosts.flatMap((h) => hostScripts(root, h))));
+    },
+    240_000,
+  );
 });
