@@ -5,7 +5,7 @@ import { type DeployScriptOptions, deployScriptData, deployStateDir, renderNotif
 import { renderNetworksMarkdown } from "./diagram";
 import { renderFirstBoot } from "./first-boot";
 import { renderFirewall } from "./host-scripts";
-import { bundleDirOnHost } from "./paths";
+import { bundleDirOnHost, gateDirOnHost } from "./paths";
 import { composeProject } from "./project";
 import { generatedMarker, renderYaml } from "./render";
 import { restoreData } from "./restore-script";
@@ -61,6 +61,11 @@ function commonData(host: Host): ShellVar[] {
     { name: "project", doc: "the compose project (the host's name)", value: host.name },
     { name: "checkout", doc: "the host's root-owned checkout of the repository", value: m.checkoutDir },
     { name: "bundle", doc: "this bundle in the checkout", value: bundleDirOnHost(host) },
+    {
+      name: "gate_dir",
+      doc: "where setup.sh installs deploy-gate.sh and this file, outside the checkout (what sudo runs)",
+      value: gateDirOnHost(host),
+    },
     { name: "branch", doc: "the branch the host deploys (a commit must be on it)", value: m.branch },
     { name: "deploy_user", doc: "the user CI logs in as; its forced command is deploy-gate.sh", value: m.deployUser },
     {

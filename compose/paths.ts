@@ -13,3 +13,11 @@ export function bundlePath(hostName: string): string {
 export function bundleDirOnHost(host: { readonly name: string; readonly machine: { readonly checkoutDir: string } }): string {
   return `${host.machine.checkoutDir}/${bundlePath(host.name)}`;
 }
+
+/**
+ * Where setup.sh installs a host's deploy gate (with its bundle.env), outside the checkout: sudo
+ * and sshd run it from here, so checking out a commit never changes the gate that judges the next.
+ */
+export function gateDirOnHost(host: { readonly name: string }): string {
+  return `/usr/local/lib/servarr/${host.name}`;
+}

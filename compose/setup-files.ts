@@ -1,7 +1,7 @@
 import type { Host } from "../constructs/host";
 import { composeFlags, deployStateDir } from "./deploy-script";
 import { appUsers, FIREWALL_TABLE, hostDirs } from "./host-scripts";
-import { bundleDirOnHost } from "./paths";
+import { bundleDirOnHost, gateDirOnHost } from "./paths";
 import { generatedMarker } from "./render";
 import type { ShellVar } from "./shell";
 
@@ -55,7 +55,7 @@ export function setupData(host: Host): ShellVar[] {
 export function renderSetupFiles(host: Host): ReadonlyMap<string, string> {
   const m = host.machine;
   const bundleDir = bundleDirOnHost(host);
-  const gate = `${bundleDir}/deploy-gate.sh`;
+  const gate = `${gateDirOnHost(host)}/deploy-gate.sh`;
   const mountsFor = [...new Set([m.dataDisk.mountPoint, host.configRoot])].join(" ");
   // The last healthy deployment (deploy.sh promotes only a healthy one), every file named.
   const current = `${deployStateDir(host.name)}/current`;
@@ -93,8 +93,8 @@ Match User ${m.deployUser}
     [
       `etc/sudoers.d/servarr-${m.deployUser}`,
       `${generatedMarker("#")}
-# The deploy user may run exactly this root-owned script, which only deploys commits of
-# origin/${m.branch} (see the script); no password exists for it anywhere.
+# The deploy user may run exactly this root-owned script, outside the checkout, which only deploys
+# commits of origin/${m.branch} after the last healthy one (see the script); no password exists for it anywhere.
 ${m.deployUser} ALL=(root) NOPASSWD: ${gate}
 `,
     ],
