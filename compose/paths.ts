@@ -19,5 +19,6 @@ export function bundleDirOnHost(host: { readonly name: string; readonly machine:
  * and sshd run it from here, so checking out a commit never changes the gate that judges the next.
  */
 export function gateDirOnHost(host: { readonly name: string }): string {
-  return `/usr/local/lib/servarr/${host.name}`;
+  return `${GATE_ROOT}/${host.name}`;
 }
+export const GATE_ROOT = "/usr/local/lib/servarr";

@@ -1,5 +1,6 @@
 import { backupRelay, kopiaNotifyCommand } from "./backup-notify";
 import type { Host } from "./host";
+import { KOPIA_MAINTENANCE_SET } from "./kopia-repository";
 import type { Problem } from "./problems";
 import type { BackupRole } from "./roles";
 import type { ServarrApp } from "./servarr-app";
@@ -102,7 +103,8 @@ export interface BackupJob {
  * Every job of the backup app, written once here; the compose services (compose/backup-jobs.ts),
  * the network plan, the reserved names and restore.sh read this list:
  * `connect` connects to the R2 repository, `policy` writes the schedule and retention for every
- * source, `notify` points Kopia's error reports at the notification channel through the
+ * source, `maintenance` switches Kopia's full maintenance off (the bucket lock refuses the pack
+ * deletes it would try: constructs/kopia-repository.ts), `notify` points Kopia's error reports at the notification channel through the
  * restarter's relay (or removes that profile: constructs/backup-notify.ts); the server starts only after the jobs of every `up` succeeded. `create` (profile
  * "init") creates the repository once on a new bucket. `restore` (profile "restore") is what
  * restore.sh runs (`compose run`, with the arguments and the target mount).
@@ -133,6 +135,8 @@ export function backupJobs(host: Host, kopia: BackupApp): BackupJob[] {
       ],
       after: ["connect"],
     },
+    // Never full maintenance: it deletes unreferenced packs, which the bucket lock keeps for good.
+    maintenance: { command: [...KOPIA_MAINTENANCE_SET], after: ["connect"] },
     // Backup failures to the notification channel, through the restarter's relay.
     notify: { command: kopiaNotifyCommand(backupRelay(host, RESTARTER)), after: ["connect"] },
     restore: { command: ["snapshot", "list", "--all"], profile: "restore" },
