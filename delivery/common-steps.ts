@@ -34,3 +34,25 @@ export function driftCheck(): Step {
     ),
   };
 }
+
+/** The synthesized stacks, handed from the job that ran the branch's code to the jobs holding secrets. */
+export const SYNTH_ARTIFACT = "synthesized-stacks";
+const STACKS_DIR = "cdktf.out/stacks";
+
+/** Last step of a job without secrets: the synthesized stacks as this run's artifact. */
+export function uploadStacks(): Step {
+  return {
+    name: "Hand over the synthesized stacks",
+    uses: uses(ACTIONS.uploadArtifact),
+    with: { name: SYNTH_ARTIFACT, path: STACKS_DIR, "if-no-files-found": "error", "retention-days": 1 },
+  };
+}
+
+/**
+ * First step of a job holding secrets: the stacks another job synthesized. Such a job checks out
+ * nothing and installs nothing, so no code of the branch or its dependencies runs beside the
+ * secrets (an install script or a poisoned dependency could rewrite the runner's action files).
+ */
+export function downloadStacks(): Step {
+  return { name: "Take the synthesized stacks", uses: uses(ACTIONS.downloadArtifact), with: { name: SYNTH_ARTIFACT, path: STACKS_DIR } };
+}
