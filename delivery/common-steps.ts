@@ -1,4 +1,5 @@
 import { ACTIONS, NODE_VERSION, uses } from "./actions";
+import { STACKS_DIR } from "./stacks";
 import { type Step, script } from "./workflow-spec";
 
 /** Generated files the drift check covers: the host bundles and these workflows. */
@@ -37,7 +38,6 @@ export function driftCheck(): Step {
 
 /** The synthesized stacks, handed from the job that ran the branch's code to the jobs holding secrets. */
 export const SYNTH_ARTIFACT = "synthesized-stacks";
-const STACKS_DIR = "cdktf.out/stacks";
 
 /** Last step of a job without secrets: the synthesized stacks as this run's artifact. */
 export function uploadStacks(): Step {
