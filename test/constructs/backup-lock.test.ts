@@ -12,7 +12,9 @@ import { resources, synth } from "../support";
  * enabled, prefix, condition.type Age | Date | Indefinite) now keeps Kopia's packs and format
  * blob for good, whoever asks; Kopia's full maintenance, the only task that deletes packs
  * (kopia/kopia@v0.22.3 repo/maintenance/maintenance_run.go runFullMaintenance), is switched off
- * by a job that runs at every `up`, before the server.
+ * by a job that runs at every `up`, before the server (`maintenance set --enable-full=false`: the
+ * flag form Kopia's own tests/endurance_test/endurance_test.go uses at v0.22.3; setting a cycle
+ * needs no ownership and is idempotent, cli/command_maintenance_set.go).
  */
 
 type Lock = {
