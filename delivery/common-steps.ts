@@ -1,4 +1,5 @@
 import { ACTIONS, NODE_VERSION, uses } from "./actions";
+import { STACKS_DIR } from "./stacks";
 import { type Step, script } from "./workflow-spec";
 
 /** Generated files the drift check covers: the host bundles, these workflows and the pictures page under docs/. */
@@ -33,4 +34,25 @@ export function driftCheck(): Step {
       "fi",
     ),
   };
+}
+
+/** The synthesized stacks, handed from the job that ran the branch's code to the jobs holding secrets. */
+export const SYNTH_ARTIFACT = "synthesized-stacks";
+
+/** Last step of a job without secrets: the synthesized stacks as this run's artifact. */
+export function uploadStacks(): Step {
+  return {
+    name: "Hand over the synthesized stacks",
+    uses: uses(ACTIONS.uploadArtifact),
+    with: { name: SYNTH_ARTIFACT, path: STACKS_DIR, "if-no-files-found": "error", "retention-days": 1 },
+  };
+}
+
+/**
+ * First step of a job holding secrets: the stacks another job synthesized. Such a job checks out
+ * nothing and installs nothing, so no code of the branch or its dependencies runs beside the
+ * secrets (an install script or a poisoned dependency could rewrite the runner's action files).
+ */
+export function downloadStacks(): Step {
+  return { name: "Take the synthesized stacks", uses: uses(ACTIONS.downloadArtifact), with: { name: SYNTH_ARTIFACT, path: STACKS_DIR } };
 }

@@ -3,7 +3,7 @@ import { DEPLOY_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from ".
 import type { Delivery } from "../constructs/github/delivery";
 import { CI_ACCESS_SECRETS } from "../constructs/github/deploy-secrets";
 import { ACTIONS, RUNNER, uses } from "./actions";
-import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
+import { checkout, downloadStacks, driftCheck, installDependencies, synth, uploadStacks } from "./common-steps";
 import type { CloudStack } from "./stacks";
 import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
 
@@ -13,7 +13,7 @@ import { expr, type Job, type Step, script, type Workflow } from "./workflow-spe
  * stop between `up` and the rollback).
  */
 export function deployWorkflow(stacks: readonly CloudStack[], deliveries: readonly Delivery[], repository: RepositoryFacts): Workflow {
-  const jobs: Record<string, Job> = { apply: applyJob(stacks) };
+  const jobs: Record<string, Job> = { synth: synthJob(), apply: applyJob(stacks) };
   for (const d of deliveries) jobs[deployJobId(d.host.name)] = deployJob(d);
   return {
     name: "deploy",
@@ -29,8 +29,19 @@ export function deployJobId(hostName: string): string {
   return `deploy_${hostName.replace(/-/g, "_")}`;
 }
 
+/** The branch's code runs here, without secrets; the apply job takes its output. */
+function synthJob(): Job {
+  return {
+    name: "synthesize",
+    "runs-on": RUNNER,
+    permissions: { contents: "read" },
+    "timeout-minutes": 20,
+    steps: [checkout(), ...installDependencies(), synth(), driftCheck(), uploadStacks()],
+  };
+}
+
 function applyJob(stacks: readonly CloudStack[]): Job {
-  const steps: Step[] = [checkout(), ...installDependencies(), synth(), driftCheck()];
+  const steps: Step[] = [downloadStacks()];
   for (const s of stacks) {
     const auth = { organization: s.organization, token: expr(`secrets.${TF_API_TOKEN_SECRET}`) };
     steps.push(
@@ -81,8 +92,10 @@ function applyJob(stacks: readonly CloudStack[]): Job {
   return {
     name: "apply in Terraform Cloud",
     "runs-on": RUNNER,
+    needs: ["synth"],
     environment: DEPLOY_ENVIRONMENT,
-    permissions: { contents: "read" },
+    // Reads nothing from the repository: the stacks come from the synth job's artifact.
+    permissions: {},
     "timeout-minutes": 60,
     steps,
   };

@@ -2,7 +2,7 @@ import { PLAN_ENVIRONMENT, type RepositoryFacts, TF_API_TOKEN_SECRET } from "../
 import { PR_PLAN_VARIABLE } from "../constructs/github/environments";
 import { PULL_REQUEST_JOBS } from "../constructs/github/required-checks";
 import { ACTIONS, RUNNER, uses } from "./actions";
-import { checkout, driftCheck, installDependencies, synth } from "./common-steps";
+import { checkout, downloadStacks, driftCheck, installDependencies, synth, uploadStacks } from "./common-steps";
 import type { CloudStack, LocalStack } from "./stacks";
 import { expr, type Job, type Step, script, type Workflow } from "./workflow-spec";
 
@@ -33,13 +33,15 @@ export function pullRequestWorkflow(
         permissions: { contents: "read" },
         "timeout-minutes": 20,
         steps: [
-          checkout(),
+          checkout(2),
           ...installDependencies(),
           { name: "Lint", run: script("npm run --silent lint") },
           { name: "Typecheck", run: script("npm run --silent typecheck") },
           { name: "Test", run: script("npm test") },
           synth(),
           driftCheck(),
+          whatThePlanRuns(),
+          uploadStacks(),
         ],
       },
       plan: planJob(stacks.cloud),
@@ -48,9 +50,37 @@ export function pullRequestWorkflow(
   };
 }
 
+/**
+ * The check job's summary, on the run page while the plan job waits for its reviewer: the pull
+ * request's head commit, the merge commit whose synthesized stacks the plan uploads, and every
+ * file the change touches (the merge commit against its base parent). Approving the plan runs
+ * exactly that configuration with the workspace's credentials.
+ */
+function whatThePlanRuns(): Step {
+  return {
+    name: "Summarize what the plan will run",
+    env: {
+      PR_NUMBER: expr("github.event.pull_request.number"),
+      PR_HEAD: expr("github.event.pull_request.head.sha"),
+      PR_AUTHOR: expr("github.event.pull_request.user.login"),
+    },
+    run: script(
+      "{",
+      '  echo "### What the plan job runs once approved"',
+      '  echo "Pull request #$PR_NUMBER by @$PR_AUTHOR, head commit \\`$PR_HEAD\\`, merged onto its base as \\`$(git rev-parse HEAD)\\`:"',
+      "  echo \"the stacks synthesized from that merge commit (this job's artifact) are uploaded to Terraform Cloud, whose plan runs with the workspace's credentials.\"",
+      '  echo "Files changed ($(git diff --name-only HEAD^1 HEAD | wc -l)):"',
+      "  echo '~~~~'",
+      "  git diff --name-status HEAD^1 HEAD",
+      "  echo '~~~~'",
+      '} >>"$GITHUB_STEP_SUMMARY"',
+    ),
+  };
+}
+
 function planJob(stacks: readonly CloudStack[]): Job {
   const outputs: Record<string, string> = {};
-  const steps: Step[] = [checkout(), ...installDependencies(), synth()];
+  const steps: Step[] = [downloadStacks()];
   for (const s of stacks) {
     const auth = { organization: s.organization, token: expr(`secrets.${TF_API_TOKEN_SECRET}`) };
     steps.push(
@@ -104,13 +134,15 @@ function planJob(stacks: readonly CloudStack[]): Job {
     name: PULL_REQUEST_JOBS.plan,
     "runs-on": RUNNER,
     needs: ["check"],
-    // The plan runs the branch's own code with a Terraform Cloud token, whose runs see the
-    // workspace's credentials: the token lives in the plan environment, where every run waits
-    // for a reviewer. Forks get no secrets; without a reviewed plan environment (a private
+    // The plan uploads what the branch's code synthesized (in the check job, without secrets:
+    // this job runs no code of the branch or its dependencies) with a Terraform Cloud token,
+    // whose runs see the workspace's credentials: the token lives in the plan environment,
+    // where every run waits for a reviewer, who sees the check job's summary of what will run. Forks get no secrets; without a reviewed plan environment (a private
     // repository) the plan is skipped and the merge's apply job plans first.
     if: `${fromSameRepo} && vars.${PR_PLAN_VARIABLE} == 'reviewed'`,
     environment: PLAN_ENVIRONMENT,
-    permissions: { contents: "read" },
+    // Reads nothing from the repository: the stacks come from the check job's artifact.
+    permissions: {},
     "timeout-minutes": 30,
     outputs,
     steps,

@@ -1,3 +1,6 @@
+/** Where synth writes every stack's Terraform JSON (cdktf.json output + "/stacks"). */
+export const STACKS_DIR = "cdktf.out/stacks";
+
 /** A stack planned and applied in Terraform Cloud: its workspace and synthesized directory. */
 export interface CloudStack {
   readonly name: string;
@@ -34,7 +37,7 @@ export function classifyStacks(stacks: ReadonlyMap<string, TerraformJson>): { cl
         name,
         organization: block.organization,
         workspace: block.workspaces.name,
-        directory: `cdktf.out/stacks/${name}`,
+        directory: `${STACKS_DIR}/${name}`,
         key: name.replace(/[^A-Za-z0-9_]/g, "_"),
       });
     else local.push({ name, reason: "local state: applied by the owner, not from CI" });

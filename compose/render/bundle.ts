@@ -1,4 +1,4 @@
-import { bundleDirOnHost } from "../../constructs/config/layout";
+import { bundleDirOnHost, gateDirOnHost } from "../../constructs/config/layout";
 import { Delivery } from "../../constructs/github/delivery";
 import type { Host } from "../../constructs/host/host";
 import type { HostModel } from "../../constructs/model/host-model";
@@ -64,6 +64,11 @@ function commonData(host: HostModel): ShellVar[] {
     { name: "project", doc: "the compose project (the host's name)", value: host.name },
     { name: "checkout", doc: "the host's root-owned checkout of the repository", value: m.checkoutDir },
     { name: "bundle", doc: "this bundle in the checkout", value: bundleDirOnHost(host) },
+    {
+      name: "gate_dir",
+      doc: "where setup.sh installs deploy-gate.sh and this file, outside the checkout (what sudo runs)",
+      value: gateDirOnHost(host),
+    },
     { name: "branch", doc: "the branch the host deploys (a commit must be on it)", value: m.branch },
     { name: "deploy_user", doc: "the user CI logs in as; its forced command is deploy-gate.sh", value: m.deployUser },
     {

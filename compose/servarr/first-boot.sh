@@ -5,13 +5,14 @@ repository='https://github.com/example-org/servarr.git'
 branch='main'
 checkout='/opt/servarr/repo'
 bundle='/opt/servarr/repo/compose/servarr'
+gate_dir='/usr/local/lib/servarr/servarr'
 # Brings a fresh Debian 12+/Ubuntu 22.04+ box to the deployable state, once, as root:
 #   sudo bash first-boot.sh
 # Installs Docker Engine and the Compose plugin from Docker's apt repository, clones
 # $repository ($branch) into $checkout, then runs the bundle's setup.sh (users, dirs, disk, SSH,
 # firewall, updates, units). Safe to re-run. For a private repository over ssh it creates a key
 # for root and prints it: add it as a read-only deploy key and run this again.
-# repository, branch, checkout and bundle are written into this file above this header: it runs
+# repository, branch, checkout, bundle and gate_dir are written into this file above this header: it runs
 # alone on a fresh box, before there is a checkout with the bundle's bundle.env to read.
 set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "first-boot.sh: run as root (sudo bash first-boot.sh)" >&2; exit 1; }
@@ -59,4 +60,4 @@ else
 fi
 
 "$bundle/setup.sh"
-echo "first-boot: done. Next: a deploy writes .env and starts the project (or: sudo $bundle/deploy-gate.sh <commit> < .env)."
+echo "first-boot: done. Next: a deploy writes .env and starts the project (or: sudo $gate_dir/deploy-gate.sh <commit> < .env)."

@@ -27,7 +27,7 @@ install_etc() { install_file "/$1" "$2" root root <"$here/$1"; }
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo)"
 
 # Packages the host needs besides Docker (first-boot.sh installs Docker).
-ensure_packages openssh-server sudo nftables unattended-upgrades
+ensure_packages openssh-server sudo nftables unattended-upgrades jq
 
 # The shared group and one user per app, with the UIDs compose.yaml uses.
 ensure_group "$group" "$gid"
@@ -52,6 +52,13 @@ ensure_dir /etc/ssh/servarr-keys root root 755
 # One key per line (a here-string: no /dev/fd needed, as in a chroot).
 install_file "/etc/ssh/servarr-keys/$owner_user" 644 root root <<<"$(printf '%s\n' "${owner_keys[@]}")"
 install_file "/etc/ssh/servarr-keys/$deploy_user" 644 root root <<<"$(printf 'restrict %s\n' "${deploy_keys[@]}")"
+# The deploy gate and its data, outside the checkout, before the rules that run it: checking out
+# a commit never changes the gate; this commit's gate replaces the installed one only here, and the
+# installed gate runs setup.sh only for a commit after the last healthy one (never an older one).
+ensure_dir "$(dirname "$gate_dir")" root root 755
+ensure_dir "$gate_dir" root root 755
+install_file "$gate_dir/bundle.env" 644 root root <"$here/bundle.env"
+install_file "$gate_dir/deploy-gate.sh" 755 root root <"$here/deploy-gate.sh"
 install_etc etc/ssh/sshd_config.d/10-servarr.conf 644
 check_sshd
 install_etc "etc/sudoers.d/servarr-$deploy_user" 440

@@ -6,23 +6,13 @@ import { R2BucketLock } from "@cdktf/provider-cloudflare/lib/r2-bucket-lock";
 import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { BackupBucketOptions } from "../config/options";
-import { assertNoProblems } from "../config/problems";
-
-/**
- * Kopia's blobs on the bucket (no prefix): data packs start with "p", metadata packs with "q";
- * they are written once. "kopia.repository" is the format blob (the encrypted keys): without
- * it no pack can be read, so it is locked for good. Indexes ("x...") are not locked: Kopia
- * rebuilds them from the packs (`kopia index recover`), and maintenance rewrites them.
- */
-export const KOPIA_LOCKED_PREFIXES = ["p", "q"] as const;
-export const KOPIA_FORMAT_BLOB = "kopia.repository";
+import { KOPIA_FORMAT_BLOB, KOPIA_LOCKED_PREFIXES } from "../runtime/kopia-repository";
 
 /**
  * Permission groups of the bucket-scoped S3 credentials, looked up by name at plan time (ids
  * are Cloudflare's to change; names are documented). Read is listed besides Write because
  * Kopia reads its own packs during maintenance and restores. R2 has no group that writes
- * without deleting, and Kopia's maintenance deletes, so the key can delete: the bucket lock
- * is what keeps recent packs.
+ * without deleting, so the key can delete: the bucket lock is what keeps the packs.
  */
 export const R2_PERMISSION_GROUPS = ["Workers R2 Storage Bucket Item Read", "Workers R2 Storage Bucket Item Write"] as const;
 
@@ -40,8 +30,8 @@ export interface BackupBucketProps extends BackupBucketOptions {
 /**
  * The R2 bucket Kopia writes the host's backups to, with S3 credentials that reach this one
  * bucket only: an account token scoped to it (S3 access key id = token id, secret access key
- * = SHA-256 of the token value). No age-based deletion rule: Kopia's packs stay referenced by
- * old snapshots, so retention is Kopia's snapshot policy, never the bucket's.
+ * = SHA-256 of the token value). No age-based deletion rule and no age-based lock: Kopia's packs
+ * stay referenced by snapshots of any age, so the packs are kept and locked for good.
  */
 export class BackupBucket extends Construct {
   readonly bucket: R2Bucket;
@@ -83,14 +73,7 @@ export class BackupBucket extends Construct {
     });
 
     // Schema: terraform-provider-cloudflare v5.14.0 internal/services/r2_bucket_lock/schema.go
-    // (rules[].id/enabled/prefix, condition.type Age | Date | Indefinite, condition.max_age_seconds).
-    const lockDays = props.lockDays ?? 30;
-    assertNoProblems(
-      this,
-      Number.isInteger(lockDays) && lockDays >= 1 && lockDays <= 3650
-        ? []
-        : [{ field: "cloudflare.backupBucket.lockDays", value: lockDays, allowed: "an integer from 1 to 3650 (days)" }],
-    );
+    // (rules[].id/enabled/prefix, condition.type Age | Date | Indefinite; rules RequiresReplace).
     this.lock = new R2BucketLock(this, "lock", {
       accountId: props.accountId,
       bucketName: this.bucket.name,
@@ -100,7 +83,7 @@ export class BackupBucket extends Construct {
           id: `kopia-packs-${prefix}`,
           enabled: true,
           prefix,
-          condition: { type: "Age", maxAgeSeconds: lockDays * 86400 },
+          condition: { type: "Indefinite" },
         })),
         { id: "kopia-format-blob", enabled: true, prefix: KOPIA_FORMAT_BLOB, condition: { type: "Indefinite" } },
       ],

@@ -20,3 +20,12 @@ export function bundlePath(hostName: string): string {
 export function bundleDirOnHost(host: { readonly name: string; readonly machine: { readonly checkoutDir: string } }): string {
   return `${host.machine.checkoutDir}/${bundlePath(host.name)}`;
 }
+
+/**
+ * Where setup.sh installs a host's deploy gate (with its bundle.env), outside the checkout: sudo
+ * and sshd run it from here, so checking out a commit never changes the gate that judges the next.
+ */
+export function gateDirOnHost(host: { readonly name: string }): string {
+  return `${GATE_ROOT}/${host.name}`;
+}
+export const GATE_ROOT = "/usr/local/lib/servarr";

@@ -1,3 +1,4 @@
+import { GATE_ROOT } from "./layout";
 import type { Problem } from "./problems";
 import type { RepositoryFacts } from "./repository";
 
@@ -156,6 +157,14 @@ export function validateMachineProps(m: MachineProps | undefined, host: { dataRo
     isAbsolute(m.checkoutDir) && m.checkoutDir !== "/"
       ? undefined
       : { field: "machine.checkoutDir", value: m.checkoutDir, allowed: "an absolute path other than / without '..' or spaces" },
+    // The deploy gate lives outside the checkout: a checkout never holds it, nor lies inside its directory.
+    `${GATE_ROOT}/`.startsWith(`${m.checkoutDir}/`) || `${m.checkoutDir}/`.startsWith(`${GATE_ROOT}/`)
+      ? {
+          field: "machine.checkoutDir",
+          value: m.checkoutDir,
+          allowed: `a directory that neither holds nor lies in ${GATE_ROOT} (the deploy gate's)`,
+        }
+      : undefined,
     ...(m.libraries ?? []).map((l, i) =>
       LIBRARY.test(l) ? undefined : { field: `machine.libraries[${i}]`, value: l, allowed: "a lower-case directory name: a-z, 0-9, '-'" },
     ),

@@ -22,14 +22,6 @@ export interface BackupBucketOptions {
    * @default 7
    */
   readonly abortMultipartUploadsAfterDays?: number;
-  /**
-   * Days during which R2 refuses to delete or overwrite a Kopia pack (bucket lock), whoever
-   * asks: a stolen S3 key (which can delete, see R2_PERMISSION_GROUPS) cannot erase the
-   * snapshots of the last `lockDays` days. Kopia's own maintenance cannot delete those packs
-   * either until they are that old (the bucket holds up to `lockDays` of unreferenced data).
-   * @default 30
-   */
-  readonly lockDays?: number;
 }
 
 export interface SshOptions {

@@ -74,12 +74,15 @@ export class GitHubEnvironments extends Construct {
       users ??= reviewers(github).map((login) => Token.asNumber(new DataGithubUser(this, `reviewer-${login}`, { username: login }).id));
       return users;
     };
+    // With two or more reviewers, the one who triggered a run may not approve it (github provider
+    // 6.9.0 repository_environment prevent_self_review); a lone reviewer must approve their own.
+    const selfReview = reviewers(github).length >= 2 ? { preventSelfReview: true } : {};
     this.production = new RepositoryEnvironment(this, "production", {
       repository,
       environment: DEPLOY_ENVIRONMENT,
       canAdminsBypass: false,
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-      ...(github.deployApproval === true && planReviewAvailable(github) ? { reviewers: [{ users: reviewerIds() }] } : {}),
+      ...(github.deployApproval === true && planReviewAvailable(github) ? { reviewers: [{ users: reviewerIds() }], ...selfReview } : {}),
     });
     new RepositoryEnvironmentDeploymentPolicy(this, "production-branch", {
       repository,
@@ -98,6 +101,7 @@ export class GitHubEnvironments extends Construct {
       environment: PLAN_ENVIRONMENT,
       canAdminsBypass: false,
       reviewers: [{ users: reviewerIds() }],
+      ...selfReview,
     });
     new ActionsEnvironmentSecret(this, "plan-tf-api-token", {
       repository,

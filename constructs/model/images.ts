@@ -14,7 +14,7 @@ export const IMAGES = {
   qbittorrent:
     "lscr.io/linuxserver/qbittorrent:5.2.3_v2.0.14-ls474@sha256:a00b6a597a3832a1814cde0ef60abc55c94644f3f80902c3432f6af6de8d4a96",
   maintainerr: "ghcr.io/maintainerr/maintainerr:3.24.0@sha256:2ac67f176a77f1e78d66b24c1b0d108c587abe1063f46ce75cfaa4cd06516a80",
-  // No verifiable digest for a LinuxServer tautulli version tag yet: tag-pinned; Renovate adds the digest.
+  // Tag-only: see TAG_ONLY_IMAGES.
   tautulli: "lscr.io/linuxserver/tautulli:v2.17.2-ls240",
   wizarr: "ghcr.io/wizarrrr/wizarr:v2026.7.1@sha256:606f9b88b0303daae11f595e424756b588d9365021c53dcb4d1369f2efc0543c",
   cloudflared: "cloudflare/cloudflared:2026.7.3@sha256:e39ee8da81ad5e05d77f38d2f51c60ca51bf2a8450ac3abab50c17fdb91d91bf",
@@ -44,3 +44,15 @@ export const SUPPORT_IMAGES = {
 
 /** An image reference without its tag and digest: what identifies the image across versions. */
 export const imageRepository = (image: string) => image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
+
+/**
+ * The policy for an image without a digest, made explicit: each is named here with why; a test
+ * fails on any other tag-only image. A config with `imagePolicy: "digest"` refuses these, so an
+ * owner who wants every image digest-pinned overrides the preset's image.
+ */
+export const TAG_ONLY_IMAGES: Partial<Record<keyof typeof IMAGES, string>> = {
+  tautulli:
+    "no public file pins a digest of LinuxServer's v2.17.2-ls240 and no registry is reachable from here to read one; " +
+    "the official image tautulli/tautulli:v2.17.2@sha256:864245fb24830ef6516b5f383bf4d8ba37939ae2f0574dc0217ca02fba4301ff " +
+    "is pinned by two public files (read 2026-12-03; not read from a registry), but its start script differs (it adds the app user to the root group) and was not run here",
+};

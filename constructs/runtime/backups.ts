@@ -1,6 +1,7 @@
 import type { AppModel, HostModel } from "../model/host-model";
 import type { BackupRole } from "../model/roles";
 import { backupRelay, kopiaNotifyCommand } from "./backup-notify";
+import { KOPIA_MAINTENANCE_SET } from "./kopia-repository";
 import { RESTARTER } from "./support";
 
 /** One app's config dir as the backup app sees it. */
@@ -75,6 +76,8 @@ export function backupJobs(host: HostModel, kopia: BackupApp): BackupJob[] {
       ],
       after: ["connect"],
     },
+    // Never full maintenance: it deletes unreferenced packs, which the bucket lock keeps for good.
+    maintenance: { command: [...KOPIA_MAINTENANCE_SET], after: ["connect"] },
     // Backup failures to the notification channel, through the restarter's relay.
     notify: { command: kopiaNotifyCommand(backupRelay(host, RESTARTER)), after: ["connect"] },
     restore: { command: ["snapshot", "list", "--all"], profile: "restore" },

@@ -62,6 +62,7 @@ describe("backups", () => {
       "${KOPIA_S3_SECRET_ACCESS_KEY:?KOPIA_S3_SECRET_ACCESS_KEY must be set in .env}",
     );
     expect(kopia.depends_on).toEqual({
+      "kopia-maintenance": { condition: "service_completed_successfully" },
       "kopia-notify": { condition: "service_completed_successfully" },
       "kopia-policy": { condition: "service_completed_successfully" },
     });

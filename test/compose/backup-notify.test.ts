@@ -40,9 +40,12 @@ const env = { PATH: bin };
 const kopiaRequest = (subject: string, body: string) => kopiaWebhookRequest(`http://restarter:8099${RELAY_PATH}`, subject, body);
 
 /** The handler with `input` on stdin; resolves once the notification arrived (or 10 s passed). */
-function handle(kind: "ntfy" | "apprise", input: string): Promise<Captured> {
-  return spawnCapture("sh", ["-c", relayHandler(kind, secretFile)], { env, input });
+function handle(kind: "ntfy" | "apprise", input: string, withCurl = false): Promise<Captured> {
+  return spawnCapture("sh", ["-c", relayHandler(kind, secretFile)], { env: withCurl ? envWithCurl : env, input });
 }
+// The same with curl after the applets, as in a restarter image that has curl (notify() prefers it).
+const curlPath = spawnSync("sh", ["-c", "command -v curl"], { encoding: "utf8" }).stdout.trim();
+const envWithCurl = { PATH: `${bin}:${path.dirname(curlPath || "/nonexistent/curl")}` };
 
 describe.skipIf(!tools.present)(`the relay handler (busybox sh)${tools.missing}`, () => {
   it("ntfy: answers Kopia 200, then posts `backup: <subject>` with the report as the message", async () => {
@@ -63,6 +66,24 @@ describe.skipIf(!tools.present)(`the relay handler (busybox sh)${tools.missing}`
     expect(received).toHaveLength(1);
     expect(received[0].type).toBe("application/json");
     expect(JSON.parse(received[0].body)).toEqual({ title: `backup: ${SUBJECT}`, body: BODY });
+  });
+
+  it.each([false, true])("a report is data: a body `@<the secret file>` is sent as written (curl: %s)", async (withCurl) => {
+    if (withCurl) expect(curlPath, "curl is needed for this case").not.toBe("");
+    received.length = 0;
+    const run = await handle("ntfy", kopiaRequest(SUBJECT, `@${secretFile}`), withCurl);
+    expect(run.status, run.stderr).toBe(0);
+    expect(received.map((r) => r.body)).toEqual([`@${secretFile}`]);
+    expect(JSON.stringify(received)).not.toContain(receiver.url());
+  });
+
+  it.each(["ntfy", "apprise"] as const)("%s: a CR in the subject stays inside the title (no header added)", async (kind) => {
+    received.length = 0;
+    const run = await handle(kind, kopiaRequest("failed\rX-Injected: 1", "report\r\nline"), true);
+    expect(run.status, run.stderr).toBe(0);
+    expect(received).toHaveLength(1);
+    const title = kind === "ntfy" ? received[0].title : JSON.parse(received[0].body).title;
+    expect(title).toBe("backup: failed X-Injected: 1");
   });
 
   it("reads no more than Content-Length, and a request without a body still gets its answer", async () => {

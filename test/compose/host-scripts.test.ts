@@ -154,12 +154,13 @@ describe("deploy gate", () => {
     expect(files.get("deploy-gate.sh")).toContain("merge-base --is-ancestor");
   });
 
-  it("is the only sudo rule and the deploy user's forced command", () => {
+  it("is the only sudo rule and the deploy user's forced command, run from outside the checkout", () => {
     expect(file(exampleConfig, "etc/sudoers.d/servarr-deploy")).toContain(
-      "deploy ALL=(root) NOPASSWD: /opt/servarr/repo/compose/servarr/deploy-gate.sh\n",
+      "deploy ALL=(root) NOPASSWD: /usr/local/lib/servarr/servarr/deploy-gate.sh\n",
     );
     const sshd = file(exampleConfig, "etc/ssh/sshd_config.d/10-servarr.conf");
-    expect(sshd).toContain('ForceCommand /usr/bin/sudo -n /opt/servarr/repo/compose/servarr/deploy-gate.sh "$SSH_ORIGINAL_COMMAND"');
+    expect(sshd).toContain('ForceCommand /usr/bin/sudo -n /usr/local/lib/servarr/servarr/deploy-gate.sh "$SSH_ORIGINAL_COMMAND"');
+    expect(sshd).not.toContain(`-n ${exampleConfig.host.machine.checkoutDir}`);
     expect(sshd).toContain("AllowUsers owner deploy");
   });
 });

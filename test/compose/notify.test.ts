@@ -49,6 +49,28 @@ describe.each(["wget", "curl"] as const)("notify with %s", (tool) => {
     expect(JSON.parse(received[0].body)).toEqual({ title: "VPN recovery", body: "servarr-gluetun-1 was restarted by the engine" });
   });
 
+  it.skipIf(!tools[tool].present)(
+    `the message is data, never a file to read: a body \`@<file>\` arrives as written${tools[tool].missing}`,
+    async () => {
+      received.length = 0;
+      const dir = mkdtempSync(path.join(tmpdir(), "servarr-notify-"));
+      const file = path.join(dir, "notify_url");
+      writeFileSync(file, "https://ntfy.example/the-secret-topic");
+      const script = `${notifyFunction("ntfy", tool)}\nnotify "t" "@${file}"`;
+      const run = await sh(tool, script, receiver.url());
+      expect(run.status, run.stderr).toBe(0);
+      expect(received.map((r) => r.body)).toEqual([`@${file}`]);
+    },
+  );
+
+  it.skipIf(!tools[tool].present)(`CR and LF in the title cannot end the Title header or add another${tools[tool].missing}`, async () => {
+    received.length = 0;
+    const script = `${notifyFunction("ntfy", tool)}\nnotify "$(printf 'ok\\rX-Injected: 1\\nPriority: 5')" "m"`;
+    const run = await sh(tool, script, receiver.url());
+    expect(run.status, run.stderr).toBe(0);
+    expect(received).toEqual([expect.objectContaining({ title: "ok X-Injected: 1 Priority: 5", body: "m" })]);
+  });
+
   it.skipIf(!tools[tool].present)(`a channel that does not answer is logged, never fatal${tools[tool].missing}`, async () => {
     const script = `${notifyFunction("ntfy", tool)}\nnotify "t" "m"; echo after`;
     const run = await sh(tool, script, "http://127.0.0.1:9/x");

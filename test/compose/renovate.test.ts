@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { IMAGES, SUPPORT_IMAGES } from "../../constructs/model/images";
+import { IMAGES, SUPPORT_IMAGES, TAG_ONLY_IMAGES } from "../../constructs/model/images";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -27,6 +27,12 @@ describe("renovate.json", () => {
       .map((i) => i.split("@")[0]?.split(":")[1] as string);
     expect(tags.length).toBeGreaterThan(5);
     for (const tag of tags) expect(tag).toMatch(versioning);
+  });
+
+  it("pins every image by digest but the few named, each with why", () => {
+    const tagOnly = Object.entries({ ...IMAGES, ...SUPPORT_IMAGES }).filter(([, image]) => !/@sha256:[a-f0-9]{64}$/.test(image));
+    expect(tagOnly.map(([name]) => name).sort()).toEqual(Object.keys(TAG_ONLY_IMAGES).sort());
+    for (const reason of Object.values(TAG_ONLY_IMAGES)) expect(reason?.length ?? 0).toBeGreaterThan(40);
   });
 
   it("describes every rule", () => {

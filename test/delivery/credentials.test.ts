@@ -164,6 +164,17 @@ describe("optional approval of every deploy", () => {
     ]);
   });
 
+  it("with two or more reviewers, whoever triggered a run may not approve it (prevent_self_review); a lone one may", () => {
+    const environments = (github: Partial<GitHubConfig>) =>
+      Object.values(resources(synthBoth(github).bootstrap, "github_repository_environment")).filter((e) => e.reviewers);
+    const two = environments({ deployApproval: true, reviewers: ["alice", "bob"] });
+    expect(two.map((e) => [e.environment, e.prevent_self_review]).sort()).toEqual([
+      [PLAN_ENVIRONMENT, true],
+      [DEPLOY_ENVIRONMENT, true],
+    ]);
+    for (const e of environments({ deployApproval: true, reviewers: ["alice"] })) expect(e.prevent_self_review).toBeUndefined();
+  });
+
   it("refuses it on a private repository (required reviewers there need GitHub Enterprise)", () => {
     expect(() => synthBoth({ deployApproval: true, visibility: "private", plan: "paid" })).toThrow(
       /\[servarr\/repo\] github.deployApproval: true is not allowed; allowed: false for a private repository/,

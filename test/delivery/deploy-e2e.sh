@@ -10,6 +10,8 @@
 # running, the checkout and .env back on the last healthy deploy, and a simulated reboot (the
 # boot unit's command from setup.sh, after every container is gone) starts the last healthy
 # deployment; a smuggled .env line and another account's tunnel token are refused by the gate;
+# the gate runs from outside the checkout and refuses a commit older than the last healthy one
+# (v1, carrying an older gate) before running anything of it;
 # an invalid compose file is rejected with nothing changed; deploys serialize; a deploy that
 # changes one service leaves the other's container as it was (same id, not restarted) and prunes a
 # superseded image of the project's repositories, keeping the deployed one. With a notification
@@ -170,38 +172,66 @@ kill -0 "$waiting" 2>/dev/null || fail "a deploy finished while another held the
 wait "$holder"
 wait "$waiting" || { cat "$work/out.${sha[v4]}"; fail "the waiting deploy failed after the lock was released"; }
 [[ $(deployed) == "${sha[v4]}" ]] || fail "the waiting deploy did not deploy v4"
-# Two deploys at once, both changing the services: both succeed, and the history shows one
-# whole deploy after the other (start, end, start, end), never two starts in a row.
+# Two deploys at once, v5 and its child v6, both changing the services: they run one after the
+# other (never two starts in a row in the history). If v5 gets the lock first both deploy (start,
+# end, start, end); if v6 does, v5 is no longer after the last healthy deploy and is refused
+# before it runs anything (only forward). Either way v6 ends deployed.
 deploy "${sha[v5]}" &
 first=$!
 deploy "${sha[v6]}" &
 second=$!
-wait "$first" || { cat "$work/out.${sha[v5]}"; fail "concurrent deploy of v5 failed"; }
+v5_status=0
+wait "$first" || v5_status=$?
 wait "$second" || { cat "$work/out.${sha[v6]}"; fail "concurrent deploy of v6 failed"; }
-mapfile -t pair < <(tail -n 4 "$deploy_state/history" | cut -d' ' -f2-)
-a=${pair[0]%% *}
-b=${pair[2]%% *}
-[[ ${pair[0]} == "$a started" && ${pair[1]} == "$a deployed" && ${pair[2]} == "$b started" && ${pair[3]} == "$b deployed" && $a != "$b" ]] ||
-  fail "concurrent deploys interleaved: $(tail -n 4 "$deploy_state/history" | cut -d' ' -f3 | tr '\n' ' ')"
-[[ $(deployed) == "$b" && $(content web1) == "$(git -C "$work/seed" log -1 --format=%s "$b")" ]] || fail "state after concurrent deploys is inconsistent"
+mapfile -t runs < <(grep -E " (${sha[v5]}|${sha[v6]}) " "$deploy_state/history" | cut -d' ' -f2-)
+if [[ $v5_status == 0 ]]; then
+  [[ ${runs[*]} == "${sha[v5]} started ${sha[v5]} deployed ${sha[v6]} started ${sha[v6]} deployed" ]] ||
+    fail "concurrent deploys interleaved: ${runs[*]}"
+  order="v5 then v6"
+else
+  grep -q "is not a descendant of ${sha[v6]}, the last healthy deploy" "$work/out.${sha[v5]}" || { cat "$work/out.${sha[v5]}"; fail "v5 after v6 failed for another reason"; }
+  [[ ${runs[*]} == "${sha[v6]} started ${sha[v6]} deployed" ]] || fail "v5 ran after v6 had deployed: ${runs[*]}"
+  order="v6, then v5 refused as older"
+fi
+[[ $(deployed) == "${sha[v6]}" && $(content web1) == v6 ]] || fail "state after concurrent deploys is inconsistent"
 waits=$(grep -ho 'lock acquired after [0-9]*s' "$work/out.${sha[v5]}" "$work/out.${sha[v6]}" | tr '\n' ',') || fail "no lock report in the deploy output"
-pass "held lock blocks a deploy; 2 concurrent deploys run in turn (${waits%,})" "$((SECONDS - start))s"
+pass "held lock blocks a deploy; 2 concurrent deploys run in turn ($order; ${waits%,})" "$((SECONDS - start))s"
 
 # --- 6. a deploy touches only what changed -----------------------------------------------------
 start=$SECONDS
-# v4 differs from the deployed commit in web1 only: web2 keeps its container (same id, not restarted).
+# v7 differs from the deployed commit (v6) in web1 only: web2 keeps its container (same id, not restarted).
 cid() { docker inspect --format '{{.Id}} {{.State.StartedAt}}' "$project-$1-1"; }
 web1_before=$(cid web1)
 web2_before=$(cid web2)
 # A superseded version of the project's image (another id, same repository): pruned after the healthy deploy.
 tar -C "$work" -cf - run-count | docker import - servarr-standin:superseded >/dev/null
-deploy "${sha[v4]}" || { cat "$work/out.${sha[v4]}"; fail "redeploy of v4"; }
+deploy "${sha[v7]}" || { cat "$work/out.${sha[v7]}"; fail "deploy of v7"; }
 ! docker image inspect servarr-standin:superseded >/dev/null 2>&1 || fail "the superseded image was not pruned after a healthy deploy"
 docker image inspect servarr-standin:e2e >/dev/null || fail "the deployed image was pruned"
-grep -q "pruned [1-9][0-9]* superseded image" "$work/out.${sha[v4]}" || { cat "$work/out.${sha[v4]}"; fail "no prune report"; }
+grep -q "pruned [1-9][0-9]* superseded image" "$work/out.${sha[v7]}" || { cat "$work/out.${sha[v7]}"; fail "no prune report"; }
 [[ $(cid web2) == "$web2_before" ]] || fail "web2 did not change but was recreated or restarted: $web2_before -> $(cid web2)"
-[[ $(cid web1) != "$web1_before" && $(content web1) == v4 ]] || fail "web1 changed but was not recreated"
+[[ $(cid web1) != "$web1_before" && $(content web1) == v7 ]] || fail "web1 changed but was not recreated"
 pass "a deploy changing web1 only: web2 keeps container ${web2_before:0:12} (not restarted); superseded image pruned" "$((SECONDS - start))s"
+
+# --- 7. only forward: an older commit of the branch is refused, nothing changes ----------------
+start=$SECONDS
+# v1 is on the branch and carries an older gate (no only-forward check). The installed gate (v7's,
+# outside the checkout) refuses it before running anything of it: v1's setup.sh never runs, so its
+# gate is never installed, and the checkout, .env, containers and deployment stay.
+before=$(ids)
+setup_runs=$(wc -l <"$work/setup-ran")
+cmp -s "$gate" "$bundle/deploy-gate.sh" || fail "the installed gate is not the current one before the test"
+status=0
+deploy "${sha[v1]}" || status=$?
+[[ $status == 1 ]] || { cat "$work/out.${sha[v1]}"; fail "deploying the older v1 exited $status, expected 1"; }
+grep -q "${sha[v1]} is not a descendant of ${sha[v7]}, the last healthy deploy" "$work/out.${sha[v1]}" || { cat "$work/out.${sha[v1]}"; fail "no only-forward refusal"; }
+[[ $(wc -l <"$work/setup-ran") == "$setup_runs" ]] || fail "a setup.sh ran for a refused commit: $(tail -n 1 "$work/setup-ran")"
+cmp -s "$gate" "$bundle/deploy-gate.sh" || fail "the older commit's gate replaced the installed one"
+[[ $(ids) == "$before" && $(deployed) == "${sha[v7]}" && $(git -C "$repo" rev-parse HEAD) == "${sha[v7]}" && $(content web1) == v7 ]] || fail "refusing v1 changed the deployment"
+no_secret_in "$work/out.${sha[v1]}"
+# Redeploying the healthy commit itself stays possible (new values for .env).
+deploy "${sha[v7]}" || { cat "$work/out.${sha[v7]}"; fail "redeploy of the healthy v7"; }
+pass "older v1 refused before it runs (its gate not installed), nothing changed; v7 redeploys" "$((SECONDS - start))s"
 
 if [[ -n $topic ]]; then
   # The channel's URL is in no log: sshd's, the deploy history, any deploy's output.

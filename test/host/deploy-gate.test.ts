@@ -1,71 +1,32 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderBundle } from "../../compose/render/bundle";
-import { ENV_BLOCK_END, ENV_BLOCK_START, ENV_VALUE_OK_BASH, envValueOk } from "../../compose/render/host/deploy-gate";
+import { ENV_BLOCK_START, ENV_VALUE_OK_BASH, envValueOk } from "../../compose/render/host/deploy-gate";
 import { FIXTURES } from "../fixtures";
 import { synth } from "../support";
 import { compose2 } from "../tool";
+import {
+  account,
+  b64,
+  block,
+  declared,
+  envText,
+  gate,
+  gateFilter,
+  nextRun,
+  scratch,
+  TUNNEL,
+  tunnelToken,
+  validValues,
+} from "./gate-harness";
 
 /**
  * The deploy gate's .env grammar, run as generated (the block between its markers) and checked
  * against the real Compose v2 .env parser (compose-go dotenv): every smuggling attempt below is
  * shown to work on Compose and to pass the old gate's check, and the gate refuses it.
  */
-
-const scratch = mkdtempSync(path.join(tmpdir(), "servarr-gate-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-const { host } = synth(FIXTURES.full);
-const bundle = renderBundle(host);
-const gate = bundle.get("deploy-gate.sh") ?? "";
-// The data the gate sources: its declared names and the model's Cloudflare account.
-const bundleEnv = path.join(scratch, "bundle.env");
-writeFileSync(bundleEnv, bundle.get("bundle.env") ?? "");
-const declared = host.secrets.for("host").map((s) => s.name);
-const account = host.tunnel.accountId;
-const block = gate.slice(gate.indexOf(ENV_BLOCK_START), gate.indexOf(ENV_BLOCK_END) + ENV_BLOCK_END.length);
-
-const b64 = (s: string) => Buffer.from(s).toString("base64");
-const TUNNEL = "6ff42ae2-765d-4adf-8112-31c55c1551ef";
-const tunnelToken = (a: string, t = TUNNEL) => b64(JSON.stringify({ a, t, s: b64("0123456789abcdef0123456789abcdef") }));
-
-/** A valid .env in the gate's grammar, every declared variable once; values keep $, #, spaces, " and =. */
-function validValues(): Record<string, string> {
-  return Object.fromEntries(declared.map((n) => [n, n === "TUNNEL_TOKEN" ? tunnelToken(account) : `v$al #${n} "q"=x+/=`]));
-}
-const envText = (values: Record<string, string>) =>
-  Object.entries(values)
-    .map(([n, v]) => `${n}='${v}'`)
-    .join("\n");
-
-let run = 0;
-/** Runs the generated filter_env on `stdin`; returns its exit code, stderr and what it wrote. */
-function gateFilter(stdin: string, pin?: string): { status: number; stderr: string; written?: string; tunnelId: string } {
-  const dir = mkdtempSync(path.join(scratch, `run${run++}-`));
-  const out = path.join(dir, "env");
-  const pinFile = path.join(dir, "tunnel-id");
-  if (pin) writeFileSync(pinFile, `${pin}\n`);
-  const script = [
-    "set -euo pipefail",
-    "export LC_ALL=C",
-    `. '${bundleEnv}'`,
-    `tunnel_pin='${pinFile}'`,
-    "tunnel_id=''",
-    block,
-    `filter_env '${out}'`,
-    `printf '%s' "$tunnel_id" >'${dir}/tunnel-seen'`,
-  ].join("\n");
-  const res = spawnSync("bash", ["-c", script], { input: stdin, encoding: "utf8" });
-  return {
-    status: res.status ?? -1,
-    stderr: res.stderr,
-    written: existsSync(out) ? readFileSync(out, "utf8") : undefined,
-    tunnelId: existsSync(`${dir}/tunnel-seen`) ? readFileSync(`${dir}/tunnel-seen`, "utf8") : "",
-  };
-}
 
 /** The gate before this change: the text before the first '=' of each line must be declared. */
 function oldGateAccepts(text: string): boolean {
@@ -77,7 +38,7 @@ function oldGateAccepts(text: string): boolean {
 
 /** What Compose v2 reads from `envFile` for each name (undefined = not set), offline. */
 function composeReads(envText: string, names: readonly string[]): Record<string, string | undefined> {
-  const dir = mkdtempSync(path.join(scratch, `compose${run++}-`));
+  const dir = mkdtempSync(path.join(scratch, `compose${nextRun()}-`));
   writeFileSync(path.join(dir, "env"), envText);
   const environment = Object.fromEntries(names.map((n) => [n, `\${${n}-<unset>}`]));
   writeFileSync(path.join(dir, "probe.json"), JSON.stringify({ services: { probe: { image: "busybox", environment } } }));

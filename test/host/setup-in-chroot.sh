@@ -6,7 +6,7 @@
 #     dirs, modes, owners and managed files before/after);
 #  3. users, UIDs, GIDs, config dirs and /data dirs match what compose.yaml uses;
 #  4. sshd -T (effective config per user), visudo and sudo -l in the chroot: keys only, no root,
-#     AllowUsers, the deploy user forced into the gate and allowed nothing else;
+#     AllowUsers, the deploy user forced into the gate (installed by setup.sh outside the checkout) and allowed nothing else;
 #  5. firewall.nft loaded into the kernel inside a fresh network namespace and read back;
 #  6. the same ruleset probed with real TCP connections between two network namespaces: a LAN
 #     peer reaches SSH and the declared LAN port, not an undeclared port; a non-LAN peer
@@ -24,9 +24,9 @@ bundle=compose/$project
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # What setup.sh reads from bundle.env, as bash reads it: the checkout, the shared group and the
 # /data tree's root (the first shared, setgid, dir).
-read -r checkout group dataroot < <(bash -c '. "$1"
+read -r checkout group dataroot gate_dir < <(bash -c '. "$1"
   for ((i = 0; i < ${#dirs[@]}; i += 4)); do [[ ${dirs[i + 3]} == 2* ]] && break; done
-  printf "%s %s %s\n" "$checkout" "$group" "${dirs[i]:-}"' _ "$bundle/bundle.env")
+  printf "%s %s %s %s\n" "$checkout" "$group" "${dirs[i]:-}" "$gate_dir"' _ "$bundle/bundle.env")
 [ -n "$dataroot" ] || fail "no shared data dir in $bundle/bundle.env"
 
 echo "== shellcheck"
@@ -46,7 +46,7 @@ echo "== debian root fs"
 if [ -n "${SERVARR_ROOTFS_CACHE:-}" ] && [ -f "$SERVARR_ROOTFS_CACHE" ]; then
   mkdir "$root" && tar -C "$root" -xf "$SERVARR_ROOTFS_CACHE"
 else
-  debootstrap --variant=minbase --include=openssh-server,sudo,nftables,unattended-upgrades bookworm "$root" >"$work/debootstrap.log" 2>&1 ||
+  debootstrap --variant=minbase --include=openssh-server,sudo,nftables,unattended-upgrades,jq bookworm "$root" >"$work/debootstrap.log" 2>&1 ||
     { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
   [ -z "${SERVARR_ROOTFS_CACHE:-}" ] || tar -C "$root" -cf "$SERVARR_ROOTFS_CACHE" .
 fi
@@ -71,9 +71,9 @@ cp -a "$bundle" "$root$checkout/compose/"
 manifest() {
   chroot "$root" bash -c '
     cat /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/fstab
-    find /data /opt/servarr /home /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr \
+    find /data /opt/servarr /home /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr /usr/local/lib/servarr \
       -printf "%p %u %g %m %y\n" 2>/dev/null | sort
-    find /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr -type f -print0 | sort -z | xargs -0 sha256sum'
+    find /etc/ssh /etc/sudoers.d /etc/apt/apt.conf.d /etc/systemd/system /etc/servarr /usr/local/lib/servarr -type f -print0 | sort -z | xargs -0 sha256sum'
 }
 setup="$checkout/$bundle/setup.sh"
 
@@ -142,10 +142,14 @@ done
 [ "$(effective "$owner" forcecommand)" = "forcecommand none" ] || fail "the owner is forced into a command"
 effective "$deploy" forcecommand | grep -q "deploy-gate.sh" || fail "the deploy user is not forced into the gate"
 [ "$(effective "$deploy" permittty)" = "permittty no" ] || fail "the deploy user gets a tty"
-chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $checkout/$bundle/deploy-gate.sh" || fail "sudo rule for the gate"
+# The gate runs from outside the checkout, installed by setup.sh (root-owned, the bundle's own).
+[ "$(chroot "$root" stat -c '%U %G %a' "$gate_dir/deploy-gate.sh")" = "root root 755" ] || fail "the installed gate is not root's, 755"
+for f in deploy-gate.sh bundle.env; do cmp -s "$root$gate_dir/$f" "$bundle/$f" || fail "the installed $f differs from the bundle's"; done
+chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $gate_dir/deploy-gate.sh" || fail "sudo rule for the gate"
 [ "$(chroot "$root" sudo -l -U "$deploy" | grep -c NOPASSWD)" = 1 ] || fail "the deploy user may run more than the gate"
 if chroot --userspec="$deploy" "$root" sudo -n /bin/true 2>/dev/null; then fail "the deploy user can sudo /bin/true"; fi
-out=$(chroot --userspec="$deploy" "$root" sudo -n "$checkout/$bundle/deploy-gate.sh" 'HEAD; id' 2>&1) && fail "the gate accepted 'HEAD; id'"
+if chroot --userspec="$deploy" "$root" sudo -n "$checkout/$bundle/deploy-gate.sh" 0123456789012345678901234567890123456789 2>/dev/null; then fail "the deploy user can run the checkout's gate"; fi
+out=$(chroot --userspec="$deploy" "$root" sudo -n "$gate_dir/deploy-gate.sh" 'HEAD; id' 2>&1) && fail "the gate accepted 'HEAD; id'"
 grep -q "usage:" <<<"$out" || fail "the gate did not refuse a non-commit argument: $out"
 echo "sshd -T: keys only, no root, AllowUsers $owner $deploy, $deploy forced into the gate; sudo: the gate only, no password"
 

@@ -1,4 +1,4 @@
-import { bundleDirOnHost } from "../../../constructs/config/layout";
+import { bundleDirOnHost, gateDirOnHost } from "../../../constructs/config/layout";
 import type { HostModel } from "../../../constructs/model/host-model";
 import { generatedMarker } from "../render";
 import type { ShellVar } from "../shell";
@@ -55,7 +55,7 @@ export function setupData(host: HostModel): ShellVar[] {
 export function renderSetupFiles(host: HostModel): ReadonlyMap<string, string> {
   const m = host.machine;
   const bundleDir = bundleDirOnHost(host);
-  const gate = `${bundleDir}/deploy-gate.sh`;
+  const gate = `${gateDirOnHost(host)}/deploy-gate.sh`;
   const mountsFor = [...new Set([m.dataDisk.mountPoint, host.configRoot])].join(" ");
   // The last healthy deployment (deploy.sh promotes only a healthy one), every file named.
   const current = `${deployStateDir(host.name)}/current`;
@@ -93,8 +93,8 @@ Match User ${m.deployUser}
     [
       `etc/sudoers.d/servarr-${m.deployUser}`,
       `${generatedMarker("#")}
-# The deploy user may run exactly this root-owned script, which only deploys commits of
-# origin/${m.branch} (see the script); no password exists for it anywhere.
+# The deploy user may run exactly this root-owned script, outside the checkout, which only deploys
+# commits of origin/${m.branch} after the last healthy one (see the script); no password exists for it anywhere.
 ${m.deployUser} ALL=(root) NOPASSWD: ${gate}
 `,
     ],

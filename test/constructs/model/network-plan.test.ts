@@ -23,9 +23,9 @@ const TALKS: Record<string, readonly string[]> = {
   restarter: ["socket-proxy", ...(host.recovery.notify ? ["kopia"] : [])],
   // Kopia's jobs are Kopia: they share its egress network with it and with each other.
   ...Object.fromEntries(
-    ["kopia-connect", "kopia-create", "kopia-notify", "kopia-policy", "kopia-restore"].map((j) => [
+    ["kopia-connect", "kopia-create", "kopia-maintenance", "kopia-notify", "kopia-policy", "kopia-restore"].map((j) => [
       j,
-      ["kopia", "kopia-connect", "kopia-create", "kopia-notify", "kopia-policy", "kopia-restore"],
+      ["kopia", "kopia-connect", "kopia-create", "kopia-maintenance", "kopia-notify", "kopia-policy", "kopia-restore"],
     ]),
   ),
   ...Object.fromEntries(VPN.map((v) => [v, VPN])),
@@ -73,6 +73,7 @@ describe("network segmentation derived from talksTo", () => {
       "kopia",
       "kopia-connect",
       "kopia-create",
+      "kopia-maintenance",
       "kopia-notify",
       "kopia-policy",
       "kopia-restore",

@@ -197,6 +197,16 @@ const hostPropRules: Array<[string, Partial<typeof exampleConfig.host>, RegExp]>
     { machine: { ...exampleConfig.host.machine, checkoutDir: "/opt/servarr/config/repo" } },
     /machine\.checkoutDir: "\/opt\/servarr\/config\/repo" is not allowed; allowed: a directory outside configRoot/,
   ],
+  [
+    "checkout holding the deploy gate's directory",
+    { machine: { ...exampleConfig.host.machine, checkoutDir: "/usr/local" } },
+    /machine\.checkoutDir: "\/usr\/local" is not allowed; allowed: a directory that neither holds nor lies in \/usr\/local\/lib\/servarr/,
+  ],
+  [
+    "checkout inside the deploy gate's directory",
+    { machine: { ...exampleConfig.host.machine, checkoutDir: "/usr/local/lib/servarr/repo" } },
+    /machine\.checkoutDir: "\/usr\/local\/lib\/servarr\/repo" is not allowed; allowed: a directory that neither holds/,
+  ],
   ["gid", { gid: 100 }, /gid: 100 is not allowed; allowed: an integer from 1000 to 60000/],
   ["config root", { configRoot: "relative/dir" }, /configRoot: "relative\/dir" is not allowed; allowed: an absolute path/],
   ["data root with ..", { dataRoot: "/data/../etc" }, /dataRoot: "\/data\/..\/etc" is not allowed/],

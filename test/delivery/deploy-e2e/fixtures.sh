@@ -54,13 +54,31 @@ git init -q "$work/seed"
 git -C "$work/seed" remote add origin "$work/origin.git"
 mkdir -p "$work/seed/$bundle"
 repo=$work/repo
-gate=$repo/$bundle/deploy-gate.sh
-cp "$bundle/deploy.sh" "$bundle/deploy-gate.sh" "$bundle/notify.sh" "$work/seed/$bundle/"
-# The scripts' data as generated, with this test's checkout instead of the configured one.
+# The gate runs from outside the checkout, where setup.sh installs it: sudoers and sshd name it there.
 checkout=$(from_bundle_env checkout)
-sed "s|'$checkout|'$repo|" "$bundle/bundle.env" >"$work/seed/$bundle/bundle.env"
+gate_dir=$(from_bundle_env gate_dir)
+[[ -n $gate_dir && $gate_dir != "$checkout"/* ]] || fail "bundle.env's gate_dir ($gate_dir) is not outside the checkout ($checkout)"
+grep -qx "$user ALL=(root) NOPASSWD: $gate_dir/deploy-gate.sh" "$bundle/etc/sudoers.d/servarr-$user" || fail "the sudoers rule does not name the installed gate"
+grep -qF "ForceCommand /usr/bin/sudo -n $gate_dir/deploy-gate.sh " "$bundle/etc/ssh/sshd_config.d/10-servarr.conf" || fail "sshd's ForceCommand does not run the installed gate"
+gate=$work/lib/deploy-gate.sh
+cp "$bundle/deploy.sh" "$bundle/notify.sh" "$work/seed/$bundle/"
+# The scripts' data as generated, with this test's checkout and gate directory instead of the configured ones.
+sed -e "s|'$checkout|'$repo|" -e "s|^gate_dir=.*|gate_dir='$work/lib'|" "$bundle/bundle.env" >"$work/seed/$bundle/bundle.env"
 grep -q "^checkout='$repo'$" "$work/seed/$bundle/bundle.env" || fail "bundle.env does not set checkout=$repo"
-printf '#!/bin/sh\necho "setup.sh (stand-in): ok"\n' >"$work/seed/$bundle/setup.sh"
+# The stand-in setup.sh does what setup.sh does for the gate (a new file moved over the installed
+# one) and records which commit's setup.sh ran.
+cat >"$work/seed/$bundle/setup.sh" <<STANDIN
+#!/usr/bin/env bash
+set -euo pipefail
+here=\$(cd "\$(dirname "\$0")" && pwd)
+. "\$here/bundle.env"
+for f in bundle.env deploy-gate.sh; do cp "\$here/\$f" "\$gate_dir/\$f.new" && mv -f "\$gate_dir/\$f.new" "\$gate_dir/\$f"; done
+git -C "\$here" rev-parse HEAD >>"$work/setup-ran"
+echo "setup.sh (stand-in): ok"
+STANDIN
+# The first commit carries an older gate, one without the only-forward check (as before it existed).
+sed '/merge-base --is-ancestor "\$healthy" "\$commit"/,+1d' "$bundle/deploy-gate.sh" >"$work/seed/$bundle/deploy-gate.sh"
+! cmp -s "$bundle/deploy-gate.sh" "$work/seed/$bundle/deploy-gate.sh" || fail "could not make the older gate of the first commit"
 chmod 755 "$work/seed/$bundle/"*.sh
 # compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
 # healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy).
@@ -106,13 +124,20 @@ commit() {
   sha[$name]=$(git -C "$work/seed" rev-parse HEAD)
 }
 commit v1 compose_file v1 "" 8080
+cp "$bundle/deploy-gate.sh" "$work/seed/$bundle/deploy-gate.sh"
 commit v2 compose_file v2 web2 8080
 commit unhealthy compose_file v3 web2 9999
 commit invalid printf 'name: %s\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n' "$project"
 commit v4 compose_file v4 web2 8080
 commit v5 compose_file v5 web2 8080
 commit v6 compose_file v6 web2 8080
+commit v7 compose_file v7 web2 8080
 git -C "$work/seed" push -q origin "HEAD:$branch"
 git -C "$work/origin.git" symbolic-ref HEAD "refs/heads/$branch"
+# The host as first-boot.sh leaves it when v1 was the branch's tip: the checkout at v1, v1's
+# setup.sh ran (its gate installed outside the checkout).
 git clone -q "$work/origin.git" "$repo"
+git -C "$repo" checkout -q --detach "${sha[v1]}"
+install -d -m 755 "$work/lib"
+"$repo/$bundle/setup.sh" >/dev/null
 deploy_state=$work/state
