@@ -131,7 +131,8 @@ describe("a second plan after the first apply is empty: each type's Read keeps w
 });
 
 describe("broken copies break stability, naming the rule", () => {
-  const json = ALL.find(([name]) => name === "servarr.config.ts servarr")?.[1] as TerraformJson;
+  // The full fixture (the example's shape): every resource type the rules break below.
+  const json = ALL.find(([name]) => name === "full servarr")?.[1] as TerraformJson;
   const broken = (type: string, edit: (r: Resource, j: TerraformJson) => void) => {
     const j = structuredClone(json) as TerraformJson;
     const first = Object.values(typed(j, type))[0] as Resource;
