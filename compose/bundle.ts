@@ -1,3 +1,4 @@
+import { WIRE_JOB, wiredAppNames } from "../constructs/app-api";
 import { Delivery } from "../constructs/delivery";
 import type { Host } from "../constructs/host";
 import { deployGateData } from "./deploy-gate";
@@ -11,6 +12,7 @@ import { generatedMarker, renderYaml } from "./render";
 import { restoreData } from "./restore-script";
 import { renderSetupFiles, setupData } from "./setup-files";
 import { bundledScript, renderBundleEnv, type ShellVar } from "./shell";
+import { renderWireFiles } from "./wire-service";
 
 /**
  * Every file of a host's bundle (`compose/<host>/`), keyed by path in it: compose.yaml and its
@@ -22,6 +24,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
   const deploy: DeployScriptOptions | undefined = delivery && {
     healthTimeoutSeconds: delivery.healthTimeoutSeconds,
     ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
+    ...(wiredAppNames(host.apps).length > 0 ? { wireJob: WIRE_JOB } : {}),
   };
   const restore = restoreData(host);
   const files = new Map([
@@ -45,6 +48,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ["deploy-gate.sh", bundledScript("deploy-gate.sh")],
     ["first-boot.sh", renderFirstBoot(host)],
     ...host.supportServices().flatMap((s) => [...(s.files ?? [])]),
+    ...renderWireFiles(host),
   ]);
   if (restore) files.set("restore.sh", bundledScript("restore.sh"));
   if (deploy) {

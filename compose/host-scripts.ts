@@ -1,7 +1,12 @@
+import { wiredAppNames } from "../constructs/app-api";
 import type { Host } from "../constructs/host";
 import { TUNNEL_BRIDGE } from "../constructs/host-machine";
+import { libraryOf } from "../constructs/wiring/libraries";
 import { crossHostFirewall } from "./firewall-cross-host";
 import { generatedMarker } from "./render";
+import { wireStateDir } from "./wire-service";
+
+const composeHasWireJob = (host: Host) => wiredAppNames(host.apps).length > 0;
 
 /**
  * What the host's files are made of, from the model: users and UIDs from the apps, directories
@@ -36,17 +41,21 @@ export interface HostDir {
 export function hostDirs(host: Host): HostDir[] {
   const shared = sharedDirMode(host.umask);
   const g = host.groupName;
+  // The machine's libraries and every media manager's own (wiring: its root folder and download category).
+  const libraries = [...new Set([...host.machine.libraries, ...host.apps.flatMap((a) => libraryOf(a) ?? [])])].sort();
   const data = [
     host.dataRoot,
     ...["torrents", ...(host.apps.some((a) => a.props.data === "usenet") ? ["usenet"] : []), "media"].flatMap((top) => [
       `${host.dataRoot}/${top}`,
-      ...host.machine.libraries.map((l) => `${host.dataRoot}/${top}/${l}`),
+      ...libraries.map((l) => `${host.dataRoot}/${top}/${l}`),
     ]),
   ];
   const users = new Set(appUsers(host).map((u) => u.name));
   return [
     ...data.map((path) => ({ path, owner: "root", group: g, mode: shared })),
     { path: host.configRoot, owner: "root", group: g, mode: "750" },
+    // The wire job's memory of what it wrote (fingerprints of secrets): root's only.
+    ...(composeHasWireJob(host) ? [{ path: wireStateDir(host), owner: "root", group: "root", mode: "700" }] : []),
     ...host.apps.flatMap((a) =>
       a.configDir ? [{ path: a.configDir, owner: users.has(a.name) ? a.name : "root", group: g, mode: "750" }] : [],
     ),

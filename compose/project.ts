@@ -1,3 +1,4 @@
+import { WIRE_JOB } from "../constructs/app-api";
 import { crossHostPorts, egressBridges, lanBridge, vpnOutboundSubnets } from "../constructs/cross-host";
 import type { Host } from "../constructs/host";
 import { TUNNEL_BRIDGE } from "../constructs/host-machine";
@@ -6,6 +7,7 @@ import { composeLogging } from "../constructs/restarter";
 import { appConfigs, appService } from "./app-service";
 import { backupServices } from "./backup-jobs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec";
+import { keysJobs, wireJob } from "./wire-service";
 
 /** The compose project of a host, read from its model: apps, support services, backup jobs, networks, secrets. */
 export function composeProject(host: Host): ComposeFile {
@@ -17,6 +19,15 @@ export function composeProject(host: Host): ComposeFile {
   }
   const backup = host.appWithRole("backup");
   if (backup) Object.assign(services, backupServices(host, backup, plan));
+  // Keys before first start (the `<app>-keys` jobs), then the wire job once the apps are healthy.
+  for (const [name, job] of Object.entries(keysJobs(host))) {
+    services[name] = job;
+    const app = services[name.slice(0, -"-keys".length)] as ComposeService;
+    const dependsOn = { ...app.depends_on, [name]: { condition: "service_completed_successfully" as const } };
+    app.depends_on = Object.fromEntries(Object.entries(dependsOn).sort(([a], [b]) => a.localeCompare(b)));
+  }
+  const wire = wireJob(host, plan);
+  if (wire) services[WIRE_JOB] = wire;
   // Every container's logs bounded on disk, whatever the engine's default driver.
   for (const service of Object.values(services)) service.logging = composeLogging(host.recovery.logs);
   // VPN-routed clients of apps on other hosts: the gateway's kill switch lets exactly those peers out (gluetun).

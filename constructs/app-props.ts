@@ -1,3 +1,4 @@
+import type { AppApi } from "./app-api";
 import { Exposure } from "./exposure";
 import { DEFAULT_HEALTH_TIMING, type HealthTiming, type ProbeRunner } from "./health";
 import type { Host } from "./host";
@@ -173,6 +174,13 @@ export interface ServarrAppProps {
    * @default none (the app makes up its own key)
    */
   readonly apiKeyEnv?: string;
+  /**
+   * The HTTP API the app speaks (constructs/app-api.ts): the wiring configures it and the apps
+   * it relates to through it, and its key is made by Terraform before its first start (through
+   * apiKeyEnv, or written into its config file by the `<app>-keys` job).
+   * @default none (servarr does not configure the app)
+   */
+  readonly api?: AppApi;
   /**
    * Environment derived from the whole host, computed when compose.yaml is rendered (after every
    * app is declared): e.g. unpackerr's list of the declared *arr apps. Values follow the rules

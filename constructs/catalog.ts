@@ -39,6 +39,7 @@ export const jellyfin = preset("jellyfin", {
 });
 
 export const seerr = preset("seerr", {
+  api: "seerr",
   description: "Media discovery and requests (successor of Overseerr)",
   kinds: ["request-manager"],
   port: 5055,
@@ -55,6 +56,7 @@ export const seerr = preset("seerr", {
 const ARR_DOWNLOADS: readonly AppKind[] = ["indexer-manager", "download-client"];
 
 export const sonarr = preset("sonarr", {
+  api: "sonarr",
   adminUi: true,
   description: "TV series management",
   kinds: ["tv-manager"],
@@ -70,6 +72,7 @@ export const sonarr = preset("sonarr", {
 });
 
 export const radarr = preset("radarr", {
+  api: "radarr",
   adminUi: true,
   description: "Movie management",
   kinds: ["movie-manager"],
@@ -85,6 +88,7 @@ export const radarr = preset("radarr", {
 });
 
 export const lidarr = preset("lidarr", {
+  api: "lidarr",
   adminUi: true,
   description: "Music management",
   kinds: ["music-manager"],
@@ -100,6 +104,7 @@ export const lidarr = preset("lidarr", {
 });
 
 export const bazarr = preset("bazarr", {
+  api: "bazarr",
   adminUi: true,
   description: "Subtitle downloader",
   kinds: ["subtitle-manager"],
@@ -111,6 +116,7 @@ export const bazarr = preset("bazarr", {
 });
 
 export const prowlarr = preset("prowlarr", {
+  api: "prowlarr",
   adminUi: true,
   description: "Indexer manager",
   kinds: ["indexer-manager"],
@@ -121,9 +127,11 @@ export const prowlarr = preset("prowlarr", {
   uid: 13006,
   egress: true,
   talksToKinds: ["challenge-solver", "tv-manager", "movie-manager", "music-manager"],
+  apiKeyEnv: "PROWLARR__AUTH__APIKEY",
 });
 
 export const flaresolverr = preset("flaresolverr", {
+  api: "flaresolverr",
   description: "Proxy that solves Cloudflare challenges for indexers",
   kinds: ["challenge-solver"],
   port: 8191,
@@ -144,6 +152,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
     "qbittorrent",
     {
       adminUi: true,
+      api: "qbittorrent",
       description: "BitTorrent client",
       kinds: ["download-client"],
       port: 8080,
@@ -160,6 +169,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
   );
 
 export const sabnzbd = preset("sabnzbd", {
+  api: "sabnzbd",
   adminUi: true,
   description: "Usenet downloader (TLS to the news server; no VPN needed)",
   kinds: ["download-client"],

@@ -2,6 +2,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { AccessControl } from "./access-control";
 import type { Account } from "./account";
+import { WIRE_JOB, wiredAppNames } from "./app-api";
 import { BackupBucket } from "./backup-bucket";
 import { backupRelay } from "./backup-notify";
 import { type BackupSource, backupJobs, backupSources } from "./backups";
@@ -207,6 +208,9 @@ export class Host extends Construct {
       };
     });
     nodes.push(...supportServices(this).map((s) => s.node));
+    // The wire job configures every app with a keyed api (compose/wire-service.ts).
+    const wired = wiredAppNames(apps);
+    if (wired.length > 0) nodes.push({ name: WIRE_JOB, talksTo: wired, outside: false });
     if (backup)
       for (const job of backupJobs(this, backup))
         nodes.push({ name: job.service, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });

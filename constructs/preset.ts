@@ -100,6 +100,7 @@ const MERGE: { readonly [K in keyof ServarrAppProps]-?: Merge } = {
   vpnPortEnv: "replace",
   hardwareTranscoding: "replace",
   apiKeyEnv: "replace",
+  api: "replace",
   environmentFrom: "derived",
   files: "derived",
   healthTiming: "record",
