@@ -51,8 +51,9 @@ export function fakeBazarr(name: string, world: World) {
     if (req.method === "GET") return { status: 200, body: settings };
     for (const [key, v] of Object.entries(req.body as Record<string, string>)) {
       const [, section, field] = key.split("-") as [string, string, string];
-      const target = (settings[section] ??= {});
-      target[field] = v === "true" ? true : v === "false" ? false : field === "port" ? Number(v) : v;
+      settings[section] = settings[section] ?? {};
+      (settings[section] as Record<string, unknown>)[field] =
+        v === "true" ? true : v === "false" ? false : field === "port" ? Number(v) : v;
     }
     return { status: 204 };
   };
