@@ -12,6 +12,8 @@ import { QBITTORRENT_USER } from "./plan.ts";
 
 /** Where qBittorrent saves (the TRaSH layout's torrents folder); categories add /<category> (the wire job). */
 export const TORRENTS_DIR = "/data/torrents";
+/** Where SABnzbd completes downloads; a category `tv` lands in /data/usenet/tv. */
+export const USENET_DIR = "/data/usenet";
 
 /** The file an app keeps its key in, relative to its config dir, and the edit that puts the key there. */
 export function seedEdit(
@@ -26,7 +28,10 @@ export function seedEdit(
       return {
         file: "sabnzbd.ini",
         edit: (t) => {
-          const withKey = setIni(t, "misc", "api_key", secret, " = ");
+          // Downloads under the TRaSH tree: complete in /data/usenet/<category> (the wire job's categories), hardlinkable into /data/media.
+          let withKey = setIni(t, "misc", "api_key", secret, " = ");
+          withKey = setIni(withKey, "misc", "complete_dir", USENET_DIR, " = ");
+          withKey = setIni(withKey, "misc", "download_dir", `${USENET_DIR}/incomplete`, " = ");
           const listed = (getIni(withKey, "misc", "host_whitelist", " = ") ?? "")
             .split(",")
             .map((h) => h.trim())
