@@ -22,12 +22,18 @@ describe("vendored specs (wire/specs/) stay tied to the pinned images", () => {
   it.each(rows)("$file stands for the image tag constructs/images.ts pins (a bump re-vendors the spec)", (r) => {
     const app = r.file.replace(/\.(json|yml)$/, "") as keyof typeof IMAGES;
     const tag = /:([^@]+)/.exec(IMAGES[app])?.[1];
-    expect(tag, `IMAGES.${app} was bumped: vendor ${r.repo} ${r.source} at the new tag, regenerate wire/api/${app}.ts, update wire/specs/README.md`).toBe(r.image);
+    expect(
+      tag,
+      `IMAGES.${app} was bumped: vendor ${r.repo} ${r.source} at the new tag, regenerate wire/api/${app}.ts, update wire/specs/README.md`,
+    ).toBe(r.image);
   });
 
   it.each(rows)("wire/api/ types of $file were generated from this very file", (r) => {
     const app = r.file.replace(/\.(json|yml)$/, "");
-    const sha = createHash("sha256").update(readFileSync(path.join(WIRE, "specs", r.file))).digest("hex").slice(0, 16);
+    const sha = createHash("sha256")
+      .update(readFileSync(path.join(WIRE, "specs", r.file)))
+      .digest("hex")
+      .slice(0, 16);
     const header = readFileSync(path.join(WIRE, "api", `${app}.ts`), "utf8").split("\n", 1)[0];
     expect(header).toContain(`from wire/specs/${r.file}`.replace(r.file, `${app}.*`));
     expect(header).toContain(`sha256 ${sha}`);
