@@ -116,6 +116,8 @@ main() {
 wire() {
   wired=
   [[ -n $wire_job ]] || return 0
+  # A compose file without the job (a deployment from before it existed) has nothing to wire.
+  compose "$1" --profile "$wire_job" config --services 2>/dev/null | grep -qx "$wire_job" || return 0
   local at=$SECONDS
   log "wiring the apps ($wire_job)"
   if ! compose "$1" --profile "$wire_job" run --rm --no-TTY "$wire_job"; then
