@@ -182,6 +182,14 @@ export interface ServarrAppProps {
    */
   readonly api?: AppApi;
   /**
+   * Fields of what the wire job configures in this app that it sets when it creates them and
+   * then leaves to you, as `<relation kind>.<field>` with the app's own field name:
+   * `download-client.tvCategory`, `seerr-server.isDefault`, `torrent-preferences.listen_port`,
+   * `prowlarr-application.baseUrl`, `bazarr-arr.ip` (the wire job's `~` lines name the fields).
+   * @default none (every field servarr sets is kept as the model says)
+   */
+  readonly leaveAlone?: readonly string[];
+  /**
    * Environment derived from the whole host, computed when compose.yaml is rendered (after every
    * app is declared): e.g. unpackerr's list of the declared *arr apps. Values follow the rules
    * of `environment`.

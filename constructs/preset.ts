@@ -101,6 +101,7 @@ const MERGE: { readonly [K in keyof ServarrAppProps]-?: Merge } = {
   hardwareTranscoding: "replace",
   apiKeyEnv: "replace",
   api: "replace",
+  leaveAlone: "list",
   environmentFrom: "derived",
   files: "derived",
   healthTiming: "record",

@@ -52,10 +52,15 @@ async function seerrServer(r: Extract<Relation, { kind: "seerr-server" }>, ctx: 
     if (!ctx.dryRun) await call(r.app, url, { method: "POST", headers, json: body });
     return ctx.report("+", `${r.app}: ${label}`);
   }
-  const changed = SEERR_MANAGED.filter((k) => current[k] !== managed[k]);
+  const changed = ctx.managed(
+    r.app,
+    r.kind,
+    SEERR_MANAGED.filter((k) => current[k] !== managed[k]),
+  );
   if (changed.length === 0) return ctx.report("=", `${r.app}: ${label}`);
   const { id, ...rest } = current;
-  if (!ctx.dryRun) await call(r.app, `${url}/${id}`, { method: "PUT", headers, json: { ...rest, ...managed } });
+  const update = Object.fromEntries(changed.map((k) => [k, managed[k as keyof typeof managed]]));
+  if (!ctx.dryRun) await call(r.app, `${url}/${id}`, { method: "PUT", headers, json: { ...rest, ...update } });
   ctx.report("~", `${r.app}: ${label} (${changed.join(", ")})`);
 }
 
@@ -67,12 +72,17 @@ async function bazarrArr(r: Extract<Relation, { kind: "bazarr-arr" }>, ctx: Cont
   const section = settings[r.service] ?? {};
   const key = ctx.key(r.target.app);
   const want: Record<string, string> = { ip: r.target.host, port: String(r.target.port), apikey: key, base_url: "", ssl: "false" };
-  const changed = Object.keys(want).filter((k) => String(section[k] ?? "") !== want[k] && !(k === "base_url" && section[k] === "/"));
+  const changed = ctx.managed(
+    r.app,
+    r.kind,
+    Object.keys(want).filter((k) => String(section[k] ?? "") !== want[k] && !(k === "base_url" && section[k] === "/")),
+  );
   if (settings.general?.[`use_${r.service}`] !== true) changed.unshift(`use_${r.service}`);
   const label = `${r.service} ${r.target.app}`;
   if (changed.length === 0) return ctx.report("=", `${r.app}: ${label}`);
   const form: Record<string, string> = { [`settings-general-use_${r.service}`]: "true" };
-  for (const [k, v] of Object.entries(want)) form[`settings-${r.service}-${k}`] = v;
+  for (const [k, v] of Object.entries(want))
+    if (changed.includes(k) || changed.includes(`use_${r.service}`)) form[`settings-${r.service}-${k}`] = v;
   if (!ctx.dryRun) await call(r.app, `${bazarr.url}/api/system/settings`, { method: "POST", headers, form });
   ctx.report(
     changed.includes(`use_${r.service}`) ? "+" : "~",
@@ -110,10 +120,15 @@ async function torrentPreferences(r: Extract<Relation, { kind: "torrent-preferen
   const q = await qbittorrent(ctx, r.app);
   const prefs = (await call(r.app, `${q.url}/app/preferences`, { headers: q.headers })).body as Record<string, unknown>;
   const want: Record<string, unknown> = { save_path: r.savePath, ...(r.listenPort !== undefined ? { listen_port: r.listenPort } : {}) };
-  const changed = Object.keys(want).filter((k) => String(prefs[k] ?? "").replace(/\/$/, "") !== String(want[k]));
+  const changed = ctx.managed(
+    r.app,
+    r.kind,
+    Object.keys(want).filter((k) => String(prefs[k] ?? "").replace(/\/$/, "") !== String(want[k])),
+  );
   const label = `preferences (save path ${r.savePath}${r.listenPort !== undefined ? `, listening port ${r.listenPort}` : ""})`;
   if (changed.length === 0) return ctx.report("=", `${r.app}: ${label}`);
-  if (!ctx.dryRun) await call(r.app, `${q.url}/app/setPreferences`, { headers: q.headers, form: { json: JSON.stringify(want) } });
+  const update = Object.fromEntries(changed.map((k) => [k, want[k]]));
+  if (!ctx.dryRun) await call(r.app, `${q.url}/app/setPreferences`, { headers: q.headers, form: { json: JSON.stringify(update) } });
   ctx.report("~", `${r.app}: ${label} (${changed.join(", ")})`);
 }
 

@@ -16,6 +16,8 @@ export interface WiredApp {
   readonly url: string;
   /** The host secret holding its key (SONARR_API_KEY); the job reads /run/secrets/<lower case>. */
   readonly secret?: string;
+  /** `<relation kind>.<field>` the job sets on creation only, then leaves to the user (ServarrAppProps.leaveAlone). */
+  readonly leaveAlone?: readonly string[];
 }
 
 /** The address of `target` as the app that calls it sees it: host and port (localhost inside a shared VPN namespace). */

@@ -120,6 +120,7 @@ export function wiringPlan(host: Host): WiringPlan {
       api: api(a),
       url: a.originUrl,
       ...(a.apiKeySecret !== undefined ? { secret: a.apiKeySecret } : {}),
+      ...(a.props.leaveAlone?.length ? { leaveAlone: a.props.leaveAlone } : {}),
     }));
   return { host: host.name, apps: wired, relations, skipped };
 }

@@ -48,6 +48,7 @@ describe("the wiring plan is derived from the model", () => {
           uid: 13103,
           data: "all",
           talksToKinds: ["download-client", "indexer-manager"],
+          leaveAlone: ["download-client.tvCategory"],
         });
       }, FIXTURES["jellyfin-no-vpn"]),
     );
@@ -57,6 +58,7 @@ describe("the wiring plan is derived from the model", () => {
     expect(of(plan.relations, "prowlarr-application").map((r) => r.baseUrl)).toContain("http://sonarr-4k:8989");
     expect(hostDirs(host).map((d) => d.path)).toEqual(expect.arrayContaining(["/data/media/tv-4k", "/data/torrents/tv-4k"]));
     expect(host.secrets.get("SONARR_4K_API_KEY")).toBeDefined();
+    expect(plan.apps.find((a) => a.name === "sonarr-4k")?.leaveAlone).toEqual(["download-client.tvCategory"]);
   });
 
   it.each(Object.entries({ example, ...FIXTURES }))(

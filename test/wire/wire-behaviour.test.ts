@@ -74,6 +74,25 @@ describe("the wire job converges, never clobbers (example config, fakes)", () =>
     expect(roots.map((r) => r.path).sort()).toEqual(["/data/media/movies", "/data/media/tv"]);
   });
 
+  it("leaves a field the model hands to the user (leaveAlone) as the user set it, and still manages the rest", async () => {
+    const f = await exampleFakes();
+    seerrOf(f).state.initialized = true;
+    const plan = f.plan as unknown as { apps: Array<{ name: string; leaveAlone?: readonly string[] }> };
+    const entry = plan.apps.find((a) => a.name === "sonarr") as { leaveAlone?: readonly string[] };
+    entry.leaveAlone = ["download-client.tvCategory"];
+    await f.run();
+    const client = ((await (await sonarr(f, "downloadclient")).json()) as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    const fields = (client.fields as Array<{ name: string; value: unknown }>).map((x) =>
+      x.name === "tvCategory" ? { ...x, value: "mine" } : x.name === "port" ? { ...x, value: 8080 } : x,
+    );
+    await sonarr(f, `downloadclient/${client.id}`, { method: "PUT", body: JSON.stringify({ ...client, fields }) });
+    f.lines.length = 0;
+    await f.run();
+    expect(f.lines).toContain("= sonarr: download client qbittorrent (category tv)");
+    const after = ((await (await sonarr(f, "downloadclient")).json()) as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    expect((after.fields as Array<{ name: string; value: unknown }>).find((x) => x.name === "tvCategory")?.value).toBe("mine");
+  });
+
   it("writes a rotated secret again: the arrs mask it, the fingerprint of what was written differs", async () => {
     const f = await exampleFakes();
     seerrOf(f).state.initialized = true;

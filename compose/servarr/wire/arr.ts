@@ -51,7 +51,7 @@ async function get<T>(ctx: Context, appName: string, path: string): Promise<T> {
 }
 
 /** Creates or updates one provider in `app` under `resource` (downloadclient, applications, indexerproxy). */
-async function convergeProvider(ctx: Context, appName: string, resource: string, d: Desired, label: string): Promise<void> {
+async function convergeProvider(ctx: Context, appName: string, kind: string, resource: string, d: Desired, label: string): Promise<void> {
   const b = base(ctx, appName);
   const list = (await call(appName, `${b.url}/${resource}`, { headers: b.headers })).body as Provider[];
   const current = list.find((p) => p.name === d.name);
@@ -87,18 +87,22 @@ async function convergeProvider(ctx: Context, appName: string, resource: string,
     const same = now === "********" ? ctx.state.fingerprint(printId(name)) === fingerprintOf(secret) : now === secret;
     if (!same) changed.push(name);
   }
-  if (changed.length === 0) return ctx.report("=", `${appName}: ${label}`);
-  const values: Record<string, unknown> = { ...d.fields, ...d.secrets };
+  const managed = ctx.managed(appName, kind, changed);
+  if (managed.length === 0) return ctx.report("=", `${appName}: ${label}`);
+  const values: Record<string, unknown> = Object.fromEntries(
+    Object.entries({ ...d.fields, ...d.secrets }).filter(([k]) => managed.includes(k)),
+  );
+  const top = Object.fromEntries(Object.entries(d.top).filter(([k]) => managed.includes(k)));
   const body: Provider = {
     ...current,
-    ...d.top,
+    ...top,
     fields: fields.map((f) => (f.name && f.name in values ? { ...f, value: values[f.name] } : f)),
   };
   if (!ctx.dryRun) {
     await call(appName, `${b.url}/${resource}/${current.id}`, { method: "PUT", headers: b.headers, json: body });
-    for (const [field, secret] of Object.entries(d.secrets)) ctx.state.remember(printId(field), secret);
+    for (const [field, secret] of Object.entries(d.secrets)) if (managed.includes(field)) ctx.state.remember(printId(field), secret);
   }
-  ctx.report("~", `${appName}: ${label} (${changed.join(", ")})`);
+  ctx.report("~", `${appName}: ${label} (${managed.join(", ")})`);
 }
 
 async function convergeRootFolder(ctx: Context, appName: string, path: string): Promise<void> {
@@ -137,6 +141,7 @@ export async function convergeArr(r: Relation, ctx: Context): Promise<boolean> {
       await convergeProvider(
         ctx,
         r.app,
+        r.kind,
         "downloadclient",
         {
           name: r.client.app,
@@ -162,6 +167,7 @@ export async function convergeArr(r: Relation, ctx: Context): Promise<boolean> {
       await convergeProvider(
         ctx,
         r.app,
+        r.kind,
         "applications",
         {
           name: r.target,
@@ -178,6 +184,7 @@ export async function convergeArr(r: Relation, ctx: Context): Promise<boolean> {
       await convergeProvider(
         ctx,
         r.app,
+        r.kind,
         "indexerproxy",
         { name: r.proxy, implementation: "FlareSolverr", top: { tags: [tag] }, fields: { host: r.url }, secrets: {} },
         `indexer proxy ${r.proxy} (tag ${r.tag})`,

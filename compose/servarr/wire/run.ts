@@ -20,6 +20,8 @@ export interface Context {
   /** The key of an app, read from its secret file. */
   key(name: string): string;
   report(sign: Sign, line: string): void;
+  /** The changed fields servarr still manages: those the user took over (leaveAlone) dropped. */
+  managed(app: string, kind: string, changed: readonly string[]): string[];
 }
 
 export interface Outcome {
@@ -48,6 +50,7 @@ export async function runPlan(plan: WiringPlan, options: RunOptions): Promise<Ou
       return app;
     },
     key: (name) => options.key(ctx.app(name)),
+    managed: (name, kind, changed) => changed.filter((field) => !ctx.app(name).leaveAlone?.includes(`${kind}.${field}`)),
     report: (sign, line) => {
       counts[sign] += 1;
       print(`${sign} ${line}`);
