@@ -67,7 +67,7 @@ export function seed(api: string, configDir: string, secret: string, hosts: read
   return true;
 }
 
-if (process.argv[1]?.endsWith("seed.ts") && process.argv.length >= 5) {
+if (/\bseed\.m?[jt]s$/.test(process.argv[1] ?? "") && process.argv.length >= 5) {
   const [api, configDir, secretFile, hosts = ""] = process.argv.slice(2) as [string, string, string, string?];
   const secret = readFileSync(secretFile, "utf8").trim();
   if (!/^[A-Za-z0-9]{16,}$/.test(secret)) {
