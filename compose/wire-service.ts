@@ -59,24 +59,25 @@ function reachedAs(app: ServarrApp): string[] {
 }
 
 /**
- * The `<app>-keys` jobs: each runs once per `up`, as the app's own user, with only the app's
- * config dir and its key (a secret file), no network, and writes the key where the app reads
- * it; the app starts after it succeeded.
+ * The `<app>-keys` jobs: each runs once per `up`, with only the app's config dir and its key (a
+ * secret file), no network, and writes the key where the app reads it, owned by the dir's owner
+ * (the app's user); the app starts after it succeeded.
  */
 export function keysJobs(host: Host): Record<string, ComposeService> {
   return Object.fromEntries(
     seededApps(host).map((app) => {
       const secret = secretFileName(app.apiKeySecret as string);
-      const uid = String(app.props.uid ?? 0);
       return [
         keysJobName(app.name),
         {
           image: SUPPORT_IMAGES.node,
-          user: `${uid}:${host.gid}`,
+          // Root, to write into the app's config dir and give what it writes to the dir's owner (the
+          // app's uid): a `user:` the image's passwd does not list makes the engine refuse the secret.
+          cap_add: ["CHOWN", "DAC_OVERRIDE"],
           network_mode: "none",
           command: [...NODE, `${WIRE_DIR}/seed.ts`, app.props.api as string, "/config", `/run/secrets/${secret}`, reachedAs(app).join(",")],
           environment: { TZ: host.timezone },
-          secrets: [{ source: secret, uid, gid: String(host.gid), mode: 0o400 }],
+          secrets: [{ source: secret, uid: "0", gid: "0", mode: 0o400 }],
           volumes: [`${app.configDir}:/config`, `./${WIRE_JOB}:${WIRE_DIR}:ro`],
           ...hardening("128m", 32),
         } satisfies ComposeService,
@@ -98,7 +99,6 @@ export function wireJob(host: Host, plan: NetworkPlan): ComposeService | undefin
     image: SUPPORT_IMAGES.node,
     // Not started by `up` (nor at boot): deploy.sh runs it once the apps are healthy and fails when it fails.
     profiles: [WIRE_JOB],
-    user: `0:${host.gid}`,
     networks: plan.networksOf(WIRE_JOB),
     depends_on: Object.fromEntries(
       wiring.apps.map((a) => [
@@ -108,7 +108,7 @@ export function wireJob(host: Host, plan: NetworkPlan): ComposeService | undefin
     ),
     command: [...NODE, `${WIRE_DIR}/main.ts`, `${WIRE_DIR}/plan.json`],
     environment: { TZ: host.timezone, WIRE_STATE: "/state" },
-    secrets: secrets.map((source) => ({ source, uid: "0", gid: String(host.gid), mode: 0o400 })),
+    secrets: secrets.map((source) => ({ source, uid: "0", gid: "0", mode: 0o400 })),
     volumes: [`./${WIRE_JOB}:${WIRE_DIR}:ro`, `${wireStateDir(host)}:/state`],
     ...hardening("128m", 32),
   };

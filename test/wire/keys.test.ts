@@ -79,11 +79,10 @@ describe("keys before first start: the <app>-keys job writes the key where the i
       const services = composeProject(host).services;
       for (const app of host.apps.filter((a) => ["bazarr", "sabnzbd", "qbittorrent", "seerr"].includes(a.props.api ?? ""))) {
         const job = services[`${app.name}-keys`];
-        expect(job?.user).toBe(`${app.props.uid}:${host.gid}`);
+        expect(job?.user).toBeUndefined();
+        expect(job?.cap_add).toEqual(["CHOWN", "DAC_OVERRIDE"]);
         expect(job?.network_mode).toBe("none");
-        expect(job?.secrets).toEqual([
-          { source: (app.apiKeySecret as string).toLowerCase(), uid: String(app.props.uid), gid: String(host.gid), mode: 0o400 },
-        ]);
+        expect(job?.secrets).toEqual([{ source: (app.apiKeySecret as string).toLowerCase(), uid: "0", gid: "0", mode: 0o400 }]);
         expect(job?.volumes).toEqual([`${app.configDir}:/config`, "./wire:/wire:ro"]);
         expect(Object.keys(job?.environment ?? {})).toEqual(["TZ"]);
         expect(services[app.name]?.depends_on?.[`${app.name}-keys`]).toEqual({ condition: "service_completed_successfully" });

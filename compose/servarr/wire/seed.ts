@@ -5,7 +5,7 @@
  * key comes from a Compose secret file and is never printed. Usage:
  *   node seed.ts <api> <config dir> <secret file> [host,whitelist]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { getIni, qbittorrentPasswordHash, qbittorrentPasswordMatches, setIni, setJson, setYamlKey } from "./config-files.ts";
 import { QBITTORRENT_USER } from "./plan.ts";
@@ -63,8 +63,14 @@ export function seed(api: string, configDir: string, secret: string, hosts: read
   const before = existsSync(path) ? readFileSync(path, "utf8") : undefined;
   const after = edit(before);
   if (after === before) return false;
-  mkdirSync(dirname(path), { recursive: true });
+  const created = mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, after, { mode: 0o600 });
+  // Run as root: what it creates belongs to the config dir's owner, the app's user.
+  if (process.getuid?.() === 0) {
+    const owner = statSync(configDir);
+    if (created) for (let d = dirname(path); d.startsWith(created); d = dirname(d)) chownSync(d, owner.uid, owner.gid);
+    chownSync(path, owner.uid, owner.gid);
+  }
   return true;
 }
 
