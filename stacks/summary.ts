@@ -2,6 +2,7 @@ import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-
 import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
 import type { Host } from "../constructs/host/host";
 import { linksOf } from "../constructs/model/cross-host";
+import { describeRelation, wiringPlan } from "../constructs/wiring/plan";
 import { setupSummary } from "./setup/summary";
 import type { SynthResult } from "./synth";
 
@@ -9,7 +10,13 @@ import type { SynthResult } from "./synth";
 export function summarize(result: SynthResult): string {
   const lines: string[] = [];
   for (const host of result.hosts)
-    lines.push(...hostSummary(host), ...crossHostSummary(host), ...exceptionSummary(host), ...zeroTrustSummary(host));
+    lines.push(
+      ...hostSummary(host),
+      ...crossHostSummary(host),
+      ...wiringSummary(host),
+      ...exceptionSummary(host),
+      ...zeroTrustSummary(host),
+    );
   for (const [name, json] of result.stacks) {
     const counts = Object.entries(json.resource ?? {})
       .map(([type, byName]) => [type, Object.keys(byName).length] as const)
@@ -24,6 +31,17 @@ export function summarize(result: SynthResult): string {
     result.written.length ? `generated files updated: ${result.written.join(", ")}` : "generated files (host bundle, workflows): unchanged",
   );
   return lines.join("\n");
+}
+
+/** The wiring plan, one line per relation the wire job converges (compose/<host>/wire/plan.json). */
+function wiringSummary(host: Host): string[] {
+  const plan = wiringPlan(host);
+  if (plan.relations.length === 0 && plan.skipped.length === 0) return [];
+  return [
+    `wiring of ${host.name} (the wire job after each deploy; ${plan.relations.length} relations):`,
+    ...plan.relations.map((r) => `  ${describeRelation(r)}`),
+    ...plan.skipped.map((s) => `  not wired: ${s}`),
+  ];
 }
 
 /** The relations with apps on other hosts, each with the address the client reaches. */

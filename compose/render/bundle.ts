@@ -1,6 +1,7 @@
 import { bundleDirOnHost, gateDirOnHost } from "../../constructs/config/layout";
 import { Delivery } from "../../constructs/github/delivery";
 import type { Host } from "../../constructs/host/host";
+import { WIRE_JOB, wiredAppNames } from "../../constructs/model/app-api";
 import type { HostModel } from "../../constructs/model/host-model";
 import { hostNetworkPlan } from "../../constructs/runtime/network";
 import { deployGateData } from "./host/deploy-gate";
@@ -11,6 +12,7 @@ import { restoreData } from "./host/restore-script";
 import { renderSetupFiles, setupData } from "./host/setup-files";
 import { composeProject } from "./project/project";
 import { supportServices } from "./project/support-services";
+import { renderWireFiles } from "./project/wire-service";
 import { generatedMarker, renderYaml } from "./render";
 import { bundledScript, renderBundleEnv, type ShellVar } from "./shell";
 
@@ -24,6 +26,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
   const deploy: DeployScriptOptions | undefined = delivery && {
     healthTimeoutSeconds: delivery.healthTimeoutSeconds,
     ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
+    ...(wiredAppNames(host.apps).length > 0 ? { wireJob: WIRE_JOB } : {}),
   };
   const restore = restoreData(host);
   // One network plan for every file that reads it (compose.yaml, firewall.nft).
@@ -48,6 +51,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ["deploy-gate.sh", bundledScript("deploy-gate.sh")],
     ["first-boot.sh", renderFirstBoot(host)],
     ...supportServices(host).flatMap((s) => [...(s.files ?? [])]),
+    ...renderWireFiles(host),
   ]);
   if (restore) files.set("restore.sh", bundledScript("restore.sh"));
   if (deploy) {

@@ -12,7 +12,7 @@
 #   SERVARR_DEPLOY_SKIP_PULL=1 (offline), SERVARR_DEPLOY_TIMEOUT (seconds, default: health_timeout),
 #   SERVARR_DEPLOY_LOCK_TIMEOUT (seconds to wait for another deploy, default 900),
 #   SERVARR_DEPLOY_LOCK_HELD=1 (set by the gate: fd 9 already holds the state dir's lock).
-# Exit codes: 0 deployed, 1 unhealthy and rolled back, 2 rollback failed too,
+# Exit codes: 0 deployed, 1 unhealthy and rolled back, 2 rollback failed too, 3 deployed but wiring failed,
 #   65 invalid compose file or .env (nothing changed), 69 pull failed (nothing changed),
 #   75 lock timeout, 64 usage.
 set -euo pipefail
@@ -86,7 +86,8 @@ main() {
     record "$commit deployed"
     log "deployed $commit in $((SECONDS - started))s"
     prune_images
-    tell "deployed" "$commit is deployed and healthy after $((SECONDS - started))s"
+    wire "$current" "$commit"
+    tell "deployed" "$commit is deployed and healthy after $((SECONDS - started))s${wired:+; $wired}"
     return 0
   fi
 
@@ -107,6 +108,24 @@ main() {
   fi
   record "$commit failed (${failed}); rollback to $good failed ($(unhealthy "$current"))"
   fail 2 "deploy of $commit failed: ${failed}; the rollback to $good is not healthy either: $(unhealthy "$current")"
+}
+
+# The wire job (wire/ of the bundle), once every app is healthy: configures each app for the
+# others (download clients, root folders, Prowlarr, Seerr, Bazarr, qBittorrent); prints a line
+# per resource. The apps stay deployed when it fails; the deploy still fails and notifies.
+wire() {
+  wired=
+  [[ -n $wire_job ]] || return 0
+  # A compose file without the job (a deployment from before it existed) has nothing to wire.
+  compose "$1" --profile "$wire_job" config --services 2>/dev/null | grep -qx "$wire_job" || return 0
+  local at=$SECONDS
+  log "wiring the apps ($wire_job)"
+  if ! compose "$1" --profile "$wire_job" run --rm --no-TTY "$wire_job"; then
+    record "$2 deployed; wiring failed"
+    fail 3 "$2 is deployed and healthy, but wiring the apps failed (the $wire_job lines above say which)"
+  fi
+  wired="wired in $((SECONDS - at))s"
+  log "$wired"
 }
 
 compose() {

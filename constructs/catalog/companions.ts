@@ -2,8 +2,7 @@ import { Document, Scalar } from "yaml";
 import { ConfigError } from "../config/problems";
 import type { Host } from "../host/host";
 import { envRef, type ServarrApp } from "../host/servarr-app";
-import type { AppView, HostView } from "../model/app-props";
-import type { AppKind } from "../model/app-traits";
+import type { AppKind, AppView, HostView } from "../model/app-traits";
 import { appUrl } from "../model/app-url";
 import { build, type PresetOptions, preset } from "./preset";
 

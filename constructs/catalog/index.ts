@@ -42,6 +42,7 @@ export const jellyfin = preset("jellyfin", {
 });
 
 export const seerr = preset("seerr", {
+  api: "seerr",
   description: "Media discovery and requests (successor of Overseerr)",
   kinds: ["request-manager"],
   port: 5055,
@@ -70,6 +71,7 @@ const arrFacts = (app: string) => ({
 });
 
 export const sonarr = preset("sonarr", {
+  api: "sonarr",
   adminUi: true,
   description: "TV series management",
   kinds: ["tv-manager"],
@@ -87,6 +89,7 @@ export const sonarr = preset("sonarr", {
 });
 
 export const radarr = preset("radarr", {
+  api: "radarr",
   adminUi: true,
   description: "Movie management",
   kinds: ["movie-manager"],
@@ -104,6 +107,7 @@ export const radarr = preset("radarr", {
 });
 
 export const lidarr = preset("lidarr", {
+  api: "lidarr",
   adminUi: true,
   description: "Music management",
   kinds: ["music-manager"],
@@ -121,6 +125,7 @@ export const lidarr = preset("lidarr", {
 });
 
 export const bazarr = preset("bazarr", {
+  api: "bazarr",
   adminUi: true,
   description: "Subtitle downloader",
   kinds: ["subtitle-manager"],
@@ -134,6 +139,7 @@ export const bazarr = preset("bazarr", {
 });
 
 export const prowlarr = preset("prowlarr", {
+  api: "prowlarr",
   adminUi: true,
   description: "Indexer manager",
   kinds: ["indexer-manager"],
@@ -145,9 +151,11 @@ export const prowlarr = preset("prowlarr", {
   egress: true,
   talksToKinds: ["challenge-solver", "tv-manager", "movie-manager", "music-manager"],
   ...arrFacts("PROWLARR"),
+  apiKeyEnv: "PROWLARR__AUTH__APIKEY",
 });
 
 export const flaresolverr = preset("flaresolverr", {
+  api: "flaresolverr",
   description: "Proxy that solves Cloudflare challenges for indexers",
   kinds: ["challenge-solver"],
   port: 8191,
@@ -168,6 +176,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
     "qbittorrent",
     {
       adminUi: true,
+      api: "qbittorrent",
       description: "BitTorrent client",
       kinds: ["download-client"],
       port: 8080,
@@ -184,6 +193,7 @@ export const qbittorrent: Preset = (host, options = {}) =>
   );
 
 export const sabnzbd = preset("sabnzbd", {
+  api: "sabnzbd",
   adminUi: true,
   description: "Usenet downloader (TLS to the news server; no VPN needed)",
   kinds: ["download-client"],

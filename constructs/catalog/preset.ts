@@ -115,6 +115,8 @@ const MERGE: { readonly [K in keyof ServarrAppProps]-?: Merge } = {
   vpnPortEnv: "replace",
   hardwareTranscoding: "replace",
   apiKeyEnv: "replace",
+  api: "replace",
+  leaveAlone: "list",
   environmentFrom: "derived",
   files: "derived",
   healthTiming: "record",

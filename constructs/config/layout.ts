@@ -5,10 +5,13 @@ export const BUNDLE_ROOT = "compose";
 export const SCRIPTS_DIR = "scripts";
 /** The bundle renderer's sources, beside the bundles (compose/render/). */
 export const RENDER_DIR = "render";
+/** The wire job's sources (compose/wire/: copied into each bundle's wire/, run on the host), beside the bundles. */
+export const WIRE_DIR = "wire";
 /** Directories of compose/ that are sources, not bundles: no host may take these names, and synth never treats them as bundles. */
 export const SOURCE_DIRS: Readonly<Record<string, string>> = {
   [SCRIPTS_DIR]: "the host scripts' sources",
   [RENDER_DIR]: "the bundle renderer's sources",
+  [WIRE_DIR]: "the wire job's sources",
 };
 
 /** A host's bundle directory relative to the repository root (compose/<host>). */

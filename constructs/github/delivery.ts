@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import type { DeliveryProps } from "../config/options";
 import { assertNoProblems } from "../config/problems";
+import type { HostSecret } from "../config/secrets";
 import type { HostModel } from "../model/host-model";
-import type { HostSecret } from "../model/secrets";
 import { DEPLOY_SECRETS } from "./deploy-secrets";
 import type { HostSecrets } from "./secrets";
 

@@ -1,7 +1,7 @@
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigError } from "../config/problems";
-import type { HostSecret, SecretAudience } from "../model/secrets";
+import type { HostSecret, SecretAudience } from "../config/secrets";
 
 const NAME = /^[A-Z][A-Z0-9_]*$/;
 

@@ -2,6 +2,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { assertNoProblems, ConfigError, labelProblem } from "../config/problems";
+import { credentialSecretName } from "../model/app-api";
 import { type ResolvedAppProps, resolveAppProps, type ServarrAppProps } from "../model/app-props";
 import type { AppKind } from "../model/app-traits";
 import type { Exposure } from "../model/exposure";
@@ -56,10 +57,11 @@ export class ServarrApp extends Construct implements AppModel {
       .map((exposure) => ({ hostname: `${exposure.subdomain ?? name}.${host.domain}`, exposure }));
     host.register(this);
     for (const [secret, description] of Object.entries(props.secretEnv)) host.secrets.require(secret, description);
-    if (props.apiKeyEnv) {
-      // Terraform makes the key, so the apps that call this one can be given it too.
+    if (this.apiKeySecret) {
+      // Terraform makes the key (before the app's first start), so the apps that call this one can be given it too.
       const key = new Password(this, "api-key", { length: 32, special: false, upper: false });
-      host.secrets.provide(this.apiKeySecret as string, `API key of ${name} (Terraform: random_password)`, key.result);
+      const what = this.apiKeySecret.endsWith("_WEBUI_PASSWORD") ? "Web UI password" : "API key";
+      host.secrets.provide(this.apiKeySecret, `${what} of ${name} (Terraform: random_password)`, key.result);
       // The first start on the host reads it from here (npm run setup -- env); later deploys from the GitHub secret.
       const output = (this.apiKeySecret as string).toLowerCase();
       new TerraformOutput(this, "api-key-output", {
@@ -105,9 +107,12 @@ export class ServarrApp extends Construct implements AppModel {
     return name;
   }
 
-  /** The host `.env` entry holding this app's API key (apiKeyEnv), e.g. SONARR_API_KEY. */
+  /**
+   * The host `.env` entry holding this app's key (apiKeyEnv, or an `api` with a key), e.g.
+   * SONARR_API_KEY, QBITTORRENT_WEBUI_PASSWORD (constructs/app-api.ts).
+   */
   get apiKeySecret(): string | undefined {
-    return this.props.apiKeyEnv ? `${this.name.toUpperCase().replaceAll("-", "_")}_API_KEY` : undefined;
+    return credentialSecretName(this.name, this.props.api, this.props.apiKeyEnv);
   }
 
   /** Whether the app is of this kind (see AppKind). */

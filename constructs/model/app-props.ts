@@ -1,9 +1,11 @@
+import type { AppApi } from "./app-api";
 import type { Login, LoginProps } from "./app-traits";
 import {
   type AppKind,
   type ContainerLimits,
   type DataAccess,
   DEFAULT_LIMITS,
+  type HostView,
   type Identity,
   type Risk,
   type SecretFiles,
@@ -149,6 +151,21 @@ export interface ServarrAppProps extends InstanceProps, LoginProps {
    */
   readonly apiKeyEnv?: string;
   /**
+   * The HTTP API the app speaks (constructs/app-api.ts): the wiring configures it and the apps
+   * it relates to through it, and its key is made by Terraform before its first start (through
+   * apiKeyEnv, or written into its config file by the `<app>-keys` job).
+   * @default none (servarr does not configure the app)
+   */
+  readonly api?: AppApi;
+  /**
+   * Fields of what the wire job configures in this app that it sets when it creates them and
+   * then leaves to you, as `<relation kind>.<field>` with the app's own field name:
+   * `download-client.tvCategory`, `seerr-server.isDefault`, `torrent-preferences.listen_port`,
+   * `prowlarr-application.baseUrl`, `bazarr-arr.ip` (the wire job's `~` lines name the fields).
+   * @default none (every field servarr sets is kept as the model says)
+   */
+  readonly leaveAlone?: readonly string[];
+  /**
    * Environment derived from the whole host, computed when compose.yaml is rendered (after every
    * app is declared): e.g. unpackerr's list of the declared *arr apps. Values follow the rules
    * of `environment`.
@@ -262,25 +279,4 @@ export function resolveAppProps(props: ServarrAppProps): ResolvedAppProps {
 /** Where a secret-reading app takes secrets as files (the default by its identity). */
 export function secretFilesOf(props: ServarrAppProps): SecretFiles {
   return props.secretFiles ?? ((props.identity ?? "linuxserver") === "linuxserver" ? "linuxserver" : "none");
-}
-
-/**
- * What an app's derived environment or files may read of its host: its apps by name and kind,
- * with their ports and API key entries. The host model (./host-model.ts) is one; this view keeps
- * the props free of the model that holds them.
- */
-export interface HostView {
-  readonly name: string;
-  readonly domain: string;
-  readonly apps: readonly AppView[];
-  app(name: string): AppView | undefined;
-}
-
-/** One app as another app's derived environment sees it. */
-export interface AppView {
-  readonly name: string;
-  readonly port: number | undefined;
-  /** The host `.env` entry holding the app's API key, e.g. SONARR_API_KEY. */
-  readonly apiKeySecret: string | undefined;
-  is(kind: AppKind): boolean;
 }

@@ -88,3 +88,24 @@ export interface LoginProps {
    */
   readonly externalLogin?: Readonly<Record<string, string>>;
 }
+
+/**
+ * What an app's derived environment or files may read of its host: its apps by name and kind,
+ * with their ports and API key entries. The host model (./host-model.ts) is one; this view keeps
+ * the props free of the model that holds them.
+ */
+export interface HostView {
+  readonly name: string;
+  readonly domain: string;
+  readonly apps: readonly AppView[];
+  app(name: string): AppView | undefined;
+}
+
+/** One app as another app's derived environment sees it. */
+export interface AppView {
+  readonly name: string;
+  readonly port: number | undefined;
+  /** The host `.env` entry holding the app's API key, e.g. SONARR_API_KEY. */
+  readonly apiKeySecret: string | undefined;
+  is(kind: AppKind): boolean;
+}

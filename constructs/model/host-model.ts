@@ -1,13 +1,13 @@
 import type { Machine } from "../config/machine";
 import type { ImagePolicy } from "../config/options";
 import type { Recovery } from "../config/recovery";
+import type { SecretList } from "../config/secrets";
 import type { ResolvedAppProps } from "./app-props";
 import type { AppKind } from "./app-traits";
 import type { Exposure } from "./exposure";
 import type { HealthProbe, HealthTiming } from "./health";
 import type { Library, PresetName } from "./instances";
 import type { AppRole, RoleKind, RoleOf } from "./roles";
-import type { SecretList } from "./secrets";
 
 /** One hostname at the edge that routes to an app. */
 export interface AppRoute {

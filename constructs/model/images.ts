@@ -39,6 +39,9 @@ export const SUPPORT_IMAGES = {
   // (read 2026-11-27); the tag is rebuilt with Alpine updates, so Renovate moves the digest on.
   socketProxy: "haproxy:3.2.23-alpine@sha256:0666a2c2f41d341084ed2da85392b48cdcd766adfa28231f31305724ed5c6ea5",
   autoheal: "willfarrell/autoheal:1.2.0@sha256:31f580ef0279eaced5b38d631b08c474d70d8403c1c2fdd6ddcf2e879d5f3f7c",
+  // Runs the wire job and the keys jobs (wire/*.ts, type-stripped by Node 24). This digest of
+  // 24.11.1-alpine is the one four independent public Dockerfiles pin (read 2026-12-03).
+  node: "node:24.11.1-alpine@sha256:682368d8253e0c3364b803956085c456a612d738bd635926d73fa24db3ce53d7",
   diun: "crazymax/diun:4.33.0@sha256:e324b793eb32dfb7f74d3a39421ebf090141caaadee69b8f78da63112408ee25",
 } as const;
 

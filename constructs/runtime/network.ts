@@ -1,3 +1,4 @@
+import { WIRE_JOB, wiredAppNames } from "../model/app-api";
 import { lanNetworkApps } from "../model/cross-host";
 import type { HostModel } from "../model/host-model";
 import { type NetworkNode, NetworkPlan } from "../model/network-plan";
@@ -36,6 +37,9 @@ export function hostNetworkNodes(host: HostModel): NetworkNode[] {
     };
   });
   nodes.push(...supportNodes(host));
+  // The wire job configures every app with a keyed api (compose/render/project/wire-service.ts).
+  const wired = wiredAppNames(apps);
+  if (wired.length > 0) nodes.push({ name: WIRE_JOB, talksTo: wired, outside: false });
   if (backup)
     for (const job of backupJobs(host, backup))
       nodes.push({ name: job.service, talksTo: [], outside: false, via: { service: backup.name, mode: "egress" } });

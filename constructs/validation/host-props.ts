@@ -16,7 +16,7 @@ export function validateHostProps(name: string, props: HostProps): Problem[] {
           value: name,
           allowed: `a name other than ${Object.keys(SOURCE_DIRS)
             .map((d) => `"${d}"`)
-            .join(" and ")} (${BUNDLE_ROOT}/${name}/ holds ${SOURCE_DIRS[name]})`,
+            .join(", ")} (${BUNDLE_ROOT}/${name}/ holds ${SOURCE_DIRS[name]})`,
         }
       : undefined,
     ...backupBucketProblems(props.cloudflare.backupBucket),

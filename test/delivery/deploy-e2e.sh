@@ -17,7 +17,8 @@
 # superseded image of the project's repositories, keeping the deployed one. With a notification
 # channel in the config, a local receiver stands for it: a successful deploy, the rolled-back
 # one and the rejected one each deliver exactly one notification with their outcome, and the
-# channel's URL (a secret) appears in no output.
+# channel's URL (a secret) appears in no output. The wire job runs after a healthy deploy; when
+# it fails, the deploy fails (exit 3) and notifies, and the healthy services stay.
 #
 # Needs root (creates a deploy user and a sudoers entry, starts sshd and dockerd). Installs its
 # Debian packages when missing. Stand-ins: `cloudflared`, a script on PATH that checks the
@@ -86,7 +87,12 @@ got=$(docker exec "$project-web1-1" sh -c 'printf %s "$TUNNEL_TOKEN"') || true; 
 [[ $(git -C "$repo" rev-parse HEAD) == "${sha[v2]}" ]] || fail "the checkout is not at v2"
 no_secret_in "$work/out.${sha[v1]}"
 no_secret_in "$work/out.${sha[v2]}"
-pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret printed${topic:+, one 'deployed' notice}" "$((SECONDS - start))s"
+# v2 has the wire job: deploy.sh runs it once the services are healthy (v1 has none: nothing to wire).
+for line in "wiring the apps (wire)" "= web1: download client (stand-in)" "deploy\[$project\]: wired in [0-9]*s"; do
+  grep -q "$line" "$work/out.${sha[v2]}" || { cat "$work/out.${sha[v2]}"; fail "the wire job did not run after v2 was healthy: no '$line'"; }
+done
+! grep -q "wiring the apps" "$work/out.${sha[v1]}" || fail "a compose file without the wire job was wired"
+pass "deploy v1 (${v1_time}s), update to v2: healthy, .env 0600, no secret printed, wired after healthy${topic:+, one 'deployed' notice}" "$((SECONDS - start))s"
 
 # --- 2. a host key other than the pinned one is refused -------------------------------------
 start=$SECONDS
@@ -232,6 +238,14 @@ no_secret_in "$work/out.${sha[v1]}"
 # Redeploying the healthy commit itself stays possible (new values for .env).
 deploy "${sha[v7]}" || { cat "$work/out.${sha[v7]}"; fail "redeploy of the healthy v7"; }
 pass "older v1 refused before it runs (its gate not installed), nothing changed; v7 redeploys" "$((SECONDS - start))s"
+# --- 8. a failing wire job fails the deploy (exit 3) and notifies; the healthy services stay ------
+start=$SECONDS
+seen=$(notices)
+! deploy "${sha[wirefail]}" || { cat "$work/out.${sha[wirefail]}"; fail "a failing wire job did not fail the deploy"; }
+grep -q "${sha[wirefail]} is deployed and healthy, but wiring the apps failed" "$work/out.${sha[wirefail]}" || { cat "$work/out.${sha[wirefail]}"; fail "no wiring failure report"; }
+one_notice "$seen" "$project: deploy failed" "but wiring the apps failed"
+[[ $(deployed) == "${sha[wirefail]}" && $(content web1) == v7 ]] || fail "the healthy deployment was not kept when wiring failed"
+pass "a failing wire job: the deploy fails and notifies, the healthy services stay deployed" "$((SECONDS - start))s"
 
 if [[ -n $topic ]]; then
   # The channel's URL is in no log: sshd's, the deploy history, any deploy's output.

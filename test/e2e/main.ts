@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ComposeFile } from "../../compose/render/project/compose-spec";
@@ -118,7 +118,8 @@ async function main(): Promise<number> {
       .join(""),
   );
   // Files the project mounts by relative path (the proxy's generated config), exactly as committed.
-  for (const file of standIn.bundleFiles) copyFileSync(path.resolve("compose", host.name, file), path.join(work, file));
+  // Files and folders (the wire job's wire/) the services mount by relative path.
+  for (const file of standIn.bundleFiles) cpSync(path.resolve("compose", host.name, file), path.join(work, file), { recursive: true });
   let compose = standIn.compose;
   if (planted === "ingress-port") {
     const { ingress, broken } = breakIngressPort(plan);

@@ -1,6 +1,14 @@
 import type { ComposeFile } from "../../compose/render/project/compose-spec";
 import type { CheckResult } from "./checks/checks";
-import { docker, type Project } from "./docker";
+import { docker, type Project, type Result, run } from "./docker";
+
+/** A file of a stopped container (`docker cp` streams a tar: a 512-byte header, its size in octal at 124, then the bytes). */
+async function copiedOut(container: string, file: string): Promise<Result> {
+  const tar = await run("docker", ["cp", `${container}:${file}`, "-"]);
+  if (tar.code !== 0) return tar;
+  const size = Number.parseInt(tar.stdout.slice(124, 136).replace(/\0/g, "").trim(), 8);
+  return { code: 0, stdout: tar.stdout.slice(512, 512 + size), stderr: "" };
+}
 
 /**
  * Secrets stay out of every container's environment (`docker inspect` Config.Env, what any
@@ -42,7 +50,11 @@ export async function secretFiles(
       const target = (typeof ref === "string" ? undefined : ref.target) ?? `/run/secrets/${source}`;
       const variable = compose.secrets?.[source]?.environment;
       const expected = variable !== undefined ? env[variable] : undefined;
-      const read = await project.exec(service, `cat '${target}'`);
+      // A one-shot job (the keys jobs) has exited: its file is read from the stopped container.
+      const read =
+        (await docker("inspect", "-f", "{{.State.Running}}", project.container(service))) === "true"
+          ? await project.exec(service, `cat '${target}'`)
+          : await copiedOut(project.container(service), target);
       files++;
       if (expected === undefined) failures.push(`${service}: secret ${source} has no .env variable`);
       else if (read.code !== 0 || read.stdout !== expected)

@@ -148,7 +148,8 @@ describe("stand-in healthchecks", () => {
     expect(proxy.entrypoint).toEqual(["haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]);
     expect(proxy.volumes).toContain("/tmp/e2e/docker.sock:/var/run/docker.sock:ro");
     expect(proxy.volumes).toContain("./socket-proxy.haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro");
-    expect(standIn.bundleFiles).toEqual(["socket-proxy.haproxy.cfg"]);
+    // The proxy's config, and the wire/ folder the keys jobs and the wire job mount.
+    expect([...standIn.bundleFiles].sort()).toEqual(["socket-proxy.haproxy.cfg", "wire"]);
     expect(standIn.compose.services.restarter.entrypoint).toEqual(generated.services.restarter.entrypoint);
     for (const job of ["kopia-connect", "kopia-policy"])
       expect(standIn.compose.services[job].entrypoint).toEqual(["/bin/sh", "-c", "exit 0"]);

@@ -69,6 +69,17 @@ describe("synthesize()", () => {
       "compose/servarr/setup-lib.sh",
       "compose/servarr/setup.sh",
       "compose/servarr/socket-proxy.haproxy.cfg",
+      // The wire job: its plan and its runtime (compose/wire-service.ts WIRE_SOURCES).
+      "compose/servarr/wire/arr.ts",
+      "compose/servarr/wire/config-files.ts",
+      "compose/servarr/wire/http.ts",
+      "compose/servarr/wire/main.ts",
+      "compose/servarr/wire/others.ts",
+      "compose/servarr/wire/plan.json",
+      "compose/servarr/wire/plan.ts",
+      "compose/servarr/wire/run.ts",
+      "compose/servarr/wire/seed.ts",
+      "compose/servarr/wire/state.ts",
     ]);
   });
 

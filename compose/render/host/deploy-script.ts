@@ -8,6 +8,8 @@ export interface DeployScriptOptions {
   readonly healthTimeoutSeconds: number;
   /** Post the outcome to the host's notification channel (URL from the deployed .env). @default none */
   readonly notify?: Notify["kind"];
+  /** The wire job's service (compose/wire-service.ts), run once the apps are healthy. @default none */
+  readonly wireJob?: string;
 }
 
 /** Where deploy.sh keeps the last good files, the deployed commit, its history and its lock. */
@@ -39,6 +41,11 @@ export function deployScriptData(options: DeployScriptOptions): ShellVar[] {
       value: options.healthTimeoutSeconds,
     },
     { name: "notify_secret", doc: "deploy.sh: the .env variable holding the notification channel's URL", value: NOTIFY_SECRET },
+    {
+      name: "wire_job",
+      doc: "deploy.sh: the one-shot service that wires the apps once they are healthy (empty: none)",
+      value: options.wireJob ?? "",
+    },
   ];
 }
 

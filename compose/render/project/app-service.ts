@@ -1,9 +1,9 @@
+import { secretFileName } from "../../../constructs/config/secrets";
 import { envRef } from "../../../constructs/host/servarr-app";
 import type { DataAccess } from "../../../constructs/model/app-traits";
 import { resolveAppUrls } from "../../../constructs/model/app-url";
 import type { AppModel, HostModel } from "../../../constructs/model/host-model";
 import type { NetworkPlan } from "../../../constructs/model/network-plan";
-import { secretFileName } from "../../../constructs/model/secrets";
 import { backupSources } from "../../../constructs/runtime/backups";
 import { hostNetworkPlan } from "../../../constructs/runtime/network";
 import { AUTOHEAL_LABEL } from "../../../constructs/runtime/restarter";

@@ -1,14 +1,16 @@
 import { TUNNEL_BRIDGE } from "../../../constructs/config/machine";
+import { secretFileName } from "../../../constructs/config/secrets";
+import { WIRE_JOB } from "../../../constructs/model/app-api";
 import { crossHostPorts, egressBridges, lanBridge, vpnOutboundSubnets } from "../../../constructs/model/cross-host";
 import type { HostModel } from "../../../constructs/model/host-model";
 import type { NetworkPlan } from "../../../constructs/model/network-plan";
-import { secretFileName } from "../../../constructs/model/secrets";
 import { hostNetworkPlan } from "../../../constructs/runtime/network";
 import { composeLogging } from "../host/restarter-script";
 import { appConfigs, appService } from "./app-service";
 import { backupServices } from "./backup-jobs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec";
 import { supportServices } from "./support-services";
+import { keysJobs, wireJob } from "./wire-service";
 
 /** The compose project of a host, read from its model: apps, support services, backup jobs, networks, secrets. */
 /** `plan`: the host's network plan, when the caller already derived it (one per bundle). */
@@ -20,6 +22,15 @@ export function composeProject(host: HostModel, plan: NetworkPlan = hostNetworkP
   }
   const backup = host.appWithRole("backup");
   if (backup) Object.assign(services, backupServices(host, backup, plan));
+  // Keys before first start (the `<app>-keys` jobs), then the wire job once the apps are healthy.
+  for (const [name, job] of Object.entries(keysJobs(host))) {
+    services[name] = job;
+    const app = services[name.slice(0, -"-keys".length)] as ComposeService;
+    const dependsOn = { ...app.depends_on, [name]: { condition: "service_completed_successfully" as const } };
+    app.depends_on = Object.fromEntries(Object.entries(dependsOn).sort(([a], [b]) => a.localeCompare(b)));
+  }
+  const wire = wireJob(host, plan);
+  if (wire) services[WIRE_JOB] = wire;
   // Every container's logs bounded on disk, whatever the engine's default driver.
   for (const service of Object.values(services)) service.logging = composeLogging(host.recovery.logs);
   // VPN-routed clients of apps on other hosts: the gateway's kill switch lets exactly those peers out (gluetun).

@@ -1,9 +1,9 @@
 import { NOTIFY_SECRET } from "../../../constructs/config/recovery";
+import { secretFileName } from "../../../constructs/config/secrets";
 import { DEFAULT_HEALTH_TIMING } from "../../../constructs/model/health";
 import type { HostModel } from "../../../constructs/model/host-model";
 import { SUPPORT_IMAGES } from "../../../constructs/model/images";
 import type { NetworkNode } from "../../../constructs/model/network-plan";
-import { secretFileName } from "../../../constructs/model/secrets";
 import { backupRelay } from "../../../constructs/runtime/backup-notify";
 import { restarterPlan } from "../../../constructs/runtime/restarter";
 import { type DockerApiClient, RESTARTER, restarterApi, SOCKET_PROXY, supportNodes } from "../../../constructs/runtime/support";

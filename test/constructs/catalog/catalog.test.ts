@@ -75,11 +75,12 @@ describe("catalog: presets compose in any subset", () => {
     expect(plan("jellyfin").related("wizarr", "jellyfin")).toBe(true);
     expect(plan("plex").related("seerr", "plex")).toBe(true);
     const apps = new Set(["seerr", "wizarr"]);
+    // No peer among the apps; only the wire job, which configures Seerr (its key), reaches it.
     expect(
       plan()
         .relations()
         .filter(([a, b]) => apps.has(a) || apps.has(b)),
-    ).toEqual([]);
+    ).toEqual([["seerr", "wire"]]);
   });
 
   it("qBittorrent without a VPN: no forwarded-port wiring; behind one, the gateway's forwarded port", () => {

@@ -29,12 +29,16 @@ const TALKS: Record<string, readonly string[]> = {
     ]),
   ),
   ...Object.fromEntries(VPN.map((v) => [v, VPN])),
+  // The wire job configures every app with a keyed api: Seerr and the VPN apps (through gluetun).
+  wire: ["seerr", ...VPN],
 };
 const expected = (a: string, b: string) => a === b || (TALKS[a]?.includes(b) ?? false) || (TALKS[b]?.includes(a) ?? false);
 
 /** Reachability read from the rendered compose file alone: same namespace or a shared network. */
 function reachInCompose(a: string, b: string): boolean {
-  const ns = (s: string) => compose.services[s]?.network_mode?.replace(/^service:/, "") ?? s;
+  // `none` is no shared namespace: each such service (the keys jobs) is alone.
+  const ns = (s: string) =>
+    compose.services[s]?.network_mode === "none" ? s : (compose.services[s]?.network_mode?.replace(/^service:/, "") ?? s);
   const nets = (s: string) => {
     const n = compose.services[ns(s)]?.networks;
     return new Set(Array.isArray(n) ? n : Object.keys(n ?? {}));

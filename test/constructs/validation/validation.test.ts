@@ -225,13 +225,13 @@ describe("validation: each bad config stops synth with path, field, value and wh
 
   it("refuses the project name of the scripts' directory (compose/scripts/ holds the host scripts' sources, beside the bundles)", () => {
     expect(() => synth({ ...exampleConfig, name: "scripts" })).toThrow(
-      /name: "scripts" is not allowed; allowed: a name other than "scripts" and "render" \(compose\/scripts\/ holds the host scripts' sources\)/,
+      /name: "scripts" is not allowed; allowed: a name other than "scripts", "render", "wire" \(compose\/scripts\/ holds the host scripts' sources\)/,
     );
   });
 
   it("refuses the project name of the renderer's directory (compose/render/ holds the bundle renderer's sources)", () => {
     expect(() => synth({ ...exampleConfig, name: "render" })).toThrow(
-      /name: "render" is not allowed; allowed: a name other than "scripts" and "render" \(compose\/render\/ holds the bundle renderer's sources\)/,
+      /name: "render" is not allowed; allowed: a name other than "scripts", "render", "wire" \(compose\/render\/ holds the bundle renderer's sources\)/,
     );
   });
 

@@ -80,8 +80,9 @@ STANDIN
 sed '/merge-base --is-ancestor "\$healthy" "\$commit"/,+1d' "$bundle/deploy-gate.sh" >"$work/seed/$bundle/deploy-gate.sh"
 ! cmp -s "$bundle/deploy-gate.sh" "$work/seed/$bundle/deploy-gate.sh" || fail "could not make the older gate of the first commit"
 chmod 755 "$work/seed/$bundle/"*.sh
-# compose_file CONTENT EXTRA_SERVICE PROBE_PORT: web1 serves CONTENT and gets the secrets; the
-# healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy).
+# compose_file CONTENT EXTRA_SERVICE PROBE_PORT [WIRE]: web1 serves CONTENT and gets the secrets; the
+# healthcheck probes PROBE_PORT (8080 is healthy, anything else never becomes healthy); WIRE ok|fail
+# adds the wire job (its profile, as synth renders it) that prints a line and exits 0 or 1.
 compose_file() {
   cat <<YAML
 name: $project
@@ -113,6 +114,14 @@ YAML
       retries: 3
 YAML
   fi
+  if [[ -n ${4:-} ]]; then
+    cat <<YAML
+  wire:
+    image: servarr-standin:e2e
+    profiles: [wire]
+    command: ["sh", "-c", "echo '= web1: download client (stand-in)'; [ $4 = ok ]"]
+YAML
+  fi
 }
 declare -A sha
 commit() {
@@ -125,13 +134,14 @@ commit() {
 }
 commit v1 compose_file v1 "" 8080
 cp "$bundle/deploy-gate.sh" "$work/seed/$bundle/deploy-gate.sh"
-commit v2 compose_file v2 web2 8080
+commit v2 compose_file v2 web2 8080 ok
 commit unhealthy compose_file v3 web2 9999
 commit invalid printf 'name: %s\nservices:\n  web1:\n    image: servarr-standin:e2e\n    restart_policy: always\n' "$project"
 commit v4 compose_file v4 web2 8080
 commit v5 compose_file v5 web2 8080
 commit v6 compose_file v6 web2 8080
 commit v7 compose_file v7 web2 8080
+commit wirefail compose_file v7 web2 8080 fail
 git -C "$work/seed" push -q origin "HEAD:$branch"
 git -C "$work/origin.git" symbolic-ref HEAD "refs/heads/$branch"
 # The host as first-boot.sh leaves it when v1 was the branch's tip: the checkout at v1, v1's
