@@ -116,7 +116,7 @@ export function runSetup(
   }
 }
 
-/** docs/setup.md, step 8: the first start goes through the deploy gate, from the LAN this once. */
+/** docs/setup.md, step 9: the first start goes through the deploy gate, from the LAN this once. */
 export function envNextSteps(
   host: {
     readonly name: string;
@@ -127,7 +127,7 @@ export function envNextSteps(
 ): string[] {
   const gate = `${bundleDirOnHost(host)}/deploy-gate.sh`;
   return [
-    `next (docs/setup.md, step 8): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
+    `next (docs/setup.md, step 9): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
     `  sudo ${gate} <commit of the default branch> < ${path.basename(out)} && shred -u ${path.basename(out)}`,
     "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy;",
     "then delete the outputs file and re-run the failed deploy job: every later merge deploys by itself",

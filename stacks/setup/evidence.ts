@@ -7,7 +7,7 @@ import type { Model } from "./steps";
 /**
  * What earlier setup steps leave on the owner's machine, read without the network: the config's
  * facts, the deploy key, `terraform login`'s credentials, the bootstrap's local state
- * (stacks/setup-order.ts decides which step needs which).
+ * (stacks/setup/order.ts decides which step needs which).
  */
 /** Where the checks look: the repository root, the owner's home, their environment, the network. */
 export interface OrderContext {
@@ -105,7 +105,7 @@ export function bootstrapStateHolds(root: string, type: string): boolean {
 /** Which resources of the synthesized bootstrap stack its local state does not hold. */
 export function bootstrapStateMissing(model: Model, root: string): Missing[] {
   const file = path.join(root, BOOTSTRAP_STATE_FILE);
-  const apply = "cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (step 6)";
+  const apply = "cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (step 7)";
   if (!existsSync(file)) return [{ what: `no ${BOOTSTRAP_STATE_FILE}: the bootstrap has not run`, fix: apply }];
   let state: { resources?: Array<{ mode?: string; type?: string; name?: string; instances?: unknown[] }> };
   try {

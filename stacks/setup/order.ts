@@ -15,7 +15,7 @@ import { entryPointRuleset, googleServices, realHttp, workspaceVisible } from ".
 import { loadModel, type Model } from "./steps";
 
 /**
- * First-time setup happens in an order (README "First-time setup"); this module enforces it.
+ * First-time setup happens in an order (docs/setup.md); this module enforces it.
  * Before a step runs, every step it depends on is checked for what it leaves behind (a file,
  * a state entry, an API answer), and a missing one is reported with the exact command or
  * config line that fixes it. Steps of `npm run setup` are gated by the CLI's entry; the two
@@ -39,10 +39,10 @@ async function googleApisOn(model: Model, ctx: OrderContext): Promise<Missing[]>
   const project = model.config.google.projectId;
   const enable = `gcloud services enable ${PREREQUISITE_APIS.join(" ")} --project ${project} (or the console: APIs & Services → Library, each by name)`;
   if (!key)
-    return [{ what: "TF_VAR_google_credentials is not set, so the Google APIs cannot be checked", fix: "export it (step 6), then re-run" }];
+    return [{ what: "TF_VAR_google_credentials is not set, so the Google APIs cannot be checked", fix: "export it (step 7), then re-run" }];
   const probed = await googleServices(ctx.http, key, project, PREREQUISITE_APIS);
   if (!probed.ok)
-    return [{ what: probed.reason, fix: "create a new key for the service account (step 4) and set TF_VAR_google_credentials to it" }];
+    return [{ what: probed.reason, fix: "create a new key for the service account (step 5) and set TF_VAR_google_credentials to it" }];
   return Object.entries(probed.value)
     .filter(([, state]) => !state.startsWith("ENABLED"))
     .map(([service, state]) => ({ what: `${service} is ${state} on ${project}`, fix: enable }));
@@ -87,11 +87,11 @@ async function cacheEntryPointFree(model: Model, ctx: OrderContext): Promise<Mis
       return [
         {
           what: "TF_VAR_cloudflare_api_token is not set, so the zone's rulesets cannot be checked",
-          fix: "export it (step 6), then re-run",
+          fix: "export it (step 7), then re-run",
         },
       ];
     const found = await entryPointRuleset(ctx.http, token, ruleset.zone_id as string, ruleset.phase as string);
-    if (!found.ok) results.push({ what: found.reason, fix: "check the token's permissions (step 4)" });
+    if (!found.ok) results.push({ what: found.reason, fix: "check the token's permissions (step 5)" });
     else if (found.value && found.value.id !== existing)
       results.push({
         what: `the zone already has a ${ruleset.phase} entry point (${found.value.rules} rule(s)); creating servarr's would collide`,
@@ -116,11 +116,11 @@ async function tokensReachWorkspace(model: Model, ctx: OrderContext): Promise<Mi
   ] as const) {
     const token = ctx.env[input];
     if (!token) {
-      results.push({ what: `${input} is not set, so its access cannot be checked`, fix: "export it (step 6), then re-run" });
+      results.push({ what: `${input} is not set, so its access cannot be checked`, fix: "export it (step 7), then re-run" });
       continue;
     }
     const seen = await workspaceVisible(ctx.http, token, organization, workspace);
-    if (!seen.ok) results.push({ what: `${input}: ${seen.reason}`, fix: "create a new team token (step 4) and re-run the bootstrap" });
+    if (!seen.ok) results.push({ what: `${input}: ${seen.reason}`, fix: "create a new team token (step 5) and re-run the bootstrap" });
     else if (!seen.value)
       results.push({
         what: `${input} cannot see the workspace ${organization}/${workspace}`,
@@ -167,7 +167,7 @@ export function realContext(env: NodeJS.ProcessEnv): OrderContext {
 const GATED = new Set<string>(["known-hosts", "check", "env"]);
 
 /**
- * The CLI's entry (stacks/setup-cli.ts): `ready <step>` reports what a Terraform step still
+ * The CLI's entry (stacks/setup/cli.ts): `ready <step>` reports what a Terraform step still
  * needs; any gated step first checks its predecessors and refuses with the fixes.
  */
 export async function runInOrder(

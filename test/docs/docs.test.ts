@@ -53,7 +53,7 @@ describe("links between the README and docs/ (relative links and GitHub's headin
 
   it("anchors follow GitHub's slugs: punctuation dropped, code spans as their text", () => {
     expect(anchors("docs/configure.md")).toContain("the-catalogs-presets-in-detail");
-    expect(anchors("docs/setup.md")).toContain("4-credentials-least-privilege");
+    expect(anchors("docs/setup.md")).toContain("5-credentials-least-privilege");
     expect(anchors("docs/security.md")).toContain("firewall-default-deny-and-the-docker-trap");
   });
 });

@@ -2,7 +2,7 @@ import { TERRAFORM_DATA_SOURCE } from "../builtin";
 import { CLOUDFLARE_STABILITY } from "./cloudflare";
 import { GH, GO, ignored, isExpression, type Json, list, RND, type StabilityRule, TFE, triggers, when } from "./rule";
 
-/** Every type servarr synthesizes: why its second plan is empty (see stability-rule.ts). */
+/** Every type servarr synthesizes: why its second plan is empty (see rule.ts). */
 export const STABILITY: Readonly<Record<string, StabilityRule>> = {
   ...CLOUDFLARE_STABILITY,
   github_repository: {

@@ -83,7 +83,7 @@ describe("config facts: the example's documentation values are named, with where
 });
 
 describe("known-hosts and check: the config and the deploy key come first", () => {
-  it("refuses known-hosts without the deploy key of step 2 declared, and says how", async () => {
+  it("refuses known-hosts without the deploy key of step 3 declared, and says how", async () => {
     const { dir, key } = root("keys");
     const elsewhere = owned("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL1ErlxTnGFbFWiUYfDvzC3vcCYzKAjMWzdZ6oGcfMfa other");
     expect(await missingBefore("known-hosts", modelOf(elsewhere), context(dir))).toEqual([
@@ -118,7 +118,7 @@ describe("the bootstrap's local state, read from fixture state files", () => {
       ),
     ]);
     expect(new Set(missing.map((m) => m.fix))).toEqual(
-      new Set(["cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (step 6)"]),
+      new Set(["cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (step 7)"]),
     );
   });
 
@@ -128,7 +128,7 @@ describe("the bootstrap's local state, read from fixture state files", () => {
     ]);
   });
 
-  it("env (step 8) needs the bootstrap and `terraform login`; the credentials file satisfies it", async () => {
+  it("env (step 9) needs the bootstrap and `terraform login`; the credentials file satisfies it", async () => {
     const { dir } = root("env", "bootstrap.tfstate.json");
     expect((await missingBefore("env", model, context(dir))).map((m) => m.what)).toEqual([
       "no Terraform Cloud credentials (terraform login not done)",

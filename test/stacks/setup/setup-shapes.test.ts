@@ -64,18 +64,18 @@ describe("setup check: each secret by the shape its vendor documents", () => {
   });
 });
 
-describe("setup env: the closing hint is docs/setup.md's step 8", () => {
-  it("the same command as the first-time setup's step 8, for this host's checkout and bundle", () => {
+describe("setup env: the closing hint is docs/setup.md's step 9", () => {
+  it("the same command as the first-time setup's step 9, for this host's checkout and bundle", () => {
     const { host } = synth();
-    const guide = readFileSync(path.resolve(__dirname, "../../docs/setup.md"), "utf8");
-    const step = guide.slice(guide.indexOf("## 8. First start on the host"), guide.indexOf("## 9."));
+    const guide = readFileSync(path.resolve(__dirname, "../../../docs/setup.md"), "utf8");
+    const step = guide.slice(guide.indexOf("## 9. First start on the host"), guide.indexOf("## 10."));
     const documented = /^sudo <checkoutDir>\/compose\/<name>\/deploy-gate\.sh .*$/m.exec(step)?.[0];
     expect(documented).toBeDefined();
     const hint = envNextSteps(host, `.servarr/${host.name}.env`);
     expect(hint.map((l) => l.trim())).toContain(
       documented?.replace("<checkoutDir>", host.machine.checkoutDir).replaceAll("<name>", host.name),
     );
-    expect(hint.join("\n")).toMatch(/step 8/);
+    expect(hint.join("\n")).toMatch(/step 9/);
     expect(hint.join("\n")).not.toMatch(/docker compose up/);
   });
 });
