@@ -1,4 +1,4 @@
-import { bundlePath } from "../constructs/config/layout";
+import { gateDirOnHost } from "../constructs/config/layout";
 import type { Delivery } from "../constructs/github/delivery";
 import { ADMIN_ROLE_ID } from "../constructs/github/repo";
 import { deployJobId } from "../delivery/deploy-workflow";
@@ -67,7 +67,7 @@ export function changePathDiagram(
     const gate = nodeId("g", d.host.name);
     const deployFile = [...workflows].find(([, w]) => deployJobId(d.host.name) in w.jobs)?.[0];
     lines.push(
-      `  ${gate}[[${label(`${d.host.name}: ${bundlePath(d.host.name)}/deploy-gate.sh`, `as ${d.sshUser}, its only command`, "commit on the default branch, .env checked, setup.sh, deploy.sh", "healthy or rolled back")}]]`,
+      `  ${gate}[[${label(`${d.host.name}: ${gateDirOnHost(d.host)}/deploy-gate.sh`, `as ${d.sshUser}, its only command`, "commit on the default branch, after the last healthy one", ".env checked, setup.sh, deploy.sh", "healthy or rolled back")}]]`,
     );
     if (deployFile)
       lines.push(`  ${jobId(deployFile, deployJobId(d.host.name))} -->|${label(`ssh ${d.sshHostname} through the tunnel`)}| ${gate}`);
