@@ -7,13 +7,13 @@
  * user set it. Secret fields come back as `********`: they are compared by the fingerprint of
  * what was written (wire/state.ts).
  */
-import type { components as Lidarr } from "./api/lidarr";
-import type { components as Prowlarr } from "./api/prowlarr";
-import type { components as Sonarr } from "./api/sonarr";
-import type { Context } from "./context";
-import { call } from "./http";
-import { QBITTORRENT_USER, type Relation } from "./plan";
-import { fingerprintOf } from "./state";
+import type { components as Lidarr } from "./api/lidarr.ts";
+import type { components as Prowlarr } from "./api/prowlarr.ts";
+import type { components as Sonarr } from "./api/sonarr.ts";
+import type { Context } from "./context.ts";
+import { call } from "./http.ts";
+import { QBITTORRENT_USER, type Relation } from "./plan.ts";
+import { fingerprintOf } from "./state.ts";
 
 type Provider =
   | Sonarr["schemas"]["DownloadClientResource"]

@@ -1,6 +1,6 @@
 /** What a relation's converger gets from the run (./run.ts): the apps, their keys, the state, the report. */
-import type { WiredApp } from "./plan";
-import type { State } from "./state";
+import type { WiredApp } from "./plan.ts";
+import type { State } from "./state.ts";
 
 export type Sign = "+" | "~" | "=" | "…";
 

@@ -5,9 +5,9 @@
  * also while Seerr waits for its first sign-in.
  */
 import { readFileSync } from "node:fs";
-import type { WiringPlan } from "./plan";
-import { runPlan } from "./run";
-import { openState } from "./state";
+import type { WiringPlan } from "./plan.ts";
+import { runPlan } from "./run.ts";
+import { openState } from "./state.ts";
 
 const args = process.argv.slice(2);
 const planFile = args.find((a) => !a.startsWith("--")) ?? "/wire/plan.json";

@@ -2,11 +2,11 @@
  * The wiring of the apps without an *arr API: Seerr (OpenAPI spec, wire/api/seerr.ts), Bazarr,
  * qBittorrent and SABnzbd (no published spec: their web APIs as their sources define them).
  */
-import type { components as Seerr } from "./api/seerr";
-import type { components as Sonarr } from "./api/sonarr";
-import type { Context } from "./context";
-import { call, WireError } from "./http";
-import { QBITTORRENT_USER, type Relation } from "./plan";
+import type { components as Seerr } from "./api/seerr.ts";
+import type { components as Sonarr } from "./api/sonarr.ts";
+import type { Context } from "./context.ts";
+import { call, WireError } from "./http.ts";
+import { QBITTORRENT_USER, type Relation } from "./plan.ts";
 
 type SeerrServer = Seerr["schemas"]["SonarrSettings"] | Seerr["schemas"]["RadarrSettings"];
 type Profile = Sonarr["schemas"]["QualityProfileResource"];

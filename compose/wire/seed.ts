@@ -6,8 +6,8 @@
  */
 import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { getIni, qbittorrentPasswordHash, qbittorrentPasswordMatches, setIni, setJson, setYamlKey } from "./config-files";
-import { QBITTORRENT_USER } from "./plan";
+import { getIni, qbittorrentPasswordHash, qbittorrentPasswordMatches, setIni, setJson, setYamlKey } from "./config-files.ts";
+import { QBITTORRENT_USER } from "./plan.ts";
 
 /** Where qBittorrent saves (the TRaSH layout's torrents folder); categories add /<category> (the wire job). */
 export const TORRENTS_DIR = "/data/torrents";

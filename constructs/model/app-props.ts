@@ -151,7 +151,7 @@ export interface ServarrAppProps extends InstanceProps, LoginProps {
    */
   readonly apiKeyEnv?: string;
   /**
-   * The HTTP API the app speaks (constructs/app-api.ts): the wiring configures it and the apps
+   * The HTTP API the app speaks (constructs/model/app-api.ts): the wiring configures it and the apps
    * it relates to through it, and its key is made by Terraform before its first start (through
    * apiKeyEnv, or written into its config file by the `<app>-keys` job).
    * @default none (servarr does not configure the app)

@@ -72,6 +72,7 @@ describe("synthesize()", () => {
       // The wire job: its plan and its runtime (compose/wire-service.ts WIRE_SOURCES).
       "compose/servarr/wire/arr.ts",
       "compose/servarr/wire/config-files.ts",
+      "compose/servarr/wire/context.ts",
       "compose/servarr/wire/http.ts",
       "compose/servarr/wire/main.ts",
       "compose/servarr/wire/others.ts",

@@ -3,8 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { hostDirs } from "../../compose/render/host/host-scripts";
 import { composeProject } from "../../compose/render/project/project";
-import { ServarrApp } from "../../constructs/host/servarr-app";
-import { IMAGES } from "../../constructs/model/images";
+import * as catalog from "../../constructs/catalog";
 import { type Relation, wiringPlan } from "../../constructs/wiring/plan";
 import { config as example } from "../../servarr.config";
 import { FIXTURES } from "../fixtures";
@@ -39,23 +38,14 @@ describe("the wiring plan is derived from the model", () => {
   it("a named instance gets its own library, root folder and category, and setup.sh creates its folders", () => {
     const { host } = synth(
       plus((h) => {
-        new ServarrApp(h, "sonarr-4k", {
-          image: IMAGES.sonarr,
-          api: "sonarr",
-          apiKeyEnv: "SONARR__AUTH__APIKEY",
-          kinds: ["tv-manager"],
-          port: 8989,
-          uid: 13103,
-          data: "all",
-          talksToKinds: ["download-client", "indexer-manager"],
-          leaveAlone: ["download-client.tvCategory"],
-        });
+        // The preset's instance (issue 25): its library and category come from its name.
+        catalog.sonarr(h, { name: "sonarr-4k", port: 8990, library: { fourK: true }, leaveAlone: ["download-client.tvCategory"] });
       }, FIXTURES["jellyfin-no-vpn"]),
     );
     const plan = wiringPlan(host);
     expect(of(plan.relations, "root-folder").map((r) => r.path)).toContain("/data/media/tv-4k");
     expect(of(plan.relations, "torrent-category").map((r) => r.savePath)).toContain("/data/torrents/tv-4k");
-    expect(of(plan.relations, "prowlarr-application").map((r) => r.baseUrl)).toContain("http://sonarr-4k:8989");
+    expect(of(plan.relations, "prowlarr-application").map((r) => r.baseUrl)).toContain("http://sonarr-4k:8990");
     expect(hostDirs(host).map((d) => d.path)).toEqual(expect.arrayContaining(["/data/media/tv-4k", "/data/torrents/tv-4k"]));
     expect(host.secrets.get("SONARR_4K_API_KEY")).toBeDefined();
     expect(plan.apps.find((a) => a.name === "sonarr-4k")?.leaveAlone).toEqual(["download-client.tvCategory"]);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { IMAGES } from "../../constructs/model/images";
 
-const WIRE = path.join(__dirname, "..", "..", "wire");
+const WIRE = path.join(__dirname, "..", "..", "compose", "wire");
 const readme = readFileSync(path.join(WIRE, "specs", "README.md"), "utf8");
 /** The README's table: file | repository | path | tag (commit) | the image tag it stands for. */
 const rows = readme

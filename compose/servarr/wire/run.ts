@@ -5,12 +5,12 @@
  * `+` created, `~` updated (with the fields), `=` unchanged, `…` waiting (Seerr before its first
  * sign-in). A dry run prints the same and writes nothing.
  */
-import { convergeArr } from "./arr";
-import type { Context, Sign } from "./context";
-import { WireError } from "./http";
-import { convergeOther } from "./others";
-import type { Relation, WiredApp, WiringPlan } from "./plan";
-import type { State } from "./state";
+import { convergeArr } from "./arr.ts";
+import type { Context, Sign } from "./context.ts";
+import { WireError } from "./http.ts";
+import { convergeOther } from "./others.ts";
+import type { Relation, WiredApp, WiringPlan } from "./plan.ts";
+import type { State } from "./state.ts";
 
 export interface Outcome {
   readonly counts: Readonly<Record<Sign, number>>;
