@@ -71,8 +71,7 @@ export function runSetup(
       return 0;
     }
     if (step === "known-hosts") {
-      const address = addressArgument(step, positionals[0], "192.168.1.10");
-      const port = portArgument(step, text(values, "port"), 22);
+      const { address, port } = knownHostsArguments(values, positionals);
       const { knownHostsLine, loadModel } = steps();
       const model = loadModel(config(), text(values, "host"));
       const hostname = model.host.ssh.hostname;
@@ -97,12 +96,7 @@ export function runSetup(
     // ready is answered by the order checks before any step runs (stacks/setup/order.ts runInOrder).
     if (step === "ready") throw new UsageError("ready: run it as npm run setup -- ready <bootstrap|first-apply>");
     // env
-    const outputsFile = text(values, "outputs");
-    if (outputsFile === undefined)
-      throw new UsageError("env: --outputs <file> is missing (terraform output -json of the servarr workspace, saved to a file)");
-    const outputsPath = checkReadableFile("--outputs", outputsFile);
-    const outGiven = text(values, "out");
-    if (outGiven !== undefined) checkWritableFile("--out", outGiven);
+    const { outputsPath, outGiven } = envArguments(values);
     const { loadModel, readOutputs, writeFirstEnv } = steps();
     const model = loadModel(config(), text(values, "host"));
     const out = outGiven ?? path.join(SETUP_DIR, `${model.host.name}.env`);
@@ -115,6 +109,46 @@ export function runSetup(
     return reportFailure(error, fail);
   }
 }
+
+function knownHostsArguments(values: ParsedStep["values"], positionals: readonly string[]): { address: string; port: number } {
+  return {
+    address: addressArgument("known-hosts", positionals[0], "192.168.1.10"),
+    port: portArgument("known-hosts", text(values, "port"), 22),
+  };
+}
+
+function envArguments(values: ParsedStep["values"]): { outputsPath: string; outGiven: string | undefined } {
+  const outputsFile = text(values, "outputs");
+  if (outputsFile === undefined)
+    throw new UsageError("env: --outputs <file> is missing (terraform output -json of the servarr workspace, saved to a file)");
+  const outputsPath = checkReadableFile("--outputs", outputsFile);
+  const outGiven = text(values, "out");
+  if (outGiven !== undefined) checkWritableFile("--out", outGiven);
+  return { outputsPath, outGiven };
+}
+
+/**
+ * A step's arguments checked as runSetup checks them, without running it or loading the config:
+ * a usage or path error answers at once, before the order checks (./order.ts). False: runSetup
+ * reports it.
+ */
+export function argumentsHold(args: string[]): boolean {
+  try {
+    const { step, values, positionals } = parseStep(args);
+    if (step === "known-hosts") knownHostsArguments(values, positionals);
+    if (step === "env") envArguments(values);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the order checks are switched off: SERVARR_SETUP_ORDER=off runs a step without first
+ * checking that the steps before it happened (for the tool's own tests of the steps, and for an
+ * owner who knows better; \`npm run setup -- ready <run>\` still tells what is missing).
+ */
+export const ORDER_SWITCH = "SERVARR_SETUP_ORDER";
 
 /** docs/setup.md, step 9: the first start goes through the deploy gate, from the LAN this once. */
 export function envNextSteps(
@@ -158,15 +192,9 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   const config = () => (require("../../servarr.config") as { config: ServarrConfig }).config;
   const run = (a: string[]) => runSetup(a, config, process.env, print, fail);
-  let wellFormed = true;
-  try {
-    parseStep(args);
-  } catch {
-    wellFormed = false;
-  }
-  // A usage error answers at once (runSetup says what was wrong); a well-formed step first checks
-  // that the steps before it happened (stacks/setup/order.ts), then runs.
-  if (!wellFormed) process.exitCode = run(args);
+  // A usage error answers at once (runSetup says what was wrong); well-formed arguments first meet
+  // the check that the steps before this one happened (stacks/setup/order.ts), then the step runs.
+  if (!argumentsHold(args) || (process.env[ORDER_SWITCH] === "off" && args[0] !== "ready")) process.exitCode = run(args);
   else {
     const order = require("./order") as typeof Order;
     void order.runInOrder(args, config(), order.realContext(process.env), print, fail, run).then((code) => {

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ORDER_SWITCH } from "../../../stacks/setup/cli";
 import { tool } from "../../tool";
 
 /**
@@ -35,7 +36,8 @@ function setup(args: string[], options: { env?: NodeJS.ProcessEnv; uid?: number 
   const res = spawnSync(process.execPath, [cli, ...args], {
     cwd: scratch,
     encoding: "utf8",
-    env: options.env ?? { PATH: process.env.PATH },
+    // The steps themselves: the order checks before them are test/stacks/setup/setup-order.test.ts's.
+    env: { ...(options.env ?? { PATH: process.env.PATH }), [ORDER_SWITCH]: "off" },
     timeout: 3 * BOUND_MS,
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
   });
@@ -58,7 +60,7 @@ writeFileSync(file, "x");
 
 describe("usage errors: exit 2, one line saying what was wrong", () => {
   it.each([
-    [[], /no step given; one of help, init, deploy-key, known-hosts, check, env/],
+    [[], /no step given; one of help, init, deploy-key, known-hosts, check, ready, env/],
     [["nope"], /unknown step "nope"/],
     [["deploy-key", "--bogus"], /deploy-key: unknown option --bogus; deploy-key takes --dir/],
     [["deploy-key", "--dir"], /deploy-key: --dir needs a value/],

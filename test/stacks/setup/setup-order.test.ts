@@ -12,7 +12,7 @@ import { accounts, inputs } from "./setup-order-fakes";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "servarr-order-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const STATES = path.join(__dirname, "..", "fixtures", "state");
+const STATES = path.join(__dirname, "..", "..", "fixtures", "state");
 const full = FIXTURES.full as ServarrConfig;
 // Synthesizing is the slow part: one model per distinct config (the apps are the same function).
 const models = new Map<string, ReturnType<typeof loadModel>>();
@@ -40,7 +40,13 @@ function owned(deployKey: string, extra: Partial<ServarrConfig["terraformCloud"]
         zoneId: "9c8b7a6d5e4f40312a1b2c3d4e5f6a7b",
         existingCacheRuleset: cacheRuleset,
       },
-      machine: { ...full.host.machine, deployKeys: [deployKey] },
+      machine: {
+        ...full.host.machine,
+        deployKeys: [deployKey],
+        // The owner's own key and disk: the example's are refused on a real domain (constructs/validation/placeholders.ts).
+        ownerKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/ me@homelab"],
+        dataDisk: { uuid: "5d0c4b3a-2f1e-4d9c-8b7a-6e5f4d3c2b1a", mountPoint: "/data", fsType: "ext4" },
+      },
     },
   };
 }
@@ -85,7 +91,7 @@ describe("config facts: the example's documentation values are named, with where
 describe("known-hosts and check: the config and the deploy key come first", () => {
   it("refuses known-hosts without the deploy key of step 3 declared, and says how", async () => {
     const { dir, key } = root("keys");
-    const elsewhere = owned("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL1ErlxTnGFbFWiUYfDvzC3vcCYzKAjMWzdZ6oGcfMfa other");
+    const elsewhere = owned("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEBBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5f other");
     expect(await missingBefore("known-hosts", modelOf(elsewhere), context(dir))).toEqual([
       {
         what: ".servarr/deploy_key.pub is not in machine.deployKeys",
