@@ -6,8 +6,9 @@ import { promisify } from "node:util";
 import { transformSync } from "amaro";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderWireFiles } from "../../compose/render/project/wire-service";
-import { config as example } from "../../servarr.config";
 import { buildApp } from "../../stacks/synth";
+// The example's shape (the full fixture): the user's own config is test/user-config/'s alone.
+import { exampleConfig as example } from "../support";
 import { type Fakes, startFakes } from "./world";
 
 const run = promisify(execFile);

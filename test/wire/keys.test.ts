@@ -6,9 +6,8 @@ import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/render/project/project";
 import { getIni, getYamlKey, qbittorrentPasswordMatches } from "../../compose/wire/config-files";
 import { seed } from "../../compose/wire/seed";
-import { config as example } from "../../servarr.config";
 import { FIXTURES } from "../fixtures";
-import { synth } from "../support";
+import { exampleConfig as example, synth } from "../support";
 
 const KEY = "k3y0k3y0k3y0k3y0k3y0k3y0k3y0k3y0";
 const dir = () => mkdtempSync(path.join(tmpdir(), "keys-"));

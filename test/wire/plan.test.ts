@@ -5,9 +5,8 @@ import { hostDirs } from "../../compose/render/host/host-scripts";
 import { composeProject } from "../../compose/render/project/project";
 import * as catalog from "../../constructs/catalog";
 import { type Relation, wiringPlan } from "../../constructs/wiring/plan";
-import { config as example } from "../../servarr.config";
 import { FIXTURES } from "../fixtures";
-import { plus, synth } from "../support";
+import { exampleConfig as example, plus, synth } from "../support";
 import { hostPathOf } from "./world";
 
 const of = <K extends Relation["kind"]>(rs: readonly Relation[], kind: K) =>

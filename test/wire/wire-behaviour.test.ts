@@ -2,8 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { config as example } from "../../servarr.config";
 import { buildApp } from "../../stacks/synth";
+// The example's shape (the full fixture): the user's own config is test/user-config/'s alone.
+import { exampleConfig as example } from "../support";
 import { loadSpec } from "./spec-validator";
 import { type Fakes, startFakes } from "./world";
 

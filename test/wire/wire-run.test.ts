@@ -4,9 +4,10 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Host } from "../../constructs/host/host";
 import type { Relation } from "../../constructs/wiring/plan";
-import { config as example } from "../../servarr.config";
 import { buildApp } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
+// The example's shape (the full fixture): the user's own config is test/user-config/'s alone.
+import { exampleConfig as example } from "../support";
 import type { Fakes } from "./world";
 import { startFakes } from "./world";
 
