@@ -121,6 +121,11 @@ while read -r name uid gid vols ports; do
       "$dataroot" | "$dataroot"/*) want="root $group 2775" ;;
       *) want="$([ "$uid" = "-" ] && echo root || echo "$user") $group 750" ;;
     esac
+    # The wire job's own state (fingerprints of what it wrote): root's alone (compose/render/project/wire-service.ts).
+    [[ $name == wire && $vol == */.wire ]] && want="root root 700"
+    # An app's keys job runs as root to seed the app's config dir before its first start and gives
+    # what it writes to the app: the dir stays the app's (its user is the job's name without -keys).
+    [[ $uid == - && $name == *-keys ]] && chroot "$root" getent passwd "${name%-keys}" >/dev/null && want="${name%-keys} $group 750"
     # Another app's dir, read through the shared group: any owner, group-readable.
     [ "$readonly_mount" = "ro:" ] && want="$(cut -d' ' -f1 <<<"$have") $group 750"
     [ "$have" = "$want" ] || fail "$vol is '$have', want '$want'"
