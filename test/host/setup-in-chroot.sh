@@ -113,7 +113,7 @@ while read -r name uid gid vols ports; do
     vol=${vol#ro:}
     [ "$vol" = /var/run/docker.sock ] && continue # the engine's socket (the Docker API proxy only), not setup.sh's
     if [[ $vol == ./* ]]; then # a file of the bundle (the proxy's config), in the checkout next to compose.yaml
-      [ -f "$root$checkout/$bundle/${vol#./}" ] || fail "$name mounts $vol, which the bundle does not have"
+      [ -e "$root$checkout/$bundle/${vol#./}" ] || fail "$name mounts $vol, which the bundle does not have" # a file, or the wire job's folder
       continue
     fi
     have=$(chroot "$root" stat -c '%U %G %a' "$vol") || fail "$name mounts $vol, which setup.sh did not create"
