@@ -104,3 +104,6 @@ export function addressArgument(step: string, value: string | undefined, example
     throw new UsageError(`${step}: "${value}" is not an IP address or host name (npm run setup -- ${step} ${example})`);
   return value;
 }
+
+/** The steps that first check that the steps before them happened (./order.ts), and `ready`, which only does that. */
+export const ORDERED_STEPS: ReadonlySet<string> = new Set(["known-hosts", "check", "env", "ready"]);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { bundleDirOnHost } from "../../constructs/config/layout";
 import type { ServarrConfig } from "../config";
-import { addressArgument, type ParsedStep, parseStep, portArgument, UsageError } from "./args";
+import { addressArgument, ORDERED_STEPS, type ParsedStep, parseStep, portArgument, UsageError } from "./args";
 import type * as Check from "./check";
 import { initConfig } from "./init";
 import type * as Order from "./order";
@@ -194,11 +194,22 @@ if (require.main === module) {
   const run = (a: string[]) => runSetup(a, config, process.env, print, fail);
   // A usage error answers at once (runSetup says what was wrong); well-formed arguments first meet
   // the check that the steps before this one happened (stacks/setup/order.ts), then the step runs.
-  if (!argumentsHold(args) || (process.env[ORDER_SWITCH] === "off" && args[0] !== "ready")) process.exitCode = run(args);
+  const ordered = ORDERED_STEPS.has(args[0] ?? "") && (args[0] === "ready" || process.env[ORDER_SWITCH] !== "off");
+  // init, deploy-key and help run without the config's order (init writes the config itself).
+  if (!ordered || !argumentsHold(args)) process.exitCode = run(args);
   else {
-    const order = require("./order") as typeof Order;
-    void order.runInOrder(args, config(), order.realContext(process.env), print, fail, run).then((code) => {
-      process.exitCode = code;
-    });
+    // One line, never a stack, when the config itself cannot be loaded or is refused.
+    const failed = (error: unknown) => {
+      fail(`servarr setup: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    };
+    try {
+      const order = require("./order") as typeof Order;
+      order.runInOrder(args, config(), order.realContext(process.env), print, fail, run).then((code) => {
+        process.exitCode = code;
+      }, failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import type { ServarrConfig } from "../config";
+import { ORDERED_STEPS } from "./args";
 import { checkBootstrapInputs } from "./check";
 import {
   bootstrapStateHolds,
@@ -164,8 +165,6 @@ export function realContext(env: NodeJS.ProcessEnv): OrderContext {
   return { root: process.cwd(), home: env.HOME ?? homedir(), env, http: realHttp };
 }
 
-const GATED = new Set<string>(["known-hosts", "check", "env"]);
-
 /**
  * The CLI's entry (stacks/setup/cli.ts): `ready <step>` reports what a Terraform step still
  * needs; any gated step first checks its predecessors and refuses with the fixes.
@@ -192,7 +191,7 @@ export async function runInOrder(
     if (missing.length === 0) print(`ready for ${target}: every step before it happened`);
     return missing.length > 0 ? 1 : 0;
   }
-  if (step !== undefined && GATED.has(step)) {
+  if (step !== undefined && step !== "ready" && ORDERED_STEPS.has(step)) {
     const missing = await missingBefore(step as Step, loadModel(config), ctx);
     if (missing.length > 0) {
       report(missing, step);
