@@ -5,7 +5,7 @@
 ensure_packages() {
   local missing=() p
   for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *"ok installed" ]] || missing+=("$p")
   done
   if [ "${#missing[@]}" -eq 0 ]; then report ok "packages: $*"; return; fi
   if [ "${SERVARR_SETUP_NO_INSTALL:-}" = 1 ]; then report skip "packages: missing ${missing[*]} (SERVARR_SETUP_NO_INSTALL=1)"; return; fi
@@ -66,7 +66,7 @@ ensure_login_user() {
     usermod --password '*' "$name"
     did="created"
   fi
-  if [ -n "$group" ] && ! id -nG "$name" | tr ' ' '\n' | grep -qx "$group"; then
+  if [ -n "$group" ] && ! grep -qx "$group" <<<"$(id -nG "$name" | tr ' ' '\n')"; then
     usermod --append --groups "$group" "$name"
     did="${did:+$did, }member of $group"
   fi

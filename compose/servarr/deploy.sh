@@ -117,7 +117,11 @@ wire() {
   wired=
   [[ -n $wire_job ]] || return 0
   # A compose file without the job (a deployment from before it existed) has nothing to wire.
-  compose "$1" --profile "$wire_job" config --services 2>/dev/null | grep -qx "$wire_job" || return 0
+  # The list is read whole before it is searched: compose prints the services in no fixed order,
+  # and `| grep -q` under pipefail would fail when grep stops before compose has written the rest.
+  local services
+  services=$(compose "$1" --profile "$wire_job" config --services 2>/dev/null) || return 0
+  grep -qx "$wire_job" <<<"$services" || return 0
   local at=$SECONDS
   log "wiring the apps ($wire_job)"
   if ! compose "$1" --profile "$wire_job" run --rm --no-TTY "$wire_job"; then

@@ -15,7 +15,14 @@ if ! command -v docker >/dev/null 2>&1; then
 fi
 sources=/etc/apt/sources.list.d/servarr-trixie.sources
 if [[ ! -f $sources ]]; then
-  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\n' >"$sources"
+  # trixie from the archive this machine's apt already uses for its own release's main component
+  # (whatever mirror or proxy it is set to): no host is written here.
+  apt-get update -qq
+  # shellcheck source=/dev/null
+  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  archive=$(apt-cache policy | awk -v suite="$codename/main" '$3 == suite { print $2; exit }')
+  [[ -n $archive ]] || { echo "install-compose-v2.sh: apt has no source for $codename/main to take trixie from" >&2; exit 1; }
+  printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\n' "$archive" >"$sources"
   printf 'Package: *\nPin: release n=trixie\nPin-Priority: 1\n' >/etc/apt/preferences.d/servarr-trixie
 fi
 apt-get update -qq

@@ -8,7 +8,7 @@
 # so the Docker API proxy runs the real program with the generated config in front of the engine.
 set -euo pipefail
 tag=${1:-servarr-standin:latest}
-if ! { [[ -x /bin/busybox ]] && /bin/busybox --list | grep -qx httpd; }; then
+if ! { [[ -x /bin/busybox ]] && grep -qx httpd <<<"$(/bin/busybox --list)"; }; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null
 fi
