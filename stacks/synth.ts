@@ -5,7 +5,7 @@ import { App } from "cdktf";
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 import type { IConstruct, IValidation } from "constructs";
 import { renderBundle } from "../compose/render/bundle";
-import { SOURCE_DIRS } from "../constructs/config/layout";
+import { COMPOSE_SOURCE_DIRS } from "../constructs/config/layout";
 import type { Host } from "../constructs/host/host";
 import { deliveryObjects, OWNED_REPO_DIRS, renderRepoFiles } from "../delivery/repo-files";
 import type { TerraformJson } from "../delivery/stacks";
@@ -134,7 +134,7 @@ function assertValid(app: App): void {
  */
 function bundleDirs(bundleRoot: string, bundles: ReadonlyArray<{ dir: string }>): string[] {
   const existing = existsSync(bundleRoot)
-    ? readdirSync(bundleRoot, { withFileTypes: true }).filter((d) => d.isDirectory() && !Object.hasOwn(SOURCE_DIRS, d.name))
+    ? readdirSync(bundleRoot, { withFileTypes: true }).filter((d) => d.isDirectory() && !Object.hasOwn(COMPOSE_SOURCE_DIRS, d.name))
     : [];
   return [...new Set([...bundles.map((b) => b.dir), ...existing.map((d) => d.name)])];
 }

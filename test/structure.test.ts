@@ -14,7 +14,7 @@ import { isGenerated } from "../stacks/generated-files";
  * Generated files (the bundles, workflows) are exempt: they carry the generated marker.
  */
 const root = path.resolve(__dirname, "..");
-const SOURCE_DIRS = ["constructs", "compose", "stacks", "delivery", "diagrams", "bench", "bin", "test", "examples", ".ci"];
+const SOURCE_FOLDERS = ["constructs", "compose", "stacks", "delivery", "diagrams", "bench", "bin", "test", "examples", ".ci"];
 const MAX_LINES = 300;
 const MAX_FILES = 12;
 
@@ -60,7 +60,7 @@ function walk(dir: string): string[] {
 
 // Generated as synth decides it: the marker is a comment among a file's first lines (a renderer that names the marker is not).
 const isGeneratedFile = (f: string) => isGenerated(readFileSync(path.join(root, f), "utf8"));
-const sources = [...SOURCE_DIRS.flatMap(walk), "main.ts", "servarr.config.ts"].filter(
+const sources = [...SOURCE_FOLDERS.flatMap(walk), "main.ts", "servarr.config.ts"].filter(
   (f) => /\.(ts|cjs|mjs|js|sh)$/.test(f) || f === ".ci/run",
 );
 // Not servarr.config.ts in the size rules: it is the user's, and may be as long as their list of apps.

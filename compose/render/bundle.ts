@@ -1,7 +1,7 @@
 import { bundleDirOnHost, gateDirOnHost } from "../../constructs/config/layout";
 import { Delivery } from "../../constructs/github/delivery";
 import type { Host } from "../../constructs/host/host";
-import { WIRE_JOB, wiredAppNames } from "../../constructs/model/app-api";
+import { hasWireJob, WIRE_JOB } from "../../constructs/model/app-api";
 import type { HostModel } from "../../constructs/model/host-model";
 import { hostNetworkPlan } from "../../constructs/runtime/network";
 import { deployGateData } from "./host/deploy-gate";
@@ -26,7 +26,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
   const deploy: DeployScriptOptions | undefined = delivery && {
     healthTimeoutSeconds: delivery.healthTimeoutSeconds,
     ...(host.recovery.notify ? { notify: host.recovery.notify.kind } : {}),
-    ...(wiredAppNames(host.apps).length > 0 ? { wireJob: WIRE_JOB } : {}),
+    ...(hasWireJob(host.apps) ? { wireJob: WIRE_JOB } : {}),
   };
   const restore = restoreData(host);
   // One network plan for every file that reads it (compose.yaml, firewall.nft).

@@ -166,7 +166,7 @@ check_firewall() {
 
 ensure_livepatch() {
   if ! command -v pro >/dev/null; then report skip "livepatch: not Ubuntu (no pro client)"; return; fi
-  if pro status 2>/dev/null | grep -Eq '^livepatch +yes +enabled'; then report ok "livepatch"; return; fi
+  if grep -Eq '^livepatch +yes +enabled' <<<"$(pro status 2>/dev/null)"; then report ok "livepatch"; return; fi
   pro enable livepatch >/dev/null || die "pro enable livepatch failed: attach the machine first (sudo pro attach <token>)"
   report changed "livepatch"
 }

@@ -8,7 +8,7 @@ export const RENDER_DIR = "render";
 /** The wire job's sources (compose/wire/: copied into each bundle's wire/, run on the host), beside the bundles. */
 export const WIRE_DIR = "wire";
 /** Directories of compose/ that are sources, not bundles: no host may take these names, and synth never treats them as bundles. */
-export const SOURCE_DIRS: Readonly<Record<string, string>> = {
+export const COMPOSE_SOURCE_DIRS: Readonly<Record<string, string>> = {
   [SCRIPTS_DIR]: "the host scripts' sources",
   [RENDER_DIR]: "the bundle renderer's sources",
   [WIRE_DIR]: "the wire job's sources",

@@ -64,3 +64,8 @@ export function wiredAppNames(
 ): string[] {
   return apps.filter((a) => a.props.api !== undefined && API_FACTS[a.props.api].key !== "none" && a.port !== undefined).map((a) => a.name);
 }
+
+/** Whether a host's compose project has the wire job: some app has an API it can call. */
+export function hasWireJob(apps: Parameters<typeof wiredAppNames>[0]): boolean {
+  return wiredAppNames(apps).length > 0;
+}

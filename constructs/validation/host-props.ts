@@ -1,5 +1,5 @@
 import type { HostProps } from "../config/host-props";
-import { BUNDLE_ROOT, SOURCE_DIRS } from "../config/layout";
+import { BUNDLE_ROOT, COMPOSE_SOURCE_DIRS } from "../config/layout";
 import { type BackupBucketOptions, R2_JURISDICTIONS, R2_LOCATIONS } from "../config/options";
 import { DNS_LABEL, labelProblem, type Problem } from "../config/problems";
 import { isSystemPath } from "./least-privilege";
@@ -10,13 +10,13 @@ import { timeZoneOnDebian } from "./time-zones";
 export function validateHostProps(name: string, props: HostProps): Problem[] {
   const problems: Array<Problem | undefined> = [
     labelProblem("name", name),
-    Object.hasOwn(SOURCE_DIRS, name)
+    Object.hasOwn(COMPOSE_SOURCE_DIRS, name)
       ? {
           field: "name",
           value: name,
-          allowed: `a name other than ${Object.keys(SOURCE_DIRS)
+          allowed: `a name other than ${Object.keys(COMPOSE_SOURCE_DIRS)
             .map((d) => `"${d}"`)
-            .join(", ")} (${BUNDLE_ROOT}/${name}/ holds ${SOURCE_DIRS[name]})`,
+            .join(", ")} (${BUNDLE_ROOT}/${name}/ holds ${COMPOSE_SOURCE_DIRS[name]})`,
         }
       : undefined,
     ...backupBucketProblems(props.cloudflare.backupBucket),

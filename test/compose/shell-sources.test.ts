@@ -107,3 +107,31 @@ describe("compose/scripts/", () => {
     expect(out.slice(1 + values.length).sort()).toEqual(values.map((v, i) => `k${i}=${v}`).sort());
   });
 });
+
+describe("every shell script of the repository (pipefail)", () => {
+  // `cmd | grep -q x` under pipefail fails at random: grep exits at its first match, and cmd, still
+  // writing, dies of SIGPIPE (141), which pipefail makes the pipeline's status. Seen: `docker compose
+  // config --services` prints in no fixed order, so deploy.sh skipped the wire job when "wire" came first.
+  const repo = path.resolve(__dirname, "../..");
+  const walk = (dir: string): string[] =>
+    readdirSync(path.join(repo, dir), { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? (d.name === "node_modules" ? [] : walk(path.join(dir, d.name))) : [path.join(dir, d.name)],
+    );
+  // All of them: a file without `pipefail` of its own may be sourced by one that sets it (setup-lib.sh).
+  const scripts = [...walk("compose/scripts"), ...walk("test"), ".ci/run"].filter((f) => f.endsWith(".sh") || f === ".ci/run");
+
+  it("finds the scripts (the rule below reads something)", () => {
+    expect(scripts).toEqual(expect.arrayContaining(["compose/scripts/deploy.sh", "compose/scripts/setup.sh", ".ci/run"]));
+  });
+
+  it.each(scripts)("%s pipes nothing into a grep that quits early (-q)", (file) => {
+    const lines = readFileSync(path.join(repo, file), "utf8").split("\n");
+    const early = lines.map((l, i) => [i + 1, l] as const).filter(([, l]) => !/^\s*#/.test(l) && /\|\s*grep\s+(-\w*q|--quiet)/.test(l));
+    expect(early.map(([n, l]) => `${file}:${n}: ${l.trim()}`)).toEqual([]);
+  });
+
+  it("the pattern it refuses does fail under pipefail", () => {
+    const res = spawnSync("bash", ["-c", "set -o pipefail; seq 1 200000 | grep -q '^1$'"]);
+    expect(res.status).toBe(141);
+  });
+});

@@ -145,12 +145,12 @@ for user in "$owner" "$deploy"; do
   [ "$(effective "$user" allowusers | sort | tr '\n' ' ')" = "$(printf 'allowusers %s\n' "$owner" "$deploy" | sort | tr '\n' ' ')" ] || fail "AllowUsers"
 done
 [ "$(effective "$owner" forcecommand)" = "forcecommand none" ] || fail "the owner is forced into a command"
-effective "$deploy" forcecommand | grep -q "deploy-gate.sh" || fail "the deploy user is not forced into the gate"
+grep -q "deploy-gate.sh" <<<"$(effective "$deploy" forcecommand)" || fail "the deploy user is not forced into the gate"
 [ "$(effective "$deploy" permittty)" = "permittty no" ] || fail "the deploy user gets a tty"
 # The gate runs from outside the checkout, installed by setup.sh (root-owned, the bundle's own).
 [ "$(chroot "$root" stat -c '%U %G %a' "$gate_dir/deploy-gate.sh")" = "root root 755" ] || fail "the installed gate is not root's, 755"
 for f in deploy-gate.sh bundle.env; do cmp -s "$root$gate_dir/$f" "$bundle/$f" || fail "the installed $f differs from the bundle's"; done
-chroot "$root" sudo -l -U "$deploy" | grep -q "NOPASSWD: $gate_dir/deploy-gate.sh" || fail "sudo rule for the gate"
+grep -q "NOPASSWD: $gate_dir/deploy-gate.sh" <<<"$(chroot "$root" sudo -l -U "$deploy")" || fail "sudo rule for the gate"
 [ "$(chroot "$root" sudo -l -U "$deploy" | grep -c NOPASSWD)" = 1 ] || fail "the deploy user may run more than the gate"
 if chroot --userspec="$deploy" "$root" sudo -n /bin/true 2>/dev/null; then fail "the deploy user can sudo /bin/true"; fi
 if chroot --userspec="$deploy" "$root" sudo -n "$checkout/$bundle/deploy-gate.sh" 0123456789012345678901234567890123456789 2>/dev/null; then fail "the deploy user can run the checkout's gate"; fi
@@ -208,7 +208,7 @@ for port in sys.argv[1:]:
 while True:
     for s in select.select(ls, [], [])[0]: s.accept()[0].close()' 22 "$lan_port" "$undeclared" &
 listener=$!
-until ip netns exec "$hns" ss -ltnH | grep -q ":$undeclared "; do kill -0 "$listener" || fail "listener died"; sleep 0.1; done
+until grep -q ":$undeclared " <<<"$(ip netns exec "$hns" ss -ltnH)"; do kill -0 "$listener" || fail "listener died"; sleep 0.1; done
 probe() { ip netns exec "$1" python3 -c '
 import socket, sys
 s = socket.socket(); s.settimeout(2); s.bind((sys.argv[1], 0))

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { ComposeFile } from "../../compose/render/project/compose-spec";
-import { SOURCE_DIRS } from "../../constructs/config/layout";
+import { COMPOSE_SOURCE_DIRS } from "../../constructs/config/layout";
 import { repositoryFacts } from "../../constructs/config/repository";
 import type { Host } from "../../constructs/host/host";
 import { IMAGES, SUPPORT_IMAGES } from "../../constructs/model/images";
@@ -98,7 +98,7 @@ export function describeUserConfig(label: string, load: () => UserRepo, { linter
     it("no stale bundle: every generated bundle directory under compose/ belongs to a host of the config", () => {
       // The sources beside the bundles (compose/scripts/, compose/render/) are never bundles.
       const dirs = readdirSync(path.join(r.root, "compose"), { withFileTypes: true }).filter(
-        (d) => d.isDirectory() && !Object.hasOwn(SOURCE_DIRS, d.name),
+        (d) => d.isDirectory() && !Object.hasOwn(COMPOSE_SOURCE_DIRS, d.name),
       );
       const generated = dirs
         .filter((d) => [...filesUnder(path.join(r.root, "compose", d.name)).values()].some(isGenerated))

@@ -1,13 +1,11 @@
 import { TUNNEL_BRIDGE } from "../../../constructs/config/machine";
-import { wiredAppNames } from "../../../constructs/model/app-api";
+import { hasWireJob } from "../../../constructs/model/app-api";
 import type { HostModel } from "../../../constructs/model/host-model";
 import type { NetworkPlan } from "../../../constructs/model/network-plan";
 import { hostNetworkPlan } from "../../../constructs/runtime/network";
 import { wireStateDir } from "../project/wire-service";
 import { generatedMarker } from "../render";
 import { crossHostFirewall } from "./firewall-cross-host";
-
-const composeHasWireJob = (host: HostModel) => wiredAppNames(host.apps).length > 0;
 
 /**
  * What the host's files are made of, from the model: users and UIDs from the apps, directories
@@ -66,7 +64,7 @@ export function hostDirs(host: HostModel): HostDir[] {
     ...data.map((path) => ({ path, owner: "root", group: g, mode: shared })),
     { path: host.configRoot, owner: "root", group: g, mode: "750" },
     // The wire job's memory of what it wrote (fingerprints of secrets): root's only.
-    ...(composeHasWireJob(host) ? [{ path: wireStateDir(host), owner: "root", group: "root", mode: "700" }] : []),
+    ...(hasWireJob(host.apps) ? [{ path: wireStateDir(host), owner: "root", group: "root", mode: "700" }] : []),
     ...host.apps.flatMap((a) =>
       a.configDir ? [{ path: a.configDir, owner: users.has(a.name) ? a.name : "root", group: g, mode: "750" }] : [],
     ),
