@@ -4,6 +4,7 @@ import { bundleDirOnHost } from "../../constructs/config/layout";
 import type { ServarrConfig } from "../config";
 import { addressArgument, ORDERED_STEPS, type ParsedStep, parseStep, portArgument, UsageError } from "./args";
 import type * as Check from "./check";
+import { GUIDE, step } from "./guide";
 import { initConfig } from "./init";
 import type * as Order from "./order";
 import { checkReadableFile, checkWritableDir, checkWritableFile } from "./paths";
@@ -150,7 +151,7 @@ export function argumentsHold(args: string[]): boolean {
  */
 export const ORDER_SWITCH = "SERVARR_SETUP_ORDER";
 
-/** docs/setup.md, step 9: the first start goes through the deploy gate, from the LAN this once. */
+/** docs/setup.md, the first start on the host (GUIDE_STEPS.firstStart): the first start goes through the deploy gate, from the LAN this once. */
 export function envNextSteps(
   host: {
     readonly name: string;
@@ -161,7 +162,7 @@ export function envNextSteps(
 ): string[] {
   const gate = `${bundleDirOnHost(host)}/deploy-gate.sh`;
   return [
-    `next (docs/setup.md, step 9): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
+    `next (${GUIDE}, ${step("firstStart")}): copy it to the host (scp ${out} ${host.machine.ownerUser}@${host.lanAddress ?? "<lanAddress>"}:), then on the host:`,
     `  sudo ${gate} <commit of the default branch> < ${path.basename(out)} && shred -u ${path.basename(out)}`,
     "the gate checks every line, writes .env (0600), runs setup.sh and deploy.sh and promotes the commit once it is healthy;",
     "then delete the outputs file and re-run the failed deploy job: every later merge deploys by itself",

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ServarrConfig } from "../config";
+import { GUIDE_STEPS, step } from "./guide";
 import type { Http } from "./probes";
 import type { Model } from "./steps";
 
@@ -51,7 +52,7 @@ export function placeholderFacts(config: ServarrConfig): Missing[] {
     ["github.owner", config.github.owner],
     ["google.projectId", config.google.projectId],
   ] as const)
-    if (/^example(-|$)/.test(name)) found.push(where(field, name, "your own (step 1, Accounts)"));
+    if (/^example(-|$)/.test(name)) found.push(where(field, name, `your own (${step("accounts")}, ${GUIDE_STEPS.accounts.title})`));
   return found;
 }
 
@@ -105,7 +106,7 @@ export function bootstrapStateHolds(root: string, type: string): boolean {
 /** Which resources of the synthesized bootstrap stack its local state does not hold. */
 export function bootstrapStateMissing(model: Model, root: string): Missing[] {
   const file = path.join(root, BOOTSTRAP_STATE_FILE);
-  const apply = "cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (step 7)";
+  const apply = `cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (${step("bootstrap")})`;
   if (!existsSync(file)) return [{ what: `no ${BOOTSTRAP_STATE_FILE}: the bootstrap has not run`, fix: apply }];
   let state: { resources?: Array<{ mode?: string; type?: string; name?: string; instances?: unknown[] }> };
   try {

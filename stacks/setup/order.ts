@@ -12,6 +12,7 @@ import {
   placeholderFacts,
   terraformLoginToken,
 } from "./evidence";
+import { step } from "./guide";
 import { entryPointRuleset, googleServices, realHttp, workspaceVisible } from "./probes";
 import { loadModel, type Model } from "./steps";
 
@@ -40,10 +41,20 @@ async function googleApisOn(model: Model, ctx: OrderContext): Promise<Missing[]>
   const project = model.config.google.projectId;
   const enable = `gcloud services enable ${PREREQUISITE_APIS.join(" ")} --project ${project} (or the console: APIs & Services → Library, each by name)`;
   if (!key)
-    return [{ what: "TF_VAR_google_credentials is not set, so the Google APIs cannot be checked", fix: "export it (step 7), then re-run" }];
+    return [
+      {
+        what: "TF_VAR_google_credentials is not set, so the Google APIs cannot be checked",
+        fix: `export it (${step("bootstrap")}), then re-run`,
+      },
+    ];
   const probed = await googleServices(ctx.http, key, project, PREREQUISITE_APIS);
   if (!probed.ok)
-    return [{ what: probed.reason, fix: "create a new key for the service account (step 5) and set TF_VAR_google_credentials to it" }];
+    return [
+      {
+        what: probed.reason,
+        fix: `create a new key for the service account (${step("credentials")}) and set TF_VAR_google_credentials to it`,
+      },
+    ];
   return Object.entries(probed.value)
     .filter(([, state]) => !state.startsWith("ENABLED"))
     .map(([service, state]) => ({ what: `${service} is ${state} on ${project}`, fix: enable }));
@@ -88,11 +99,11 @@ async function cacheEntryPointFree(model: Model, ctx: OrderContext): Promise<Mis
       return [
         {
           what: "TF_VAR_cloudflare_api_token is not set, so the zone's rulesets cannot be checked",
-          fix: "export it (step 7), then re-run",
+          fix: `export it (${step("bootstrap")}), then re-run`,
         },
       ];
     const found = await entryPointRuleset(ctx.http, token, ruleset.zone_id as string, ruleset.phase as string);
-    if (!found.ok) results.push({ what: found.reason, fix: "check the token's permissions (step 5)" });
+    if (!found.ok) results.push({ what: found.reason, fix: `check the token's permissions (${step("credentials")})` });
     else if (found.value && found.value.id !== existing)
       results.push({
         what: `the zone already has a ${ruleset.phase} entry point (${found.value.rules} rule(s)); creating servarr's would collide`,
@@ -117,11 +128,12 @@ async function tokensReachWorkspace(model: Model, ctx: OrderContext): Promise<Mi
   ] as const) {
     const token = ctx.env[input];
     if (!token) {
-      results.push({ what: `${input} is not set, so its access cannot be checked`, fix: "export it (step 7), then re-run" });
+      results.push({ what: `${input} is not set, so its access cannot be checked`, fix: `export it (${step("bootstrap")}), then re-run` });
       continue;
     }
     const seen = await workspaceVisible(ctx.http, token, organization, workspace);
-    if (!seen.ok) results.push({ what: `${input}: ${seen.reason}`, fix: "create a new team token (step 5) and re-run the bootstrap" });
+    if (!seen.ok)
+      results.push({ what: `${input}: ${seen.reason}`, fix: `create a new team token (${step("credentials")}) and re-run the bootstrap` });
     else if (!seen.value)
       results.push({
         what: `${input} cannot see the workspace ${organization}/${workspace}`,

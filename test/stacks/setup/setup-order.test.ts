@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ServarrConfig } from "../../../stacks/config";
 import { BOOTSTRAP_STATE_FILE, bootstrapStateMissing, type OrderContext, placeholderFacts } from "../../../stacks/setup/evidence";
+import { step } from "../../../stacks/setup/guide";
 import { missingBefore, PREREQUISITE_APIS, runInOrder } from "../../../stacks/setup/order";
 import { GOOGLE_TOKEN_URI, type Http } from "../../../stacks/setup/probes";
 import { generateDeployKey, loadModel } from "../../../stacks/setup/steps";
@@ -124,7 +125,7 @@ describe("the bootstrap's local state, read from fixture state files", () => {
       ),
     ]);
     expect(new Set(missing.map((m) => m.fix))).toEqual(
-      new Set(["cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (step 7)"]),
+      new Set([`cd cdktf.out/stacks/bootstrap && terraform init && terraform apply (${step("bootstrap")})`]),
     );
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { envNextSteps } from "../../../stacks/setup/cli";
+import { GUIDE_STEPS, step } from "../../../stacks/setup/guide";
 import { makeDirs } from "../../../stacks/setup/paths";
 import * as shape from "../../../stacks/setup/shapes";
 import { synth } from "../../support";
@@ -64,18 +65,19 @@ describe("setup check: each secret by the shape its vendor documents", () => {
   });
 });
 
-describe("setup env: the closing hint is docs/setup.md's step 9", () => {
-  it("the same command as the first-time setup's step 9, for this host's checkout and bundle", () => {
+describe("setup env: the closing hint is docs/setup.md's first start on the host", () => {
+  it("the same command as the first-time setup's first start, for this host's checkout and bundle", () => {
     const { host } = synth();
     const guide = readFileSync(path.resolve(__dirname, "../../../docs/setup.md"), "utf8");
-    const step = guide.slice(guide.indexOf("## 9. First start on the host"), guide.indexOf("## 10."));
-    const documented = /^sudo <checkoutDir>\/compose\/<name>\/deploy-gate\.sh .*$/m.exec(step)?.[0];
+    const { firstStart, oneOffs } = GUIDE_STEPS;
+    const section = guide.slice(guide.indexOf(`## ${firstStart.n}. ${firstStart.title}`), guide.indexOf(`## ${oneOffs.n}.`));
+    const documented = /^sudo <checkoutDir>\/compose\/<name>\/deploy-gate\.sh .*$/m.exec(section)?.[0];
     expect(documented).toBeDefined();
     const hint = envNextSteps(host, `.servarr/${host.name}.env`);
     expect(hint.map((l) => l.trim())).toContain(
       documented?.replace("<checkoutDir>", host.machine.checkoutDir).replaceAll("<name>", host.name),
     );
-    expect(hint.join("\n")).toMatch(/step 9/);
+    expect(hint.join("\n")).toContain(step("firstStart"));
     expect(hint.join("\n")).not.toMatch(/docker compose up/);
   });
 });
