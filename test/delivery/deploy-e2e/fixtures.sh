@@ -95,6 +95,7 @@ services:
       TUNNEL_TOKEN: \${TUNNEL_TOKEN:?TUNNEL_TOKEN is required}
       KOPIA_S3_SECRET_ACCESS_KEY: \${KOPIA_S3_SECRET_ACCESS_KEY:?KOPIA_S3_SECRET_ACCESS_KEY is required}
     restart: unless-stopped
+    stop_grace_period: 1s # httpd as PID 1 ignores SIGTERM: without this every recreate waits Docker's 10 s
     healthcheck:
       test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:$3/ >/dev/null"]
       interval: 1s
@@ -107,6 +108,7 @@ YAML
     image: servarr-standin:e2e
     command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
     restart: unless-stopped
+    stop_grace_period: 1s
     healthcheck:
       test: ["CMD-SHELL", "timeout 3 wget -qO- http://127.0.0.1:8080/ >/dev/null"]
       interval: 1s
