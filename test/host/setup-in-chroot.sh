@@ -15,9 +15,24 @@
 # enable/reload/start, mounting the data disk, loading the firewall on the host itself, apt
 # installs (the packages are part of the debootstrap) and first-boot.sh's Docker install.
 # Needs root and the Debian packages debootstrap, shellcheck, nftables. Set
-# SERVARR_ROOTFS_CACHE=/some/file.tar to reuse a root fs between local runs.
+# SERVARR_ROOTFS_CACHE=/some/file.tar to reuse a root fs between local runs;
+# `SERVARR_ROOTFS_CACHE=F setup-in-chroot.sh --rootfs-only` only builds F (CI builds it while the unit tests run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The throwaway Debian root fs: the packages setup.sh expects to find installed.
+debian_rootfs() {
+  debootstrap --variant=minbase --include=openssh-server,sudo,nftables,unattended-upgrades,jq bookworm "$1" >"$2" 2>&1 ||
+    { tail -20 "$2"; echo "FAIL: debootstrap" >&2; return 1; }
+}
+if [ "${1:-}" = --rootfs-only ]; then
+  [ -n "${SERVARR_ROOTFS_CACHE:-}" ] || { echo "--rootfs-only needs SERVARR_ROOTFS_CACHE=<file.tar>" >&2; exit 64; }
+  [ -f "$SERVARR_ROOTFS_CACHE" ] && exit 0
+  tmp=$(mktemp -d /tmp/servarr-rootfs.XXXXXX)
+  trap 'rm -rf "$tmp"' EXIT
+  debian_rootfs "$tmp/root" "$tmp/debootstrap.log"
+  tar -C "$tmp/root" -cf "$SERVARR_ROOTFS_CACHE.partial" . && mv "$SERVARR_ROOTFS_CACHE.partial" "$SERVARR_ROOTFS_CACHE"
+  exit 0
+fi
 # The bundle of the config as built by `npm run synth` (compose/<name>/, whatever the name).
 project=$(node -p 'require("./dist/servarr.config.js").config.name')
 bundle=compose/$project
@@ -46,8 +61,7 @@ echo "== debian root fs"
 if [ -n "${SERVARR_ROOTFS_CACHE:-}" ] && [ -f "$SERVARR_ROOTFS_CACHE" ]; then
   mkdir "$root" && tar -C "$root" -xf "$SERVARR_ROOTFS_CACHE"
 else
-  debootstrap --variant=minbase --include=openssh-server,sudo,nftables,unattended-upgrades,jq bookworm "$root" >"$work/debootstrap.log" 2>&1 ||
-    { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
+  debian_rootfs "$root" "$work/debootstrap.log"
   [ -z "${SERVARR_ROOTFS_CACHE:-}" ] || tar -C "$root" -cf "$SERVARR_ROOTFS_CACHE" .
 fi
 
