@@ -26,11 +26,13 @@ export class SocketIo {
   private readonly waiters: Array<{ events: readonly string[]; resolve: (event: string) => void; reject: (e: Error) => void }> = [];
   private sending: Promise<unknown> = Promise.resolve();
   private readonly abort = new AbortController();
+  private readonly app: string;
+  private readonly base: string;
 
-  private constructor(
-    private readonly app: string,
-    private readonly base: string,
-  ) {}
+  private constructor(app: string, base: string) {
+    this.app = app;
+    this.base = base;
+  }
 
   /** Opens a session on `base` and connects to the main namespace; resolves once one of `ready` arrived (the server's handlers are in place). */
   static async connect(app: string, base: string, ready: readonly string[]): Promise<SocketIo> {

@@ -58,6 +58,8 @@ describe("the bundled wire job, run as a process the way its container runs it",
     const first = await run("node", [path.join(dir, "main.mjs"), path.join(dir, "plan.json")], { env });
     expect(first.stdout).toMatch(/^wire: \d+ created, \d+ updated, 0 unchanged$/m);
     expect(first.stdout).toContain("+ sonarr: download client qbittorrent (category tv)");
+    // Uptime Kuma over Socket.IO long-polling on fetch alone: this Node has no WebSocket.
+    expect(first.stdout).toMatch(/^\+ uptime-kuma: monitor sonarr \(http:\/\/gluetun:8989\/ping\)$/m);
     expect(JSON.parse(readFileSync(path.join(state, "state.json"), "utf8")).fingerprints).toHaveProperty(
       "sonarr/downloadclient/qbittorrent/password",
     );
