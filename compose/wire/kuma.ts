@@ -95,7 +95,9 @@ async function signIn(io: SocketIo, app: string, password: string, ctx: Context,
   }
   const ack = (await io.emit("login", { username: KUMA_USER, password, token: "" })) as KumaAck;
   if (ack?.tokenRequired)
-    throw new WireError(`${app}: the admin ${KUMA_USER} has two-factor sign-in on; the wire job cannot sign in (turn it off in Kuma's settings)`);
+    throw new WireError(
+      `${app}: the admin ${KUMA_USER} has two-factor sign-in on; the wire job cannot sign in (turn it off in Kuma's settings)`,
+    );
   if (ack?.ok !== true)
     throw new WireError(
       `${app}: sign-in as ${KUMA_USER} refused (${ack?.msg ?? "no answer"}): Kuma's admin must be ${KUMA_USER} with the password in the host secret ${ctx.app(app).secret} (docs/wiring.md#uptime-kuma)`,

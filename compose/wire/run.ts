@@ -5,9 +5,9 @@
  * sign-in). A dry run prints the same and writes nothing.
  */
 import { convergeArr } from "./arr.ts";
-import { convergeKuma } from "./kuma.ts";
 import type { Context, Sign } from "./context.ts";
 import { WireError } from "./http.ts";
+import { convergeKuma } from "./kuma.ts";
 import { convergeOther } from "./others.ts";
 import type { Relation, WiredApp, WiringPlan } from "./plan.ts";
 import type { State } from "./state.ts";

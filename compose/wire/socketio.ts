@@ -158,7 +158,10 @@ export class SocketIo {
     const already = events.find((e) => this.seen.has(e));
     if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new WireError(`${this.app}: no ${events.join(" or ")} within ${ACK_TIMEOUT_MS / 1000} s`)), ACK_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new WireError(`${this.app}: no ${events.join(" or ")} within ${ACK_TIMEOUT_MS / 1000} s`)),
+        ACK_TIMEOUT_MS,
+      );
       this.waiters.push({
         events,
         resolve: (e) => {

@@ -26,7 +26,7 @@ export const NOTIFICATION_NAME = "servarr";
  */
 export function monitoringPlan(host: HostModel): { plan?: MonitoringPlan; skipped: string[] } {
   const kuma = host.appWithRole("monitor");
-  if (!kuma || kuma.props.api !== "uptime-kuma" || kuma.port === undefined) return { skipped: [] };
+  if (kuma?.props.api !== "uptime-kuma" || kuma.port === undefined) return { skipped: [] };
   const network = hostNetworkPlan(host);
   const skipped: string[] = [];
   const monitors: KumaMonitor[] = [];
@@ -46,7 +46,8 @@ export function monitoringPlan(host: HostModel): { plan?: MonitoringPlan; skippe
   for (const app of others)
     for (const route of app.routes.filter((r) => r.exposure.kind === "public")) {
       const url = publicUrl(app, route.hostname, route.exposure.path);
-      if (url === undefined) skipped.push(`${route.hostname}: not on the status page (its path rule admits neither ${app.props.healthPath} nor /)`);
+      if (url === undefined)
+        skipped.push(`${route.hostname}: not on the status page (its path rule admits neither ${app.props.healthPath} nor /)`);
       else if (!egress) skipped.push(`${route.hostname}: not on the status page (${kuma.name} has no way out to probe it)`);
       else if (!monitors.some((m) => m.name === route.hostname)) {
         monitors.push({ name: route.hostname, app: app.name, url, intervalSeconds: MONITOR_INTERVAL_SECONDS });
@@ -55,7 +56,9 @@ export function monitoringPlan(host: HostModel): { plan?: MonitoringPlan; skippe
     }
   const notify = host.recovery.notify;
   const pagePath = `/status/${host.name}`;
-  const pageRoute = kuma.routes.find((r) => r.exposure.kind === "public" && (r.exposure.path === undefined || new RegExp(r.exposure.path).test(pagePath)));
+  const pageRoute = kuma.routes.find(
+    (r) => r.exposure.kind === "public" && (r.exposure.path === undefined || new RegExp(r.exposure.path).test(pagePath)),
+  );
   const page = { slug: host.name, title: host.domain, group: STATUS_GROUP, monitors: onPage };
   return {
     plan: {

@@ -131,7 +131,8 @@ export class FakeKuma {
       "setup",
       (username, password) => {
         if (tooWeak(password)) throw new Error("passwordTooWeak");
-        if (this.state.user) throw new Error("Uptime Kuma has been initialized. If you want to run setup again, please delete the database.");
+        if (this.state.user)
+          throw new Error("Uptime Kuma has been initialized. If you want to run setup again, please delete the database.");
         this.state.user = { username: username as string, password: password as string };
         return { ok: true, msg: "successAdded", msgi18n: true };
       },
@@ -230,7 +231,8 @@ export class FakeKuma {
     const s = (slug as string | undefined)?.trim();
     if (!t || !s) throw new Error("Please input all fields");
     checkSlug(s.toLowerCase());
-    if (this.state.pages.some((p) => p.slug === s.toLowerCase())) throw new Error("SQLITE_CONSTRAINT: UNIQUE constraint failed: status_page.slug");
+    if (this.state.pages.some((p) => p.slug === s.toLowerCase()))
+      throw new Error("SQLITE_CONSTRAINT: UNIQUE constraint failed: status_page.slug");
     const config = { description: null, icon: "/icon.svg", theme: "auto", autoRefreshInterval: 300, published: true, analyticsType: null };
     this.state.pages.push({ id: this.nextId++, slug: s.toLowerCase(), title: t, config, groups: [] });
     return { ok: true, msg: "successAdded", msgi18n: true, slug: s.toLowerCase() };

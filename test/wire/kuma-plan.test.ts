@@ -30,9 +30,12 @@ describe.each(Object.entries(FIXTURES))("Uptime Kuma's plan on %s", (_, config) 
         expect(world.reach(kuma.name, url.hostname, Number(url.port)), `${app.name}: ${mon?.url}`).toBe(app.name);
         expect(url.pathname + url.search).toBe(app.props.healthPath);
       }
-      const publicNames = host.apps.filter((a) => a !== kuma).flatMap((a) => a.routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname));
+      const publicNames = host.apps
+        .filter((a) => a !== kuma)
+        .flatMap((a) => a.routes.filter((r) => r.exposure.kind === "public").map((r) => r.hostname));
       expect([...(m.statusPage?.monitors ?? [])].sort()).toEqual([...publicNames].sort());
-      for (const name of publicNames) expect(m.monitors.find((x) => x.name === name)?.url).toMatch(new RegExp(`^https://${name.replaceAll(".", "\\.")}/`));
+      for (const name of publicNames)
+        expect(m.monitors.find((x) => x.name === name)?.url).toMatch(new RegExp(`^https://${name.replaceAll(".", "\\.")}/`));
       // Nothing else: private hostnames are behind Access and stay off the public page.
       expect(m.monitors).toHaveLength(healthy.length + publicNames.length);
       expect(m.notify).toBeUndefined();

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { KUMA_TAG, KUMA_USER } from "../../compose/wire/plan";
 import type { Host } from "../../constructs/host/host";
-import { buildApp } from "../../stacks/synth";
 import type { ServarrConfig } from "../../stacks/config";
+import { buildApp } from "../../stacks/synth";
 import { FIXTURES } from "../fixtures";
 import type { FakeKuma } from "./fake-kuma";
 import { type Fakes, startFakes } from "./world";
@@ -50,7 +50,11 @@ describe.each(CONFIGS)("Uptime Kuma on %s", (_, config) => {
     const k = f.kuma;
     expect(k.state.user).toEqual({ username: KUMA_USER, password: f.keys[m.app] });
     // Every planned monitor once, tagged, as planned; nothing else.
-    expect(tagged(k).map((x) => x.name).sort()).toEqual(m.monitors.map((x) => x.name).sort());
+    expect(
+      tagged(k)
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(m.monitors.map((x) => x.name).sort());
     expect(k.state.monitors.size).toBe(m.monitors.length);
     for (const planned of m.monitors)
       expect(byName(k, planned.name)).toMatchObject({ type: "http", url: planned.url, method: "GET", interval: planned.intervalSeconds });
@@ -61,7 +65,11 @@ describe.each(CONFIGS)("Uptime Kuma on %s", (_, config) => {
     // The host's channel, when it has one, alerts for every monitor.
     if (m.notify) {
       const n = k.state.notifications.find((x) => x.name === m.notify?.name);
-      expect(JSON.parse(n?.config ?? "{}")).toMatchObject({ type: "ntfy", ntfyserverurl: "https://ntfy.example.test", ntfytopic: "servarr-alerts" });
+      expect(JSON.parse(n?.config ?? "{}")).toMatchObject({
+        type: "ntfy",
+        ntfyserverurl: "https://ntfy.example.test",
+        ntfytopic: "servarr-alerts",
+      });
       for (const x of k.state.monitors.values()) expect([...x.notifications]).toEqual([n?.id]);
     } else expect(k.state.notifications).toEqual([]);
     // One line per thing made, no secret in any.
@@ -73,7 +81,10 @@ describe.each(CONFIGS)("Uptime Kuma on %s", (_, config) => {
     f.lines.length = 0;
     const second = await f.run();
     expect(second.failures).toEqual([]);
-    expect(kumaLines(f).filter((l) => !l.startsWith("= ")), f.lines.join("\n")).toEqual([]);
+    expect(
+      kumaLines(f).filter((l) => !l.startsWith("= ")),
+      f.lines.join("\n"),
+    ).toEqual([]);
     expect(writes(k)).toBe(before);
   });
 });
@@ -98,7 +109,15 @@ describe("Uptime Kuma: converge, never clobber (the full fixture)", () => {
     const radarr = byName(k, "radarr") as NonNullable<ReturnType<typeof byName>>;
     radarr.tags = [];
     radarr.url = "http://my-own-check:7878/";
-    const mine = { id: 999, name: "my NAS", type: "http", url: "http://192.168.1.2/", interval: 30, notifications: new Set<number>(), tags: [] };
+    const mine = {
+      id: 999,
+      name: "my NAS",
+      type: "http",
+      url: "http://192.168.1.2/",
+      interval: 30,
+      notifications: new Set<number>(),
+      tags: [],
+    };
     k.state.monitors.set(999, mine);
     const page = k.state.pages[0] as NonNullable<(typeof k.state.pages)[0]>;
     page.groups[0]?.entries.push({ monitorId: 999, sendUrl: false });
@@ -124,7 +143,10 @@ describe("Uptime Kuma: converge, never clobber (the full fixture)", () => {
     page.groups.push({ id: 1000, name: "Mine", entries: [] });
     f.lines.length = 0;
     await f.run();
-    expect(f.lines.some((l) => /^~ uptime-kuma: status page .*group Services .*\(1 added\)$/.test(l)), f.lines.join("\n")).toBe(true);
+    expect(
+      f.lines.some((l) => /^~ uptime-kuma: status page .*group Services .*\(1 added\)$/.test(l)),
+      f.lines.join("\n"),
+    ).toBe(true);
     expect(page.groups.map((g) => g.name)).toEqual(["Services", "Mine"]);
   });
 

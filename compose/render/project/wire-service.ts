@@ -102,7 +102,10 @@ export function wireJob(host: HostModel, plan: NetworkPlan): ComposeService | un
   const wiring = wiringPlan(host);
   if (wiring.apps.length === 0) return undefined;
   const notify = wiring.monitoring?.notify?.secret;
-  const secrets = [...wiring.apps.flatMap((a) => (a.secret ? [secretFileName(a.secret)] : [])), ...(notify ? [secretFileName(notify)] : [])];
+  const secrets = [
+    ...wiring.apps.flatMap((a) => (a.secret ? [secretFileName(a.secret)] : [])),
+    ...(notify ? [secretFileName(notify)] : []),
+  ];
   return {
     image: SUPPORT_IMAGES.node,
     // Not started by `up` (nor at boot): deploy.sh runs it once the apps are healthy and fails when it fails.
