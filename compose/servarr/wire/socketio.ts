@@ -133,17 +133,17 @@ export class SocketIo {
   private onMessage(message: string): void {
     const type = message[0];
     const id = /^\d+/.exec(message.slice(1))?.[0];
-    const data = message.slice(1 + (id?.length ?? 0));
+    const payload = message.slice(1 + (id?.length ?? 0));
     if (type === "0") this.arrived("#connect", []);
     else if (type === "1") this.fail(new WireError(`${this.app}: the server disconnected the session`));
-    else if (type === "4") this.fail(new WireError(`${this.app}: connection refused: ${data.slice(0, 200)}`));
+    else if (type === "4") this.fail(new WireError(`${this.app}: connection refused: ${payload.slice(0, 200)}`));
     else if (type === "2") {
-      const [event, ...args] = JSON.parse(data) as [string, ...unknown[]];
+      const [event, ...args] = JSON.parse(payload) as [string, ...unknown[]];
       this.arrived(event, args);
     } else if (type === "3" && id !== undefined) {
       const ack = this.acks.get(Number(id));
       this.acks.delete(Number(id));
-      ack?.resolve(JSON.parse(data) as unknown[]);
+      ack?.resolve(JSON.parse(payload) as unknown[]);
     }
   }
 
