@@ -17,7 +17,7 @@
  *   `API_KEY` variable would put the key in the environment).
  * - setup: the app takes its first user through its own first-run setup, which the wire job
  *   calls: Uptime Kuma's `setup` socket event (server/server.js 2.5.3) creates the admin user
- *   with the password the job reads from its secret file (compose/wire/kuma.ts).
+ *   with the password the job reads from its secret file (compose/wire/kuma/converge.ts).
  * - none: no key (FlareSolverr).
  */
 export type AppApi =

@@ -17,16 +17,18 @@ const run = promisify(execFile);
  * The bundle's wire/ files as the container runs them: each stripped of its types by amaro (the
  * type stripper Node 24 runs on `node main.ts`), in strip-only mode, which refuses syntax that
  * needs more than erasing. Node 20 here does not strip types itself, so the files become .mjs
- * with their `./x.ts` imports renamed; nothing else changes.
+ * with their `./x.ts` and `../x.ts` imports renamed; nothing else changes.
  */
 function strippedBundle(files: ReadonlyMap<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "wire-bundle-"));
   for (const [name, text] of files) {
-    const base = path.basename(name);
-    if (base.endsWith(".json")) writeFileSync(path.join(dir, base), text);
+    // wire/kuma/converge.ts -> <dir>/kuma/converge.mjs: the bundle's folders kept.
+    const file = path.join(dir, path.relative("wire", name));
+    mkdirSync(path.dirname(file), { recursive: true });
+    if (file.endsWith(".json")) writeFileSync(file, text);
     else {
-      const js = transformSync(text, { mode: "strip-only" }).code.replace(/from "\.\/([\w-]+)\.ts"/g, 'from "./$1.mjs"');
-      writeFileSync(path.join(dir, base.replace(/\.ts$/, ".mjs")), js);
+      const js = transformSync(text, { mode: "strip-only" }).code.replace(/from "(\.\.?\/[\w/-]+)\.ts"/g, 'from "$1.mjs"');
+      writeFileSync(file.replace(/\.ts$/, ".mjs"), js);
     }
   }
   return dir;

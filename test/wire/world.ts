@@ -6,9 +6,9 @@ import { openState, type State } from "../../compose/wire/state";
 import type { Host } from "../../constructs/host/host";
 import { type WiringPlan, wiringPlan } from "../../constructs/wiring/plan";
 import { fakeArr, type World } from "./fake-arr";
-import { FakeKuma } from "./fake-kuma";
 import { fakeBazarr, fakeQbittorrent, fakeSabnzbd, fakeSeerr } from "./fake-others";
 import { FakeServer, type Handler } from "./fake-server";
+import { FakeKuma } from "./kuma/fake-kuma";
 import { loadSpec, type SpecCheck } from "./spec-validator";
 
 const specs = new Map<string, SpecCheck>();
@@ -64,7 +64,7 @@ export interface Fakes {
   readonly handlers: ReadonlyMap<string, Handler>;
   readonly state: State;
   readonly lines: string[];
-  /** The host's Uptime Kuma, when it runs one (test/wire/fake-kuma.ts). */
+  /** The host's Uptime Kuma, when it runs one (test/wire/kuma/fake-kuma.ts). */
   readonly kuma?: FakeKuma;
   /** The host secrets other than keys the job reads (NOTIFY_URL). */
   readonly secrets: Record<string, string>;

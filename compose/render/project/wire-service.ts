@@ -23,9 +23,9 @@ export const WIRE_SOURCES = [
   "plan.ts",
   "seed.ts",
   "config-files.ts",
-  "kuma.ts",
-  "kuma-parts.ts",
-  "socketio.ts",
+  "kuma/converge.ts",
+  "kuma/parts.ts",
+  "kuma/socketio.ts",
 ] as const;
 
 /** Where the job keeps what it wrote (fingerprints of secrets it set), on the host. */

@@ -92,7 +92,7 @@ export interface KumaMonitor {
   readonly intervalSeconds: number;
 }
 
-/** What the wire job keeps in Uptime Kuma (compose/wire/kuma.ts), derived by constructs/wiring/monitoring.ts. */
+/** What the wire job keeps in Uptime Kuma (compose/wire/kuma/converge.ts), derived by constructs/wiring/monitoring.ts. */
 export interface MonitoringPlan {
   /** The monitor app (uptime-kuma), one of the plan's apps. */
   readonly app: string;

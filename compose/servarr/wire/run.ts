@@ -8,7 +8,7 @@
 import { convergeArr } from "./arr.ts";
 import type { Context, Sign } from "./context.ts";
 import { WireError } from "./http.ts";
-import { convergeKuma } from "./kuma.ts";
+import { convergeKuma } from "./kuma/converge.ts";
 import { convergeOther } from "./others.ts";
 import type { Relation, WiredApp, WiringPlan } from "./plan.ts";
 import type { State } from "./state.ts";

@@ -13,8 +13,9 @@
  * plan's names without it is yours and left alone; monitors, tags, groups and notifications
  * you add stay. Only the status page group named in the plan is completed (its other entries stay).
  */
-import type { Context } from "./context.ts";
-import { call, WireError } from "./http.ts";
+import type { Context } from "../context.ts";
+import { call, WireError } from "../http.ts";
+import { KUMA_TAG, KUMA_USER, type MonitoringPlan } from "../plan.ts";
 import {
   editedMonitor,
   type KumaAck,
@@ -24,8 +25,7 @@ import {
   notificationChanges,
   notificationConfig,
   refused,
-} from "./kuma-parts.ts";
-import { KUMA_TAG, KUMA_USER, type MonitoringPlan } from "./plan.ts";
+} from "./parts.ts";
 import { SocketIo } from "./socketio.ts";
 
 interface Group {

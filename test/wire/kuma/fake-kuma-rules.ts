@@ -52,6 +52,10 @@ export const MONITOR_FIELDS = [
   "proxyId",
   "weight",
   "active",
+  "kafkaProducerBrokers",
+  "kafkaProducerSaslOptions",
+  "conditions",
+  "rabbitmqNodes",
 ] as const;
 
 /** Keys `add` accepts beyond the columns: the ones its handler removes or maps before bean.import. */

@@ -2,13 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { KUMA_TAG, KUMA_USER } from "../../compose/wire/plan";
-import type { Host } from "../../constructs/host/host";
-import type { ServarrConfig } from "../../stacks/config";
-import { buildApp } from "../../stacks/synth";
-import { FIXTURES } from "../fixtures";
+import { KUMA_TAG, KUMA_USER } from "../../../compose/wire/plan";
+import type { Host } from "../../../constructs/host/host";
+import type { ServarrConfig } from "../../../stacks/config";
+import { buildApp } from "../../../stacks/synth";
+import { FIXTURES } from "../../fixtures";
+import { type Fakes, startFakes } from "../world";
 import type { FakeKuma } from "./fake-kuma";
-import { type Fakes, startFakes } from "./world";
 
 // The fixtures that run Uptime Kuma, and the example with the host's notification channel on.
 const withNotify = (c: ServarrConfig): ServarrConfig => ({ ...c, host: { ...c.host, recovery: { notify: { kind: "ntfy" } } } });

@@ -12,7 +12,7 @@
  * `0` connect (`40` asks for the main namespace, the server answers `40{"sid"}`), `1`
  * disconnect, `2` event `2<ack id>["name",…args]`, `3` ack `3<id>[…args]`, `4` connect error.
  */
-import { WireError } from "./http.ts";
+import { WireError } from "../http.ts";
 
 const ACK_TIMEOUT_MS = 30_000;
 

@@ -1,7 +1,7 @@
 /**
  * A fake Uptime Kuma 2.x for the wire job's tests. Its transport is the real thing: the
  * `socket.io` server Kuma runs (4.8.3, louislam/uptime-kuma 2.5.3 package-lock.json), so the
- * job's hand-written Engine.IO/Socket.IO framing (compose/wire/socketio.ts) is tried against
+ * job's hand-written Engine.IO/Socket.IO framing (compose/wire/kuma/socketio.ts) is tried against
  * the library that speaks it in Kuma, over HTTP long-polling. Its handlers behave as Kuma's
  * (server/server.js, server/socket-handlers/status-page-socket-handler.js at 2.5.3): they are
  * registered only after the connection handler's first await and `loginRequired` comes last;

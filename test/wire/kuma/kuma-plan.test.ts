@@ -2,13 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Host } from "../../constructs/host/host";
-import { describeMonitoring } from "../../constructs/wiring/monitoring";
-import { wiringPlan } from "../../constructs/wiring/plan";
-import type { ServarrConfig } from "../../stacks/config";
-import { buildApp } from "../../stacks/synth";
-import { FIXTURES } from "../fixtures";
-import { composeWorld } from "./world";
+import type { Host } from "../../../constructs/host/host";
+import { describeMonitoring } from "../../../constructs/wiring/monitoring";
+import { wiringPlan } from "../../../constructs/wiring/plan";
+import type { ServarrConfig } from "../../../stacks/config";
+import { buildApp } from "../../../stacks/synth";
+import { FIXTURES } from "../../fixtures";
+import { composeWorld } from "../world";
 
 const hostsOf = (config: ServarrConfig): Host[] => buildApp(config, mkdtempSync(path.join(tmpdir(), "kuma-plan-"))).hosts;
 
