@@ -50,6 +50,9 @@ export class FakeKuma {
   private http: HttpServer | undefined;
   private io: Server | undefined;
 
+  /** `heartbeat`: Engine.IO's ping interval and timeout in ms (Kuma keeps socket.io's 25000 and 20000). */
+  constructor(private readonly heartbeat?: { pingInterval: number; pingTimeout: number }) {}
+
   async start(): Promise<string> {
     this.http = createServer((req, res) => {
       const slug = /^\/api\/status-page\/([^/?]+)$/.exec(req.url ?? "")?.[1];
@@ -57,7 +60,7 @@ export class FakeKuma {
       res.writeHead(page ? 200 : 404, { "Content-Type": "application/json" });
       res.end(JSON.stringify(page ? this.publicData(page) : { ok: false, msg: "Status Page Not Found" }));
     });
-    this.io = new Server(this.http);
+    this.io = new Server(this.http, { ...this.heartbeat });
     this.io.on("connection", (socket) => void this.connected(socket));
     await new Promise<void>((resolve) => this.http?.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;

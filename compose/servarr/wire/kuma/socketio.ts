@@ -52,6 +52,8 @@ export class SocketIo {
     io.sid = (JSON.parse(text.slice(1)) as { sid: string }).sid;
     void io.poll();
     const connected = io.waitFor(["#connect"]);
+    // Handled here too: when the POST fails first, the session's end rejects this one unawaited.
+    connected.catch(() => undefined);
     await io.post("40");
     await connected;
     await io.waitFor(ready);
