@@ -56,9 +56,13 @@ export function monitoringPlan(host: HostModel): { plan?: MonitoringPlan; skippe
     }
   const notify = host.recovery.notify;
   const pagePath = `/status/${host.name}`;
-  const pageRoute = kuma.routes.find(
-    (r) => r.exposure.kind === "public" && (r.exposure.path === undefined || new RegExp(r.exposure.path).test(pagePath)),
-  );
+  // What the page's script loads besides the page (Kuma's status-page router and its built assets).
+  const pageNeeds = [pagePath, `/api/status-page/${host.name}`, `/api/status-page/heartbeat/${host.name}`, "/assets/"];
+  const admits = (rule: string | undefined, p: string) => rule === undefined || new RegExp(rule).test(p);
+  const publicRoutes = kuma.routes.filter((r) => r.exposure.kind === "public");
+  const pageRoute = publicRoutes.find((r) => pageNeeds.every((p) => admits(r.exposure.path, p)));
+  if (onPage.length > 0 && !pageRoute)
+    skipped.push(`${kuma.name}: the status page ${pagePath} is on no public hostname (one whose path rule admits ${pageNeeds.join(", ")})`);
   const page = { slug: host.name, title: host.domain, group: STATUS_GROUP, monitors: onPage };
   return {
     plan: {

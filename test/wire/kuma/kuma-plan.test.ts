@@ -2,7 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as catalog from "../../../constructs/catalog";
 import type { Host } from "../../../constructs/host/host";
+import { Exposure } from "../../../constructs/model/exposure";
 import { describeMonitoring } from "../../../constructs/wiring/monitoring";
 import { wiringPlan } from "../../../constructs/wiring/plan";
 import type { ServarrConfig } from "../../../stacks/config";
@@ -69,5 +71,33 @@ describe("Uptime Kuma's plan on the full fixture", () => {
     expect(text).toContain(
       "uptime-kuma: status page https://status.example.com/status/servarr, group Services: plex.example.com, requests.example.com, join.example.com",
     );
+  });
+});
+
+describe("Uptime Kuma's status page needs a public hostname that admits the page and what it loads", () => {
+  const withKuma = (path: string): ServarrConfig => ({
+    ...(FIXTURES.minimal as ServarrConfig),
+    apps: (host) => {
+      FIXTURES.minimal?.apps(host);
+      catalog.uptimeKuma(host, {
+        exposure: Exposure.private({ subdomain: "uptime" }),
+        alsoExpose: [Exposure.public({ subdomain: "status", path })],
+      });
+    },
+  });
+
+  it("a path rule admitting /status only leaves the page without an address, and says why", () => {
+    const plan = wiringPlan(hostsOf(withKuma("^/status"))[0] as Host);
+    expect(plan.monitoring?.statusPage).toMatchObject({ slug: "servarr", monitors: ["plex.example.com"] });
+    expect(plan.monitoring?.statusPage?.url).toBeUndefined();
+    expect(plan.skipped).toContain(
+      "uptime-kuma: the status page /status/servarr is on no public hostname (one whose path rule admits /status/servarr, /api/status-page/servarr, /api/status-page/heartbeat/servarr, /assets/)",
+    );
+  });
+
+  it("the example's rule admits them all", () => {
+    const plan = wiringPlan(hostsOf(withKuma("^/(status|api/status-page|assets|upload|icon)"))[0] as Host);
+    expect(plan.monitoring?.statusPage?.url).toBe("https://status.example.com/status/servarr");
+    expect(plan.skipped.filter((x) => x.includes("status page"))).toEqual([]);
   });
 });
