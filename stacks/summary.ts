@@ -2,6 +2,7 @@ import { ZeroTrustAccessApplication } from "@cdktf/provider-cloudflare/lib/zero-
 import { ZeroTrustAccessPolicy } from "@cdktf/provider-cloudflare/lib/zero-trust-access-policy";
 import type { Host } from "../constructs/host/host";
 import { linksOf } from "../constructs/model/cross-host";
+import { describeMonitoring } from "../constructs/wiring/monitoring";
 import { describeRelation, wiringPlan } from "../constructs/wiring/plan";
 import { setupSummary } from "./setup/summary";
 import type { SynthResult } from "./synth";
@@ -36,10 +37,11 @@ export function summarize(result: SynthResult): string {
 /** The wiring plan, one line per relation the wire job converges (compose/<host>/wire/plan.json). */
 function wiringSummary(host: Host): string[] {
   const plan = wiringPlan(host);
-  if (plan.relations.length === 0 && plan.skipped.length === 0) return [];
+  if (plan.relations.length === 0 && plan.skipped.length === 0 && !plan.monitoring) return [];
   return [
     `wiring of ${host.name} (the wire job after each deploy; ${plan.relations.length} relations):`,
     ...plan.relations.map((r) => `  ${describeRelation(r)}`),
+    ...(plan.monitoring ? describeMonitoring(plan.monitoring).map((l) => `  ${l}`) : []),
     ...plan.skipped.map((s) => `  not wired: ${s}`),
   ];
 }

@@ -137,6 +137,11 @@ export const uptimeKuma: Preset = preset("uptime-kuma", {
   role: Role.monitor(),
   egress: true,
   healthPath: "/",
+  // The wire job signs in as its admin (created by its first run) and keeps the monitors and status page (docs/wiring.md).
+  api: "uptime-kuma",
+  // Version 2 asks which database to use on its first page unless this is set (server/setup-database.js 2.5.3):
+  // without a human there, the wire job could not reach it. SQLite is what that page recommends.
+  environment: { UPTIME_KUMA_DB_TYPE: "sqlite" },
   // Version 2 migrates its database on the first start after an upgrade before it listens.
   healthTiming: { startPeriodSeconds: 180 },
   identity: "image",

@@ -15,11 +15,24 @@
  *   PBKDF2-SHA512, 100000 iterations, base64(salt):base64(hash)), Seerr `settings.json`
  *   main.apiKey (server/lib/settings/index.ts v3.1.0: the file is merged over the defaults; its
  *   `API_KEY` variable would put the key in the environment).
+ * - setup: the app takes its first user through its own first-run setup, which the wire job
+ *   calls: Uptime Kuma's `setup` socket event (server/server.js 2.5.3) creates the admin user
+ *   with the password the job reads from its secret file (compose/wire/kuma/converge.ts).
  * - none: no key (FlareSolverr).
  */
-export type AppApi = "sonarr" | "radarr" | "lidarr" | "prowlarr" | "bazarr" | "sabnzbd" | "qbittorrent" | "seerr" | "flaresolverr";
+export type AppApi =
+  | "sonarr"
+  | "radarr"
+  | "lidarr"
+  | "prowlarr"
+  | "bazarr"
+  | "sabnzbd"
+  | "qbittorrent"
+  | "seerr"
+  | "flaresolverr"
+  | "uptime-kuma";
 
-export type KeyMechanism = "env" | "seeded" | "none";
+export type KeyMechanism = "env" | "seeded" | "setup" | "none";
 
 interface ApiFacts {
   readonly key: KeyMechanism;
@@ -37,6 +50,7 @@ export const API_FACTS: Readonly<Record<AppApi, ApiFacts>> = {
   qbittorrent: { key: "seeded", credential: "webui-password" },
   seerr: { key: "seeded", credential: "api-key" },
   flaresolverr: { key: "none" },
+  "uptime-kuma": { key: "setup", credential: "webui-password" },
 };
 
 /**

@@ -161,7 +161,8 @@ export interface ServarrAppProps extends InstanceProps, LoginProps {
    * Fields of what the wire job configures in this app that it sets when it creates them and
    * then leaves to you, as `<relation kind>.<field>` with the app's own field name:
    * `download-client.tvCategory`, `seerr-server.isDefault`, `torrent-preferences.listen_port`,
-   * `prowlarr-application.baseUrl`, `bazarr-arr.ip` (the wire job's `~` lines name the fields).
+   * `prowlarr-application.baseUrl`, `bazarr-arr.ip`, `monitor.interval` and `notification.ntfyPriority` on
+   * Uptime Kuma (the wire job's `~` lines name the fields).
    * @default none (every field servarr sets is kept as the model says)
    */
   readonly leaveAlone?: readonly string[];

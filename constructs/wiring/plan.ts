@@ -1,26 +1,16 @@
 import type { Endpoint, Relation, WiredApp, WiringPlan } from "../../compose/wire/plan";
 import { type AppApi, wiredAppNames } from "../model/app-api";
 import type { AppModel, HostModel } from "../model/host-model";
+import { endpointFrom } from "./endpoints";
 import { libraryOf, TORRENTS_ROOT, torrentsPath } from "./libraries";
+import { monitoringPlan } from "./monitoring";
 
-export type { Relation, WiringPlan } from "../../compose/wire/plan";
+export type { MonitoringPlan, Relation, WiringPlan } from "../../compose/wire/plan";
+export { endpointFrom } from "./endpoints";
 
 const ARR_APIS: ReadonlySet<AppApi> = new Set(["sonarr", "radarr", "lidarr"]);
 const CLIENTS: Readonly<Partial<Record<AppApi, "QBittorrent" | "Sabnzbd">>> = { qbittorrent: "QBittorrent", sabnzbd: "Sabnzbd" };
 const IMPLEMENTATION = { sonarr: "Sonarr", radarr: "Radarr", lidarr: "Lidarr" } as const;
-
-/** True when both apps live in the same VPN gateway's namespace, where they reach each other on localhost. */
-function sameNamespace(a: AppModel, b: AppModel): boolean {
-  return a.vpn && b.vpn;
-}
-
-/** `target`'s address as `caller` opens it: localhost inside a shared VPN namespace, else its origin (gluetun:<port> for a VPN app). */
-export function endpointFrom(caller: AppModel, target: AppModel): Endpoint {
-  const port = target.port as number;
-  if (sameNamespace(caller, target)) return { app: target.name, host: "localhost", port };
-  const url = new URL(target.originUrl);
-  return { app: target.name, host: url.hostname, port };
-}
 
 const urlOf = (e: Endpoint) => `http://${e.host}:${e.port}`;
 
@@ -122,7 +112,9 @@ export function wiringPlan(host: HostModel): WiringPlan {
       ...(a.apiKeySecret !== undefined ? { secret: a.apiKeySecret } : {}),
       ...(a.props.leaveAlone?.length ? { leaveAlone: a.props.leaveAlone } : {}),
     }));
-  return { host: host.name, apps: wired, relations, skipped };
+  const monitoring = monitoringPlan(host);
+  skipped.push(...monitoring.skipped);
+  return { host: host.name, apps: wired, relations, skipped, ...(monitoring.plan ? { monitoring: monitoring.plan } : {}) };
 }
 
 /** One line per relation, as the synth summary and the plan's header print them. */

@@ -17,16 +17,18 @@ const run = promisify(execFile);
  * The bundle's wire/ files as the container runs them: each stripped of its types by amaro (the
  * type stripper Node 24 runs on `node main.ts`), in strip-only mode, which refuses syntax that
  * needs more than erasing. Node 20 here does not strip types itself, so the files become .mjs
- * with their `./x.ts` imports renamed; nothing else changes.
+ * with their `./x.ts` and `../x.ts` imports renamed; nothing else changes.
  */
 function strippedBundle(files: ReadonlyMap<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "wire-bundle-"));
   for (const [name, text] of files) {
-    const base = path.basename(name);
-    if (base.endsWith(".json")) writeFileSync(path.join(dir, base), text);
+    // wire/kuma/converge.ts -> <dir>/kuma/converge.mjs: the bundle's folders kept.
+    const file = path.join(dir, path.relative("wire", name));
+    mkdirSync(path.dirname(file), { recursive: true });
+    if (file.endsWith(".json")) writeFileSync(file, text);
     else {
-      const js = transformSync(text, { mode: "strip-only" }).code.replace(/from "\.\/([\w-]+)\.ts"/g, 'from "./$1.mjs"');
-      writeFileSync(path.join(dir, base.replace(/\.ts$/, ".mjs")), js);
+      const js = transformSync(text, { mode: "strip-only" }).code.replace(/from "(\.\.?\/[\w/-]+)\.ts"/g, 'from "$1.mjs"');
+      writeFileSync(file.replace(/\.ts$/, ".mjs"), js);
     }
   }
   return dir;
@@ -58,6 +60,8 @@ describe("the bundled wire job, run as a process the way its container runs it",
     const first = await run("node", [path.join(dir, "main.mjs"), path.join(dir, "plan.json")], { env });
     expect(first.stdout).toMatch(/^wire: \d+ created, \d+ updated, 0 unchanged$/m);
     expect(first.stdout).toContain("+ sonarr: download client qbittorrent (category tv)");
+    // Uptime Kuma over Socket.IO long-polling on fetch alone: this Node has no WebSocket.
+    expect(first.stdout).toMatch(/^\+ uptime-kuma: monitor sonarr \(http:\/\/gluetun:8989\/ping\)$/m);
     expect(JSON.parse(readFileSync(path.join(state, "state.json"), "utf8")).fingerprints).toHaveProperty(
       "sonarr/downloadclient/qbittorrent/password",
     );

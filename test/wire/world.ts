@@ -8,6 +8,7 @@ import { type WiringPlan, wiringPlan } from "../../constructs/wiring/plan";
 import { fakeArr, type World } from "./fake-arr";
 import { fakeBazarr, fakeQbittorrent, fakeSabnzbd, fakeSeerr } from "./fake-others";
 import { FakeServer, type Handler } from "./fake-server";
+import { FakeKuma } from "./kuma/fake-kuma";
 import { loadSpec, type SpecCheck } from "./spec-validator";
 
 const specs = new Map<string, SpecCheck>();
@@ -63,6 +64,10 @@ export interface Fakes {
   readonly handlers: ReadonlyMap<string, Handler>;
   readonly state: State;
   readonly lines: string[];
+  /** The host's Uptime Kuma, when it runs one (test/wire/kuma/fake-kuma.ts). */
+  readonly kuma?: FakeKuma;
+  /** The host secrets other than keys the job reads (NOTIFY_URL). */
+  readonly secrets: Record<string, string>;
   run(options?: { dryRun?: boolean; keys?: Record<string, string> }): Promise<Outcome>;
   stop(): Promise<void>;
 }
@@ -74,7 +79,14 @@ export async function startFakes(host: Host): Promise<Fakes> {
   const world = composeWorld(host, keys);
   const servers = new Map<string, FakeServer>();
   const handlers = new Map<string, Handler>();
+  let kuma: FakeKuma | undefined;
+  const urls = new Map<string, string>();
   for (const app of model.apps) {
+    if (app.api === "uptime-kuma") {
+      kuma = new FakeKuma();
+      urls.set(app.name, await kuma.start());
+      continue;
+    }
     const handler: Handler =
       app.api === "qbittorrent"
         ? fakeQbittorrent(app.name, world)
@@ -86,13 +98,14 @@ export async function startFakes(host: Host): Promise<Fakes> {
               ? fakeSeerr(app.name, spec("seerr"), world)
               : fakeArr(app.name, app.api, spec(app.api), world);
     const server = new FakeServer(handler);
-    await server.start();
+    urls.set(app.name, await server.start());
     servers.set(app.name, server);
     handlers.set(app.name, handler);
   }
-  const plan: WiringPlan = { ...model, apps: model.apps.map((a) => ({ ...a, url: servers.get(a.name)?.url as string })) };
+  const plan: WiringPlan = { ...model, apps: model.apps.map((a) => ({ ...a, url: urls.get(a.name) as string })) };
   const state = openState();
   const lines: string[] = [];
+  const secrets = { NOTIFY_URL: "https://ntfy.example.test/servarr-alerts" };
   return {
     plan,
     keys,
@@ -100,15 +113,19 @@ export async function startFakes(host: Host): Promise<Fakes> {
     handlers,
     state,
     lines,
+    secrets,
+    ...(kuma ? { kuma } : {}),
     run: (options = {}) =>
       runPlan(plan, {
         state,
         dryRun: options.dryRun === true,
         key: (app) => (options.keys ?? keys)[app.name] as string,
+        secret: (name) => secrets[name as keyof typeof secrets],
         print: (line) => lines.push(line),
       }),
     stop: async () => {
       for (const s of servers.values()) await s.stop();
+      await kuma?.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import { API_FACTS, keysJobName, WIRE_JOB } from "../../../constructs/model/app-
 import type { AppModel, HostModel } from "../../../constructs/model/host-model";
 import { SUPPORT_IMAGES } from "../../../constructs/model/images";
 import type { NetworkPlan } from "../../../constructs/model/network-plan";
+import { describeMonitoring } from "../../../constructs/wiring/monitoring";
 import { describeRelation, wiringPlan } from "../../../constructs/wiring/plan";
 import { generatedFrom, generatedMarker } from "../render";
 import type { ComposeService } from "./compose-spec";
@@ -22,6 +23,9 @@ export const WIRE_SOURCES = [
   "plan.ts",
   "seed.ts",
   "config-files.ts",
+  "kuma/converge.ts",
+  "kuma/parts.ts",
+  "kuma/socketio.ts",
 ] as const;
 
 /** Where the job keeps what it wrote (fingerprints of secrets it set), on the host. */
@@ -97,7 +101,11 @@ export function keysJobs(host: HostModel): Record<string, ComposeService> {
 export function wireJob(host: HostModel, plan: NetworkPlan): ComposeService | undefined {
   const wiring = wiringPlan(host);
   if (wiring.apps.length === 0) return undefined;
-  const secrets = wiring.apps.flatMap((a) => (a.secret ? [secretFileName(a.secret)] : []));
+  const notify = wiring.monitoring?.notify?.secret;
+  const secrets = [
+    ...wiring.apps.flatMap((a) => (a.secret ? [secretFileName(a.secret)] : [])),
+    ...(notify ? [secretFileName(notify)] : []),
+  ];
   return {
     image: SUPPORT_IMAGES.node,
     // Not started by `up` (nor at boot): deploy.sh runs it once the apps are healthy and fails when it fails.
@@ -121,7 +129,15 @@ export function wireJob(host: HostModel, plan: NetworkPlan): ComposeService | un
 export function renderWireFiles(host: HostModel): ReadonlyMap<string, string> {
   const wiring = wiringPlan(host);
   if (wiring.apps.length === 0 && seededApps(host).length === 0) return new Map();
-  const body = JSON.stringify({ relationsAsText: wiring.relations.map(describeRelation), ...wiring }, null, 2);
+  const body = JSON.stringify(
+    {
+      relationsAsText: wiring.relations.map(describeRelation),
+      ...(wiring.monitoring ? { monitoringAsText: describeMonitoring(wiring.monitoring) } : {}),
+      ...wiring,
+    },
+    null,
+    2,
+  );
   // The marker as the first key, on the first line: JSON has no comments (stacks/generated-files.ts).
   const plan = `{"//": ${JSON.stringify(generatedMarker(""))},\n${body.slice(2)}\n`;
   return new Map([

@@ -22,4 +22,5 @@ void runPlan(plan, {
     if (!app.secret) throw new Error(`${app.name}: no key in the plan`);
     return readFileSync(`${secretsDir}/${app.secret.toLowerCase()}`, "utf8").trim();
   },
+  secret: (name) => readFileSync(`${secretsDir}/${name.toLowerCase()}`, "utf8").trim(),
 }).then((outcome) => process.exit(outcome.failures.length > 0 ? 1 : 0));

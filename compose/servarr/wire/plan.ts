@@ -77,10 +77,45 @@ export type Relation =
       readonly listenPort?: number;
     };
 
+/** Uptime Kuma's admin user: created by the wire job's first run (Kuma's `setup`), its password the host secret `<APP>_WEBUI_PASSWORD`. */
+export const KUMA_USER = "admin";
+
+/** The tag on every monitor servarr manages in Uptime Kuma: remove it from one and servarr leaves that monitor to you. */
+export const KUMA_TAG = "servarr";
+
+/** One Uptime Kuma HTTP monitor: an app's health route as Kuma reaches it, or a public hostname as the internet does. */
+export interface KumaMonitor {
+  /** The monitor's name in Kuma: the app's name, or the public hostname. */
+  readonly name: string;
+  readonly app: string;
+  readonly url: string;
+  readonly intervalSeconds: number;
+}
+
+/** What the wire job keeps in Uptime Kuma (compose/wire/kuma/converge.ts), derived by constructs/wiring/monitoring.ts. */
+export interface MonitoringPlan {
+  /** The monitor app (uptime-kuma), one of the plan's apps. */
+  readonly app: string;
+  readonly monitors: readonly KumaMonitor[];
+  /** The public status page: one group listing the public hostnames' monitors (by name). */
+  readonly statusPage?: {
+    readonly slug: string;
+    readonly title: string;
+    readonly group: string;
+    readonly monitors: readonly string[];
+    /** Where visitors open it: the monitor app's public hostname whose path rule admits /status/<slug>, if any. */
+    readonly url?: string;
+  };
+  /** The host's one notification channel, attached to every managed monitor; its URL is the host secret `secret`. */
+  readonly notify?: { readonly name: string; readonly kind: "ntfy" | "apprise"; readonly secret: string };
+}
+
 export interface WiringPlan {
   readonly host: string;
   readonly apps: readonly WiredApp[];
   readonly relations: readonly Relation[];
+  /** Monitors and the status page in the host's monitor app, when it runs Uptime Kuma. */
+  readonly monitoring?: MonitoringPlan;
   /** Relations the model implies that servarr does not wire, each with why (shown in the summary). */
   readonly skipped: readonly string[];
 }

@@ -8,6 +8,7 @@
 import { convergeArr } from "./arr.ts";
 import type { Context, Sign } from "./context.ts";
 import { WireError } from "./http.ts";
+import { convergeKuma } from "./kuma/converge.ts";
 import { convergeOther } from "./others.ts";
 import type { Relation, WiredApp, WiringPlan } from "./plan.ts";
 import type { State } from "./state.ts";
@@ -21,6 +22,8 @@ export interface RunOptions {
   readonly dryRun?: boolean;
   readonly state: State;
   readonly key: (app: WiredApp) => string;
+  /** A host secret by name (the notification URL for Uptime Kuma). */
+  readonly secret?: (name: string) => string;
   readonly print?: (line: string) => void;
 }
 
@@ -38,6 +41,10 @@ export async function runPlan(plan: WiringPlan, options: RunOptions): Promise<Ou
       return app;
     },
     key: (name) => options.key(ctx.app(name)),
+    secret: (name) => {
+      if (!options.secret) throw new WireError(`${name}: no secret reader`);
+      return options.secret(name);
+    },
     managed: (name, kind, changed) => changed.filter((field) => !ctx.app(name).leaveAlone?.includes(`${kind}.${field}`)),
     report: (sign, line) => {
       counts[sign] += 1;
@@ -55,6 +62,14 @@ export async function runPlan(plan: WiringPlan, options: RunOptions): Promise<Ou
       print(`! ${describe(relation)}: ${message}`);
     }
   }
+  if (plan.monitoring)
+    try {
+      await convergeKuma(plan.monitoring, ctx);
+    } catch (e) {
+      const message = e instanceof WireError ? e.message : `${plan.monitoring.app}: ${(e as Error).stack ?? e}`;
+      failures.push(message);
+      print(`! ${plan.monitoring.app} monitors: ${message}`);
+    }
   if (!ctx.dryRun) options.state.save();
   print(
     `wire: ${counts["+"]} created, ${counts["~"]} updated, ${counts["="]} unchanged${counts["…"] ? `, ${counts["…"]} waiting` : ""}${

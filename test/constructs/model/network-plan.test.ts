@@ -29,8 +29,8 @@ const TALKS: Record<string, readonly string[]> = {
     ]),
   ),
   ...Object.fromEntries(VPN.map((v) => [v, VPN])),
-  // The wire job configures every app with a keyed api: Seerr and the VPN apps (through gluetun).
-  wire: ["seerr", ...VPN],
+  // The wire job configures every app with a keyed api: Seerr, the VPN apps (through gluetun), Uptime Kuma.
+  wire: ["seerr", "uptime-kuma", ...VPN],
 };
 const expected = (a: string, b: string) => a === b || (TALKS[a]?.includes(b) ?? false) || (TALKS[b]?.includes(a) ?? false);
 
