@@ -112,7 +112,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
     log "port $port superseded by port $(cat "$state/wanted" 2>/dev/null); stopping"
     exit 0
   }
-  sleep 2
+  sleep 1
   attempt
   result=$?
   [ "$result" -eq 2 ] || exit "$result"

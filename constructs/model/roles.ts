@@ -98,9 +98,11 @@ export function roleProblems(role: AppRole | undefined): Problem[] {
 function forwardedPortProblem(port: ForwardedPort | undefined): Problem | undefined {
   if (port === undefined || port === DYNAMIC_PORT) return undefined;
   const problem = portProblem("role.forwardedPort", typeof port === "number" ? port : Number.NaN);
-  return problem && {
-    field: problem.field,
-    value: port,
-    allowed: `${problem.allowed}, or "${DYNAMIC_PORT}" (the provider assigns the port and may move it)`,
-  };
+  return (
+    problem && {
+      field: problem.field,
+      value: port,
+      allowed: `${problem.allowed}, or "${DYNAMIC_PORT}" (the provider assigns the port and may move it)`,
+    }
+  );
 }

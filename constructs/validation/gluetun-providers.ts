@@ -42,7 +42,11 @@ export function portForwardingProblem(props: ServarrAppProps): Problem | undefin
   if (props.role?.kind !== "vpn-gateway" || props.role.forwardedPort !== DYNAMIC_PORT) return undefined;
   const field = "role.forwardedPort";
   if (!isGluetunGateway(props))
-    return { field, value: DYNAMIC_PORT, allowed: "a fixed port: a port that moves is followed by gluetun's port-forwarding hook (catalog.gluetun)" };
+    return {
+      field,
+      value: DYNAMIC_PORT,
+      allowed: "a fixed port: a port that moves is followed by gluetun's port-forwarding hook (catalog.gluetun)",
+    };
   const env = props.environment ?? {};
   const provider = (env.VPN_PORT_FORWARDING_PROVIDER || env.VPN_SERVICE_PROVIDER || "").toLowerCase();
   const wireguard = (env.VPN_TYPE ?? "openvpn").toLowerCase() === "wireguard";

@@ -129,7 +129,9 @@ describe("validation of a forwarded port that moves", () => {
         catalog.cloudflared(h);
         catalog.gluetun(h, { provider: "protonvpn", image: "example/wireguard:1.0", forwardedPort: "dynamic" });
       }),
-    ).toThrow(/\[servarr\/servarr\/gluetun\] forwardedPort: "dynamic" is not allowed; allowed: a fixed port: a port that moves is followed by gluetun's port-forwarding hook/);
+    ).toThrow(
+      /\[servarr\/servarr\/gluetun\] forwardedPort: "dynamic" is not allowed; allowed: a fixed port: a port that moves is followed by gluetun's port-forwarding hook/,
+    );
   });
 
   it("refuses a second VPN-routed qBittorrent: one forwarded port, one listener", () => {
@@ -137,7 +139,9 @@ describe("validation of a forwarded port that moves", () => {
       moving((h) => {
         catalog.qbittorrent(h, { name: "qbittorrent-2", vpn: true, port: 8081, exposure: Exposure.private() });
       }),
-    ).toThrow(/qbittorrent-2\.vpn: true is not allowed; allowed: false: gluetun's forwarded port moves \("dynamic"\) and its hook sets one qBittorrent's listening port \(qbittorrent\)/);
+    ).toThrow(
+      /qbittorrent-2\.vpn: true is not allowed; allowed: false: gluetun's forwarded port moves \("dynamic"\) and its hook sets one qBittorrent's listening port \(qbittorrent\)/,
+    );
   });
 
   it("still refuses a port out of range, and says the other choice", () => {
@@ -146,6 +150,28 @@ describe("validation of a forwarded port that moves", () => {
         catalog.gluetun(h, { provider: "protonvpn", forwardedPort: 0 });
         catalog.cloudflared(h);
       }),
-    ).toThrow(/forwardedPort: 0 is not allowed; allowed: an integer from 1 to 65535, or "dynamic" \(the provider assigns the port and may move it\)/);
+    ).toThrow(
+      /forwardedPort: 0 is not allowed; allowed: an integer from 1 to 65535, or "dynamic" \(the provider assigns the port and may move it\)/,
+    );
+  });
+});
+
+describe("the hook's source", () => {
+  const source = shellSource(PORT_HOOK_SCRIPT);
+
+  it("uses the password once, in the shell's own printf into a private file: never a command's argument, never printed", () => {
+    const uses = source.split("\n").filter((l) => /\$\{?password(?!_)\b/.test(l));
+    expect(uses).toEqual([
+      `case $password in '' | *[!A-Za-z0-9]*) fail "$password_file does not hold a password of letters and digits" ;; esac`,
+      `  printf 'username=%s&password=%s' "$user" "$password" >"$work/login"`,
+    ]);
+    expect(source).toContain(`umask 077`);
+    expect(source).toContain(`--post-file "$work/login"`);
+  });
+
+  it("needs nothing the gluetun image lacks: no curl, no bash", () => {
+    expect(source.startsWith("#!/bin/sh\n")).toBe(true);
+    const code = source.split("\n").filter((l) => !l.trimStart().startsWith("#"));
+    expect(code.join("\n")).not.toMatch(/\bcurl\b|\bbash\b|\[\[/);
   });
 });
