@@ -29,8 +29,8 @@ if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then fail "the forwarded port $po
 case $user in '' | *[!A-Za-z0-9._-]*) fail "the user name is not letters, digits, '.', '_' or '-'" ;; esac
 [ -r "$password_file" ] || fail "cannot read the password file $password_file (the Compose secret)"
 password=$(cat "$password_file")
-# servarr generates letters and digits: nothing to escape in a form body.
-case $password in '' | *[!A-Za-z0-9]*) fail "$password_file does not hold a password of letters and digits" ;; esac
+# servarr generates letters and digits; any of URL's unreserved characters needs no escaping in a form body.
+case $password in '' | *[!A-Za-z0-9._~-]*) fail "$password_file does not hold a password of letters, digits and . _ ~ -" ;; esac
 
 work=$(mktemp -d) || fail "cannot make a private directory under ${TMPDIR:-/tmp}"
 trap 'rm -rf "$work"' EXIT

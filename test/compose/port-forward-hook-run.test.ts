@@ -153,7 +153,7 @@ describe.skipIf(!tools.present)(`gluetun's port hook under busybox sh${tools.mis
     }
     const odd = path.join(dir, "odd-password");
     writeFileSync(odd, "a&b=c");
-    expect((await hook(51413, server.url, odd)).stderr).toContain(`${odd} does not hold a password of letters and digits`);
+    expect((await hook(51413, server.url, odd)).stderr).toContain(`${odd} does not hold a password of letters, digits and . _ ~ -`);
     expect(server.log).toEqual([]);
   });
 

@@ -162,7 +162,7 @@ describe("the hook's source", () => {
   it("uses the password once, in the shell's own printf into a private file: never a command's argument, never printed", () => {
     const uses = source.split("\n").filter((l) => /\$\{?password(?!_)\b/.test(l));
     expect(uses).toEqual([
-      `case $password in '' | *[!A-Za-z0-9]*) fail "$password_file does not hold a password of letters and digits" ;; esac`,
+      `case $password in '' | *[!A-Za-z0-9._~-]*) fail "$password_file does not hold a password of letters, digits and . _ ~ -" ;; esac`,
       `  printf 'username=%s&password=%s' "$user" "$password" >"$work/login"`,
     ]);
     expect(source).toContain(`umask 077`);
