@@ -2,8 +2,8 @@ import type { Problem } from "../config/problems";
 import { environmentUrlProblems } from "../model/app-url";
 import type { AppModel, HostModel } from "../model/host-model";
 import { INSTANCE_UIDS, libraryHostProblems } from "../model/instances";
-import { portHookClients } from "../model/port-forwarding";
 import { backupJobs } from "../runtime/backups";
+import { portHookClients } from "../runtime/port-forwarding";
 import { supportNodes } from "../runtime/support";
 import { singleLoginProblems } from "./single-login";
 

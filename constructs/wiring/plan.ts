@@ -1,8 +1,8 @@
 import type { Endpoint, Relation, WiredApp, WiringPlan } from "../../compose/wire/plan";
 import { type AppApi, wiredAppNames } from "../model/app-api";
 import type { AppModel, HostModel } from "../model/host-model";
-import { PORT_HOOK_OWNER, portHookClient } from "../model/port-forwarding";
 import { fixedForwardedPort } from "../model/roles";
+import { PORT_HOOK_OWNER, portHookClient } from "../runtime/port-forwarding";
 import { libraryOf, TORRENTS_ROOT, torrentsPath } from "./libraries";
 
 export type { Relation, WiringPlan } from "../../compose/wire/plan";

@@ -5,7 +5,7 @@ import { composeProject } from "../../compose/render/project/project";
 import { shellSource } from "../../compose/render/shell";
 import * as catalog from "../../constructs/catalog";
 import { Exposure } from "../../constructs/model/exposure";
-import { PORT_HOOK_OWNER } from "../../constructs/model/port-forwarding";
+import { PORT_HOOK_OWNER } from "../../constructs/runtime/port-forwarding";
 import { describeRelation, wiringPlan } from "../../constructs/wiring/plan";
 import { synth, withApps } from "../support";
 
@@ -22,6 +22,8 @@ import { synth, withApps } from "../support";
  *   stderr lines as errors. start.go runs the up command after the port is open in the firewall and
  *   before KeepPortForward starts (no timeout of its own; stop.go gives the down command 60 s).
  * - Dockerfile: alpine with `apk add wget` (GNU wget), no curl; gluetun runs as root.
+ * - internal/firewall/enable.go: the kill switch accepts input and output on `lo`, so the hook's
+ *   call to qBittorrent on 127.0.0.1 passes it.
  * qBittorrent's side at qbittorrent/qBittorrent release-5.2.3: see port-forward-hook-run.test.ts.
  */
 const moving = (more: (host: Parameters<Parameters<typeof withApps>[0]>[0]) => void = () => {}) =>

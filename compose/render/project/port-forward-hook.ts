@@ -1,7 +1,7 @@
 import { secretFileName } from "../../../constructs/config/secrets";
 import type { HostModel } from "../../../constructs/model/host-model";
-import { portHookClient } from "../../../constructs/model/port-forwarding";
 import { movesForwardedPort } from "../../../constructs/model/roles";
+import { portHookClient } from "../../../constructs/runtime/port-forwarding";
 import { QBITTORRENT_USER } from "../../wire/plan";
 import { bundledScript } from "../shell";
 import type { ComposeService, ComposeServiceSecret } from "./compose-spec";

@@ -1,5 +1,5 @@
-import type { AppModel, HostModel } from "./host-model";
-import { movesForwardedPort } from "./roles";
+import type { AppModel, HostModel } from "../model/host-model";
+import { movesForwardedPort } from "../model/roles";
 
 /**
  * A forwarded port that moves (`forwardedPort: "dynamic"` on the VPN gateway): gluetun asks the
