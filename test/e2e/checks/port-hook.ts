@@ -4,7 +4,7 @@ import { PORT_HOOK_MOUNT, PORT_HOOK_SCRIPT } from "../../../compose/render/proje
 import { bundledScript } from "../../../compose/render/shell";
 import { QBITTORRENT_USER } from "../../../compose/wire/plan";
 import type { HostModel } from "../../../constructs/model/host-model";
-import { docker, type Project, waitFor } from "../docker";
+import { docker, type Project, run, waitFor } from "../docker";
 import type { CheckResult } from "./checks";
 
 /**
@@ -21,7 +21,7 @@ import type { CheckResult } from "./checks";
  * makes as qBittorrent release-5.2.3 does (see test/compose/port-forward-hook-run.test.ts).
  */
 const OWN_API_PORT = 18080;
-const DIR = "/tmp/servarr-port-hook";
+const DIR = "/tmp/servarr-e2e-port-hook";
 
 /** One HTTP exchange per connection (busybox `nc -ll -e`): the hook's four calls, with qBittorrent 5.2.3's answers. */
 const MINIMAL_API = `set -u
@@ -93,18 +93,17 @@ export async function portHook(
   // qBittorrent's own stand-in, if it speaks the API; else the minimal one, in its namespace.
   let url = `http://127.0.0.1:${client.port}`;
   let own = false;
+  const seenPort = async () => (await project.exec(gateway.name, readPort(url, `${DIR}/password`))).stdout.trim();
+  const startApi = async () => {
+    await docker("exec", "-d", q, "sh", "-c", `nc -ll -p ${OWN_API_PORT} -e sh ${DIR}/api.sh ${OWN_API_PORT} & echo $! >${DIR}/nc.pid`);
+    return waitFor(async () => (await seenPort()) !== "", 10_000, 100);
+  };
   if ((await project.exec(gateway.name, readPort(url, `${DIR}/password`))).stdout.trim() === "") {
     own = true;
     url = `http://127.0.0.1:${OWN_API_PORT}`;
     await docker("cp", files, `${q}:${DIR}`);
     await project.exec(client.name, `echo 6881 >${DIR}/listen_port`);
-    await docker("exec", "-d", q, "sh", "-c", `nc -ll -p ${OWN_API_PORT} -e sh ${DIR}/api.sh ${OWN_API_PORT} & echo $! >${DIR}/nc.pid`);
-    const up = await waitFor(
-      async () => (await project.exec(gateway.name, readPort(url, `${DIR}/password`))).stdout.trim() !== "",
-      10_000,
-      200,
-    );
-    if (up === undefined) failures.push(`the minimal API stand-in did not answer at ${url}`);
+    if ((await startApi()) === undefined) failures.push(`the minimal API stand-in did not answer at ${url}`);
   }
 
   const times: string[] = [];
@@ -121,7 +120,7 @@ export async function portHook(
       `${DIR}/password`,
     ).catch((e: Error) => `FAILED ${e.message}`);
     const ms = Date.now() - started;
-    const seen = (await project.exec(gateway.name, readPort(url, `${DIR}/password`))).stdout.trim();
+    const seen = await seenPort();
     times.push(`${port} in ${ms} ms`);
     if (!run.includes(`qBittorrent listens on the forwarded port ${port}`))
       failures.push(`hook for ${port}: ${run.trim() || "(no output)"}`);
@@ -133,11 +132,32 @@ export async function portHook(
     gateway.name,
     `/bin/sh ${PORT_HOOK_MOUNT}/${PORT_HOOK_SCRIPT} 45000 ${url} ${QBITTORRENT_USER} ${DIR}/wrong`,
   );
-  const after = (await project.exec(gateway.name, readPort(url, `${DIR}/password`))).stdout.trim();
+  const after = await seenPort();
   if (wrong.code === 0 || !wrong.stderr.includes("(HTTP 401)"))
     failures.push(`a wrong password: exit ${wrong.code}, ${wrong.stderr.trim()}`);
   if (after !== "40123") failures.push(`a wrong password changed listen_port to ${after}`);
-  if (own) await project.exec(client.name, `kill "$(cat ${DIR}/nc.pid)"; rm -rf ${DIR}`);
+  // After a VPN restart qBittorrent is away until the restarter restarts it: the hook returns at
+  // once and follows in the background, logging to the gateway's own log (its PID 1's output).
+  let later = "";
+  if (own) {
+    await project.exec(client.name, `kill "$(cat ${DIR}/nc.pid)"`);
+    const started = Date.now();
+    const away = await project.exec(
+      gateway.name,
+      `/bin/sh ${PORT_HOOK_MOUNT}/${PORT_HOOK_SCRIPT} 46000 ${url} ${QBITTORRENT_USER} ${DIR}/password`,
+    );
+    const returned = Date.now() - started;
+    if (away.code !== 0 || !away.stdout.includes("not answering"))
+      failures.push(`qBittorrent away: exit ${away.code}, ${away.stdout}${away.stderr}`);
+    const back = Date.now();
+    await startApi();
+    const applied = await waitFor(async () => (await seenPort()) === "46000", 10_000, 100);
+    const logged = (await run("docker", ["logs", g])).stdout.includes("qbittorrent-port: qBittorrent listens on the forwarded port 46000");
+    if (applied === undefined) failures.push("qBittorrent back: the port 46000 never arrived");
+    if (!logged) failures.push(`qBittorrent back: no "listens on the forwarded port 46000" in ${gateway.name}'s log`);
+    later = `; with qBittorrent away the hook returned in ${returned} ms and set 46000 ${((Date.now() - back) / 1000).toFixed(1)} s after it answered again (in ${gateway.name}'s log)`;
+    await project.exec(client.name, `kill "$(cat ${DIR}/nc.pid)"; rm -rf ${DIR}`);
+  }
   await project.exec(gateway.name, `rm -rf ${DIR} ${PORT_HOOK_MOUNT}`);
 
   const ok = failures.length === 0;
@@ -145,6 +165,6 @@ export async function portHook(
     name,
     ok,
     failures,
-    line: `${ok ? "PASS" : "FAIL"} ${name}: the bundle's hook in ${gateway.name}'s container moved ${client.name}'s listening port (${times.join(", ")}, docker exec included), read back through the API${own ? ` of the check's minimal stand-in at ${url}` : ` at ${url}`}; a wrong password fails (HTTP 401) and leaves it${ok ? "" : ` — ${failures.join("; ")}`}`,
+    line: `${ok ? "PASS" : "FAIL"} ${name}: the bundle's hook in ${gateway.name}'s container moved ${client.name}'s listening port (${times.join(", ")}, docker exec included), read back through the API${own ? ` of the check's minimal stand-in at ${url}` : ` at ${url}`}; a wrong password fails (HTTP 401) and leaves it${later}${ok ? "" : ` — ${failures.join("; ")}`}`,
   };
 }
