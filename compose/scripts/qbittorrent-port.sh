@@ -12,6 +12,8 @@
 # is retried in the background for up to PORT_HOOK_WAIT seconds (a newer port supersedes it); a
 # refused password is not retried (qBittorrent bans an address after 5 failed logins).
 # Runs under busybox sh with busybox or GNU wget (the gluetun image has GNU wget, no curl).
+# The tests also set PORT_HOOK_STATE (default /tmp/servarr-port-hook: the newest port) and
+# PORT_HOOK_LOG (default /proc/1/fd/1: gluetun's own output, its log).
 set -u
 name=qbittorrent-port
 log() { echo "$name: $*"; }
