@@ -10,6 +10,7 @@ import { renderFirstBoot } from "./host/first-boot";
 import { renderFirewall } from "./host/host-scripts";
 import { restoreData } from "./host/restore-script";
 import { renderSetupFiles, setupData } from "./host/setup-files";
+import { portForwardHook } from "./project/port-forward-hook";
 import { composeProject } from "./project/project";
 import { supportServices } from "./project/support-services";
 import { renderWireFiles } from "./project/wire-service";
@@ -52,6 +53,7 @@ export function renderBundle(host: Host): ReadonlyMap<string, string> {
     ["first-boot.sh", renderFirstBoot(host)],
     ...supportServices(host).flatMap((s) => [...(s.files ?? [])]),
     ...renderWireFiles(host),
+    ...(portForwardHook(host)?.files ?? []),
   ]);
   if (restore) files.set("restore.sh", bundledScript("restore.sh"));
   if (deploy) {

@@ -90,14 +90,16 @@ async function bazarrArr(r: Extract<Relation, { kind: "bazarr-arr" }>, ctx: Cont
   );
 }
 
-/** A qBittorrent session (API v2: auth/login answers "Ok." and the SID cookie, "Fails." for a wrong password). */
+/**
+ * A qBittorrent session (API v2, release-5.2.3 src/webui/webapplication.cpp): auth/login answers
+ * 204 and the cookie QBT_SID_<web UI port> (SID before 5.2), 401 for a wrong password (a WireError).
+ */
 async function qbittorrent(ctx: Context, appName: string): Promise<{ url: string; headers: Record<string, string> }> {
   const app = ctx.app(appName);
   const url = `${app.url}/api/v2`;
   const login = await call(appName, `${url}/auth/login`, { form: { username: QBITTORRENT_USER, password: ctx.key(appName) } });
-  const sid = /SID=[^;]+/.exec(login.cookie ?? "")?.[0];
-  if (login.body !== "Ok." || !sid)
-    throw new WireError(`${appName}: POST /api/v2/auth/login: the password was refused (wrong password?)`, 401);
+  const sid = /(?:^|[\s,;])((?:QBT_)?SID(?:_\d+)?=[^;,\s]+)/.exec(login.cookie ?? "")?.[1];
+  if (!sid) throw new WireError(`${appName}: POST /api/v2/auth/login: no session cookie in the answer (wrong password?)`, 401);
   return { url, headers: { Cookie: sid, Referer: app.url } };
 }
 

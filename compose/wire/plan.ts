@@ -74,6 +74,8 @@ export type Relation =
       readonly app: string;
       readonly savePath: string;
       readonly listenPort?: number;
+      /** Who sets the listening port instead of the wire job (the forwarded port moves), when someone does. */
+      readonly listenPortOwner?: string;
     };
 
 /** Uptime Kuma's admin user: created by the wire job's first run (Kuma's `setup`), its password the host secret `<APP>_WEBUI_PASSWORD`. */

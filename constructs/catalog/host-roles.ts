@@ -1,7 +1,7 @@
 import type { BackupPolicyOptions } from "../config/backup-policy";
 import type { Host } from "../host/host";
 import type { ServarrApp } from "../host/servarr-app";
-import { Role } from "../model/roles";
+import { type ForwardedPort, Role } from "../model/roles";
 import { build, type Preset, type PresetOptions, preset } from "./preset";
 
 /**
@@ -37,11 +37,13 @@ export interface GluetunOptions extends PresetOptions {
   /** gluetun's VPN_SERVICE_PROVIDER, e.g. "airvpn", "mullvad", "protonvpn". */
   readonly provider: string;
   /**
-   * The port the VPN provider forwards to you (e.g. AirVPN's static port): opened in gluetun's
-   * firewall (FIREWALL_VPN_INPUT_PORTS) and used by the torrent client as its listening port.
+   * The port the VPN provider forwards to you. A number (e.g. AirVPN's static port): opened in
+   * gluetun's firewall (FIREWALL_VPN_INPUT_PORTS) and used by the torrent client as its listening
+   * port. "dynamic" (ProtonVPN): the provider assigns it and may move it; gluetun asks for it and
+   * its port-forwarding hook sets the VPN-routed qBittorrent's listening port at each change.
    * @default none (no incoming peer connections)
    */
-  readonly forwardedPort?: number;
+  readonly forwardedPort?: ForwardedPort;
 }
 
 /**

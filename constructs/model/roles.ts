@@ -14,13 +14,25 @@ export type RoleKind = AppRole["kind"];
 /** The role data of one kind, e.g. `RoleOf<"backup">` has the resolved policy. */
 export type RoleOf<K extends RoleKind> = Extract<AppRole, { readonly kind: K }>;
 
+/**
+ * `forwardedPort: "dynamic"`: the VPN provider assigns the forwarded port and may move it (on
+ * every reconnect, or when a refresh finds it changed): gluetun asks for it (VPN_PORT_FORWARDING)
+ * and its port-forwarding hook hands each new port to the VPN-routed torrent client
+ * (compose/render/project/port-forward-hook.ts).
+ */
+export const DYNAMIC_PORT = "dynamic";
+/** A port the provider forwards for good (AirVPN's static port), or DYNAMIC_PORT. */
+export type ForwardedPort = number | typeof DYNAMIC_PORT;
+
 export interface VpnGatewayOptions {
   /**
-   * The port the VPN provider forwards to this host (torrent incoming connections); opened in
-   * the gateway's firewall and handed to the VPN-routed apps that ask for it (`vpnPortEnv`).
+   * The port the VPN provider forwards to this host (torrent incoming connections). A number:
+   * opened in the gateway's firewall and handed to the VPN-routed apps that ask for it
+   * (`vpnPortEnv`) and to the wire job. "dynamic": the provider assigns it and may move it; the
+   * gateway opens it itself and its port-forwarding hook sets the torrent client's listening port.
    * @default none
    */
-  readonly forwardedPort?: number;
+  readonly forwardedPort?: ForwardedPort;
   /**
    * A URL on 127.0.0.1 served by the gateway's own process. Every VPN-routed app probes it in
    * its healthcheck, so an app left in a dead namespace after the engine restarted the gateway
@@ -56,6 +68,14 @@ export const Role = {
   backup: (options: BackupOptions = {}): BackupRole => ({ kind: "backup", policy: resolveBackupPolicy(options.policy) }),
 } as const;
 
+/** The forwarded port when it is fixed (a number); undefined when there is none or it moves. */
+export function fixedForwardedPort(role: VpnGatewayOptions | undefined): number | undefined {
+  return typeof role?.forwardedPort === "number" ? role.forwardedPort : undefined;
+}
+
+/** The provider assigns the forwarded port and may move it. */
+export const movesForwardedPort = (role: VpnGatewayOptions | undefined): boolean => role?.forwardedPort === DYNAMIC_PORT;
+
 const LOOPBACK_URL = /^http:\/\/127\.0\.0\.1:\d+(\/\S*)?$/;
 
 /** A role's own options, checked on the app that carries it (fields under `role.`). */
@@ -63,7 +83,7 @@ export function roleProblems(role: AppRole | undefined): Problem[] {
   switch (role?.kind) {
     case "vpn-gateway":
       return [
-        portProblem("role.forwardedPort", role.forwardedPort),
+        forwardedPortProblem(role.forwardedPort),
         role.namespaceProbe !== undefined && !LOOPBACK_URL.test(role.namespaceProbe)
           ? { field: "role.namespaceProbe", value: role.namespaceProbe, allowed: "an http://127.0.0.1:<port>/<path> URL" }
           : undefined,
@@ -73,4 +93,16 @@ export function roleProblems(role: AppRole | undefined): Problem[] {
     default:
       return [];
   }
+}
+
+function forwardedPortProblem(port: ForwardedPort | undefined): Problem | undefined {
+  if (port === undefined || port === DYNAMIC_PORT) return undefined;
+  const problem = portProblem("role.forwardedPort", typeof port === "number" ? port : Number.NaN);
+  return (
+    problem && {
+      field: problem.field,
+      value: port,
+      allowed: `${problem.allowed}, or "${DYNAMIC_PORT}" (the provider assigns the port and may move it)`,
+    }
+  );
 }

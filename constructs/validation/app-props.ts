@@ -2,7 +2,7 @@ import type { ImagePolicy } from "../config/options";
 import { labelProblem, type Problem, portProblem } from "../config/problems";
 import type { ServarrAppProps } from "../model/app-props";
 import type { Exposure } from "../model/exposure";
-import { vpnProviderProblem } from "./gluetun-providers";
+import { portForwardingProblem, vpnProviderProblem } from "./gluetun-providers";
 
 /**
  * Single-prop rules, one line each (aws-cdk's validate-queue-props style). Cross-prop rules
@@ -117,7 +117,7 @@ export function validateAppProps(name: string, props: ServarrAppProps, policy: I
       value: props.hardwareTranscoding,
       allowed: 'unset: only a media server (kinds: ["media-server"], e.g. plex or jellyfin) transcodes; it hands the app /dev/dri',
     });
-  problems.push(vpnProviderProblem(props));
+  problems.push(vpnProviderProblem(props), portForwardingProblem(props));
   if (props.apiKeyEnv !== undefined && !ENV_NAME.test(props.apiKeyEnv))
     problems.push({ field: "apiKeyEnv", value: props.apiKeyEnv, allowed: "an upper-case variable name" });
   if (props.healthCommand !== undefined && props.healthCommand.length === 0)

@@ -3,6 +3,7 @@ import { environmentUrlProblems } from "../model/app-url";
 import type { AppModel, HostModel } from "../model/host-model";
 import { INSTANCE_UIDS, libraryHostProblems } from "../model/instances";
 import { backupJobs } from "../runtime/backups";
+import { portHookClients } from "../runtime/port-forwarding";
 import { supportNodes } from "../runtime/support";
 import { singleLoginProblems } from "./single-login";
 
@@ -59,6 +60,15 @@ export function validateHostApps(host: HostModel): Problem[] {
   firstBy((a) => [a.role?.kind], "role", "one app per role");
   // VPN-routed apps share one network namespace: their ports must not collide.
   firstBy((a) => (a.vpn || a.role?.kind === "vpn-gateway" ? [a.port] : []), "port", "a port free in the VPN gateway's namespace");
+  // One forwarded port, one listener: the hook that follows a moving port serves one qBittorrent.
+  const [, ...extra] = portHookClients(host);
+  const gateway = host.appWithRole("vpn-gateway");
+  for (const app of extra)
+    problems.push({
+      field: `${app.name}.vpn`,
+      value: true,
+      allowed: `false: ${gateway?.name}'s forwarded port moves ("dynamic") and its hook sets one qBittorrent's listening port (${portHookClients(host)[0]?.name}); route one qBittorrent through the VPN`,
+    });
 
   const backup = host.appWithRole("backup");
   const reserved = new Map<string, string>([

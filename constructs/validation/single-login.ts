@@ -3,6 +3,7 @@ import type { LoginProps } from "../model/app-traits";
 import { linksInto } from "../model/cross-host";
 import { Exposure } from "../model/exposure";
 import type { AppModel, HostModel } from "../model/host-model";
+import { DYNAMIC_PORT } from "../model/roles";
 import { hostNetworkPlan } from "../runtime/network";
 
 /**
@@ -69,7 +70,10 @@ export function openings(host: HostModel, app: AppModel): string[] {
   for (const link of linksInto(host).filter((l) => l.target === app))
     ways.push(`reached from host ${link.clientHost.name} (${link.client.name}) on port ${link.port}`);
   const forwarded = app.vpn && app.props.vpnPortEnv ? host.appWithRole("vpn-gateway")?.role.forwardedPort : undefined;
-  if (forwarded !== undefined) ways.push(`listens on the VPN's forwarded port ${forwarded}, which internet peers connect to`);
+  if (forwarded !== undefined)
+    ways.push(
+      `listens on the VPN's forwarded port ${forwarded === DYNAMIC_PORT ? "(assigned by the provider)" : forwarded}, which internet peers connect to`,
+    );
   return ways;
 }
 

@@ -1,6 +1,8 @@
 import type { Endpoint, Relation, WiredApp, WiringPlan } from "../../compose/wire/plan";
 import { type AppApi, wiredAppNames } from "../model/app-api";
 import type { AppModel, HostModel } from "../model/host-model";
+import { fixedForwardedPort } from "../model/roles";
+import { PORT_HOOK_OWNER, portHookClient } from "../runtime/port-forwarding";
 import { endpointFrom } from "./endpoints";
 import { libraryOf, TORRENTS_ROOT, torrentsPath } from "./libraries";
 import { monitoringPlan } from "./monitoring";
@@ -93,12 +95,14 @@ export function wiringPlan(host: HostModel): WiringPlan {
     const categories = relations.flatMap((r) => (r.kind === "download-client" && r.client.app === client.name ? [r.category] : []));
     if (api(client) === "qbittorrent") {
       for (const category of categories) add({ kind: "torrent-category", app: client.name, category, savePath: torrentsPath(category) });
-      const forwarded = client.vpn ? host.appWithRole("vpn-gateway")?.role.forwardedPort : undefined;
+      const forwarded = client.vpn ? fixedForwardedPort(host.appWithRole("vpn-gateway")?.role) : undefined;
       add({
         kind: "torrent-preferences",
         app: client.name,
         savePath: TORRENTS_ROOT,
         ...(forwarded !== undefined ? { listenPort: forwarded } : {}),
+        // The port moves: gluetun's hook sets it at each change, the wire job never touches it.
+        ...(portHookClient(host) === client ? { listenPortOwner: PORT_HOOK_OWNER } : {}),
       });
     } else for (const category of categories) add({ kind: "usenet-category", app: client.name, category, dir: category });
   }
@@ -137,6 +141,12 @@ export function describeRelation(r: Relation): string {
     case "usenet-category":
       return `${r.app}: category ${r.category} in folder ${r.dir}`;
     case "torrent-preferences":
-      return `${r.app}: saves to ${r.savePath}${r.listenPort !== undefined ? `, listens on the VPN's forwarded port ${r.listenPort}` : ""}`;
+      return `${r.app}: saves to ${r.savePath}${
+        r.listenPort !== undefined
+          ? `, listens on the VPN's forwarded port ${r.listenPort}`
+          : r.listenPortOwner
+            ? `; its listening port follows the VPN's forwarded port, set by ${r.listenPortOwner}`
+            : ""
+      }`;
   }
 }

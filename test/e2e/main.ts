@@ -11,6 +11,7 @@ import { breakExtraNetwork, breakIngressPort } from "./breaks";
 import { backupFailure } from "./checks/backup-report";
 import { type CheckResult, gluetun, health, healthTarget, isolation, reach, recovery } from "./checks/checks";
 import { backOff, logCap, notifications } from "./checks/healing";
+import { portHook } from "./checks/port-hook";
 import { proxy } from "./checks/proxy";
 import { restore } from "./checks/restore";
 import { Project, run } from "./docker";
@@ -158,6 +159,7 @@ async function main(): Promise<number> {
   report(await reach(project, plan));
   report(await isolation(project, plan, outside));
   report(await gluetun(project, plan));
+  report(await portHook(project, host, work, env));
   // Independent containers, one restarter: the two slow checks run side by side.
   const [recovered, healed] = await Promise.all([recovery(project, plan, limitMs), health(project, plan, limitMs)]);
   report(recovered);

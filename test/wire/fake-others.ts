@@ -2,18 +2,36 @@ import type { World } from "./fake-arr";
 import type { FakeRequest, FakeResponse } from "./fake-server";
 import type { SpecCheck } from "./spec-validator";
 
-/** A fake qBittorrent (web API v2, src/webui/api/*.cpp release-5.2.3): login by the keys job's user and password, a SID cookie, categories, preferences. */
-export function fakeQbittorrent(name: string, world: World) {
+/**
+ * A fake qBittorrent (web API v2 as release-5.2.3 answers it: src/webui/webapplication.cpp,
+ * src/webui/api/authcontroller.cpp, src/webui/api/appcontroller.cpp): auth/login by the keys job's
+ * user and password answers 204 and the session cookie QBT_SID_<web UI port>, a wrong password 401,
+ * and after 5 failures (WebUI\MaxAuthenticationFailCount) 403; without the session every other
+ * call is 403; a call with no result (setPreferences, createCategory) answers 204.
+ */
+export function fakeQbittorrent(name: string, world: World, webUiPort = 8080) {
   const categories: Record<string, { name: string; savePath: string }> = {};
   const prefs: Record<string, unknown> = { save_path: "/downloads/", listen_port: 6881, web_ui_username: "admin" };
-  const sid = "fake-sid";
+  const cookieName = `QBT_SID_${webUiPort}`;
+  const sid = "ZmFrZS1zaWQrLz0=";
+  let failedLogins = 0;
   const handler = (req: FakeRequest): FakeResponse => {
     const form = (req.body ?? {}) as Record<string, string>;
-    if (req.path === "/api/v2/auth/login")
-      return form.username === "admin" && form.password === world.keyOf(name)
-        ? { status: 200, body: "Ok.", headers: { "Set-Cookie": `SID=${sid}; HttpOnly; path=/` } }
-        : { status: 200, body: "Fails." };
-    if (req.headers.cookie !== `SID=${sid}`) return { status: 403, body: "Forbidden" };
+    if (req.path === "/api/v2/auth/login") {
+      if (req.method !== "POST") return { status: 405, body: "Method Not Allowed" };
+      if (failedLogins >= 5) return { status: 403, body: "Your IP address has been banned after too many failed authentication attempts." };
+      if (form.username === "admin" && form.password === world.keyOf(name)) {
+        failedLogins = 0;
+        return { status: 204, headers: { "Set-Cookie": `${cookieName}=${sid}; HttpOnly; SameSite=Lax; path=/` } };
+      }
+      failedLogins += 1;
+      return { status: 401, body: "Unauthorized" };
+    }
+    const cookie = String(req.headers.cookie ?? "")
+      .split(";")
+      .map((c) => c.trim())
+      .find((c) => c.startsWith(`${cookieName}=`));
+    if (cookie !== `${cookieName}=${sid}`) return { status: 403, body: "Forbidden" };
     switch (req.path) {
       case "/api/v2/torrents/categories":
         return { status: 200, body: categories };
@@ -21,16 +39,20 @@ export function fakeQbittorrent(name: string, world: World) {
         if (!form.category) return { status: 400, body: "Category name is empty" };
         if (categories[form.category]) return { status: 409, body: "Category already exists" };
         categories[form.category] = { name: form.category, savePath: form.savePath ?? "" };
-        return { status: 200 };
+        return { status: 204 };
       case "/api/v2/torrents/editCategory":
         if (!form.category || !categories[form.category]) return { status: 409, body: "Category does not exist" };
         categories[form.category] = { name: form.category, savePath: form.savePath ?? "" };
-        return { status: 200 };
+        return { status: 204 };
       case "/api/v2/app/preferences":
         return { status: 200, body: prefs };
       case "/api/v2/app/setPreferences":
-        Object.assign(prefs, JSON.parse(form.json ?? "{}"));
-        return { status: 200 };
+        if (req.method !== "POST") return { status: 405, body: "Method Not Allowed" };
+        if (form.json === undefined) return { status: 400, body: "Missing required parameter: json" };
+        Object.assign(prefs, JSON.parse(form.json));
+        return { status: 204 };
+      case "/api/v2/auth/logout":
+        return { status: 200, body: "" };
       default:
         return { status: 404, body: "Not Found" };
     }

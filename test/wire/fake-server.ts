@@ -27,7 +27,8 @@ export class FakeServer {
 
   constructor(private readonly handler: Handler) {}
 
-  async start(): Promise<string> {
+  /** `port`: a fixed one (a restarted app back at its address), else an ephemeral one. */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -55,7 +56,7 @@ export class FakeServer {
         res.end(out.body === undefined ? "" : isText ? out.body : JSON.stringify(out.body));
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => this.server?.listen(port, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }

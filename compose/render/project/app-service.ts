@@ -4,6 +4,7 @@ import type { DataAccess } from "../../../constructs/model/app-traits";
 import { resolveAppUrls } from "../../../constructs/model/app-url";
 import type { AppModel, HostModel } from "../../../constructs/model/host-model";
 import type { NetworkPlan } from "../../../constructs/model/network-plan";
+import { fixedForwardedPort } from "../../../constructs/model/roles";
 import { backupSources } from "../../../constructs/runtime/backups";
 import { hostNetworkPlan } from "../../../constructs/runtime/network";
 import { AUTOHEAL_LABEL } from "../../../constructs/runtime/restarter";
@@ -35,12 +36,14 @@ export function appService(app: AppModel, plan: NetworkPlan = hostNetworkPlan(ap
 
   if (app.role?.kind === "vpn-gateway") {
     // gluetun's firewall: the forwarded port in from the VPN, the namespace's app ports in from peers.
-    if (app.role.forwardedPort !== undefined) environment.FIREWALL_VPN_INPUT_PORTS = String(app.role.forwardedPort);
+    // A port that moves is opened by gluetun itself, at each change (compose/render/project/port-forward-hook.ts).
+    const fixed = fixedForwardedPort(app.role);
+    if (fixed !== undefined) environment.FIREWALL_VPN_INPUT_PORTS = String(fixed);
     const ports = host.apps.filter((a) => a.vpn && a.port !== undefined).map((a) => a.port);
     if (ports.length > 0) environment.FIREWALL_INPUT_PORTS = ports.join(",");
   }
   const gateway = app.vpn ? host.appWithRole("vpn-gateway") : undefined;
-  const forwardedPort = gateway?.role.forwardedPort;
+  const forwardedPort = fixedForwardedPort(gateway?.role);
   if (props.vpnPortEnv && forwardedPort !== undefined) environment[props.vpnPortEnv] = String(forwardedPort);
   const secrets = secretsAsFiles(app, environment);
   const lanPort = app.exposure.lanPort;

@@ -9,6 +9,7 @@ import { composeLogging } from "../host/restarter-script";
 import { appConfigs, appService } from "./app-service";
 import { backupServices } from "./backup-jobs";
 import type { ComposeFile, ComposeNetwork, ComposeService } from "./compose-spec";
+import { portForwardHook, withPortForwardHook } from "./port-forward-hook";
 import { supportServices } from "./support-services";
 import { keysJobs, wireJob } from "./wire-service";
 
@@ -42,6 +43,9 @@ export function composeProject(host: HostModel, plan: NetworkPlan = hostNetworkP
     environment.FIREWALL_OUTBOUND_SUBNETS = [...new Set([...declared, ...subnets])].join(",");
     (services[gateway.name] as ComposeService).environment = environment;
   }
+  // A forwarded port that moves: gluetun's hook hands each new port to qBittorrent (port-forward-hook.ts).
+  const hook = portForwardHook(host);
+  if (gateway && hook) services[gateway.name] = withPortForwardHook(services[gateway.name] as ComposeService, hook);
   // Ports other hosts' apps reach, on this host's LAN address only (constructs/model/cross-host.ts).
   for (const p of crossHostPorts(host)) {
     const target = services[p.app] as ComposeService;
