@@ -28,6 +28,16 @@ describe("vendored specs (compose/wire/specs/) stay tied to the pinned images", 
     ).toBe(r.image);
   });
 
+  // The one spec whose tag is of another major version than the image (the README says why).
+  const MAJOR_GAPS = new Set(["lidarr.json"]);
+  const major = (tag: string) => /(\d+)\./.exec(tag)?.[1];
+  it.each(rows)("$file is of the image's major version, or the README names the gap", (r) => {
+    if (MAJOR_GAPS.has(r.file)) {
+      expect(major(r.tag ?? "")).not.toBe(major(r.image));
+      expect(readme).toContain(`${r.file} is Lidarr 2's API standing for image ${r.image}`);
+    } else expect(major(r.tag ?? "")).toBe(major(r.image));
+  });
+
   it.each(rows)("wire/api/ types of $file were generated from this very file", (r) => {
     const app = r.file.replace(/\.(json|yml)$/, "");
     const sha = createHash("sha256")
