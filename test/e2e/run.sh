@@ -65,7 +65,10 @@ echo "== e2e: engine and stand-in image"
 eval "$(SERVARR_DOCKERD_NETNS=$ns test/tools/start-dockerd.sh "$state")"
 test/tools/make-standin-image.sh "$image" >/dev/null
 STANDIN_WITH_HAPROXY=1 test/tools/make-standin-image.sh "$image-haproxy" >/dev/null
+# The wire job's image pins node:<version>-alpine: the stand-in gets the official binary of that version.
+node_version=$(node -p 'require("./dist/constructs/model/images.js").SUPPORT_IMAGES.node.replace(/^node:([0-9.]+)-.*$/, "$1")')
+STANDIN_WITH_NODE=$node_version test/tools/make-standin-image.sh "$image-node" >/dev/null
 
 echo "== e2e: checks"
-node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-haproxy" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" \
+node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-haproxy" --node-image "$image-node" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" \
   --notify-url "http://$outside:8090/servarr-e2e" --notify-log "$work/notifications.jsonl" "$@"
