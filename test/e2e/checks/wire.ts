@@ -73,7 +73,7 @@ export async function wire(project: Project, wiring: WiringPlan, seerrSettings: 
     failures,
     line:
       `${failures.length === 0 ? "PASS" : "FAIL"} wire: the generated wire job against ${wiring.apps.length} spec-validating fakes keyed by the real keys jobs: ` +
-      `healthy to wired in ${s(firstAt)} (run ${s(first.seconds)}: ${count(first, "+")} created, Seerr waiting for its first sign-in, exit 0)` +
+      `healthy to wired in ${s(firstAt)} (run ${s(first.seconds)}: ${count(first, "+")} created, ${count(first, "~")} updated, Seerr waiting for its first sign-in, exit 0)` +
       (signedIn ? `; after the sign-in ${count(signedIn, "+")} created in ${s(signedIn.seconds)}` : "") +
       `; again: ${count(again, "=")} unchanged in ${s(again.seconds)}` +
       (failures.length > 0 ? ` — ${failures.join("; ")}` : ""),
