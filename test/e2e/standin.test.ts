@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/render/project/project";
+import { SUPPORT_IMAGES } from "../../constructs/model/images";
 import { eventsQuery, unhealthyListQuery } from "../../constructs/runtime/restarter";
 import { restarterApi } from "../../constructs/runtime/support";
+import { wiringPlan } from "../../constructs/wiring/plan";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
 import { proxyCalls } from "./checks/proxy";
-import { buildPlan } from "./plan";
-import { SUPPORT_IMAGES } from "../../constructs/model/images";
-import { wiringPlan } from "../../constructs/wiring/plan";
 import { fakedApps, fakeWorld } from "./fake-world";
+import { buildPlan } from "./plan";
 import { standInProject } from "./standin";
 
 // The parts of the e2e harness that need no engine: what it expects and what it runs.
@@ -152,7 +152,8 @@ describe("the Node stand-in", () => {
       expect(service.volumes).toEqual(expect.arrayContaining(["/repo-src:/repo:ro", "/tmp/e2e/world.json:/fakes/world.json:ro"]));
       expect(service.healthcheck).toEqual(standIn.compose.services[app].healthcheck);
     }
-    for (const app of host.apps.filter((a) => !node.fakes.has(a.name))) expect(withNode.compose.services[app.name].image).toBe("standin:test");
+    for (const app of host.apps.filter((a) => !node.fakes.has(a.name)))
+      expect(withNode.compose.services[app.name].image).toBe("standin:test");
   });
 
   it("tells each fake the keys the .env holds and who listens where: every plan URL leads to its app", () => {

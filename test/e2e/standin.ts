@@ -167,8 +167,7 @@ export function standInProject(generated: ComposeFile, plan: Pick<Plan, "positio
     // The harness probes from inside containers, dozens of wget at once: a generated pids limit
     // sized for the real program would refuse the probes' processes (seen: the restarter's 32).
     // The Node jobs keep theirs: they are not probed, and their limits must hold for Node itself.
-    const pids =
-      typeof service.pids_limit === "number" && !nodeJob ? { pids_limit: Math.max(service.pids_limit, PROBE_PIDS) } : {};
+    const pids = typeof service.pids_limit === "number" && !nodeJob ? { pids_limit: Math.max(service.pids_limit, PROBE_PIDS) } : {};
     const fakeMounts = node && fakePort !== undefined ? [`${node.repo}:${REPO_MOUNT}:ro`, `${node.world}:${WORLD_MOUNT}:ro`] : [];
     services[name] = {
       ...kept,

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { WIRE_JOB } from "../../../constructs/model/app-api";
 import type { WiringPlan } from "../../../constructs/wiring/plan";
 import { type Project, run } from "../docker";
@@ -15,7 +14,19 @@ interface WireRun {
 /** What deploy.sh runs once `up --wait` returned: the generated wire service, its profile, `run --rm`. */
 async function runWire(project: Project): Promise<WireRun> {
   const start = Date.now();
-  const r = await run("docker", ["compose", "-p", project.name, "-f", project.file, "--profile", WIRE_JOB, "run", "--rm", "--no-TTY", WIRE_JOB]);
+  const r = await run("docker", [
+    "compose",
+    "-p",
+    project.name,
+    "-f",
+    project.file,
+    "--profile",
+    WIRE_JOB,
+    "run",
+    "--rm",
+    "--no-TTY",
+    WIRE_JOB,
+  ]);
   const output = `${r.stdout}${r.stderr}`;
   return { code: r.code, seconds: (Date.now() - start) / 1000, lines: r.stdout.split("\n").filter(Boolean), output };
 }
@@ -32,11 +43,17 @@ function signIn(settings: string): void {
 /**
  * The wire job in the stack: the generated service (the real plan.json and sources, the Node
  * stand-in's node) against the spec-validating fakes in the apps' containers, keyed by what the
- * real keys jobs seeded. First run right after healthy: every relation but Seerr's carried out,
- * Seerr "waiting for the first sign-in", exit 0. After the sign-in: Seerr's carried out, the rest
- * unchanged. Then a run with `=` only. Figures: seconds from healthy to each exit.
+ * real keys jobs seeded; the first two deploys of a new host. First run right after healthy:
+ * every relation but Seerr's carried out, Seerr "waiting for the first sign-in", exit 0 (the
+ * documented first deploy). The owner signs in; the next run: Seerr's carried out, every other
+ * relation unchanged (`=`), exit 0. Figures: seconds from healthy to wired, and each run.
  */
-export async function wire(project: Project, wiring: WiringPlan, seerrSettings: string | undefined, healthyAt: number): Promise<CheckResult> {
+export async function wire(
+  project: Project,
+  wiring: WiringPlan,
+  seerrSettings: string | undefined,
+  healthyAt: number,
+): Promise<CheckResult> {
   const failures: string[] = [];
   const total = wiring.relations.length;
   const seerrApps = new Set(wiring.apps.filter((a) => a.api === "seerr").map((a) => a.name));
@@ -44,27 +61,31 @@ export async function wire(project: Project, wiring: WiringPlan, seerrSettings: 
   const expect = (what: string, r: WireRun, ok: boolean, why: string) => {
     if (!ok) failures.push(`${what}: ${why}; exit ${r.code}; output: ${r.output.trim().split("\n").slice(-12).join(" | ")}`);
   };
+  const waiting = (r: WireRun) => r.lines.filter((l) => l.startsWith("… ") && l.includes("waiting for the first sign-in")).length;
 
   const first = await runWire(project);
-  const firstAt = (Date.now() - healthyAt) / 1000;
+  const healthyToWired = (Date.now() - healthyAt) / 1000;
   expect("first run", first, first.code === 0, "did not exit 0");
   expect("first run", first, !first.lines.some((l) => l.startsWith("! ")), "a relation failed");
-  expect("first run", first, count(first, "+") + count(first, "~") === total - ofSeerr, `${total - ofSeerr} relations to create`);
-  const waits = first.lines.filter((l) => l.startsWith("… ") && l.includes("waiting for the first sign-in"));
-  expect("first run", first, waits.length === seerrApps.size, `${seerrApps.size} Seerr waiting for the first sign-in`);
+  expect("first run", first, count(first, "+") + count(first, "~") === total - ofSeerr, `${total - ofSeerr} relations to carry out`);
+  expect("first run", first, waiting(first) === seerrApps.size, `${seerrApps.size} Seerr waiting for the first sign-in`);
 
-  let signedIn: WireRun | undefined;
   if (seerrSettings !== undefined) {
-    mkdirSync(path.dirname(seerrSettings), { recursive: true });
-    signIn(seerrSettings);
-    signedIn = await runWire(project);
-    expect("after the sign-in", signedIn, signedIn.code === 0, "did not exit 0");
-    expect("after the sign-in", signedIn, count(signedIn, "+") === ofSeerr && count(signedIn, "~") === 0, `${ofSeerr} Seerr relations to create`);
-    expect("after the sign-in", signedIn, count(signedIn, "=") === total - ofSeerr, `${total - ofSeerr} unchanged`);
+    try {
+      signIn(seerrSettings);
+    } catch (error) {
+      failures.push(`the sign-in: ${seerrSettings}: ${String(error)} (seerr-keys seeds it)`);
+    }
   }
-  const again = await runWire(project);
-  expect("run again", again, again.code === 0, "did not exit 0");
-  expect("run again", again, count(again, "=") === total && count(again, "+") + count(again, "~") === 0, `all ${total} unchanged`);
+  const next = await runWire(project);
+  expect("next run", next, next.code === 0 && waiting(next) === 0, "did not exit 0 with nothing waiting");
+  expect(
+    "next run",
+    next,
+    count(next, "+") === ofSeerr && count(next, "~") === 0,
+    `${ofSeerr} Seerr relations to create, nothing to update`,
+  );
+  expect("next run", next, count(next, "=") === total - ofSeerr, `the other ${total - ofSeerr} unchanged`);
 
   const s = (n: number) => `${n.toFixed(1)} s`;
   return {
@@ -73,9 +94,8 @@ export async function wire(project: Project, wiring: WiringPlan, seerrSettings: 
     failures,
     line:
       `${failures.length === 0 ? "PASS" : "FAIL"} wire: the generated wire job against ${wiring.apps.length} spec-validating fakes keyed by the real keys jobs: ` +
-      `healthy to wired in ${s(firstAt)} (run ${s(first.seconds)}: ${count(first, "+")} created, ${count(first, "~")} updated, Seerr waiting for its first sign-in, exit 0)` +
-      (signedIn ? `; after the sign-in ${count(signedIn, "+")} created in ${s(signedIn.seconds)}` : "") +
-      `; again: ${count(again, "=")} unchanged in ${s(again.seconds)}` +
+      `healthy to wired in ${s(healthyToWired)} (${count(first, "+")} created, ${count(first, "~")} updated, ${waiting(first)} Seerr waiting for its first sign-in, exit 0); ` +
+      `after the sign-in, the next run in ${s(next.seconds)}: ${count(next, "+")} created, ${count(next, "=")} unchanged, exit 0` +
       (failures.length > 0 ? ` — ${failures.join("; ")}` : ""),
   };
 }
