@@ -170,14 +170,16 @@ async function main(): Promise<number> {
     results.push(r);
     console.log(r.line);
   };
-  // First, as deploy.sh does once the apps are healthy: the wire job.
+  const probes = async () => {
+    report(await reach(project, plan));
+    report(await isolation(project, plan, outside));
+    report(await gluetun(project, plan));
+  };
+  // First, as deploy.sh does once the apps are healthy: the wire job (its next run beside the probes).
   if (wiring) {
     const seerr = host.apps.find((a) => a.props.api === "seerr" && wiring.apps.some((w) => w.name === a.name));
-    report(await wire(project, wiring, seerr?.configDir && `${hostRoot}${seerr.configDir}/settings.json`, healthyAt));
-  }
-  report(await reach(project, plan));
-  report(await isolation(project, plan, outside));
-  report(await gluetun(project, plan));
+    report(await wire(project, wiring, seerr?.configDir && `${hostRoot}${seerr.configDir}/settings.json`, healthyAt, probes));
+  } else await probes();
   // Independent containers, one restarter: the two slow checks run side by side.
   const [recovered, healed] = await Promise.all([recovery(project, plan, limitMs), health(project, plan, limitMs)]);
   report(recovered);

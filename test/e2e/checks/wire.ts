@@ -46,13 +46,16 @@ function signIn(settings: string): void {
  * real keys jobs seeded; the first two deploys of a new host. First run right after healthy:
  * every relation but Seerr's carried out, Seerr "waiting for the first sign-in", exit 0 (the
  * documented first deploy). The owner signs in; the next run: Seerr's carried out, every other
- * relation unchanged (`=`), exit 0. Figures: seconds from healthy to wired, and each run.
+ * relation unchanged (`=`), exit 0. Figures: seconds from healthy to wired, and the next run
+ * (which shares the machine with `alongside`).
  */
 export async function wire(
   project: Project,
   wiring: WiringPlan,
   seerrSettings: string | undefined,
   healthyAt: number,
+  /** Checks that only probe (no restarts), run while the next run does: CI time. */
+  alongside: () => Promise<void> = async () => {},
 ): Promise<CheckResult> {
   const failures: string[] = [];
   const total = wiring.relations.length;
@@ -77,7 +80,7 @@ export async function wire(
       failures.push(`the sign-in: ${seerrSettings}: ${String(error)} (seerr-keys seeds it)`);
     }
   }
-  const next = await runWire(project);
+  const [next] = await Promise.all([runWire(project), alongside()]);
   expect("next run", next, next.code === 0 && waiting(next) === 0, "did not exit 0 with nothing waiting");
   expect(
     "next run",
@@ -95,7 +98,7 @@ export async function wire(
     line:
       `${failures.length === 0 ? "PASS" : "FAIL"} wire: the generated wire job against ${wiring.apps.length} spec-validating fakes keyed by the real keys jobs: ` +
       `healthy to wired in ${s(healthyToWired)} (${count(first, "+")} created, ${count(first, "~")} updated, ${waiting(first)} Seerr waiting for its first sign-in, exit 0); ` +
-      `after the sign-in, the next run in ${s(next.seconds)}: ${count(next, "+")} created, ${count(next, "=")} unchanged, exit 0` +
+      `after the sign-in, the next run in ${s(next.seconds)} (alongside the probing checks): ${count(next, "+")} created, ${count(next, "=")} unchanged, exit 0` +
       (failures.length > 0 ? ` — ${failures.join("; ")}` : ""),
   };
 }
