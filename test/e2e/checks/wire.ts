@@ -62,7 +62,10 @@ export async function wire(
   const seerrApps = new Set(wiring.apps.filter((a) => a.api === "seerr").map((a) => a.name));
   const ofSeerr = wiring.relations.filter((r) => seerrApps.has(r.app)).length;
   const expect = (what: string, r: WireRun, ok: boolean, why: string) => {
-    if (!ok) failures.push(`${what}: ${why}; exit ${r.code}; output: ${r.output.trim().split("\n").slice(-12).join(" | ")}`);
+    // The job's own failure lines first (Compose's progress and warnings go to stderr).
+    const shown = r.lines.filter((l) => l.startsWith("! ") || l.startsWith("wire: "));
+    if (!ok)
+      failures.push(`${what}: ${why}; exit ${r.code}; ${(shown.length > 0 ? shown : r.output.trim().split("\n").slice(-12)).join(" | ")}`);
   };
   const waiting = (r: WireRun) => r.lines.filter((l) => l.startsWith("… ") && l.includes("waiting for the first sign-in")).length;
 
