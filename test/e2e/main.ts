@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ComposeFile } from "../../compose/render/project/compose-spec";
@@ -14,7 +14,9 @@ import { backOff, logCap, notifications } from "./checks/healing";
 import { portHook } from "./checks/port-hook";
 import { proxy } from "./checks/proxy";
 import { restore } from "./checks/restore";
+import { wire } from "./checks/wire";
 import { Project, run } from "./docker";
+import { fakedApps, fakeWorld, prepareHost, readWiringPlan } from "./fake-world";
 import { buildPlan, type Plan, readCompose, readTerraform } from "./plan";
 import { runMain, summarize } from "./run-checks";
 import { secretFiles } from "./secrets";
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     work: { type: "string" },
     image: { type: "string" },
     "socket-image": { type: "string" },
+    "node-image": { type: "string" },
     socket: { type: "string" },
     outside: { type: "string" },
     netns: { type: "string" },
@@ -93,15 +96,26 @@ async function main(): Promise<number> {
   const generated = readCompose(path.resolve("compose", host.name, "compose.yaml"));
   let plan = buildPlan(host, generated, readTerraform(path.resolve("cdktf.out", "stacks", "servarr", "cdk.tf.json")));
 
+  // The wire job's plan as synth wrote it; its apps run their spec-validating fakes on the Node stand-in.
+  const planFile = path.resolve("compose", host.name, "wire", "plan.json");
+  const wiring = existsSync(planFile) ? readWiringPlan(planFile) : undefined;
+  const worldFile = path.join(work, "fakes", "world.json");
+  const hostRoot = path.join(work, "host");
   const standIn = standInProject(generated, plan, {
     image: need("image"),
     socketImage: need("socket-image"),
-    hostRoot: path.join(work, "host"),
+    hostRoot,
     www: path.join(work, "www"),
     engineSocket: need("socket"),
+    node: { image: need("node-image"), repo: path.resolve("."), world: worldFile, fakes: wiring ? fakedApps(wiring) : new Map() },
   });
   for (const line of standIn.substitutions) console.log(`  stand-in ${line}`);
   for (const dir of standIn.hostDirs) mkdirSync(dir, { recursive: true, mode: 0o777 });
+  if (wiring) {
+    prepareHost(host, generated, wiring, hostRoot);
+    mkdirSync(path.dirname(worldFile), { recursive: true });
+    writeFileSync(worldFile, JSON.stringify(fakeWorld(host, wiring, generated, plan, standIn.env, standIn.paths)));
+  }
   for (const page of standIn.paths) {
     // A page that is also a directory of another (SABnzbd's /api, Seerr's /api/v1/status) is its
     // index.html: busybox httpd redirects /api to /api/ and wget follows.
@@ -149,16 +163,25 @@ async function main(): Promise<number> {
   const project = new Project(plan.project, file);
   const up = Date.now();
   await project.compose("up", "-d", "--wait", "--wait-timeout", String(limitMs / 1000));
-  console.log(`  up: ${Object.keys(compose.services).length} services healthy/running in ${((Date.now() - up) / 1000).toFixed(1)} s`);
+  const healthyAt = Date.now();
+  console.log(`  up: ${Object.keys(compose.services).length} services healthy/running in ${((healthyAt - up) / 1000).toFixed(1)} s`);
 
   const results: CheckResult[] = [];
   const report = (r: CheckResult) => {
     results.push(r);
     console.log(r.line);
   };
-  report(await reach(project, plan));
-  report(await isolation(project, plan, outside));
-  report(await gluetun(project, plan));
+  const probes = async () => {
+    report(await reach(project, plan));
+    report(await isolation(project, plan, outside));
+    report(await gluetun(project, plan));
+  };
+  // First, as deploy.sh does once the apps are healthy: the wire job (its next run beside the probes).
+  if (wiring) {
+    const seerr = host.apps.find((a) => a.props.api === "seerr" && wiring.apps.some((w) => w.name === a.name));
+    report(await wire(project, wiring, seerr?.configDir && `${hostRoot}${seerr.configDir}/settings.json`, healthyAt, probes));
+  } else await probes();
+  // After the wire job's runs (which set qBittorrent's preferences): the forwarded port moves.
   report(await portHook(project, host, work, env));
   // Independent containers, one restarter: the two slow checks run side by side.
   const [recovered, healed] = await Promise.all([recovery(project, plan, limitMs), health(project, plan, limitMs)]);

@@ -61,11 +61,23 @@ nsenter --net="/run/netns/$wan" busybox httpd -p 80 -h "$work/outside"
 # The notification channel's stand-in: a receiver on the outside address, reached through the NAT.
 nsenter --net="/run/netns/$wan" node dist/test/e2e/receiver.js 8090 "$work/notifications.jsonl" &
 
-echo "== e2e: engine and stand-in image"
+echo "== e2e: engine and stand-in images"
 eval "$(SERVARR_DOCKERD_NETNS=$ns test/tools/start-dockerd.sh "$state")"
+images=$(date +%s)
+# The wire job's image pins node:<version>-alpine: the Node stand-in gets the official binary of that version.
+# shellcheck disable=SC2016 # $1 is the regex replacement, for node
+node_version=$(node -p 'require("./dist/constructs/model/images.js").SUPPORT_IMAGES.node.replace(/^node:([0-9.]+)-.*$/, "$1")')
+# The plain one first (it installs busybox-static when missing), then the other two side by side
+# (each mostly a tar piped into the engine; only the haproxy one may call apt-get).
 test/tools/make-standin-image.sh "$image" >/dev/null
-STANDIN_WITH_HAPROXY=1 test/tools/make-standin-image.sh "$image-haproxy" >/dev/null
+builders=()
+STANDIN_WITH_HAPROXY=1 test/tools/make-standin-image.sh "$image-haproxy" >/dev/null &
+builders+=($!)
+STANDIN_WITH_NODE=$node_version test/tools/make-standin-image.sh "$image-node" >/dev/null &
+builders+=($!)
+for builder in "${builders[@]}"; do wait "$builder"; done
+echo "  stand-in images in $(($(date +%s) - images)) s"
 
 echo "== e2e: checks"
-node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-haproxy" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" \
+node dist/test/e2e/main.js --work "$work" --image "$image" --socket-image "$image-haproxy" --node-image "$image-node" --socket "$state/docker.sock" --outside "$outside" --netns "$ns" \
   --notify-url "http://$outside:8090/servarr-e2e" --notify-log "$work/notifications.jsonl" "$@"

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { composeProject } from "../../compose/render/project/project";
+import { SUPPORT_IMAGES } from "../../constructs/model/images";
 import { eventsQuery, unhealthyListQuery } from "../../constructs/runtime/restarter";
 import { restarterApi } from "../../constructs/runtime/support";
+import { wiringPlan } from "../../constructs/wiring/plan";
 import { synth } from "../support";
 import { breakIngressPort } from "./breaks";
 import { proxyCalls } from "./checks/proxy";
+import { fakedApps, fakeWorld } from "./fake-world";
 import { buildPlan } from "./plan";
 import { standInProject } from "./standin";
 
@@ -114,7 +117,53 @@ describe("stand-in project", () => {
       ...Object.values(generated.secrets ?? {}).map((s) => s.environment),
     ];
     expect(Object.keys(standIn.env).sort()).toEqual([...new Set(required)].sort());
-    for (const value of Object.values(standIn.env)) expect(value).toMatch(/^e2e-dummy-/);
+    // Letters and digits, 16 or more: the keys jobs refuse anything else as a key (compose/wire/seed.ts).
+    for (const value of Object.values(standIn.env)) expect(value).toMatch(/^e2edummy[a-z0-9]{8,}$/);
+    expect(new Set(Object.values(standIn.env)).size).toBe(Object.keys(standIn.env).length);
+  });
+});
+
+describe("the Node stand-in", () => {
+  const wiring = wiringPlan(host);
+  const node = { image: "standin:test-node", repo: "/repo-src", world: "/tmp/e2e/world.json", fakes: fakedApps(wiring) };
+  const withNode = standInProject(generated, plan, { ...options, node });
+  const nodeJobs = Object.keys(generated.services).filter((n) => generated.services[n].image === SUPPORT_IMAGES.node);
+
+  it("runs the generated wire job and keys jobs as generated, limits included, on the Node stand-in", () => {
+    expect(nodeJobs).toContain("wire");
+    expect(nodeJobs.filter((n) => n.endsWith("-keys")).length).toBeGreaterThan(0);
+    for (const job of nodeJobs) {
+      const [was, is] = [generated.services[job], withNode.compose.services[job]];
+      expect(is.image, job).toBe("standin:test-node");
+      expect(is.entrypoint, job).toBeUndefined();
+      for (const key of ["command", "pids_limit", "mem_limit", "profiles", "secrets", "networks", "network_mode", "cap_add", "cap_drop"])
+        expect(is[key], `${job}.${key}`).toEqual(was[key]);
+    }
+    // Without the Node stand-in they only succeed.
+    expect(standIn.compose.services.wire.entrypoint).toEqual(["/bin/sh", "-c", "exit 0"]);
+  });
+
+  it("runs a spec-validating fake on the API port of every app the wire job configures, the generated healthcheck kept", () => {
+    expect(node.fakes.size).toBe(wiring.apps.length);
+    for (const [app, port] of node.fakes) {
+      const service = withNode.compose.services[app];
+      expect(service.image).toBe("standin:test-node");
+      expect((service.entrypoint as string[])[2]).toContain(`node /repo/dist/test/e2e/fake-app.js ${app} ${port} /fakes/world.json &`);
+      expect(service.volumes).toEqual(expect.arrayContaining(["/repo-src:/repo:ro", "/tmp/e2e/world.json:/fakes/world.json:ro"]));
+      expect(service.healthcheck).toEqual(standIn.compose.services[app].healthcheck);
+    }
+    for (const app of host.apps.filter((a) => !node.fakes.has(a.name)))
+      expect(withNode.compose.services[app.name].image).toBe("standin:test");
+  });
+
+  it("tells each fake the keys the .env holds and who listens where: every plan URL leads to its app", () => {
+    const world = fakeWorld(host, wiring, generated, plan, withNode.env, withNode.paths);
+    for (const app of wiring.apps) {
+      const url = new URL(app.url);
+      expect(world.listening[world.namespaces[url.hostname] as string]?.[url.port], app.url).toBe(app.name);
+      expect(world.keys[app.name]).toBe(withNode.env[generated.secrets?.[app.secret?.toLowerCase() ?? ""]?.environment ?? ""]);
+    }
+    expect(world.apis.flaresolverr).toBe("flaresolverr");
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { ComposeFile, ComposeService } from "../../compose/render/project/compose-spec";
 import { HAPROXY_CONFIG_PATH } from "../../compose/render/project/docker-api-proxy";
+import { SUPPORT_IMAGES } from "../../constructs/model/images";
 import { healthcheckUrls, localProbePorts, longRunning, type Plan } from "./plan";
 
 export interface StandInOptions {
@@ -16,7 +17,24 @@ export interface StandInOptions {
   readonly engineSocket: string;
   /** Whether a device exists on the engine's host. @default existsSync */
   readonly deviceExists?: (path: string) => boolean;
+  /** The Node stand-in (STANDIN_WITH_NODE): runs the generated Node jobs and the wired apps' fakes. */
+  readonly node?: NodeStandIn;
 }
+
+export interface NodeStandIn {
+  /** Tag of the busybox stand-in with the Node binary of `SUPPORT_IMAGES.node`'s version. */
+  readonly image: string;
+  /** The repository (its dist/, node_modules/, compose/wire/specs/), mounted read-only at /repo. */
+  readonly repo: string;
+  /** The fakes' world.json (test/e2e/fake-app.ts), mounted read-only. */
+  readonly world: string;
+  /** The apps the wire job configures (its plan's apps): app -> the port its API serves. */
+  readonly fakes: ReadonlyMap<string, number>;
+}
+
+/** Where a Node stand-in finds the repository and the fakes' world. */
+export const REPO_MOUNT = "/repo";
+export const WORLD_MOUNT = "/fakes/world.json";
 
 export interface StandInProject {
   readonly compose: ComposeFile;
@@ -53,6 +71,9 @@ const PROBE_PIDS = 1024;
  *     with the generated config, mounted as generated, in front of the engine's real API;
  *   - a generated `sh -c` script (the restarter): kept, busybox runs it;
  *   - a one-shot job others wait for (`service_completed_successfully`): exits 0;
+ *   With `node` (the Node stand-in): a service of `SUPPORT_IMAGES.node` (the wire job, the keys
+ *   jobs) runs its generated command, limits kept; an app the wire job configures runs its
+ *   spec-validating fake (test/e2e/fake-app.ts) on its API port instead of httpd;
  * - exec-form healthchecks (python3, an image's binary): see `standInHealthcheck`;
  * - volumes: host paths move under `hostRoot` (the real ones belong to the host); the Docker
  *   socket becomes the throwaway engine's; relative paths (bundle files) stay, the caller copies
@@ -96,10 +117,9 @@ export function standInProject(generated: ComposeFile, plan: Pick<Plan, "positio
   const substitutions: string[] = [];
   const services: Record<string, ComposeService> = {};
   // Secrets read as files (Compose secrets) come from the same .env.
-  for (const secret of Object.values(generated.secrets ?? {})) env[secret.environment] = `e2e-dummy-${secret.environment.toLowerCase()}`;
+  for (const secret of Object.values(generated.secrets ?? {})) env[secret.environment] = dummy(secret.environment);
   for (const [name, service] of Object.entries(generated.services)) {
-    for (const value of Object.values(service.environment ?? {}))
-      for (const m of value.matchAll(/\$\{(\w+):\?/g)) env[m[1]] = `e2e-dummy-${m[1].toLowerCase()}`;
+    for (const value of Object.values(service.environment ?? {})) for (const m of value.matchAll(/\$\{(\w+):\?/g)) env[m[1]] = dummy(m[1]);
     const ports = served.get(name) ?? [];
     const volumes = (service.volumes ?? []).map((volume) => {
       const [source, ...rest] = volume.split(":");
@@ -118,8 +138,19 @@ export function standInProject(generated: ComposeFile, plan: Pick<Plan, "positio
     const devices = (declaredDevices ?? []).filter((d) => exists(d.split(":")[0] as string));
     const absent = (declaredDevices ?? []).filter((d) => !devices.includes(d));
     let role: string;
-    let entry: Pick<ComposeService, "entrypoint" | "command">;
-    if (!running.has(name)) {
+    let entry: Partial<Pick<ComposeService, "entrypoint" | "command">>;
+    const node = options.node;
+    const nodeJob = node !== undefined && service.image === SUPPORT_IMAGES.node;
+    const fakePort = node?.fakes.get(name);
+    if (nodeJob) {
+      role = `runs its generated command on the Node stand-in (${SUPPORT_IMAGES.node.split("@")[0]}'s node)`;
+      entry = service.command ? { command: service.command } : {};
+    } else if (node !== undefined && fakePort !== undefined) {
+      const others = ports.filter((p) => p !== fakePort).map((p) => `httpd -p ${p} -h /www;`);
+      const fake = `node ${REPO_MOUNT}/dist/test/e2e/fake-app.js ${name} ${fakePort} ${WORLD_MOUNT} &`;
+      role = `its spec-validating fake (Node) on ${fakePort}${others.length > 0 ? `, httpd on ${ports.filter((p) => p !== fakePort).join(",")}` : ""}`;
+      entry = { entrypoint: ["/bin/sh", "-c", idle([fake, ...others])] };
+    } else if (!running.has(name)) {
       role = "one-shot job: exits 0 at once (its work needs the real image)";
       entry = { entrypoint: ["/bin/sh", "-c", "exit 0"] };
     } else if (mountsSocket) {
@@ -135,15 +166,17 @@ export function standInProject(generated: ComposeFile, plan: Pick<Plan, "positio
     const healthcheck = standInHealthcheck(service, ports);
     // The harness probes from inside containers, dozens of wget at once: a generated pids limit
     // sized for the real program would refuse the probes' processes (seen: the restarter's 32).
-    const pids = typeof service.pids_limit === "number" ? { pids_limit: Math.max(service.pids_limit, PROBE_PIDS) } : {};
+    // The Node jobs keep theirs: they are not probed, and their limits must hold for Node itself.
+    const pids = typeof service.pids_limit === "number" && !nodeJob ? { pids_limit: Math.max(service.pids_limit, PROBE_PIDS) } : {};
+    const fakeMounts = node && fakePort !== undefined ? [`${node.repo}:${REPO_MOUNT}:ro`, `${node.world}:${WORLD_MOUNT}:ro`] : [];
     services[name] = {
       ...kept,
       ...pids,
-      image: mountsSocket ? options.socketImage : options.image,
+      image: node && (nodeJob || fakePort !== undefined) ? node.image : mountsSocket ? options.socketImage : options.image,
       ...entry,
       ...(devices.length > 0 ? { devices } : {}),
       ...(healthcheck ? { healthcheck } : {}),
-      volumes: [...volumes, `${options.www}:/www:ro`],
+      volumes: [...volumes, ...fakeMounts, `${options.www}:/www:ro`],
     };
     substitutions.push(
       `${name}: ${service.image.split("@")[0]} -> stand-in; ${role}` +
@@ -164,6 +197,11 @@ export function standInProject(generated: ComposeFile, plan: Pick<Plan, "positio
     bundleFiles: [...bundleFiles].sort(),
     substitutions,
   };
+}
+
+/** A marker value for a secret or a required variable: letters and digits only (the keys jobs take 16 or more), unique per name. */
+function dummy(variable: string): string {
+  return `e2edummy${variable.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
 }
 
 /** A `sh -c` script of the bundle (e.g. the restarter's loop): busybox runs it unchanged. */

@@ -136,7 +136,7 @@ describe("LAN projection", () => {
     expect(alone.served.get("plex")).toEqual([32400]);
     expect(standIn.compose.services.gluetun?.ports).toEqual(["192.168.1.254:8080:8080"]);
     expect(standIn.compose.services.sabnzbd?.network_mode).toBe("service:gluetun");
-    expect(standIn.env).toEqual({ SAB_KEY: "e2e-dummy-sab_key" });
+    expect(standIn.env).toEqual({ SAB_KEY: "e2edummysabkey" });
   });
 });
 

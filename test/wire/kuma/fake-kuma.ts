@@ -53,8 +53,15 @@ export class FakeKuma {
   /** `heartbeat`: Engine.IO's ping interval and timeout in ms (Kuma keeps socket.io's 25000 and 20000). */
   constructor(private readonly heartbeat?: { pingInterval: number; pingTimeout: number }) {}
 
-  async start(): Promise<string> {
+  /** `port`, `address`: where it listens (the e2e runs it in Kuma's container); `healthPaths`: GETs answered 200, as the stand-in's healthcheck probes them. */
+  async start(port = 0, address = "127.0.0.1", healthPaths: readonly string[] = []): Promise<string> {
+    const health = new Set(healthPaths);
     this.http = createServer((req, res) => {
+      if (req.method === "GET" && health.has(req.url ?? "")) {
+        res.writeHead(200, { "Content-Type": "text/plain" });
+        res.end("ok\n");
+        return;
+      }
       const slug = /^\/api\/status-page\/([^/?]+)$/.exec(req.url ?? "")?.[1];
       const page = this.state.pages.find((p) => p.slug === slug?.toLowerCase());
       res.writeHead(page ? 200 : 404, { "Content-Type": "application/json" });
@@ -62,8 +69,8 @@ export class FakeKuma {
     });
     this.io = new Server(this.http, { ...this.heartbeat });
     this.io.on("connection", (socket) => void this.connected(socket));
-    await new Promise<void>((resolve) => this.http?.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.http?.listen(port, address, resolve));
+    this.url = `http://${address}:${(this.http.address() as AddressInfo).port}`;
     return this.url;
   }
 
