@@ -103,7 +103,7 @@ function runBundled(root) {
   }
   const cacheFile = path.join(dir, `${key}.v8cache`);
   const cachedData = readOptional(cacheFile);
-  const source = fs.readFileSync(bundleFile, "utf8");
+  const source = fs.readFileSync(bundleFile, "latin1"); // ASCII only (build-synth-bundle.mjs)
   const script = new vm.Script(wrap(source), { filename: bundleFile, cachedData });
   const module = { exports: {}, filename: bundleFile, id: "." };
   script.runInThisContext()(module.exports, createRequire(bundleFile), module, bundleFile, dir);
