@@ -4,8 +4,9 @@
 //
 // Never stale: the bundle is keyed on every file it was made from (inputs.json, written by
 // build-synth-bundle.mjs; inputsKey says how), on the script that builds it and on the Node
-// version; any difference rebuilds it. The code cache is named after that key, and V8 itself refuses a cache
-// made by another V8 or with other flags (then it is compiled as usual and the cache rewritten).
+// version; any difference rebuilds it. The code cache is named after the bundle's own content
+// hash, and V8 itself refuses a cache made by another V8 or with other flags (then the bundle is
+// compiled as usual and the cache rewritten).
 "use strict";
 const { execFileSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
@@ -65,20 +66,35 @@ function writeAtomic(file, content) {
   fs.renameSync(temp, file);
 }
 
-/** Bundles dist/main.js; the message of the failure, or undefined when built. */
+/** Bundles dist/main.js into dir; the message of the failure, or undefined when built. */
 function build(root, dir, bundleFile, inputsFile) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
+  const temp = (file) => `${file}.${process.pid}.tmp`;
   try {
-    execFileSync(process.execPath, [BUILDER, root, path.join(root, "dist", "main.js"), `${bundleFile}.tmp`, `${inputsFile}.tmp`], {
+    execFileSync(process.execPath, [BUILDER, root, path.join(root, "dist", "main.js"), temp(bundleFile), temp(inputsFile)], {
       stdio: ["ignore", "ignore", "pipe"],
     });
   } catch (error) {
     return (String(error.stderr ?? "").trim() || String(error.message)).split("\n")[0];
   }
-  fs.renameSync(`${bundleFile}.tmp`, bundleFile);
-  fs.renameSync(`${inputsFile}.tmp`, inputsFile);
+  fs.renameSync(temp(bundleFile), bundleFile);
+  fs.renameSync(temp(inputsFile), inputsFile);
   return undefined;
+}
+
+/** The bundle, current for the build in dist/ (built again when not); undefined when it cannot be made. */
+function currentBundle(root, dir) {
+  const bundleFile = path.join(dir, "main.js");
+  const inputsFile = path.join(dir, "inputs.json");
+  const keyFile = path.join(dir, "key");
+  const key = inputsKey(root, inputsFile);
+  if (key !== undefined && key === readOptional(keyFile, "utf8")) return bundleFile;
+  const failure = build(root, dir, bundleFile, inputsFile);
+  const built = failure === undefined ? inputsKey(root, inputsFile) : undefined;
+  if (built === undefined) throw new Error(failure ?? "an input vanished while bundling");
+  writeAtomic(keyFile, built);
+  return bundleFile;
 }
 
 /**
@@ -87,28 +103,30 @@ function build(root, dir, bundleFile, inputsFile) {
  */
 function runBundled(root) {
   const dir = path.join(root, "dist", ".synth");
-  const bundleFile = path.join(dir, "main.js");
-  const inputsFile = path.join(dir, "inputs.json");
-  const keyFile = path.join(dir, "key");
-  let key = inputsKey(root, inputsFile);
-  if (key === undefined || key !== readOptional(keyFile, "utf8")) {
-    const failure = build(root, dir, bundleFile, inputsFile);
-    key = failure === undefined ? inputsKey(root, inputsFile) : undefined;
-    if (key === undefined) {
-      console.error(`servarr: running the unbundled build (slower): the synth bundle could not be made: ${failure ?? "an input vanished"}`);
-      fs.rmSync(dir, { recursive: true, force: true });
-      return false;
-    }
-    writeAtomic(keyFile, key);
+  let bundleFile;
+  let source;
+  try {
+    bundleFile = currentBundle(root, dir);
+    source = fs.readFileSync(bundleFile, "latin1"); // ASCII only (build-synth-bundle.mjs)
+  } catch (error) {
+    console.error(`servarr: running the unbundled build (slower): the synth bundle could not be made: ${error.message}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return false;
   }
-  const cacheFile = path.join(dir, `${key}.v8cache`);
+  // Named after the exact source it was made for: V8 itself only compares the source's length.
+  const cacheFile = path.join(dir, `${createHash("sha256").update(source).digest("hex")}.v8cache`);
   const cachedData = readOptional(cacheFile);
-  const source = fs.readFileSync(bundleFile, "latin1"); // ASCII only (build-synth-bundle.mjs)
   const script = new vm.Script(wrap(source), { filename: bundleFile, cachedData });
   const module = { exports: {}, filename: bundleFile, id: "." };
   script.runInThisContext()(module.exports, createRequire(bundleFile), module, bundleFile, dir);
   // Made after the run, the cache holds every function the synth compiled, not only the top level.
-  if ((cachedData === undefined || script.cachedDataRejected) && !process.exitCode) writeAtomic(cacheFile, script.createCachedData());
+  if ((cachedData === undefined || script.cachedDataRejected) && !process.exitCode) {
+    try {
+      writeAtomic(cacheFile, script.createCachedData());
+    } catch {
+      // Only slower next time (e.g. another synth rebuilt the bundle meanwhile).
+    }
+  }
   return true;
 }
 

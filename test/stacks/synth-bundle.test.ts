@@ -94,6 +94,16 @@ describe("npm run synth from the bundle", () => {
     expect(readFileSync(cache).equals(garbage)).toBe(false);
   });
 
+  it("a code cache is used only for the exact bundle it was made from (V8 itself compares only the source's length)", () => {
+    const bundle = path.join(bundleDir, "main.js");
+    const source = readFileSync(bundle, "latin1");
+    const marker = "generated files (host bundle, workflows): unchanged";
+    expect(source).toContain(marker);
+    writeFileSync(bundle, source.replace(marker, marker.toUpperCase()), "latin1");
+    expect(bundled().stdout).toContain(marker.toUpperCase());
+    writeFileSync(bundle, source, "latin1");
+  });
+
   it("a changed build file is bundled again, even with its old timestamps (keyed on content)", () => {
     const summary = path.join(repo, "dist/stacks/summary.js");
     const before = statSync(summary);
