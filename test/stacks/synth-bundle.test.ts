@@ -201,6 +201,37 @@ describe("npm run synth with the vendor bundle", () => {
     expect(state().specifiers).toContain(specifier);
   });
 
+  it("npm's prepare (npm ci, npm install) builds the bundle and its code cache from nothing, writing nothing outside dist/; the first synth is then warm", () => {
+    rmSync(path.join(repo, "dist"), { recursive: true, force: true });
+    const tree = written();
+    const prepared = node([path.join(repo, "bin/prepare-synth.cjs")]);
+    expect(prepared.stderr).toBe("");
+    expect(prepared.status).toBe(0);
+    expect(written()).toEqual(tree);
+    expect(caches()).toHaveLength(1);
+    const made = bundleOnDisk();
+    expect(bundled().stdout).toBe(plain.stdout);
+    expect(written()).toEqual(plainTree);
+    expect(bundleOnDisk()).toEqual(made);
+    const pkg = JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prepare).toBe("node bin/prepare-synth.cjs");
+  });
+
+  it("prepare never fails the install: a config that does not compile is one line, and nothing is built", () => {
+    const config = path.join(repo, "servarr.config.ts");
+    const source = readFileSync(config, "utf8");
+    writeFileSync(config, `${source}\nexport const broken: number = "not a number";\n`);
+    try {
+      rmSync(path.join(repo, "dist"), { recursive: true, force: true });
+      const prepared = node([path.join(repo, "bin/prepare-synth.cjs")]);
+      expect(prepared.status).toBe(0);
+      expect(prepared.stderr).toMatch(/^servarr: prepare: the first synth will build the vendor bundle instead: .+\n$/);
+      expect(existsSync(vendorFile)).toBe(false);
+    } finally {
+      writeFileSync(config, source);
+    }
+  });
+
   it("when the bundle cannot be built, synth says so in one line and runs without it, writing the same files", () => {
     const builder = path.join(repo, "bin/build-synth-bundle.mjs");
     const source = readFileSync(builder, "utf8");
