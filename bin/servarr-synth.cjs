@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The synth entry point for `npm run synth` and cdktf.json: compiles with tsc only when a
 // TypeScript source is newer than the last build, then runs the compiled app in this process
-// (`--build-only` stops after the build).
+// (`--build-only` stops after the build), with the installed packages from one bundled file
+// (bin/synth-bundle.cjs).
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -42,5 +43,7 @@ if (sources.some((s) => newestSource(s) > built)) {
 }
 if (!process.argv.includes("--build-only")) {
   process.chdir(root);
-  require(path.join(root, "dist", "main.js"));
+  // The installed packages from one bundled file with its code cache (bin/synth-bundle.cjs); the
+  // app's own files, the config among them (`--config` too), load as usual.
+  require("./synth-bundle.cjs").runWithVendorBundle(root, path.join(root, "dist", "main.js"));
 }

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { BUNDLE_ROOT, SCRIPTS_DIR } from "../../constructs/config/layout";
 import { generatedFrom, generatedMarker } from "./render";
+import { repositorySourceDir } from "./source-dir";
 
 /**
  * The static host scripts are real files under `compose/scripts/` (shellchecked
@@ -9,10 +10,7 @@ import { generatedFrom, generatedMarker } from "./render";
  * What differs per host is data: `bundle.env` (shell assignments rendered from the model),
  * which the scripts source from their own directory.
  */
-// From the sources (compose/render/) or the build (dist/compose/render/): the scripts stay in compose/scripts/.
-const SHELL_DIR = [path.resolve(__dirname, "..", SCRIPTS_DIR), path.resolve(__dirname, "..", "..", "..", BUNDLE_ROOT, SCRIPTS_DIR)].find(
-  (d) => existsSync(path.join(d, "setup.sh")),
-);
+const SHELL_DIR = repositorySourceDir(path.join(BUNDLE_ROOT, SCRIPTS_DIR), "setup.sh");
 
 const sources = new Map<string, string>();
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { BUNDLE_ROOT, WIRE_DIR as WIRE_SOURCES_DIR } from "../../../constructs/config/layout";
 import { secretFileName } from "../../../constructs/config/secrets";
@@ -9,6 +9,7 @@ import type { NetworkPlan } from "../../../constructs/model/network-plan";
 import { describeMonitoring } from "../../../constructs/wiring/monitoring";
 import { describeRelation, wiringPlan } from "../../../constructs/wiring/plan";
 import { generatedFrom, generatedMarker } from "../render";
+import { repositorySourceDir } from "../source-dir";
 import type { ComposeService } from "./compose-spec";
 
 /** The wire job's runtime, copied from the repository's wire/ into the bundle's wire/ (Node runs the TypeScript, types stripped). */
@@ -34,11 +35,7 @@ export const wireStateDir = (host: HostModel) => `${host.configRoot}/.${WIRE_JOB
 const NODE = ["node", "--disable-warning=ExperimentalWarning"];
 const WIRE_DIR = "/wire";
 
-// From the sources (compose/render/project/) or the build (dist/compose/render/project/): the job's files stay in compose/wire/.
-const WIRE_SOURCE_DIR = [
-  path.resolve(__dirname, "..", "..", WIRE_SOURCES_DIR),
-  path.resolve(__dirname, "..", "..", "..", "..", BUNDLE_ROOT, WIRE_SOURCES_DIR),
-].find((d) => existsSync(path.join(d, "main.ts")));
+const WIRE_SOURCE_DIR = repositorySourceDir(path.join(BUNDLE_ROOT, WIRE_SOURCES_DIR), "main.ts");
 
 function wireSource(name: string): string {
   if (WIRE_SOURCE_DIR === undefined) throw new Error(`wire/${name}: compose/wire/ of the repository was not found`);
