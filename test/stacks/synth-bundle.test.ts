@@ -1,20 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyOfRepository } from "../repo-copy";
 import { filesUnder } from "../user-config/tools";
 
 /**
@@ -25,18 +14,12 @@ import { filesUnder } from "../user-config/tools";
  * of the repository (its node_modules a link to this one's, never written).
  */
 const root = path.resolve(__dirname, "../..");
-const repo = mkdtempSync(path.join(tmpdir(), "servarr-bundle-"));
+const repo = copyOfRepository("servarr-bundle-");
 const outs = mkdtempSync(path.join(tmpdir(), "servarr-bundle-out-"));
 afterAll(() => {
   rmSync(repo, { recursive: true, force: true });
   rmSync(outs, { recursive: true, force: true });
 });
-for (const file of execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean)) {
-  if (!statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile()) continue;
-  mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-  copyFileSync(path.join(root, file), path.join(repo, file));
-}
-symlinkSync(path.join(root, "node_modules"), path.join(repo, "node_modules"));
 // A fixture config in the copy's examples/ (compiled with the app, loaded by --config): test/fixtures'
 // "minimal" on top of "full", imports rewritten for the new folder.
 const fixture = (name: string) =>

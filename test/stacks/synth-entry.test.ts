@@ -1,34 +1,17 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { copyOfRepository } from "../repo-copy";
 import { filesUnder } from "../user-config/tools";
 
 /**
  * `npm run synth` (bin/servarr-synth.cjs: tsc, then dist/main.js) in a copy of the repository,
  * with configs a user could write in servarr.config.ts, on a PATH without `terraform`.
  */
-const root = path.resolve(__dirname, "../..");
-const repo = mkdtempSync(path.join(tmpdir(), "servarr-entry-"));
+const repo = copyOfRepository("servarr-entry-");
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
-for (const file of execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean)) {
-  if (!statSync(path.join(root, file), { throwIfNoEntry: false })?.isFile()) continue;
-  mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-  copyFileSync(path.join(root, file), path.join(repo, file));
-}
-symlinkSync(path.join(root, "node_modules"), path.join(repo, "node_modules"));
 
 const terraformFree = (process.env.PATH ?? "")
   .split(path.delimiter)
