@@ -1,5 +1,5 @@
 import type { ComposeFile, ComposeServiceSecret } from "../../compose/render/project/compose-spec";
-import type { CheckResult } from "./checks/checks";
+import { type CheckResult, checkResult } from "./checks/checks";
 import { docker, type Project, type Result, run } from "./docker";
 
 /**
@@ -90,14 +90,10 @@ export async function secretFiles(
       else if (read.code === 0) modes++;
     }
   }
-  const ok = failures.length === 0;
-  return {
+  return checkResult(
     name,
-    ok,
     failures,
-    line:
-      `${ok ? "PASS" : "FAIL"} ${name}: ${markers.length} marker values of .env, ${scanned} containers' Config.Env scanned, ` +
-      `${files} secret files read back with the right value (${modes} with the generated mode and owner); env-only images (named reasons): ${[...exempt.keys()].join(", ") || "none"} (${exempted} hold theirs)` +
-      (ok ? "" : ` — ${failures.slice(0, 8).join("; ")}`),
-  };
+    `${markers.length} marker values of .env, ${scanned} containers' Config.Env scanned, ` +
+      `${files} secret files read back with the right value (${modes} with the generated mode and owner); env-only images (named reasons): ${[...exempt.keys()].join(", ") || "none"} (${exempted} hold theirs)`,
+  );
 }

@@ -4,7 +4,7 @@ import type { ComposeFile } from "../../../compose/render/project/compose-spec";
 import type { Host } from "../../../constructs/host/host";
 import { RESTARTER } from "../../../constructs/runtime/support";
 import { docker, type Project, waitFor } from "../docker";
-import { type CheckResult, restarterLog } from "./checks";
+import { type CheckResult, checkResult, restarterLog } from "./checks";
 import { kopiaFailureReport, kopiaWebhookRequest } from "./kopia-report";
 
 interface Notification {
@@ -97,15 +97,11 @@ export async function backupFailure(
     if (reached) failures.push(`control: ${outsider.name} (no network shared with ${RESTARTER}) reached the relay`);
     control = `the same request from ${outsider.name} (no network shared with ${RESTARTER}) reached ${reached ? "the relay" : "nothing"}`;
   }
-  const ok = failures.length === 0;
-  return {
+  return checkResult(
     name,
-    ok,
     failures,
-    line:
-      `${ok ? "PASS" : "FAIL"} ${name}: Kopia's webhook request for a failed snapshot of ${source}, sent from ${kopia.name}'s container to ${endpoint} ` +
+    `Kopia's webhook request for a failed snapshot of ${source}, sent from ${kopia.name}'s container to ${endpoint} ` +
       `(the generated ${kopia.name}-notify endpoint): relay answered ${answer.split("\r")[0] || "nothing"}; ${arrived.length} notification at the receiver ` +
-      `${took === undefined ? "" : `after ${took.toFixed(1)} s `}titled "${got?.title ?? "none"}"; the channel's URL in no command or log; ${control}` +
-      (ok ? "" : ` — ${failures.slice(0, 6).join("; ")}`),
-  };
+      `${took === undefined ? "" : `after ${took.toFixed(1)} s `}titled "${got?.title ?? "none"}"; the channel's URL in no command or log; ${control}`,
+  );
 }

@@ -11,7 +11,8 @@ export interface CheckResult {
   readonly failures: readonly string[];
 }
 
-function result(name: string, failures: string[], summary: string): CheckResult {
+/** A check's result: PASS or FAIL, its summary, and on failure the first 8 failures (and how many more). */
+export function checkResult(name: string, failures: readonly string[], summary: string): CheckResult {
   const ok = failures.length === 0;
   const shown = failures.slice(0, 8).join("; ") + (failures.length > 8 ? `; +${failures.length - 8} more` : "");
   return { name, ok, failures, line: `${ok ? "PASS" : "FAIL"} ${name}: ${summary}${ok ? "" : ` — ${shown}`}` };
@@ -28,12 +29,12 @@ export const RESTART_TARGET_SECONDS = 60;
 
 /** 1. Every ingress origin of the synthesized tunnel config answers from the connector's namespace. */
 export async function reach(project: Project, plan: Plan, ingress: readonly string[] = plan.ingress): Promise<CheckResult> {
-  if (!plan.connector) return result("reach", ["the model has no tunnel connector"], "nothing to check");
+  if (!plan.connector) return checkResult("reach", ["the model has no tunnel connector"], "nothing to check");
   const urls = [...new Set(ingress)];
   const answered = await project.fetchAll(plan.connector, urls);
   const missing = urls.filter((u) => !answered.has(u));
   const viaGateway = urls.filter((u) => hostOf(u) === plan.gateway).length;
-  return result(
+  return checkResult(
     "reach",
     missing.map((u) => `${u} does not answer from ${plan.connector}`),
     `${answered.size}/${urls.length} ingress origins of cdk.tf.json answer from ${plan.connector}'s namespace (${viaGateway} via ${plan.gateway ?? "no gateway"}: ${urls
@@ -110,7 +111,7 @@ export async function isolation(project: Project, plan: Plan, outside: string): 
   const failures = [...wrong].map(([what, urls]) => `${what} at ${urls[0]}${urls.length > 1 ? ` (+${urls.length - 1} more)` : ""}`);
   const internalOnly = [...plan.positions.keys()].filter((s) => !egress(s));
   const internalNets = [...internal].filter(([, i]) => i).length;
-  return result(
+  return checkResult(
     "isolation",
     failures,
     `${plan.isolatedPairs.length} unrelated pairs of namespaces ${failures.length === 0 ? "isolated" : "probed"} by name and IP, ${plan.relations.length} declared relations ${failures.length === 0 ? "answer" : "probed"}, ` +
@@ -130,7 +131,7 @@ const netnsOf = (pid: number) => readlinkSync(`/proc/${pid}/ns/net`);
 /** 3. VPN apps run in the gateway's network namespace and have no network of their own. */
 export async function gluetun(project: Project, plan: Plan): Promise<CheckResult> {
   const gateway = plan.gateway;
-  if (!gateway) return result("gluetun", plan.vpnApps.length > 0 ? ["VPN apps without a gateway"] : [], "no VPN gateway in the model");
+  if (!gateway) return checkResult("gluetun", plan.vpnApps.length > 0 ? ["VPN apps without a gateway"] : [], "no VPN gateway in the model");
   const id = await project.inspect<string>(gateway, ".Id");
   const gatewayNs = netnsOf(await project.inspect<number>(gateway, ".State.Pid"));
   const failures: string[] = [];
@@ -147,7 +148,7 @@ export async function gluetun(project: Project, plan: Plan): Promise<CheckResult
     if (problems.length > 0) wrong.add(app);
     failures.push(...problems);
   }
-  return result(
+  return checkResult(
     "gluetun",
     failures,
     `${plan.vpnApps.length - wrong.size}/${plan.vpnApps.length} VPN apps share ${gateway}'s ${gatewayNs} and have no network of their own`,
@@ -170,9 +171,9 @@ function gatewayProbe(plan: Plan): { from: string; urls: string[] } | undefined 
 export async function recovery(project: Project, plan: Plan, limitMs: number): Promise<CheckResult> {
   const gateway = plan.gateway;
   const probe = gatewayProbe(plan);
-  if (!gateway || !probe) return result("recovery", [], "no VPN gateway with reachable dependents in the model");
+  if (!gateway || !probe) return checkResult("recovery", [], "no VPN gateway with reachable dependents in the model");
   const all = async () => (await project.fetchAll(probe.from, probe.urls)).size === probe.urls.length;
-  if (!(await all())) return result("recovery", ["the dependents did not answer before the kill"], "not started");
+  if (!(await all())) return checkResult("recovery", ["the dependents did not answer before the kill"], "not started");
   const pid = await project.inspect<number>(gateway, ".State.Pid");
   const start = Date.now();
   process.kill(pid, "SIGKILL");
@@ -193,7 +194,7 @@ export async function recovery(project: Project, plan: Plan, limitMs: number): P
     const answered = await project.fetchAll(probe.from, probe.urls);
     failures.push(`still unreachable after ${limitMs / 1000} s: ${probe.urls.filter((u) => !answered.has(u)).join(", ")}`);
   }
-  return result(
+  return checkResult(
     "recovery",
     failures,
     `kill -9 ${gateway} (pid ${pid}): engine restarted it after ${secs(restarted)}, ${lost}/${probe.urls.length} dependents then unreachable from ${probe.from}; ` +
@@ -216,12 +217,12 @@ export async function healthTarget(project: Project, plan: Plan): Promise<string
 /** 5. An app whose server dies while its container keeps running is restarted by the self-healing layer. */
 export async function health(project: Project, plan: Plan, limitMs: number): Promise<CheckResult> {
   const target = await healthTarget(project, plan);
-  if (!target) return result("health", ["no app with a healthcheck"], "nothing to break");
+  if (!target) return checkResult("health", ["no app with a healthcheck"], "nothing to break");
   const before = await project.inspect<{ StartedAt: string }>(target, ".State");
   const restarts = await project.inspect<number>(target, ".RestartCount");
   const start = Date.now();
   const killed = await project.exec(target, "killall httpd");
-  if (killed.code !== 0) return result("health", [`could not kill httpd in ${target}: ${killed.stderr.trim()}`], "not started");
+  if (killed.code !== 0) return checkResult("health", [`could not kill httpd in ${target}: ${killed.stderr.trim()}`], "not started");
   const status = () => project.inspect<string>(target, ".State.Health.Status").catch(() => "none");
   // The restarter acts on the engine's unhealthy event at once: watch both in one loop (the
   // unhealthy state may last less than one poll).
@@ -247,7 +248,7 @@ export async function health(project: Project, plan: Plan, limitMs: number): Pro
     failures.push(`${target} was restarted ${atRestart.toFixed(1)} s after its service died, above the ${RESTART_TARGET_SECONDS} s target`);
   if (restarted !== undefined && healthy === undefined) failures.push(`${target} did not become healthy again`);
   const byPolicy = (await project.inspect<number>(target, ".RestartCount")) !== restarts;
-  return result(
+  return checkResult(
     "health",
     failures,
     `killed httpd in ${target}: unhealthy after ${secs(unhealthy)}, restarted after ${restarted === undefined ? "never" : `${atRestart.toFixed(1)} s`} (target ${RESTART_TARGET_SECONDS} s) ` +

@@ -4,15 +4,9 @@ import type { ComposeFile } from "../../../compose/render/project/compose-spec";
 import type { BackOff } from "../../../constructs/config/recovery";
 import { docker, type Project, waitFor } from "../docker";
 import type { Plan } from "../plan";
-import { type CheckResult, restarterLog } from "./checks";
+import { type CheckResult, checkResult, restarterLog } from "./checks";
 
 const MB = 1024 * 1024;
-const ok = (name: string, failures: string[], summary: string): CheckResult => ({
-  name,
-  ok: failures.length === 0,
-  failures,
-  line: `${failures.length === 0 ? "PASS" : "FAIL"} ${name}: ${summary}${failures.length === 0 ? "" : ` — ${failures.slice(0, 6).join("; ")}`}`,
-});
 
 interface Logging {
   driver: string;
@@ -47,7 +41,7 @@ export async function logCap(project: Project, compose: ComposeFile, image: stri
   const settings = Object.values(compose.services).map((s) => s.logging as Logging | undefined);
   const logging = settings[0];
   if (!logging || settings.some((s) => JSON.stringify(s) !== JSON.stringify(logging)))
-    return ok(name, ["not every service has the same generated logging"], "no cap to test");
+    return checkResult(name, ["not every service has the same generated logging"], "no cap to test");
   const ids = (await docker("ps", "-q", "--filter", `label=com.docker.compose.project=${project.name}`)).split("\n").filter(Boolean);
   for (const id of ids) {
     const config = JSON.parse(await docker("inspect", "-f", "{{json .HostConfig.LogConfig}}", id)) as {
@@ -88,7 +82,7 @@ export async function logCap(project: Project, compose: ComposeFile, image: stri
   if (capped > cap) failures.push(`the capped container keeps ${(capped / MB).toFixed(1)} MB of logs, above the ${cap / MB} MB cap`);
   if (unbounded <= cap)
     failures.push(`control: the engine's default kept only ${(unbounded / MB).toFixed(1)} MB (the output is too small to test the cap)`);
-  return ok(
+  return checkResult(
     name,
     failures,
     `${ids.length} containers log with ${logging.driver} ${Object.entries(logging.options)
@@ -109,7 +103,7 @@ const startedAt = (project: Project, service: string) => project.inspect<string>
 export async function backOff(project: Project, plan: Plan, limits: BackOff): Promise<CheckResult> {
   const name = "back-off";
   const gateway = plan.gateway;
-  if (!gateway || plan.vpnApps.length === 0) return ok(name, [], "no VPN gateway with apps in the model");
+  if (!gateway || plan.vpnApps.length === 0) return checkResult(name, [], "no VPN gateway with apps in the model");
   const failures: string[] = [];
   const apps = plan.vpnApps;
   const gaveUp = async () => {
@@ -152,7 +146,7 @@ export async function backOff(project: Project, plan: Plan, limits: BackOff): Pr
     2000,
   );
   if (lifted === undefined) failures.push("the back-off was not lifted after the apps turned healthy again");
-  return ok(
+  return checkResult(
     name,
     failures,
     `${kills} kills of ${gateway}: its ${apps.length} apps restarted ${restartedRounds} more times, then BACK-OFF for each ` +
@@ -187,7 +181,7 @@ export function notifications(file: string, project: Project, plan: Plan, url: s
     .filter((e) => !got.some((n) => n.method === "POST" && n.path === path && e.test(n.title ?? "")))
     .map((e) => `no notification of ${e.what}`);
   const titles = [...new Set(got.map((n) => (n.title ?? "").replace(/ .*/, "")))];
-  return ok(
+  return checkResult(
     name,
     failures,
     `${got.length} notifications POSTed to the local receiver at ${url} (titles: ${titles.join(", ")}); each expected one arrived: ${expected.map((e) => e.what).join(", ")}` +

@@ -5,7 +5,7 @@ import { bundledScript } from "../../../compose/render/shell";
 import { QBITTORRENT_USER } from "../../../compose/wire/plan";
 import type { HostModel } from "../../../constructs/model/host-model";
 import { docker, type Project, run, waitFor } from "../docker";
-import type { CheckResult } from "./checks";
+import { type CheckResult, checkResult } from "./checks";
 
 /**
  * A forwarded port that moves, on the real engine: the bundle's hook (compose/scripts/qbittorrent-port.sh
@@ -160,11 +160,9 @@ export async function portHook(
   }
   await project.exec(gateway.name, `rm -rf ${DIR} ${PORT_HOOK_MOUNT}`);
 
-  const ok = failures.length === 0;
-  return {
+  return checkResult(
     name,
-    ok,
     failures,
-    line: `${ok ? "PASS" : "FAIL"} ${name}: the bundle's hook in ${gateway.name}'s container moved ${client.name}'s listening port (${times.join(", ")}, docker exec included), read back through the API${own ? ` of the check's minimal stand-in at ${url}` : ` at ${url}`}; a wrong password fails (HTTP 401) and leaves it${later}${ok ? "" : ` — ${failures.join("; ")}`}`,
-  };
+    `the bundle's hook in ${gateway.name}'s container moved ${client.name}'s listening port (${times.join(", ")}, docker exec included), read back through the API${own ? ` of the check's minimal stand-in at ${url}` : ` at ${url}`}; a wrong password fails (HTTP 401) and leaves it${later}`,
+  );
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { RESTORE_EXIT, restoreTargets } from "../../../compose/render/host/restore-script";
 import type { Host } from "../../../constructs/host/host";
 import { type Project, run, waitFor } from "../docker";
-import type { CheckResult } from "./checks";
+import { type CheckResult, checkResult } from "./checks";
 
 const SNAPSHOTS = ["2026-11-26T033000Z-k0001", "2026-11-27T033000Z-k0002"];
 
@@ -120,15 +120,11 @@ export async function restore(project: Project, host: Host, work: string, hostRo
   const health = await project.inspect<string>(app, ".State.Health.Status").catch(() => "none");
   if (target.waitSeconds > 0 && health !== "healthy") failures.push(`restore: ${app} is ${health} when restore.sh returned`);
   chmodSync(live, 0o777);
-  const ok = failures.length === 0;
-  return {
+  return checkResult(
     name,
-    ok,
     failures,
-    line:
-      `${ok ? "PASS" : "FAIL"} ${name}: generated restore.sh with a stand-in for Kopia's data path: dry-run listed ${SNAPSHOTS.length} snapshots of ${target.source}, changed nothing; ` +
+    `generated restore.sh with a stand-in for Kopia's data path: dry-run listed ${SNAPSHOTS.length} snapshots of ${target.source}, changed nothing; ` +
       `with the deploy lock held it refused (exit ${locked.code}), changed nothing; restore of ${app}: stopped, latest snapshot in place owned by ${target.owner} (mode 750), ` +
-      `started and ${health} in ${seconds.toFixed(1)} s (previous dir kept)` +
-      (ok ? "" : ` — ${failures.slice(0, 6).join("; ")}`),
-  };
+      `started and ${health} in ${seconds.toFixed(1)} s (previous dir kept)`,
+  );
 }

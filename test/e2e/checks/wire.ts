@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { WIRE_JOB } from "../../../constructs/model/app-api";
 import type { WiringPlan } from "../../../constructs/wiring/plan";
 import { type Project, run } from "../docker";
-import type { CheckResult } from "./checks";
+import { type CheckResult, checkResult } from "./checks";
 
 interface WireRun {
   readonly code: number;
@@ -115,17 +115,14 @@ export async function wire(
     );
 
   const s = (n: number) => `${n.toFixed(1)} s`;
-  return {
-    name: "wire",
-    ok: failures.length === 0,
+  return checkResult(
+    "wire",
     failures,
-    line:
-      `${failures.length === 0 ? "PASS" : "FAIL"} wire: the generated wire job against ${wiring.apps.length} spec-validating fakes keyed by the real keys jobs: ` +
+    `the generated wire job against ${wiring.apps.length} spec-validating fakes keyed by the real keys jobs: ` +
       `healthy to wired in ${s(healthyToWired)} (${count(first, "+")} created, ${count(first, "~")} updated, ${waiting(first)} Seerr waiting for its first sign-in, exit 0); ` +
       `after the sign-in, the next run in ${s(next.seconds)} (alongside the probing checks): ${count(next, "+")} created, ${count(next, "=")} unchanged, exit 0` +
       (kumaApp !== undefined
         ? `; ${kumaApp}: ${kumaCount(first, "+")} created on the first run (${monitors.length} monitors), ${kumaCount(next, "=")} unchanged on the next`
-        : "") +
-      (failures.length > 0 ? ` — ${failures.join("; ")}` : ""),
-  };
+        : ""),
+  );
 }
