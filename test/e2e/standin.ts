@@ -36,6 +36,9 @@ export interface NodeStandIn {
 export const REPO_MOUNT = "/repo";
 export const WORLD_MOUNT = "/fakes/world.json";
 
+/** The command that runs an app's fake in its container (test/e2e/fake-app.ts, built by the e2e's tsc). */
+export const fakeAppCommand = (app: string, port: number) => `node ${REPO_MOUNT}/dist/test/e2e/fake-app.js ${app} ${port} ${WORLD_MOUNT}`;
+
 export interface StandInProject {
   readonly compose: ComposeFile;
   /** HTTP ports each service's own stand-in process listens on. */
@@ -147,7 +150,7 @@ export function standInProject(generated: ComposeFile, plan: Pick<Plan, "positio
       entry = service.command ? { command: service.command } : {};
     } else if (node !== undefined && fakePort !== undefined) {
       const others = ports.filter((p) => p !== fakePort).map((p) => `httpd -p ${p} -h /www;`);
-      const fake = `node ${REPO_MOUNT}/dist/test/e2e/fake-app.js ${name} ${fakePort} ${WORLD_MOUNT} &`;
+      const fake = `${fakeAppCommand(name, fakePort)} &`;
       role = `its spec-validating fake (Node) on ${fakePort}${others.length > 0 ? `, httpd on ${ports.filter((p) => p !== fakePort).join(",")}` : ""}`;
       entry = { entrypoint: ["/bin/sh", "-c", idle([fake, ...others])] };
     } else if (!running.has(name)) {

@@ -5,6 +5,7 @@ import { bundledScript } from "../../../compose/render/shell";
 import { QBITTORRENT_USER } from "../../../compose/wire/plan";
 import type { HostModel } from "../../../constructs/model/host-model";
 import { docker, type Project, run, waitFor } from "../docker";
+import { fakeAppCommand } from "../standin";
 import { type CheckResult, checkResult } from "./checks";
 
 /**
@@ -15,45 +16,12 @@ import { type CheckResult, checkResult } from "./checks";
  * each, qBittorrent's listening port is read back through its API. A wrong password must fail and
  * leave the port alone.
  *
- * The API answering is qBittorrent's stand-in when it speaks the Web API (login gives a session
- * cookie); the plain busybox stand-in does not, so this check then starts its own minimal one in
- * qBittorrent's container (same namespace): busybox nc and sh answering the four calls the hook
- * makes as qBittorrent release-5.2.3 does (see test/compose/port-forward-hook-run.test.ts).
+ * qBittorrent's API is its stand-in in the stack: the spec-faithful fake (test/wire/fake-others.ts,
+ * run by test/e2e/fake-app.ts in qBittorrent's container, so on gluetun's loopback). For "qBittorrent
+ * away" (after a VPN restart, until the restarter restarts it) the check stops that fake and starts
+ * it again.
  */
-const OWN_API_PORT = 18080;
 const DIR = "/tmp/servarr-e2e-port-hook";
-
-/** One HTTP exchange per connection (busybox `nc -ll -e`): the hook's four calls, with qBittorrent 5.2.3's answers. */
-const MINIMAL_API = `set -u
-port=$1 pw=$(cat ${DIR}/password) sid=c3RhbmQtaW4rLz0= state=${DIR}/listen_port
-read -r method target _
-len=0 cookie=
-while IFS= read -r line; do
-  line=$(printf '%s' "$line" | tr -d '\\r')
-  [ -n "$line" ] || break
-  case $line in
-  [Cc]ontent-[Ll]ength:*) len=\${line#*: } ;;
-  [Cc]ookie:*) cookie=\${line#*: } ;;
-  esac
-done
-body=
-[ "$len" -eq 0 ] || body=$(head -c "$len")
-reply() { printf 'HTTP/1.1 %s\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n%b\\r\\n%s' "$1" "\${#3}" "$2" "$3"; }
-if [ "$method $target" = "POST /api/v2/auth/login" ]; then
-  if [ "$body" = "username=${QBITTORRENT_USER}&password=$pw" ]; then reply "204 No Content" "Set-Cookie: QBT_SID_$port=$sid; HttpOnly; path=/\\r\\n" ""
-  else reply "401 Unauthorized" "" "Unauthorized"; fi
-  exit 0
-fi
-[ "$cookie" = "QBT_SID_$port=$sid" ] || { reply "403 Forbidden" "" "Forbidden"; exit 0; }
-case "$method $target" in
-"POST /api/v2/app/setPreferences")
-  new=$(printf '%s' "$body" | sed -n 's/^json=%7B%22listen_port%22%3A\\([0-9][0-9]*\\)%7D$/\\1/p')
-  if [ -n "$new" ]; then echo "$new" >"$state"; reply "204 No Content" "" ""; else reply "400 Bad Request" "" "json"; fi ;;
-"GET /api/v2/app/preferences") reply "200 OK" "Content-Type: application/json\\r\\n" "{\\"listen_port\\":$(cat "$state"),\\"save_path\\":\\"/data/torrents/\\"}" ;;
-"POST /api/v2/auth/logout") reply "200 OK" "" "" ;;
-*) reply "404 Not Found" "" "Not Found" ;;
-esac
-`;
 
 /** Logs in and reads listen_port from app/preferences, from inside the namespace (busybox wget). */
 const readPort = (url: string, passwordFile: string) => `set -e
@@ -80,7 +48,6 @@ export async function portHook(
   const files = path.join(work, "port-hook");
   mkdirSync(files, { recursive: true });
   writeFileSync(path.join(files, PORT_HOOK_SCRIPT), bundledScript(PORT_HOOK_SCRIPT));
-  writeFileSync(path.join(files, "api.sh"), MINIMAL_API);
   writeFileSync(path.join(files, "password"), password, { mode: 0o400 });
   writeFileSync(path.join(files, "wrong"), "NotThePassword1", { mode: 0o400 });
   chmodSync(files, 0o755);
@@ -90,21 +57,9 @@ export async function portHook(
   await docker("cp", path.join(files, PORT_HOOK_SCRIPT), `${g}:${PORT_HOOK_MOUNT}/${PORT_HOOK_SCRIPT}`);
   await docker("cp", files, `${g}:${DIR}`);
 
-  // qBittorrent's own stand-in, if it speaks the API; else the minimal one, in its namespace.
-  let url = `http://127.0.0.1:${client.port}`;
-  let own = false;
+  const url = `http://127.0.0.1:${client.port}`;
   const seenPort = async () => (await project.exec(gateway.name, readPort(url, `${DIR}/password`))).stdout.trim();
-  const startApi = async () => {
-    await docker("exec", "-d", q, "sh", "-c", `nc -ll -p ${OWN_API_PORT} -e sh ${DIR}/api.sh ${OWN_API_PORT} & echo $! >${DIR}/nc.pid`);
-    return waitFor(async () => (await seenPort()) !== "", 10_000, 100);
-  };
-  if ((await project.exec(gateway.name, readPort(url, `${DIR}/password`))).stdout.trim() === "") {
-    own = true;
-    url = `http://127.0.0.1:${OWN_API_PORT}`;
-    await docker("cp", files, `${q}:${DIR}`);
-    await project.exec(client.name, `echo 6881 >${DIR}/listen_port`);
-    if ((await startApi()) === undefined) failures.push(`the minimal API stand-in did not answer at ${url}`);
-  }
+  if ((await seenPort()) === "") failures.push(`qBittorrent's stand-in does not answer its Web API at ${url} (test/e2e/fake-app.ts)`);
 
   const times: string[] = [];
   const move = async (port: number) => {
@@ -138,31 +93,33 @@ export async function portHook(
   if (after !== "40123") failures.push(`a wrong password changed listen_port to ${after}`);
   // After a VPN restart qBittorrent is away until the restarter restarts it: the hook returns at
   // once and follows in the background, logging to the gateway's own log (its PID 1's output).
-  let later = "";
-  if (own) {
-    await project.exec(client.name, `kill "$(cat ${DIR}/nc.pid)"`);
-    const started = Date.now();
-    const away = await project.exec(
-      gateway.name,
-      `/bin/sh ${PORT_HOOK_MOUNT}/${PORT_HOOK_SCRIPT} 46000 ${url} ${QBITTORRENT_USER} ${DIR}/password`,
-    );
-    const returned = Date.now() - started;
-    if (away.code !== 0 || !away.stdout.includes("not answering"))
-      failures.push(`qBittorrent away: exit ${away.code}, ${away.stdout}${away.stderr}`);
-    const back = Date.now();
-    await startApi();
-    const applied = await waitFor(async () => (await seenPort()) === "46000", 10_000, 100);
-    const logged = (await run("docker", ["logs", g])).stdout.includes("qbittorrent-port: qBittorrent listens on the forwarded port 46000");
-    if (applied === undefined) failures.push("qBittorrent back: the port 46000 never arrived");
-    if (!logged) failures.push(`qBittorrent back: no "listens on the forwarded port 46000" in ${gateway.name}'s log`);
-    later = `; with qBittorrent away the hook returned in ${returned} ms and set 46000 ${((Date.now() - back) / 1000).toFixed(1)} s after it answered again (in ${gateway.name}'s log)`;
-    await project.exec(client.name, `kill "$(cat ${DIR}/nc.pid)"; rm -rf ${DIR}`);
-  }
+  // Stop the fake (its process, found by its command line) and wait until nothing answers.
+  const stop = await project.exec(
+    client.name,
+    `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' <"$p/cmdline" 2>/dev/null)" in *fake-app.js*) kill "\${p#/proc/}" ;; esac; done`,
+  );
+  if ((await waitFor(async () => (await seenPort()) === "", 10_000, 100)) === undefined)
+    failures.push(`qBittorrent away: its fake still answers after the stop (${stop.stderr.trim() || `exit ${stop.code}`})`);
+  const started = Date.now();
+  const away = await project.exec(
+    gateway.name,
+    `/bin/sh ${PORT_HOOK_MOUNT}/${PORT_HOOK_SCRIPT} 46000 ${url} ${QBITTORRENT_USER} ${DIR}/password`,
+  );
+  const returned = Date.now() - started;
+  if (away.code !== 0 || !away.stdout.includes("not answering"))
+    failures.push(`qBittorrent away: exit ${away.code}, ${away.stdout}${away.stderr}`);
+  const back = Date.now();
+  await docker("exec", "-d", q, "sh", "-c", fakeAppCommand(client.name, client.port));
+  const applied = await waitFor(async () => (await seenPort()) === "46000", 15_000, 100);
+  const logged = (await run("docker", ["logs", g])).stdout.includes("qbittorrent-port: qBittorrent listens on the forwarded port 46000");
+  if (applied === undefined) failures.push("qBittorrent back: the port 46000 never arrived");
+  if (!logged) failures.push(`qBittorrent back: no "listens on the forwarded port 46000" in ${gateway.name}'s log`);
+  const later = `; with qBittorrent away the hook returned in ${returned} ms and set 46000 ${((Date.now() - back) / 1000).toFixed(1)} s after its API was started again (in ${gateway.name}'s log)`;
   await project.exec(gateway.name, `rm -rf ${DIR} ${PORT_HOOK_MOUNT}`);
 
   return checkResult(
     name,
     failures,
-    `the bundle's hook in ${gateway.name}'s container moved ${client.name}'s listening port (${times.join(", ")}, docker exec included), read back through the API${own ? ` of the check's minimal stand-in at ${url}` : ` at ${url}`}; a wrong password fails (HTTP 401) and leaves it${later}`,
+    `the bundle's hook in ${gateway.name}'s container moved ${client.name}'s listening port (${times.join(", ")}, docker exec included), read back through the API at ${url}; a wrong password fails (HTTP 401) and leaves it${later}`,
   );
 }
